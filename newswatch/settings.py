@@ -1,0 +1,100 @@
+"""The one settings class. Sources, highest first: init arguments, ``NEWSWATCH_*`` environment
+variables (nested with ``__``, e.g. ``NEWSWATCH_SECURITY__SASL_PASSWORD``), the YAML file named by
+``NEWSWATCH_CONFIG``, then defaults. Secrets are ``SecretStr`` and never logged."""
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+from newswatch.topics import Topics
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Security(BaseModel):
+    """Kafka client security. Field names follow kafka-python's configuration keys."""
+
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] | None = None
+    sasl_plain_username: str | None = None
+    sasl_plain_password: SecretStr | None = None
+    ssl_cafile: str | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+    ssl_password: SecretStr | None = None
+
+    def client_config(self) -> dict[str, Any]:
+        """kafka-python keyword arguments, secrets revealed only here."""
+        config: dict[str, Any] = {"security_protocol": self.security_protocol}
+        for name, value in self:
+            if name == "security_protocol" or value is None:
+                continue
+            config[name] = value.get_secret_value() if isinstance(value, SecretStr) else value
+        return config
+
+
+class Groups(BaseModel):
+    """Consumer group ids, one per consuming role."""
+
+    process: str = "newswatch-process"
+    alert: str = "newswatch-alert"
+    poll: str = "newswatch-poll"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSWATCH_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    bootstrap_servers: str | None = Field(
+        default=None, description="host:port[,host:port]. Unset: start the embedded broker."
+    )
+    client_id: str = "newswatch"
+    security: Security = Field(default_factory=Security)
+    topic_prefix: str = "news."
+    partitions: int = Field(default=3, ge=1)
+    replication_factor: int = Field(default=1, ge=1)
+    groups: Groups = Field(default_factory=Groups)
+    session_timeout_ms: int = Field(default=10_000, ge=1_000)
+    heartbeat_interval_ms: int = Field(default=1_000, ge=100)
+    batch_size: int = Field(default=500, ge=1, description="Max records per consumed batch")
+    batch_timeout_ms: int = Field(default=500, ge=1, description="Max wait to fill a batch")
+    broker_timeout_s: float = Field(
+        default=60.0, gt=0, description="Exit non-zero when the broker stays unreachable this long"
+    )
+    metrics_port: int = Field(default=9108, ge=0, le=65535, description="0 picks a free port")
+    metrics_host: str = "127.0.0.1"
+    feeds_file: Path = PACKAGE_ROOT / "ingest" / "demo" / "feeds.yaml"
+    rules_file: Path = PACKAGE_ROOT / "sinks" / "alerts" / "rules.yaml"
+    watchlist_file: Path | None = None
+    state_dir: Path = Path("var")
+    log_level: str = "INFO"
+
+    @property
+    def topics(self) -> Topics:
+        return Topics(self.topic_prefix)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("NEWSWATCH_CONFIG")
+        if config_file:
+            if not Path(config_file).is_file():
+                raise FileNotFoundError(f"NEWSWATCH_CONFIG names {config_file!r}, which is not a file")
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=config_file))
+        return tuple(sources)
