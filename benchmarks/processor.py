@@ -1,0 +1,129 @@
+"""Processor benchmark: how much of the ideal the Kafka plumbing keeps.
+
+On the same articles, in one run, against the embedded broker:
+- ``tagger_docs_per_s``: the tagger alone (decode + tag + encode, no Kafka), one process;
+- ``passthrough_records_per_s``: the shared runner with an identity transform (consume,
+  produce the same bytes, flush, commit): the Kafka ceiling;
+- ``records_per_s``: the real process role (raw -> tagged) through the same runner;
+- ``efficiency`` = records_per_s / ideal, where ideal = 1 / (1/passthrough + 1/tagger) is
+  the rate of doing both jobs serially with no overhead.
+Rates are timed from the first consumed batch to the last committed one (group join excluded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+import time
+import uuid
+
+from newswatch.contracts import RawArticle
+from newswatch.kafka.broker import EmbeddedBroker
+from newswatch.kafka.clients import ensure_topics, make_consumer, make_producer
+from newswatch.kafka.runner import BatchRunner, Output
+from newswatch.settings import PACKAGE_ROOT, Settings
+
+DEMO_FEEDS = PACKAGE_ROOT / "ingest" / "demo" / "feeds"
+
+
+def load_articles(count: int) -> list[RawArticle]:
+    """The demo feeds' articles (written by the team), repeated with fresh ids to ``count``."""
+    from datetime import UTC, datetime
+
+    from ingest.parse import parse_feed
+
+    base: list[RawArticle] = []
+    for path in sorted(DEMO_FEEDS.glob("*.xml")):
+        parsed = parse_feed(path.read_bytes(), feed_id=path.stem, feed_url=path.as_uri(),
+                            fetched_at=datetime.now(UTC))
+        base.extend(parsed.articles)
+    if not base:
+        raise SystemExit(f"no demo articles found in {DEMO_FEEDS}")
+    return [base[i % len(base)].model_copy(update={"id": f"bench-{i:06d}"})
+            for i in range(count)]
+
+
+def _time_runner(settings: Settings, role: str, transform, expected: int) -> float:
+    stop = threading.Event()
+    first_batch: list[float] = []
+    runner = BatchRunner(
+        role, make_consumer(settings, f"{role}-{uuid.uuid4().hex[:6]}", [settings.topics.raw]),
+        make_producer(settings), transform, settings.topics.dlq, stop,
+        poll_timeout_ms=settings.batch_timeout_ms, broker_timeout_s=60,
+        before_batch=lambda: first_batch or first_batch.append(time.perf_counter()),
+    )
+    thread = threading.Thread(target=runner.run)
+    thread.start()
+    deadline = time.monotonic() + 300
+    while runner.processed < expected and time.monotonic() < deadline and thread.is_alive():
+        time.sleep(0.005)
+    finished = time.perf_counter()
+    stop.set()
+    thread.join()
+    if runner.processed < expected:
+        raise RuntimeError(f"{role}: only {runner.processed}/{expected} records processed")
+    return expected / (finished - first_batch[0])
+
+
+def run(argv: list[str]) -> dict:
+    parser = argparse.ArgumentParser(prog="benchmarks/run.py processor")
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--cpu", type=int, default=0, help="pin this process to one core")
+    args = parser.parse_args(argv)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {args.cpu})
+
+    from processors.role import tag_transform
+    from processors.tagging import Tagger
+
+    articles = load_articles(args.articles)
+    payloads = [(a.id.encode(), a.model_dump_json().encode()) for a in articles]
+    mean_kb = sum(len(a.title) + len(a.text) for a in articles) / len(articles) / 1024
+    tagger = Tagger()
+
+    # tagger alone: the same decode -> tag -> encode work the processor does, without Kafka
+    started = time.perf_counter()
+    for _key, value in payloads:
+        tagger.tag(RawArticle.model_validate_json(value)).model_dump_json()
+    tagger_rate = len(payloads) / (time.perf_counter() - started)
+
+    with EmbeddedBroker() as broker:
+        results = {}
+        for role in ("passthrough", "process"):
+            settings = Settings(bootstrap_servers=broker.bootstrap_servers,
+                                topic_prefix=f"bench{role}.", partitions=3,
+                                session_timeout_ms=6000, batch_size=500, batch_timeout_ms=100)
+            ensure_topics(settings)
+            producer = make_producer(settings)
+            for key, value in payloads:
+                producer.send(settings.topics.raw, key=key, value=value)
+            producer.flush()
+            producer.close()
+            if role == "passthrough":
+                out = settings.topics.tagged
+                transform = lambda record, out=out: [Output(out, record.key, record.value)]  # noqa: E731
+            else:
+                transform = tag_transform(tagger, settings.topics.tagged)
+            results[role] = _time_runner(settings, role, transform, len(payloads))
+
+    ideal = 1 / (1 / results["passthrough"] + 1 / tagger_rate)
+    figures = {
+        "articles": len(payloads),
+        "mean_article_kb": round(mean_kb, 2),
+        "records_per_s": round(results["process"], 1),
+        "passthrough_records_per_s": round(results["passthrough"], 1),
+        "tagger_docs_per_s": round(tagger_rate, 1),
+        "ideal_records_per_s": round(ideal, 1),
+        "efficiency": round(results["process"] / ideal, 3),
+    }
+    for name, value in figures.items():
+        print(f"{name:>28}: {value}")
+    return figures
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(run(sys.argv[1:])))

@@ -1,0 +1,31 @@
+"""Run one benchmark: ``python benchmarks/run.py NAME [ARGS...]``.
+
+Each benchmark is a module ``benchmarks/NAME.py`` with ``run(argv) -> dict``; it may print
+tables first, and this runner prints its figures as one JSON object on the last line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NAMES = ("processor", "tagger", "ingest", "parse")
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in NAMES:
+        print(f"usage: python benchmarks/run.py {{{'|'.join(NAMES)}}} [ARGS...]", file=sys.stderr)
+        return 2
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    module = importlib.import_module(f"benchmarks.{argv[0]}")
+    figures = module.run(argv[1:])
+    print(json.dumps({"benchmark": argv[0], **figures}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,72 @@
+"""What every long-running subcommand needs: logging, a stop event wired to SIGINT/SIGTERM,
+and a clear refusal when a role that needs a cluster has none configured."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable
+
+from newswatch.settings import Settings
+
+RoleBody = Callable[[Settings, threading.Event], int]
+
+__all__ = ["configure_logging", "stop_on_signals", "ConfigError", "require_cluster",
+           "run_role"]
+
+
+class ConfigError(Exception):
+    """The configuration cannot work; the message says what to change."""
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # kafka-python logs every reconnect attempt at WARNING; our own messages say what matters.
+    logging.getLogger("kafka").setLevel(max(logging.ERROR, logging.getLogger().level))
+
+
+def stop_on_signals() -> threading.Event:
+    """An event set by the first SIGINT/SIGTERM; a second SIGINT raises KeyboardInterrupt."""
+    stop = threading.Event()
+
+    def handle(signum: int, _frame: object) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        logging.getLogger("newswatch").info("%s received: finishing the batch and stopping",
+                                            signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGINT, handle)
+    signal.signal(signal.SIGTERM, handle)
+    return stop
+
+
+def require_cluster(settings: Settings, role: str) -> None:
+    if not settings.bootstrap_servers:
+        raise ConfigError(
+            f"`newswatch {role}` runs one role against a Kafka cluster: set "
+            "NEWSWATCH_BOOTSTRAP_SERVERS (or start one with `newswatch broker`), "
+            "or run every role on the embedded broker with `newswatch up`."
+        )
+
+
+def run_role(settings: Settings, role: str, body: RoleBody) -> int:
+    """Run one role against the configured cluster, serving ``/metrics`` while it runs."""
+    from newswatch.kafka.clients import ensure_topics
+    from newswatch.metrics import serve_metrics
+
+    require_cluster(settings, role)
+    stop = stop_on_signals()
+    port = serve_metrics(settings.metrics_port, settings.metrics_host)
+    log = logging.getLogger("newswatch")
+    log.info("%s: metrics on http://%s:%d/metrics", role, settings.metrics_host, port)
+    ensure_topics(settings, timeout_s=settings.broker_timeout_s)
+    code = body(settings, stop)
+    log.info("%s: stopped with exit code %d", role, code)
+    return code
+

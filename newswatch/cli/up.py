@@ -1,0 +1,124 @@
+"""``newswatch up``: the whole pipeline in one process.
+
+With no bootstrap servers configured it starts the embedded broker, serves the demo feeds over
+local HTTP, and runs poll, process and alert together, printing each alert as it is raised and
+serving ``/metrics``. With bootstrap servers configured it uses that cluster and starts no broker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+
+from newswatch.cli.runtime import stop_on_signals
+from newswatch.demo_server import serve_directory
+from newswatch.kafka.broker import EmbeddedBroker
+from newswatch.kafka.clients import ensure_topics
+from newswatch.metrics import serve_metrics
+from newswatch.settings import PACKAGE_ROOT, Settings
+
+DEMO_FEEDS = PACKAGE_ROOT / "ingest" / "demo" / "feeds"
+EMBEDDED_SESSION_TIMEOUT_MS = 6_000  # Tansu joins a group after ~half the session timeout
+
+log = logging.getLogger("newswatch.up")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "up", help="run every role in one process (embedded broker and demo feeds by default)")
+    parser.add_argument("--json", action="store_true", help="print alerts as JSON lines on stdout")
+    parser.add_argument("--duration", type=float, default=None, metavar="S",
+                        help="stop cleanly after S seconds")
+    parser.add_argument("--feeds", type=Path, default=None,
+                        help="feeds file (default: the demo feeds, served locally)")
+    parser.add_argument("--state-dir", type=Path, default=None,
+                        help="poller and alert state (default: a fresh temporary folder when the "
+                        "embedded broker is used, since it keeps nothing either)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.poller import run_poll
+    from processors.role import run_process
+    from sinks.alerts.role import run_alert
+
+    stop = stop_on_signals()
+    if args.duration is not None:
+        timer = threading.Timer(args.duration, stop.set)
+        timer.daemon = True
+        timer.start()
+    with ExitStack() as stack:
+        if not settings.bootstrap_servers:
+            broker = stack.enter_context(EmbeddedBroker())
+            log.info("embedded broker on %s", broker.bootstrap_servers)
+            settings = settings.model_copy(update={
+                "bootstrap_servers": broker.bootstrap_servers,
+                "session_timeout_ms": min(settings.session_timeout_ms, EMBEDDED_SESSION_TIMEOUT_MS),
+            })
+            state_dir = args.state_dir or Path(stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="newswatch-up-")))
+        else:
+            state_dir = args.state_dir or settings.state_dir
+        settings = settings.model_copy(update={"state_dir": state_dir})
+        ensure_topics(settings, timeout_s=settings.broker_timeout_s)
+        feeds_file = args.feeds or _demo_feeds_file(stack, state_dir)
+        port = _serve_metrics(settings)
+        print(f"newswatch up: metrics on http://{settings.metrics_host}:{port}/metrics; "
+              f"polling {feeds_file}", file=sys.stderr, flush=True)
+        roles: dict[str, Callable[[], int]] = {
+            "poll": lambda: run_poll(settings, once=False, feeds_file=feeds_file, stop=stop),
+            "process": lambda: run_process(settings, stop),
+            "alert": lambda: run_alert(settings, stop, json_lines=args.json),
+        }
+        return _run_together(roles, stop)
+
+
+def _demo_feeds_file(stack: ExitStack, state_dir: Path) -> Path:
+    from ingest.registry import FeedConfig, feeds_to_yaml
+
+    base = stack.enter_context(serve_directory(DEMO_FEEDS))
+    feeds = [FeedConfig(id=f"demo-{path.stem}", url=base + path.name, name=path.stem,
+                        interval_s=60)
+             for path in sorted(DEMO_FEEDS.glob("*.xml"))]
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / "demo-feeds.yaml"
+    path.write_text(feeds_to_yaml(feeds, header="demo feeds served by newswatch up"), "utf-8")
+    return path
+
+
+def _serve_metrics(settings: Settings) -> int:
+    try:
+        return serve_metrics(settings.metrics_port, settings.metrics_host)
+    except OSError as exc:
+        log.warning("metrics port %d unavailable (%s); using a free port",
+                    settings.metrics_port, exc)
+        return serve_metrics(0, settings.metrics_host)
+
+
+def _run_together(roles: dict[str, Callable[[], int]], stop: threading.Event) -> int:
+    """Run each role in a thread; the first role to fail stops the others."""
+    codes: dict[str, int] = {}
+
+    def run_one(name: str, body: Callable[[], int]) -> None:
+        try:
+            codes[name] = body()
+        except Exception:
+            log.exception("role %s crashed", name)
+            codes[name] = 1
+        if codes[name] != 0:
+            log.error("role %s exited with %d; stopping the others", name, codes[name])
+            stop.set()
+
+    threads = [threading.Thread(target=run_one, args=item, name=item[0]) for item in roles.items()]
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
+        for thread in threads:
+            thread.join(timeout=0.5)
+    return max(codes.values(), default=0)

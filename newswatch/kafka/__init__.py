@@ -1,0 +1,1 @@
+"""Kafka edges shared by every role: client factories, the embedded broker and the one runner."""

