@@ -32,14 +32,21 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 from newswatch.contracts import DeadLetter
 from newswatch.metrics import BATCH_SECONDS, COMMIT_FAILURES, DLQ_RECORDS, RECORDS_PROCESSED
 
-__all__ = ["Output", "Transform", "BatchRunner", "dead_letter", "EXIT_OK", "EXIT_BROKER_LOST",
-           "EXIT_DELIVERY_FAILED"]
+__all__ = ["Output", "Transform", "BatchRunner", "RetryLater", "dead_letter", "EXIT_OK",
+           "EXIT_BROKER_LOST", "EXIT_DELIVERY_FAILED", "EXIT_DEPENDENCY_DOWN"]
 
 log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_BROKER_LOST = 3
 EXIT_DELIVERY_FAILED = 4
+EXIT_DEPENDENCY_DOWN = 5
+
+
+class RetryLater(Exception):
+    """Raised by a transform when the record is fine but something it needs is not (a full
+    disk, a locked database). The batch is not committed and is retried after a pause; if the
+    outage outlasts ``broker_timeout_s`` the role exits non-zero. Never dead-lettered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +103,7 @@ class BatchRunner:
         self._broker_timeout_s = broker_timeout_s
         self._before_batch = before_batch
         self._last_contact = time.monotonic()
+        self._outage_since: float | None = None
         self.processed = 0
         self.dead_lettered = 0
 
@@ -106,7 +114,8 @@ class BatchRunner:
                 batch = self._consumer.poll(timeout_ms=self._poll_timeout_ms)
                 if batch:
                     self._last_contact = time.monotonic()
-                    self._process(batch)
+                    if not self._process_or_rewind(batch):
+                        return EXIT_DEPENDENCY_DOWN
                 elif self._broker_lost():
                     log.error("%s: broker unreachable for more than %.0fs; exiting",
                               self.role, self._broker_timeout_s)
@@ -117,6 +126,25 @@ class BatchRunner:
             return EXIT_DELIVERY_FAILED
         finally:
             self._close()
+
+    def _process_or_rewind(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> bool:
+        """Process the batch; on RetryLater rewind to its start and pause. False: give up."""
+        try:
+            self._process(batch)
+        except RetryLater as exc:
+            now = time.monotonic()
+            self._outage_since = self._outage_since or now
+            for partition, records in batch.items():
+                self._consumer.seek(partition, records[0].offset)
+            if now - self._outage_since > self._broker_timeout_s:
+                log.error("%s: %s for more than %.0fs; exiting", self.role, exc,
+                          self._broker_timeout_s)
+                return False
+            log.warning("%s: batch will be retried: %s", self.role, exc)
+            self._stop.wait(min(5.0, 0.2 * 2 ** min(int(now - self._outage_since), 5)))
+            return True
+        self._outage_since = None
+        return True
 
     def _process(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
         started = time.perf_counter()
@@ -129,6 +157,9 @@ class BatchRunner:
             for record in records:
                 try:
                     outputs = list(self._transform(record))
+                except RetryLater:
+                    self._flush(futures)  # what was produced stays produced; no commit
+                    raise
                 except Exception as exc:  # a poison record must not stop the role
                     log.warning("%s: record %s[%d]@%d failed: %s: %s", self.role, record.topic,
                                 record.partition, record.offset, type(exc).__name__, exc)
