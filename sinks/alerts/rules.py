@@ -1,0 +1,340 @@
+"""Alert rules: the YAML an operations team writes, validated before anything runs on it.
+
+A rules file holds ``rules:`` (what to alert on) and optionally ``notifications:`` (where to
+send alerts). Validation is strict (unknown keys are errors) because a typo in a condition name
+would otherwise silently widen a rule to match everything. Errors name the file, the rule and
+the field, so whoever edited the file can fix it without reading this module.
+
+Matching semantics (see ``Match``): inside one condition a list means *any of these values*;
+``all:`` needs every condition it lists to hold, ``any:`` needs at least one, ``none:`` needs
+none of them. A rule must list at least one condition in ``all`` or ``any``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from newswatch.contracts import AlertSeverity
+from newswatch.contracts.tagged import ActorType, EventType
+
+__all__ = [
+    "DEDUP_FIELDS",
+    "SEVERITIES",
+    "Conditions",
+    "ConsoleConfig",
+    "Escalation",
+    "Match",
+    "NotifierConfig",
+    "Rule",
+    "RuleSet",
+    "RulesError",
+    "WebhookConfig",
+    "load_rules",
+    "parse_duration",
+    "parse_rules",
+    "severity_rank",
+]
+
+SEVERITIES: tuple[str, ...] = get_args(AlertSeverity)
+
+DedupField = Literal[
+    "article",
+    "primary_country",
+    "countries",
+    "admin1",
+    "macro_regions",
+    "actors",
+    "actor_types",
+    "event_types",
+    "watchlist_terms",
+    "feed_id",
+]
+DEDUP_FIELDS: tuple[str, ...] = get_args(DedupField)
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used. The message names the file, rule and field."""
+
+
+def severity_rank(severity: str) -> int:
+    """Order of severities, ``info`` lowest; used for escalation and notification thresholds."""
+    return SEVERITIES.index(severity)
+
+
+def parse_duration(value: Any) -> timedelta:
+    """``"30m"``, ``"1h30m"``, ``"2d"``, ``"45s"``, a number of seconds, or a timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    # ValueError, not TypeError: pydantic turns only ValueError into a validation message.
+    if isinstance(value, bool):
+        raise ValueError("a duration cannot be a boolean")  # noqa: TRY004
+    if isinstance(value, int | float):
+        if value < 0:
+            raise ValueError("a duration cannot be negative")
+        return timedelta(seconds=value)
+    if not isinstance(value, str):
+        raise ValueError(  # noqa: TRY004
+            f"expected a duration like '30m', got {type(value).__name__}")
+    text = value.strip().lower()
+    if text in {"0", ""}:
+        return timedelta(0)
+    pos, seconds = 0, 0.0
+    for m in _DURATION.finditer(text):
+        if text[pos : m.start()].strip():
+            break
+        seconds += float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+        pos = m.end()
+    if pos == 0 or text[pos:].strip():
+        raise ValueError(f"cannot read duration {value!r}: use e.g. '45s', '30m', '1h30m', '2d'")
+    return timedelta(seconds=seconds)
+
+
+def _upper_list(value: Any) -> Any:
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list):
+        return [v.strip().upper() if isinstance(v, str) else v for v in value]
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+CodeList = Annotated[list[str], BeforeValidator(_upper_list)]
+TextList = Annotated[list[str], BeforeValidator(_as_list)]
+
+
+class Conditions(BaseModel):
+    """Conditions over a TaggedArticle. Only the conditions given count; each one holds when
+    the article has *any* of the listed values (tags below the rule's ``min_confidence`` are
+    ignored)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    countries: CodeList = Field(default_factory=list, description="ISO alpha-2; any tagged "
+                                "country or the primary country")
+    primary_countries: CodeList = Field(default_factory=list, description="Primary country only")
+    admin1: CodeList = Field(default_factory=list, description="ISO 3166-2, e.g. PK-KP")
+    macro_regions: TextList = Field(default_factory=list, description="UN M49 sub-regions")
+    actors: TextList = Field(default_factory=list, description="Actor ids (or names)")
+    actor_types: list[ActorType] = Field(default_factory=list)
+    event_types: list[EventType] = Field(default_factory=list)
+    min_severity: float | None = Field(default=None, ge=0.0, le=1.0,
+                                       description="Article severity at least this")
+    keywords: TextList = Field(default_factory=list, description="Whole words/phrases in the "
+                               "title or text, case-insensitive")
+    watchlists: TextList = Field(default_factory=list, description="Any hit on these watchlists")
+    watchlist_terms: TextList = Field(default_factory=list, description="Hits on these terms")
+    title_regex: str | None = None
+    text_regex: str | None = None
+
+    @field_validator("actor_types", "event_types", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return _as_list(value)
+
+    @field_validator("title_regex", "text_regex")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
+        return value
+
+    def names(self) -> list[str]:
+        """The conditions this block actually sets."""
+        return [name for name in type(self).model_fields if getattr(self, name) not in (None, [])]
+
+
+class Match(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    all: Conditions = Field(default_factory=Conditions)
+    any: Conditions = Field(default_factory=Conditions)
+    none: Conditions = Field(default_factory=Conditions)
+
+
+class Escalation(BaseModel):
+    """Raise the alert's severity to ``to`` when the article is severe enough or the alert has
+    folded in enough articles (both given: both must hold). Severity never goes down."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    to: AlertSeverity
+    min_article_severity: float | None = Field(default=None, ge=0.0, le=1.0)
+    min_occurrences: int | None = Field(default=None, ge=2)
+
+    @model_validator(mode="after")
+    def _has_trigger(self) -> Escalation:
+        if self.min_article_severity is None and self.min_occurrences is None:
+            raise ValueError("an escalation needs min_article_severity or min_occurrences")
+        return self
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(min_length=1)
+    description: str = ""
+    severity: AlertSeverity
+    enabled: bool = True
+    match: Match
+    min_confidence: float = Field(default=0.0, ge=0.0, le=1.0,
+                                  description="Ignore tags less confident than this")
+    dedup_by: list[DedupField] = Field(default_factory=lambda: ["article"])
+    cooldown: timedelta = Field(default=timedelta(0), description="e.g. '30m'; 0 = none")
+    escalate: list[Escalation] = Field(default_factory=list)
+
+    @field_validator("cooldown", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> timedelta:
+        return parse_duration(value)
+
+    @field_validator("dedup_by", mode="before")
+    @classmethod
+    def _dedup_list(cls, value: Any) -> Any:
+        return _as_list(value)
+
+    @field_validator("dedup_by")
+    @classmethod
+    def _dedup_nonempty(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("dedup_by needs at least one field (default: [article])")
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _matches_something(self) -> Rule:
+        if not self.match.all.names() and not self.match.any.names():
+            raise ValueError("match needs at least one condition under 'all' or 'any'; "
+                             "a rule that matches every article is almost always a mistake")
+        return self
+
+
+class ConsoleConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["console"]
+    format: Literal["text", "json"] = "text"
+    stream: Literal["stdout", "stderr"] = "stdout"
+    min_severity: AlertSeverity = "info"
+
+
+class WebhookConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["webhook"]
+    url: str = Field(pattern=r"^https?://")
+    timeout: float = Field(default=5.0, gt=0)
+    retries: int = Field(default=3, ge=0, le=10, description="Retries after the first attempt")
+    backoff: float = Field(default=0.5, ge=0, description="First retry delay, doubled each time")
+    max_backoff: float = Field(default=10.0, ge=0)
+    headers: dict[str, str] = Field(default_factory=dict)
+    min_severity: AlertSeverity = "info"
+
+
+NotifierConfig = Annotated[ConsoleConfig | WebhookConfig, Field(discriminator="type")]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """What a rules file holds: enabled and disabled rules, and notifier settings."""
+
+    rules: tuple[Rule, ...]
+    notifications: tuple[ConsoleConfig | WebhookConfig, ...] = ()
+
+    @property
+    def enabled(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.enabled)
+
+
+def _loc(loc: Sequence[int | str]) -> str:
+    return ".".join(str(p) for p in loc) or "(rule)"
+
+
+def _explain(error: ValidationError) -> str:
+    return "; ".join(f"field '{_loc(e['loc'])}': {e['msg']}" for e in error.errors())
+
+
+def parse_rules(data: Any, source: str = "<rules>") -> RuleSet:
+    """Validate already-loaded YAML (a mapping with ``rules:`` and ``notifications:``)."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise RulesError(f"{source}: expected a mapping with 'rules:' at the top level")
+    unknown = set(data) - {"rules", "notifications"}
+    if unknown:
+        raise RulesError(f"{source}: unknown top-level key(s) {sorted(unknown)}; "
+                         "expected 'rules' and 'notifications'")
+    raw_rules = data.get("rules") or []
+    if not isinstance(raw_rules, list):
+        raise RulesError(f"{source}: 'rules' must be a list")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_rules):
+        label = f"rule #{index + 1}"
+        if isinstance(raw, dict) and raw.get("id"):
+            label += f" '{raw['id']}'"
+        if not isinstance(raw, dict):
+            raise RulesError(f"{source}: {label}: expected a mapping, got {type(raw).__name__}")
+        try:
+            rule = Rule.model_validate(raw)
+        except ValidationError as exc:
+            raise RulesError(f"{source}: {label}: {_explain(exc)}") from None
+        if rule.id in seen:
+            raise RulesError(f"{source}: {label}: field 'id': duplicate rule id {rule.id!r}")
+        seen.add(rule.id)
+        rules.append(rule)
+    notifiers: list[ConsoleConfig | WebhookConfig] = []
+    raw_notifiers = data.get("notifications") or []
+    if not isinstance(raw_notifiers, list):
+        raise RulesError(f"{source}: 'notifications' must be a list")
+    for index, raw in enumerate(raw_notifiers):
+        kind = raw.get("type") if isinstance(raw, dict) else None
+        label = f"notification #{index + 1}" + (f" ({kind})" if kind else "")
+        if kind == "console":
+            model: type[ConsoleConfig | WebhookConfig] = ConsoleConfig
+        elif kind == "webhook":
+            model = WebhookConfig
+        else:
+            raise RulesError(f"{source}: {label}: field 'type': expected 'console' or 'webhook'")
+        try:
+            notifiers.append(model.model_validate(raw))
+        except ValidationError as exc:
+            raise RulesError(f"{source}: {label}: {_explain(exc)}") from None
+    return RuleSet(tuple(rules), tuple(notifiers))
+
+
+def load_rules(path: Path) -> RuleSet:
+    """Read and validate a rules file; raises RulesError with a readable message."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesError(f"{path}: cannot read rules file: {exc}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RulesError(f"{path}: not valid YAML: {exc}") from exc
+    return parse_rules(data, str(path))

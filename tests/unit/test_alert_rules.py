@@ -1,0 +1,123 @@
+"""Rule files: parsing, defaults, and errors that name the rule and field."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from sinks.alerts.rules import RulesError, load_rules, parse_duration, parse_rules
+
+SHIPPED_RULES = Path(__file__).resolve().parents[2] / "sinks" / "alerts" / "rules.yaml"
+
+
+def rule(**overrides):
+    base = {"id": "r1", "name": "Rule one", "severity": "high",
+            "match": {"all": {"event_types": ["attack"]}}}
+    base.update(overrides)
+    return base
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    ("30m", 1800), ("1h30m", 5400), ("2d", 172800), ("45s", 45), ("0", 0), (90, 90),
+    ("1.5h", 5400), (" 10 m ", 600),
+])
+def test_parse_duration_reads_common_forms(text, seconds):
+    assert parse_duration(text) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("text", ["abc", "30x", "m30", "1h x", "-5", True, [1]])
+def test_parse_duration_rejects_nonsense(text):
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration(text)
+
+
+def test_minimal_rule_gets_defaults():
+    rs = parse_rules({"rules": [rule()]})
+    (r,) = rs.rules
+    assert r.enabled and r.dedup_by == ["article"] and r.cooldown == timedelta(0)
+    assert r.match.all.event_types == ["attack"] and r.match.any.names() == []
+    assert rs.notifications == ()
+
+
+def test_scalars_become_lists_and_codes_upper_case():
+    r = parse_rules({"rules": [rule(match={"all": {"countries": "pk", "event_types": "bombing"},
+                                           "any": {"keywords": "TTP"}},
+                                    dedup_by="primary_country", cooldown="30m")]}).rules[0]
+    assert r.match.all.countries == ["PK"]
+    assert r.match.all.event_types == ["bombing"]
+    assert r.match.any.keywords == ["TTP"]
+    assert r.dedup_by == ["primary_country"]
+    assert r.cooldown == timedelta(minutes=30)
+
+
+def test_disabled_rules_are_kept_but_not_enabled():
+    rs = parse_rules({"rules": [rule(), rule(id="r2", enabled=False)]})
+    assert [r.id for r in rs.rules] == ["r1", "r2"]
+    assert [r.id for r in rs.enabled] == ["r1"]
+
+
+@pytest.mark.parametrize(("bad", "needle"), [
+    (rule(severity="urgent"), "'r1': field 'severity'"),
+    (rule(match={"all": {"event_type": ["attack"]}}), "field 'match.all.event_type'"),
+    (rule(match={"all": {"event_types": ["attak"]}}), "field 'match.all.event_types.0'"),
+    (rule(match={"all": {"text_regex": "(unclosed"}}), "invalid regular expression"),
+    (rule(cooldown="soon"), "field 'cooldown'"),
+    (rule(dedup_by=["colour"]), "field 'dedup_by.0'"),
+    (rule(dedup_by=[]), "dedup_by needs at least one field"),
+    (rule(match={"none": {"event_types": ["sports"]}}), "at least one condition"),
+    (rule(match={}), "at least one condition"),
+    (rule(id="has space"), "field 'id'"),
+    (rule(escalate=[{"to": "critical"}]), "min_article_severity or min_occurrences"),
+    (rule(match={"all": {"min_severity": 1.5}}), "field 'match.all.min_severity'"),
+    (rule(surprise=1), "field 'surprise'"),
+])
+def test_bad_rule_error_names_rule_and_field(bad, needle):
+    with pytest.raises(RulesError) as info:
+        parse_rules({"rules": [rule(id="ok"), bad]}, "my-rules.yaml")
+    message = str(info.value)
+    assert message.startswith("my-rules.yaml: rule #2")
+    assert needle in message
+
+
+def test_duplicate_rule_ids_are_an_error():
+    with pytest.raises(RulesError, match="rule #2 'r1': field 'id': duplicate"):
+        parse_rules({"rules": [rule(), rule()]})
+
+
+def test_bad_top_level_is_an_error():
+    with pytest.raises(RulesError, match="unknown top-level"):
+        parse_rules({"rule": []})
+    with pytest.raises(RulesError, match="'rules' must be a list"):
+        parse_rules({"rules": {"id": "x"}})
+    with pytest.raises(RulesError, match="expected a mapping"):
+        parse_rules(["x"])
+
+
+def test_notifications_are_validated():
+    rs = parse_rules({"rules": [rule()], "notifications": [
+        {"type": "console", "format": "json"},
+        {"type": "webhook", "url": "http://127.0.0.1:9/hook", "retries": 2}]})
+    assert [n.type for n in rs.notifications] == ["console", "webhook"]
+    assert rs.notifications[1].retries == 2
+    with pytest.raises(RulesError, match=r"notification #1 \(webhook\): field 'url'"):
+        parse_rules({"notifications": [{"type": "webhook", "url": "ftp://x"}]})
+    with pytest.raises(RulesError, match=r"notification #1 \(pager\): field 'type'"):
+        parse_rules({"notifications": [{"type": "pager"}]})
+
+
+def test_load_rules_reports_yaml_errors_with_path(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules: [\n  - id: x\n", encoding="utf-8")
+    with pytest.raises(RulesError, match="not valid YAML") as info:
+        load_rules(path)
+    assert str(path) in str(info.value)
+    with pytest.raises(RulesError, match="cannot read"):
+        load_rules(tmp_path / "missing.yaml")
+
+
+def test_shipped_demo_rules_are_valid():
+    rs = load_rules(SHIPPED_RULES)
+    ids = [r.id for r in rs.enabled]
+    assert "pk-militant-attack" in ids and "ttp-mentions" in ids
+    assert len(ids) >= 6
+    assert all(r.match.all.names() or r.match.any.names() for r in rs.rules)
