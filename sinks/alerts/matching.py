@@ -1,0 +1,195 @@
+"""Does a rule match a tagged article, and which tags made it match?
+
+Pure functions over a TaggedArticle. Each condition that holds yields a ``Hit`` carrying the
+values it matched and the evidence spans behind them, so an alert can show *why* it fired
+(the tagger's spans for tags; spans found here for keywords and regular expressions).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from newswatch.contracts import Span, TaggedArticle
+from sinks.alerts.rules import Conditions, Rule
+
+__all__ = ["Hit", "RuleMatch", "article_values", "check_conditions", "match_rule"]
+
+# Enough to show why; an alert is a pointer to the article, not a copy of it.
+_SPANS_PER_TERM = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One condition that held: its name, the values it matched, and the evidence."""
+
+    condition: str
+    values: tuple[str, ...]
+    evidence: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMatch:
+    rule: Rule
+    hits: tuple[Hit, ...]
+
+    def values(self, condition: str) -> tuple[str, ...] | None:
+        """Values matched by ``condition``, or None when the rule did not test it."""
+        found = [v for h in self.hits if h.condition == condition for v in h.values]
+        return tuple(dict.fromkeys(found)) if found else None
+
+    @property
+    def evidence(self) -> list[Span]:
+        spans = dict.fromkeys(s for h in self.hits for s in h.evidence)
+        return sorted(spans, key=lambda s: (s.field != "title", s.start, s.end))
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(term: str) -> re.Pattern[str]:
+    # Word edges rather than \b so terms that start or end with punctuation ("U.S.") still work.
+    return re.compile(r"(?<!\w)" + re.escape(term.strip()) + r"(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _find(pattern: re.Pattern[str], tagged: TaggedArticle, fields: Iterable[str]) -> list[Span]:
+    spans: list[Span] = []
+    for field in fields:
+        text = getattr(tagged, field)
+        for n, m in enumerate(pattern.finditer(text)):
+            if n >= _SPANS_PER_TERM:
+                break
+            if m.end() > m.start():
+                spans.append(Span(start=m.start(), end=m.end(), text=m.group(0), field=field))
+    return spans
+
+
+def article_values(tagged: TaggedArticle, field: str, min_confidence: float = 0.0) -> list[str]:
+    """The article's values for a dedup/condition field, tags under ``min_confidence`` left out."""
+    ok = min_confidence
+    regions = tagged.regions
+    if field == "countries":
+        codes = [c.code.upper() for c in regions.countries if c.confidence >= ok]
+        if regions.primary_country:
+            codes.append(regions.primary_country.upper())
+        return list(dict.fromkeys(codes))
+    if field in ("primary_country", "primary_countries"):
+        return [regions.primary_country.upper()] if regions.primary_country else []
+    if field == "admin1":
+        return list(dict.fromkeys(a.code.upper() for a in regions.admin1 if a.confidence >= ok))
+    if field == "macro_regions":
+        return list(dict.fromkeys(regions.macro_regions))
+    if field == "actors":
+        return list(dict.fromkeys(a.id for a in tagged.actors if a.confidence >= ok))
+    if field == "actor_types":
+        return list(dict.fromkeys(a.type for a in tagged.actors if a.confidence >= ok))
+    if field == "event_types":
+        return list(dict.fromkeys(e.type for e in tagged.event_types if e.confidence >= ok))
+    if field == "watchlists":
+        hits = tagged.watchlist_hits
+        return list(dict.fromkeys(w.watchlist for w in hits if w.confidence >= ok))
+    if field == "watchlist_terms":
+        hits = tagged.watchlist_hits
+        return list(dict.fromkeys(w.term.lower() for w in hits if w.confidence >= ok))
+    if field == "feed_id":
+        return [tagged.feed_id] if tagged.feed_id else []
+    if field == "article":
+        return [tagged.id]
+    raise ValueError(f"unknown article field {field!r}")
+
+
+def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float) -> Hit | None:
+    """Evaluate one condition; None when it does not hold."""
+    wanted = getattr(cond, name)
+    regions = tagged.regions
+    if name in ("countries", "primary_countries", "admin1"):
+        have = set(article_values(tagged, name, ok))
+        values = tuple(code for code in wanted if code in have)
+        if not values:
+            return None
+        tags = regions.admin1 if name == "admin1" else regions.countries
+        spans = tuple(s for t in tags if t.code.upper() in values and t.confidence >= ok
+                      for s in t.evidence)
+        return Hit(name, values, spans)
+    if name == "macro_regions":
+        have_lower = {r.lower(): r for r in regions.macro_regions}
+        values = tuple(have_lower[w.lower()] for w in wanted if w.lower() in have_lower)
+        return Hit(name, values) if values else None
+    if name in ("actors", "actor_types"):
+        want = {w.lower() for w in wanted}
+        matched = [a for a in tagged.actors if a.confidence >= ok and (
+            (a.type in want) if name == "actor_types"
+            else (a.id.lower() in want or a.name.lower() in want))]
+        if not matched:
+            return None
+        values = tuple(dict.fromkeys(a.type if name == "actor_types" else a.id for a in matched))
+        return Hit(name, values, tuple(s for a in matched for s in a.evidence))
+    if name == "event_types":
+        matched_events = [e for e in tagged.event_types if e.confidence >= ok and e.type in wanted]
+        if not matched_events:
+            return None
+        values = tuple(dict.fromkeys(e.type for e in matched_events))
+        return Hit(name, values, tuple(s for e in matched_events for s in e.evidence))
+    if name in ("watchlists", "watchlist_terms"):
+        want = {w.lower() for w in wanted}
+        matched_hits = [w for w in tagged.watchlist_hits if w.confidence >= ok and (
+            (w.watchlist.lower() in want) if name == "watchlists" else (w.term.lower() in want))]
+        if not matched_hits:
+            return None
+        values = tuple(dict.fromkeys(
+            w.watchlist if name == "watchlists" else w.term for w in matched_hits))
+        return Hit(name, values, tuple(s for w in matched_hits for s in w.evidence))
+    if name == "min_severity":
+        if tagged.severity < wanted:
+            return None
+        return Hit(name, (f"{tagged.severity:.2f}",))
+    if name == "keywords":
+        found: list[str] = []
+        kw_spans: list[Span] = []
+        for term in wanted:
+            spans = _find(_word_pattern(term), tagged, ("title", "text"))
+            if spans:
+                found.append(term)
+                kw_spans.extend(spans)
+        return Hit(name, tuple(found), tuple(kw_spans)) if found else None
+    if name in ("title_regex", "text_regex"):
+        field = "title" if name == "title_regex" else "text"
+        spans = _find(_regex(wanted), tagged, (field,))
+        return Hit(name, (spans[0].text,), tuple(spans)) if spans else None
+    raise ValueError(f"unknown condition {name!r}")
+
+
+def check_conditions(cond: Conditions, tagged: TaggedArticle, min_confidence: float = 0.0
+                     ) -> tuple[list[Hit], list[str]]:
+    """Evaluate every condition the block sets: (hits, names of conditions that failed)."""
+    hits: list[Hit] = []
+    failed: list[str] = []
+    for name in cond.names():
+        hit = _check(name, cond, tagged, min_confidence)
+        if hit is None:
+            failed.append(name)
+        else:
+            hits.append(hit)
+    return hits, failed
+
+
+def match_rule(rule: Rule, tagged: TaggedArticle) -> RuleMatch | None:
+    """The match of an enabled or disabled rule against one article, or None."""
+    ok = rule.min_confidence
+    all_hits, all_failed = check_conditions(rule.match.all, tagged, ok)
+    if all_failed:
+        return None
+    any_hits: list[Hit] = []
+    if rule.match.any.names():
+        any_hits, _ = check_conditions(rule.match.any, tagged, ok)
+        if not any_hits:
+            return None
+    none_hits, _ = check_conditions(rule.match.none, tagged, ok)
+    if none_hits:
+        return None
+    return RuleMatch(rule, tuple(all_hits + any_hits))
