@@ -1,0 +1,33 @@
+"""Alerts: rules over tagged articles -> alerts (stored, notified, published).
+
+Pure core: ``rules`` (validated YAML), ``matching`` and ``engine`` (decide new / update /
+duplicate). Edges: ``store`` (SQLite), ``notify`` (console, webhook). ``sink.AlertSink`` ties
+them together for the Kafka runner: ``AlertSink(rules, store).handle(tagged) -> [Alert]``.
+"""
+
+from sinks.alerts.engine import AlertHistory, Decision, MemoryHistory, evaluate
+from sinks.alerts.notify import ConsoleNotifier, Notifier, NotifyError, WebhookNotifier
+from sinks.alerts.rules import Rule, RulesError, RuleSet, load_rules, parse_rules
+from sinks.alerts.sink import AlertSink
+from sinks.alerts.store import AlertStore, AlertStoreError, AlertStoreFull, SqliteAlertStore
+
+__all__ = [
+    "AlertHistory",
+    "AlertSink",
+    "AlertStore",
+    "AlertStoreError",
+    "AlertStoreFull",
+    "ConsoleNotifier",
+    "Decision",
+    "MemoryHistory",
+    "Notifier",
+    "NotifyError",
+    "Rule",
+    "RuleSet",
+    "RulesError",
+    "SqliteAlertStore",
+    "WebhookNotifier",
+    "evaluate",
+    "load_rules",
+    "parse_rules",
+]
