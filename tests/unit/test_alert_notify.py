@@ -1,0 +1,63 @@
+"""Console notifications: the line an operator reads, and the JSON-lines mode."""
+
+import io
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from newswatch.contracts import Alert
+from sinks.alerts.notify import ConsoleNotifier, WebhookNotifier, build_notifiers, format_line
+from sinks.alerts.rules import parse_rules
+
+T0 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
+
+
+def an_alert(**kw) -> Alert:
+    values = {"id": "a1", "rule_id": "pk-attack", "rule_name": "Militant attack in Pakistan",
+              "severity": "high", "dedup_key": "k", "article_id": "art-1",
+              "title": "Blast hits\n market in Peshawar", "url": "https://x.example/1",
+              "primary_country": "PK", "countries": ["PK", "AF"], "raised_at": T0}
+    values.update(kw)
+    return Alert(**values)
+
+
+def test_line_has_severity_rule_country_title_url():
+    assert format_line(an_alert()) == (
+        "[HIGH] Militant attack in Pakistan | PK | Blast hits market in Peshawar"
+        " | https://x.example/1")
+
+
+def test_line_marks_escalation_and_occurrences_and_missing_fields():
+    line = format_line(an_alert(severity="critical", occurrences=3, url=None,
+                                primary_country=None), "escalated")
+    assert line.startswith("[CRITICAL] ")
+    assert "| PK,AF |" in line
+    assert line.endswith("| - (escalated, 3 articles)")
+
+
+def test_console_text_and_json_modes():
+    out = io.StringIO()
+    ConsoleNotifier(out).notify(an_alert(), "new")
+    ConsoleNotifier(out, fmt="json").notify(an_alert(), "escalated")
+    text_line, json_line = out.getvalue().splitlines()
+    assert text_line.startswith("[HIGH] Militant attack")
+    record = json.loads(json_line)
+    assert record["event"] == "alert.escalated"
+    assert Alert.model_validate(record["alert"]) == an_alert()
+
+
+def test_build_notifiers_from_rules_file_section():
+    rs = parse_rules({"notifications": [
+        {"type": "console", "format": "json", "min_severity": "high"},
+        {"type": "webhook", "url": "https://hooks.example/T0/secret", "retries": 1}]})
+    console, webhook = build_notifiers(rs.notifications)
+    assert isinstance(console, ConsoleNotifier) and console.fmt == "json"
+    assert console.min_severity == "high"
+    assert isinstance(webhook, WebhookNotifier) and webhook.retries == 1
+    assert "secret" not in webhook.name
+
+
+def test_webhook_url_must_be_http():
+    with pytest.raises(ValueError, match="http"):
+        WebhookNotifier("file:///etc/passwd")
