@@ -1,0 +1,1 @@
+"""Metrics sink: Prometheus metrics about what the tagged news is about."""
