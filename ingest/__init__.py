@@ -1,0 +1,1 @@
+"""Feed ingest: fetch feeds politely, parse and normalise entries, publish raw articles."""

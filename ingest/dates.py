@@ -1,0 +1,177 @@
+"""Feed dates -> timezone-aware UTC, cheapest reader first.
+
+Measured on these machines: the standard library reads RFC-822 dates at ~340,000/s, dateparser
+at ~340/s. Almost every feed date is RFC-822 or ISO-8601, so the standard library goes first and
+dateparser only sees what nothing else could read (e.g. Portuguese month names), with a cache
+because a feed repeats the same strings on every poll.
+
+The raw string is read before the parser library's ``*_parsed`` struct: feedparser-rs ignores
+an ISO-8601 offset written without a colon ('2026-02-17T17:36:36-0500' comes back as 17:36
+UTC), while reading the string ourselves gets it right for both libraries.
+"""
+
+from __future__ import annotations
+
+import calendar
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
+from typing import Literal
+
+__all__ = [
+    "EARLIEST_PLAUSIBLE",
+    "FUTURE_TOLERANCE",
+    "PublishedAt",
+    "parse_date",
+    "published_at",
+]
+
+EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
+"""Anything older is a placeholder (epoch, 1900-01-01) rather than a real publication date."""
+
+FUTURE_TOLERANCE = timedelta(days=1)
+"""Clock skew and time-zone mistakes put real dates a few hours ahead; a day is generous."""
+
+# Zone names email.utils resolves itself; any other trailing word is a zone it would silently
+# drop (it returns a naive datetime for 'CET'), so those strings go to the slower readers.
+_RFC822_ZONES = frozenset(
+    {"UT", "UTC", "GMT", "Z", "AST", "ADT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"}
+)
+
+Source = Literal["feed", "fetched_at"]
+
+
+def _as_utc(dt: datetime) -> datetime:
+    # A feed date without a zone is taken as UTC, as feedparser does.
+    if dt.tzinfo is None:
+        return dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
+
+
+def _read_iso(s: str) -> datetime | None:
+    try:
+        return _as_utc(datetime.fromisoformat(s))
+    except ValueError:
+        return None
+
+
+def _read_rfc822(s: str) -> datetime | None:
+    try:
+        dt = parsedate_to_datetime(s)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if dt.tzinfo is None:
+        last = s.rsplit(None, 1)[-1]
+        if last.isalpha() and last.upper() not in _RFC822_ZONES:
+            return None  # unknown zone name: email.utils dropped it, let a slower reader try
+    return _as_utc(dt)
+
+
+def _read_fast(s: str) -> datetime | None:
+    if s[:4].isdigit():
+        return _read_iso(s) or _read_rfc822(s)
+    return _read_rfc822(s) or _read_iso(s)
+
+
+def _read_struct(parsed: time.struct_time | tuple | None) -> datetime | None:
+    # Both feedparser and feedparser-rs hand out UTC struct_times.
+    if not parsed:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(tuple(parsed)[:6] + (0, 0, 0)), tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+_DATEPARSER_SETTINGS = {
+    "TIMEZONE": "UTC",
+    "TO_TIMEZONE": "UTC",
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    # Relative phrases ('2 hours ago') would depend on the clock and defeat the cache.
+    "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+}
+
+
+@lru_cache(maxsize=8192)
+def _read_slow(s: str, language: str | None) -> datetime | None:
+    import dateparser  # imported lazily: ~0.5 s to import, and most processes never need it
+
+    languages = [language] if language else None
+    try:
+        dt = dateparser.parse(s, languages=languages, settings=_DATEPARSER_SETTINGS)
+    except ValueError:  # a language dateparser does not know
+        if languages is None:
+            return None
+        dt = dateparser.parse(s, settings=_DATEPARSER_SETTINGS)
+    except (TypeError, OverflowError):
+        return None
+    return _as_utc(dt) if dt is not None else None
+
+
+def parse_date(
+    raw: str | None,
+    parsed: time.struct_time | tuple | None = None,
+    *,
+    language: str | None = None,
+) -> datetime | None:
+    """Read one feed date as aware UTC, or None when nothing can read it.
+
+    ``raw`` is the date string as written in the feed, ``parsed`` the parser library's UTC
+    ``struct_time`` for it, ``language`` a hint for dateparser (e.g. 'pt' for 'Seg, 24 Set').
+    """
+    s = raw.strip() if raw else ""
+    if s:
+        dt = _read_fast(s)
+        if dt is not None:
+            return dt
+    dt = _read_struct(parsed)
+    if dt is not None or not s:
+        return dt
+    primary = language.split("-", 1)[0].lower() if language else None
+    return _read_slow(s, primary)
+
+
+class PublishedAt:
+    """The publication time chosen for an article, where it came from, and why."""
+
+    __slots__ = ("source", "value", "warning")
+
+    def __init__(self, value: datetime, source: Source, warning: str | None = None) -> None:
+        self.value = value
+        self.source: Source = source
+        self.warning = warning
+
+    def __repr__(self) -> str:
+        return f"PublishedAt({self.value.isoformat()}, {self.source!r}, {self.warning!r})"
+
+
+def published_at(
+    candidates: list[tuple[str | None, time.struct_time | tuple | None]],
+    fetched_at: datetime,
+    *,
+    language: str | None = None,
+) -> PublishedAt:
+    """Pick the first plausible date among ``(raw, parsed)`` candidates, else ``fetched_at``.
+
+    Candidates come in preference order (published, then updated). A date that cannot be read,
+    is more than a day after ``fetched_at`` or before 1990 is not trusted: the article gets
+    ``fetched_at`` with source ``"fetched_at"`` and a warning naming the rejected value.
+    """
+    fetched = _as_utc(fetched_at)
+    rejected: list[str] = []
+    for raw, parsed in candidates:
+        if not raw and not parsed:
+            continue
+        dt = parse_date(raw, parsed, language=language)
+        shown = (raw or "").strip() or str(tuple(parsed)[:6])
+        if dt is None:
+            rejected.append(f"unreadable date {shown!r}")
+        elif dt > fetched + FUTURE_TOLERANCE:
+            rejected.append(f"date in the future {shown!r}")
+        elif dt < EARLIEST_PLAUSIBLE:
+            rejected.append(f"date before 1990 {shown!r}")
+        else:
+            return PublishedAt(dt, "feed")
+    warning = "; ".join(rejected) + "; used fetched_at" if rejected else None
+    return PublishedAt(fetched, "fetched_at", warning)

@@ -1,0 +1,190 @@
+"""One parsed feed entry -> one ``RawArticle``: clean text, resolved link, UTC date, stable id.
+
+Works on entries from either feedparser or feedparser-rs (same field names; nested objects
+answer ``.get``), so the choice of parser never shows in the records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from ingest.dates import published_at
+from ingest.identity import article_id, canonical_url, content_hash
+from ingest.text import clean_title, html_to_text
+from newswatch.contracts import RawArticle
+
+__all__ = ["FeedContext", "author_name", "language_tag", "normalise_entry", "resolve_link"]
+
+
+@dataclass(slots=True)
+class FeedContext:
+    """What every entry of one fetched feed shares."""
+
+    feed_id: str
+    feed_url: str
+    fetched_at: datetime
+    base_url: str  # where relative entry links point: the feed's own <link>, else feed_url
+    feed_title: str | None = None
+    language: str | None = None  # declared by the feed, else xml:lang, else the caller's default
+    authors: list[str] = field(default_factory=list)  # Atom: feed authors apply to every entry
+    warnings: list[str] = field(default_factory=list)
+
+
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
+def language_tag(value: str | None) -> str | None:
+    """A BCP-47-cased language tag ('EN_us' -> 'en-US', 'zh-hans' -> 'zh-Hans'), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if not _LANG_TAG.match(value):
+        return None
+    first, *rest = re.split(r"[-_]", value)
+    parts = [first.lower()]
+    for sub in rest:
+        if len(sub) == 4 and sub.isalpha():
+            parts.append(sub.title())  # script
+        elif len(sub) == 2 or (len(sub) == 3 and sub.isdigit()):
+            parts.append(sub.upper())  # region
+        else:
+            parts.append(sub.lower())
+    return "-".join(parts)
+
+
+def resolve_link(link: str | None, base_url: str) -> str | None:
+    """An absolute article link: whitespace trimmed, doubled '&amp;' undone, relative resolved."""
+    if not link:
+        return None
+    link = link.strip()
+    while "&amp;" in link:  # the feed escaped the query twice; '&amp;' is never meant literally
+        link = link.replace("&amp;", "&")
+    if not link:
+        return None
+    if not urlsplit(link).scheme:
+        link = urljoin(base_url, link)
+    return link
+
+
+def _entry_link(entry: Any) -> str | None:
+    link = entry.get("link")
+    if link:
+        return link
+    for candidate in entry.get("links") or ():
+        if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
+            return candidate.get("href")
+    guid = entry.get("id") or ""
+    if guid.startswith(("http://", "https://")):
+        return guid  # an RSS guid that is a permalink (feedparser does the same)
+    return None
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        if value and value not in seen:
+            seen[value] = None
+    return list(seen)
+
+
+_EMAIL = r"[^\s@()<>]+@[^\s@()<>]+"
+_EMAIL_THEN_NAME = re.compile(rf"^\s*{_EMAIL}\s*\((.*)\)\s*$")  # RSS 2.0: 'a@b.org (Name)'
+_NAME_THEN_EMAIL = re.compile(rf"^(.*?)\s*[<(]\s*{_EMAIL}\s*[>)]\s*$")  # 'Name <a@b.org>'
+_BARE_EMAIL = re.compile(rf"^\s*(?:mailto:)?{_EMAIL}\s*$")
+
+
+def author_name(value: str | None) -> str:
+    """The person or desk in an author field; e-mail addresses are not names ('' if only one)."""
+    name = clean_title(value)
+    if "@" not in name:
+        return name
+    m = _EMAIL_THEN_NAME.match(name) or _NAME_THEN_EMAIL.match(name)
+    if m:
+        return m.group(1).strip()
+    return "" if _BARE_EMAIL.match(name) else name
+
+
+def _authors(entry: Any, inherited: list[str]) -> list[str]:
+    names = _unique(author_name(a.get("name")) for a in entry.get("authors") or ())
+    if not names:
+        names = _unique([author_name(entry.get("author"))])
+    return names or list(inherited)
+
+
+def _categories(entry: Any) -> list[str]:
+    return _unique(clean_title(t.get("term") or t.get("label")) for t in entry.get("tags") or ())
+
+
+def _text(entry: Any) -> str:
+    """The longest real text among the entry's content blocks and its summary."""
+    best = ""
+    for block in entry.get("content") or ():
+        text = html_to_text(block.get("value"))
+        if len(text) > len(best):
+            best = text
+    summary = html_to_text(entry.get("summary"))
+    return summary if len(summary) > len(best) else best
+
+
+def _entry_language(entry: Any) -> str | None:
+    for key in ("title_detail", "summary_detail"):
+        detail = entry.get(key)
+        if detail is not None and detail.get("language"):
+            return detail.get("language")
+    return None
+
+
+def normalise_entry(entry: Any, ctx: FeedContext) -> RawArticle | None:
+    """Build the record for one entry, or None when the entry carries nothing to identify.
+
+    Never raises on odd content: unreadable dates become ``fetched_at`` with a warning.
+    """
+    title = clean_title(entry.get("title"))
+    text = _text(entry)
+    url = resolve_link(_entry_link(entry), ctx.base_url)
+    canonical = canonical_url(url)
+    guid = (entry.get("id") or "").strip() or None
+    language = language_tag(_entry_language(entry)) or ctx.language
+    when = published_at(
+        [
+            (entry.get("published"), entry.get("published_parsed")),
+            (entry.get("updated"), entry.get("updated_parsed")),
+            (entry.get("created"), entry.get("created_parsed")),
+        ],
+        ctx.fetched_at,
+        language=language,
+    )
+    raw_date = entry.get("published") or entry.get("updated") or ""
+    if not (canonical or guid or title or raw_date or text):
+        return None
+    if canonical or guid or title or raw_date:
+        key = article_id(canonical, feed_id=ctx.feed_id, guid=guid, title=title, date=raw_date)
+    else:
+        key = article_id(None, feed_id=ctx.feed_id, title=text[:200])
+    warnings = list(ctx.warnings)
+    if when.warning:
+        warnings.append(when.warning)
+    return RawArticle(
+        id=key,
+        title=title,
+        text=text,
+        url=url,
+        canonical_url=canonical,
+        guid=guid,
+        feed_id=ctx.feed_id,
+        feed_url=ctx.feed_url,
+        feed_title=ctx.feed_title,
+        language=language,
+        authors=_authors(entry, ctx.authors),
+        categories=_categories(entry),
+        published_at=when.value,
+        published_at_source=when.source,
+        fetched_at=ctx.fetched_at,
+        content_hash=content_hash(title, text),
+        parse_warnings=warnings,
+    )
