@@ -1,0 +1,119 @@
+"""OPML import and export, the format feed readers use to exchange subscription lists.
+
+Import reads every ``<outline>`` that has an ``xmlUrl``; the titles of the enclosing folder
+outlines and the ``category`` attribute become tags. Export writes the newswatch-only fields
+(id, interval, enabled) as extra ``newswatch*`` attributes, which OPML 2.0 allows and other
+readers ignore, so an export imports back unchanged.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+from pydantic import ValidationError
+
+from ingest.registry import DEFAULT_INTERVAL_S, FeedConfig, FeedFileError, RegistryLoad
+
+__all__ = ["read_opml", "write_opml"]
+
+_ID = "newswatchId"
+_INTERVAL = "newswatchIntervalS"
+_ENABLED = "newswatchEnabled"
+
+
+def _split_categories(value: str | None) -> list[str]:
+    if not value:
+        return []
+    tags = []
+    for part in value.split(","):
+        # OPML 2.0 categories are slash-delimited paths; the last segment is the label
+        label = part.strip().strip("/").split("/")[-1].strip()
+        if label:
+            tags.append(label)
+    return tags
+
+
+def read_opml(data: bytes, *, source: str = "<opml>") -> RegistryLoad:
+    """Feeds from an OPML document. Bad outlines are reported, the rest loaded."""
+    result = RegistryLoad()
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        result.errors.append(FeedFileError(source, line, f"not valid OPML/XML: {exc}"))
+        return result
+    body = root.find("body")
+    if root.tag != "opml" or body is None:
+        result.errors.append(FeedFileError(source, 1, "not an OPML document (no <opml><body>)"))
+        return result
+    seen: set[str] = set()
+    seen_urls: set[str] = set()
+
+    def walk(node: ET.Element, folders: list[str], index: list[int]) -> None:
+        for outline in node.findall("outline"):
+            index[0] += 1
+            url = outline.get("xmlUrl") or outline.get("xmlurl")
+            title = (outline.get("title") or outline.get("text") or "").strip()
+            if not url:
+                walk(outline, [*folders, title] if title else folders, index)
+                continue
+            raw: dict[str, object] = {
+                "url": url,
+                "name": title,
+                "language": outline.get("language") or None,
+                "tags": list(dict.fromkeys(
+                    [*folders, *_split_categories(outline.get("category"))])),
+            }
+            if outline.get(_ID):
+                raw["id"] = outline.get(_ID)
+            if outline.get(_INTERVAL):
+                raw["interval_s"] = outline.get(_INTERVAL)
+            if outline.get(_ENABLED):
+                raw["enabled"] = outline.get(_ENABLED)
+            where = f"outline #{index[0]} ({title or url})"
+            try:
+                feed = FeedConfig.model_validate(raw)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    name = str(err["loc"][0]) if err["loc"] else None
+                    result.errors.append(FeedFileError(
+                        source, None, f"{where}: {err['msg'].removeprefix('Value error, ')}",
+                        field=name))
+                continue
+            if feed.id in seen or feed.url in seen_urls:
+                result.errors.append(FeedFileError(source, None, f"{where}: duplicate feed",
+                                                   feed=feed.id))
+                continue
+            seen.add(feed.id)
+            seen_urls.add(feed.url)
+            result.feeds.append(feed)
+
+    walk(body, [], [0])
+    return result
+
+
+def write_opml(feeds: list[FeedConfig], *, title: str = "newswatch feeds",
+               now: datetime | None = None) -> str:
+    """An OPML 2.0 document listing ``feeds``, one flat outline each."""
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = title
+    ET.SubElement(head, "dateCreated").text = format_datetime(now or datetime.now(UTC))
+    body = ET.SubElement(root, "body")
+    for feed in feeds:
+        attrs = {"type": "rss", "text": feed.name or feed.id, "xmlUrl": feed.url, _ID: feed.id}
+        if feed.name:
+            attrs["title"] = feed.name
+        if feed.language:
+            attrs["language"] = feed.language
+        if feed.tags:
+            attrs["category"] = ",".join(feed.tags)
+        if feed.interval_s != DEFAULT_INTERVAL_S:
+            attrs[_INTERVAL] = str(feed.interval_s)
+        if not feed.enabled:
+            attrs[_ENABLED] = "false"
+        ET.SubElement(body, "outline", attrs)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

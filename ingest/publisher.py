@@ -1,0 +1,59 @@
+"""Publishing raw articles: the poller's only Kafka output.
+
+The contract the poller relies on: ``publish`` returns only once every article is acknowledged
+by the broker (acks=all, idempotent producer), and raises otherwise. The poller records an
+article as seen only after that, so a failed publish is retried on the next poll: at least
+once, never less.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from kafka import KafkaProducer
+from kafka.errors import KafkaError
+
+from newswatch.contracts import RawArticle
+from newswatch.kafka.clients import make_producer
+from newswatch.settings import Settings
+
+__all__ = ["Publisher", "KafkaPublisher", "PublishError"]
+
+
+class PublishError(RuntimeError):
+    """Some articles were not acknowledged by the broker; none of the batch counts as seen."""
+
+
+class Publisher(Protocol):
+    def publish(self, articles: list[RawArticle]) -> None:
+        """Deliver every article or raise."""
+
+
+class KafkaPublisher:
+    """Each article as UTF-8 JSON, keyed by its id, to the raw topic."""
+
+    def __init__(self, settings: Settings, producer: KafkaProducer | None = None) -> None:
+        self.topic = settings.topics.raw
+        self._timeout_s = settings.broker_timeout_s
+        self._producer = producer or make_producer(settings)
+        self._own_producer = producer is None
+
+    def publish(self, articles: list[RawArticle]) -> None:
+        if not articles:
+            return
+        try:
+            futures = [self._producer.send(self.topic, key=a.id.encode("utf-8"),
+                                           value=a.model_dump_json().encode("utf-8"))
+                       for a in articles]
+            self._producer.flush(timeout=self._timeout_s)
+        except KafkaError as exc:
+            raise PublishError(f"publishing {len(articles)} articles failed: {exc}") from exc
+        failed = [f for f in futures if not f.succeeded()]
+        if failed:
+            first = failed[0].exception if failed[0].is_done else "not acknowledged in time"
+            raise PublishError(f"{len(failed)} of {len(articles)} articles were not delivered "
+                               f"to {self.topic}: {first}")
+
+    def close(self) -> None:
+        if self._own_producer:
+            self._producer.close(timeout=self._timeout_s)
