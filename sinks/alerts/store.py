@@ -224,6 +224,21 @@ class SqliteAlertStore:
                                " ORDER BY last_seen_at DESC LIMIT ?", (_ts(since), limit))
         return [Alert.model_validate_json(r[0]) for r in rows]
 
+    def prune(self, older_than: datetime) -> int:
+        """Delete alerts not seen since ``older_than`` (and their article links); returns how
+        many. Re-delivery of a pruned article would alert again, so keep more than the
+        longest plausible replay (days, not hours)."""
+        cutoff = _ts(older_than)
+        with self.transaction(), self._lock:
+            try:
+                self._db.execute(
+                    "DELETE FROM alert_articles WHERE alert_id IN"
+                    " (SELECT id FROM alerts WHERE last_seen_at < ?)", (cutoff,))
+                return self._db.execute(
+                    "DELETE FROM alerts WHERE last_seen_at < ?", (cutoff,)).rowcount
+            except sqlite3.Error as exc:
+                raise _translate(exc, self.path, "pruning") from exc
+
     def count(self) -> int:
         return self._query("SELECT count(*) FROM alerts")[0][0]
 

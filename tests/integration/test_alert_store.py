@@ -139,6 +139,20 @@ def test_latest_and_recent_order(tmp_path: Path):
         assert store.latest("other") is None
 
 
+def test_prune_removes_old_alerts_and_their_articles(tmp_path: Path, rules_path: Path):
+    rules = load_rules(rules_path)
+    with SqliteAlertStore(tmp_path / "a.db") as store:
+        for n, at in ((1, T0), (2, T0 + timedelta(days=10))):
+            with store.transaction():
+                for d in evaluate(rules, attack(n), at, store):
+                    store.save(d.alert, d.rule.id, d.article_id, at)
+        assert store.count() == 4  # two rules x two articles, ten days apart (past cooldown)
+        assert store.prune(T0 + timedelta(days=5)) == 2
+        assert store.find_by_article("ttp", "article-1") is None
+        assert store.find_by_article("ttp", "article-2") is not None
+        assert store.count() == 2
+
+
 def test_failed_transaction_leaves_nothing_behind(tmp_path: Path):
     base = attack(1)
     alert = Alert(id="x", rule_id="r", rule_name="R", severity="high", dedup_key="k",
