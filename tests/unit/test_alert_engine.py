@@ -278,3 +278,60 @@ def test_shipped_rules_alert_on_pakistan_attack_and_not_on_sport():
     fired = {d.rule.id for d in evaluate(rs, bannu_attack(), T0, MemoryHistory())}
     assert {"pk-militant-attack", "ttp-mentions"} <= fired
     assert evaluate(rs, football(), T0, MemoryHistory()) == []
+
+
+SHIPPED_CASES = [
+    (tagged_article("Houthis fire missile at bulk carrier in the Red Sea",
+                    "UKMTO said the ship was attacked off Mokha.", countries=[("YE", "Mokha")],
+                    macro_regions=["Western Asia"], events=[("attack", "attacked")]),
+     {"red-sea-shipping"}),
+    (tagged_article("Israeli airstrike in southern Lebanon", "An airstrike hit a car.",
+                    countries=["LB"], macro_regions=["Western Asia"],
+                    events=[("airstrike", "airstrike")]),
+     {"airstrike-south-asia-middle-east"}),
+    (tagged_article("Gunmen kidnap boy in Jalalabad", "Armed men kidnapped a boy.",
+                    countries=["AF"], macro_regions=["Southern Asia"],
+                    events=[("kidnapping", "kidnapped")]),
+     {"kidnapping-watch-area"}),
+    (tagged_article("Earthquake in Herat", "Hundreds of houses destroyed.", countries=["AF"],
+                    macro_regions=["Southern Asia"], events=[("natural_disaster", "Earthquake")],
+                    severity=0.85),
+     {"south-asia-natural-disaster"}),
+    (tagged_article("Floods in Germany", "Rivers burst their banks.", countries=["DE"],
+                    macro_regions=["Western Europe"], events=[("natural_disaster", "Floods")]),
+     set()),
+    (tagged_article("Karachi traders strike", "Traders protest over tariffs.", countries=["PK"],
+                    macro_regions=["Southern Asia"], events=[("protest", "protest")]),
+     {"pakistan-unrest"}),
+    (tagged_article("Ransomware attack on German hospitals", "A cyber attack hit clinics.",
+                    countries=["DE"], macro_regions=["Western Europe"],
+                    events=[("attack", "attack")]),
+     set()),
+    (tagged_article("BLA claims Turbat attack", "The Baloch Liberation Army attacked a camp.",
+                    countries=["PK"], macro_regions=["Southern Asia"],
+                    actors=[("bla", "Baloch Liberation Army", "armed_group")],
+                    events=[("attack", "attacked")]),
+     {"pk-militant-attack", "baloch-separatist-violence"}),
+    (tagged_article("ISKP bombing in Kabul", "Islamic State Khorasan Province claimed it.",
+                    countries=["AF"], macro_regions=["Southern Asia"],
+                    events=[("bombing", "bombing")]),
+     {"islamic-state-khorasan"}),
+]
+
+
+@pytest.mark.parametrize(("article", "expected"), SHIPPED_CASES,
+                         ids=[a.title[:30] for a, _ in SHIPPED_CASES])
+def test_shipped_rules_on_hand_tagged_articles(article, expected):
+    rs = load_rules(SHIPPED_RULES)
+    fired = {d.rule.id for d in evaluate(rs, article, T0, MemoryHistory())}
+    assert fired == expected
+
+
+def test_shipped_disaster_rule_escalates_severe_events():
+    rs = load_rules(SHIPPED_RULES)
+    article = SHIPPED_CASES[3][0]
+    (d,) = evaluate(rs, article, T0, MemoryHistory())
+    assert d.alert.severity == "high"
+    mild = article.model_copy(update={"severity": 0.3, "id": "mild"})
+    (d,) = evaluate(rs, mild, T0, MemoryHistory())
+    assert d.alert.severity == "medium"
