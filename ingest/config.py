@@ -1,7 +1,8 @@
 """Poller knobs. One model, so the CLI, the benchmark and the tests tune the same names.
 
-``newswatch.settings.Settings`` can carry it as ``ingest`` (``NEWSWATCH_INGEST__MAX_BODY_BYTES``);
-until it does, ``PollerConfig.from_settings`` falls back to these defaults.
+Read from ``NEWSWATCH_INGEST__*`` environment variables (e.g. ``NEWSWATCH_INGEST__MAX_BODY_BYTES``)
+over these defaults; ``newswatch.settings.Settings`` may also carry one as ``ingest``, which
+``PollerConfig.from_settings`` then prefers.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import newswatch
 
@@ -17,7 +19,9 @@ __all__ = ["PollerConfig", "USER_AGENT"]
 USER_AGENT = f"newswatch/{newswatch.__version__} (+https://github.com/newswatch/newswatch)"
 
 
-class PollerConfig(BaseModel):
+class PollerConfig(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSWATCH_INGEST__", extra="ignore")
+
     user_agent: str = USER_AGENT
     # HTTP
     timeout_s: float = Field(default=20.0, gt=0, description="Whole request, after a slot is free")
@@ -53,5 +57,7 @@ class PollerConfig(BaseModel):
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> PollerConfig:
         base = getattr(settings, "ingest", None)
-        data = base.model_dump() if isinstance(base, BaseModel) else dict(base or {})
-        return cls.model_validate({**data, **overrides})
+        if base is None:
+            return cls(**overrides)
+        data = base.model_dump() if isinstance(base, BaseModel) else dict(base)
+        return cls(**{**data, **overrides})

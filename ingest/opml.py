@@ -68,6 +68,8 @@ def read_opml(data: bytes, *, source: str = "<opml>") -> RegistryLoad:
             }
             if outline.get(_ID):
                 raw["id"] = outline.get(_ID)
+                if not outline.get("title") and title == outline.get(_ID):
+                    raw["name"] = ""  # our own export's placeholder text, not a name
             if outline.get(_INTERVAL):
                 raw["interval_s"] = outline.get(_INTERVAL)
             if outline.get(_ENABLED):

@@ -1,0 +1,124 @@
+"""Feed registry: YAML validation with line/field errors, and OPML import/export."""
+
+from __future__ import annotations
+
+from ingest.opml import read_opml, write_opml
+from ingest.registry import FeedConfig, feeds_to_yaml, parse_duration, parse_feeds_yaml
+
+GOOD_AND_BAD = """\
+defaults:
+  interval: 30m
+feeds:
+  - id: alpha
+    url: https://alpha.example/rss.xml
+    name: Alpha News
+    language: en
+    tags: [world, asia]
+  - id: beta
+    url: ftp://beta.example/feed
+  - id: gamma
+    url: https://gamma.example/atom.xml
+    interval_s: 120
+    enabled: false
+  - id: delta
+    url: https://delta.example/rss
+    colour: blue
+  - id: alpha
+    url: https://other.example/rss
+  - url: https://www.epsilon.example/feed.xml
+"""
+
+
+def test_good_entries_load_and_bad_ones_are_reported_with_line_and_field() -> None:
+    loaded = parse_feeds_yaml(GOOD_AND_BAD, source="feeds.yaml")
+    assert [f.id for f in loaded.feeds] == ["alpha", "gamma", loaded.feeds[2].id]
+    alpha = loaded.feeds[0]
+    assert alpha.interval_s == 1800  # from defaults
+    assert alpha.tags == ("world", "asia") and alpha.language == "en"
+    assert loaded.feeds[1].interval_s == 120 and not loaded.feeds[1].enabled
+    assert [f.id for f in loaded.enabled] == ["alpha", loaded.feeds[2].id]
+    messages = [str(e) for e in loaded.errors]
+    assert len(messages) == 3, messages
+    bad_url, unknown, duplicate = loaded.errors
+    assert (bad_url.line, bad_url.field, bad_url.feed) == (10, "url", "beta")
+    assert "not an http(s) URL" in str(bad_url) and str(bad_url).startswith("feeds.yaml:10:")
+    assert (unknown.line, unknown.field) == (17, "colour") and "unknown field" in str(unknown)
+    assert duplicate.line == 18 and "duplicate id" in duplicate.message
+    assert "line 4" in duplicate.message
+
+
+def test_id_is_derived_from_the_url_when_missing_and_is_stable() -> None:
+    a = FeedConfig(url="https://www.epsilon.example/feed.xml")
+    b = FeedConfig(url="https://www.epsilon.example/feed.xml")
+    c = FeedConfig(url="https://www.epsilon.example/other.xml")
+    assert a.id == b.id != c.id
+    assert a.id.startswith("epsilon.example-")
+
+
+def test_broken_yaml_is_one_error_with_its_line() -> None:
+    loaded = parse_feeds_yaml("feeds:\n  - id: a\n    url: [unclosed\n", source="f.yaml")
+    assert loaded.feeds == []
+    assert len(loaded.errors) == 1 and loaded.errors[0].line is not None
+    assert "not valid YAML" in loaded.errors[0].message
+
+
+def test_non_mapping_entry_and_bad_interval_are_reported() -> None:
+    text = "feeds:\n  - just a string\n  - url: https://a.example/\n    interval: soon\n"
+    loaded = parse_feeds_yaml(text)
+    assert loaded.feeds == []
+    assert loaded.errors[0].line == 2
+    assert loaded.errors[1].field == "interval_s" and loaded.errors[1].line == 4
+
+
+def test_durations() -> None:
+    assert parse_duration(90) == 90
+    assert parse_duration("90") == 90
+    assert parse_duration("15m") == 900
+    assert parse_duration("2h") == 7200
+    assert parse_duration("1d") == 86400
+
+
+def test_yaml_round_trip() -> None:
+    feeds = parse_feeds_yaml(GOOD_AND_BAD).feeds
+    again = parse_feeds_yaml(feeds_to_yaml(feeds, header="generated"))
+    assert again.errors == [] and again.feeds == feeds
+
+
+OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0">
+  <head><title>My subscriptions</title></head>
+  <body>
+    <outline text="South Asia">
+      <outline text="Dawn" title="Dawn World" type="rss" xmlUrl="https://dawn.example/feeds/world"
+               language="en" category="/news/pakistan"/>
+      <outline text="Broken" type="rss" xmlUrl="mailto:someone@example.com"/>
+    </outline>
+    <outline text="Wire" type="rss" xmlUrl="https://wire.example/rss"/>
+    <outline text="Wire again" type="rss" xmlUrl="https://wire.example/rss"/>
+  </body>
+</opml>
+"""
+
+
+def test_opml_import_keeps_folders_as_tags_and_reports_bad_outlines() -> None:
+    loaded = read_opml(OPML, source="subs.opml")
+    assert [f.url for f in loaded.feeds] == ["https://dawn.example/feeds/world",
+                                             "https://wire.example/rss"]
+    dawn = loaded.feeds[0]
+    assert dawn.name == "Dawn World" and dawn.language == "en"
+    assert dawn.tags == ("South Asia", "pakistan")
+    assert len(loaded.errors) == 2
+    assert "Broken" in str(loaded.errors[0]) and "http(s)" in str(loaded.errors[0])
+    assert "duplicate" in str(loaded.errors[1])
+
+
+def test_opml_export_imports_back_unchanged() -> None:
+    feeds = parse_feeds_yaml(GOOD_AND_BAD).feeds
+    document = write_opml(feeds)
+    assert document.startswith("<?xml") and "<opml" in document
+    assert read_opml(document.encode()).feeds == feeds
+
+
+def test_opml_that_is_not_xml_is_an_error_not_an_exception() -> None:
+    loaded = read_opml(b"<opml><body><outline", source="x.opml")
+    assert loaded.feeds == [] and "not valid OPML" in str(loaded.errors[0])
