@@ -644,3 +644,17 @@ def test_k8s_manifests_match_the_kubernetes_schemas() -> None:
     documents = k8s_objects() + load_docs(K8S / "secret-example.yaml")
     for obj in documents:
         validate.validate(obj, validate.latest_version(), strict=True)
+
+
+def test_compose_file_matches_the_compose_specification() -> None:
+    pytest.importorskip("check_jsonschema", reason="optional: pip install '.[deploy-lint]'")
+    import importlib.resources
+
+    import jsonschema
+
+    vendored = importlib.resources.files("check_jsonschema.builtin_schemas.vendor")
+    schema = json.loads((vendored / "compose-spec.json").read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in validator.iter_errors(compose())]
+    assert not errors, errors
