@@ -143,10 +143,10 @@ def score_entities(gold: GoldEntities, predicted: Sequence[frozenset[str]]) -> O
     """Score one document's predicted entities (each a set of normalised surfaces)."""
     preds = [p for p in predicted if p]
     matched = _max_matching(preds, gold.required)
-    names = gold.required_names or tuple(sorted(g)[0] if g else "" for g in gold.required)
+    names = gold.required_names or tuple(max(g, key=len) if g else "" for g in gold.required)
     missed = [names[g] for g in range(len(gold.required)) if g not in matched.values()]
     spurious = [
-        sorted(p)[0] for i, p in enumerate(preds)
+        max(p, key=len) for i, p in enumerate(preds)
         if i not in matched and not any(p & o for o in gold.optional)
     ]
     return Outcome(len(matched), len(spurious), len(missed), missed, spurious)

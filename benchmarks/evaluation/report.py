@@ -1,0 +1,50 @@
+"""Plain-text tables for the benchmark's stdout (the JSON summary is printed by the caller)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from benchmarks.evaluation.scoring import Outcome
+
+
+def fmt(x: float) -> str:
+    return f"{x:.3f}"
+
+
+def score_table(title: str, n_docs: int, results: dict[str, dict[str, Outcome]]) -> str:
+    """results: system -> field -> micro outcome. One row per field and system."""
+    fields: list[str] = []
+    for per_field in results.values():
+        fields += [f for f in per_field if f not in fields]
+    lines = [f"\n== {title} ({n_docs} docs)",
+             f"{'field':<17}{'system':<17}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}"]
+    for f in fields:
+        for system, per_field in results.items():
+            o = per_field.get(f)
+            if o is None:
+                continue
+            lines.append(f"{f:<17}{system:<17}{fmt(o.precision):>7}{fmt(o.recall):>7}"
+                         f"{fmt(o.f1):>7}{o.tp:>6}{o.fp:>6}{o.fn:>6}")
+    return "\n".join(lines)
+
+
+def error_table(title: str, per_field: dict[str, Outcome], k: int) -> str:
+    """The ``k`` most frequent misses and false positives per field of one system."""
+    lines = [f"-- most frequent errors, {title}"]
+    for f, o in per_field.items():
+        missed = ", ".join(f"{x} x{n}" for x, n in Counter(o.missed).most_common(k))
+        spurious = ", ".join(f"{x} x{n}" for x, n in Counter(o.spurious).most_common(k))
+        lines.append(f"  {f}: missed [{missed}]  false positives [{spurious}]")
+    return "\n".join(lines)
+
+
+def speed_table(rows: list[dict]) -> str:
+    lines = ["\n== speed: one pinned core, fresh subprocess per system, same documents",
+             f"{'system':<17}{'docs/s':>10}{'doc bytes':>11}{'docs':>8}{'RSS +MB':>9}  note"]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"{r['system']:<17}{'-':>10}{'':>11}{'':>8}{'':>9}  {r['error']}")
+        else:
+            lines.append(f"{r['system']:<17}{r['docs_per_s']:>10.1f}{r['mean_doc_bytes']:>11}"
+                         f"{r['docs']:>8}{r['rss_delta_mb']:>9.1f}  cpu {r['cpu']}")
+    return "\n".join(lines)

@@ -1,0 +1,131 @@
+"""Single-core throughput and memory of one system, measured in a fresh subprocess.
+
+``measure(system, docs)`` starts ``python -m benchmarks.evaluation.speed`` which pins itself to
+one CPU (``os.sched_setaffinity``), records its resident set size, builds the system, tags a
+warm-up batch, then tags the documents in a loop for at least ``MIN_SECONDS`` (at least one
+full pass) and reports documents per second and the RSS growth since start-up (which is what
+constructing the system and tagging cost; the interpreter and this module are the baseline).
+Every system gets the same documents (``speed_docs``: corpus text cut at paragraph or sentence
+boundaries into pieces of about 1.2 KB) in the same run, so the ratios between them mean
+something even on a shared, noisy machine; the absolute numbers do not travel well.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.evaluation.paths import REPO
+
+MIN_SECONDS = 3.0
+DOC_BYTES = 1200
+
+
+def speed_docs(texts: list[str], n: int = 600, size: int = DOC_BYTES) -> list[str]:
+    """Cut texts into ~``size``-byte documents at sentence boundaries (deterministic)."""
+    docs: list[str] = []
+    for text in texts:
+        buf = ""
+        for sentence in re.split(r"(?<=[.!?])\s+", text.replace("\n", " ")):
+            if buf and len((buf + " " + sentence).encode()) > size:
+                if len(buf.encode()) >= size * 0.75:
+                    docs.append(buf)
+                    if len(docs) >= n:
+                        return docs
+                buf = ""
+            buf = f"{buf} {sentence}".strip()
+    return docs
+
+
+def rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def default_cpu() -> int:
+    return max(os.sched_getaffinity(0))
+
+
+def measure(system: str, docs: list[str], cpu: int | None = None, timeout: float = 300) -> dict:
+    """Run the worker for ``system`` on ``docs``; returns its JSON report (or an error)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(docs, f)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.evaluation.speed", system, f.name,
+             str(default_cpu() if cpu is None else cpu)],
+            cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"system": system, "error": f"timed out after {timeout:.0f}s"}
+    finally:
+        os.unlink(f.name)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+        return {"system": system, "error": tail[0][:300]}
+    return json.loads(lines[-1])
+
+
+def _worker(system: str, docs_path: str, cpu: int) -> dict:
+    os.sched_setaffinity(0, {cpu})
+    docs = json.loads(Path(docs_path).read_text(encoding="utf-8"))
+    from benchmarks.evaluation import systems
+
+    base = rss_kb()
+    t0 = time.perf_counter()
+    s = systems.build(system)
+    build_s = time.perf_counter() - t0
+    for d in docs[:20]:
+        s.predict("", d)
+    n, t0 = 0, time.perf_counter()
+    while True:
+        for d in docs:
+            s.predict("", d)
+        n += len(docs)
+        elapsed = time.perf_counter() - t0
+        if elapsed >= MIN_SECONDS:
+            break
+    return {
+        "system": system, "cpu": cpu, "docs": n, "seconds": round(elapsed, 3),
+        "docs_per_s": round(n / elapsed, 1),
+        "mean_doc_bytes": round(sum(len(d.encode()) for d in docs) / len(docs)),
+        "build_s": round(build_s, 2), "rss_delta_mb": round((rss_kb() - base) / 1024, 1),
+    }
+
+
+def _tagger_only(system: str, docs_path: str, cpu: int) -> dict:
+    """Like ``_worker`` but through ``Newswatch.tag`` (no adapter work), for the tagger."""
+    os.sched_setaffinity(0, {cpu})
+    docs = json.loads(Path(docs_path).read_text(encoding="utf-8"))
+    from benchmarks.evaluation import systems
+
+    base = rss_kb()
+    s = systems.Newswatch()
+    for d in docs[:20]:
+        s.tag("", d)
+    n, t0 = 0, time.perf_counter()
+    while True:
+        for d in docs:
+            s.tag("", d)
+        n += len(docs)
+        elapsed = time.perf_counter() - t0
+        if elapsed >= MIN_SECONDS:
+            break
+    return {"system": system, "cpu": cpu, "docs": n, "seconds": round(elapsed, 3),
+            "docs_per_s": round(n / elapsed, 1),
+            "mean_doc_bytes": round(sum(len(d.encode()) for d in docs) / len(docs)),
+            "rss_delta_mb": round((rss_kb() - base) / 1024, 1)}
+
+
+if __name__ == "__main__":
+    name, path, cpu_arg = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    run = _tagger_only if name == "newswatch" else _worker
+    print(json.dumps(run(name, path, cpu_arg)))
