@@ -71,6 +71,16 @@ def resolve_link(link: str | None, base_url: str) -> str | None:
     return link
 
 
+_DATE_KEYS = ("published", "updated", "created")
+
+
+def _field(entry: Any, key: str) -> Any:
+    """``entry[key]`` without feedparser's deprecated published<->updated aliasing (and warning)."""
+    if isinstance(entry, dict):
+        return dict.get(entry, key)
+    return entry.get(key)
+
+
 def _entry_link(entry: Any) -> str | None:
     link = entry.get("link")
     if link:
@@ -151,15 +161,11 @@ def normalise_entry(entry: Any, ctx: FeedContext) -> RawArticle | None:
     guid = (entry.get("id") or "").strip() or None
     language = language_tag(_entry_language(entry)) or ctx.language
     when = published_at(
-        [
-            (entry.get("published"), entry.get("published_parsed")),
-            (entry.get("updated"), entry.get("updated_parsed")),
-            (entry.get("created"), entry.get("created_parsed")),
-        ],
+        [(_field(entry, key), _field(entry, f"{key}_parsed")) for key in _DATE_KEYS],
         ctx.fetched_at,
         language=language,
     )
-    raw_date = entry.get("published") or entry.get("updated") or ""
+    raw_date = _field(entry, "published") or _field(entry, "updated") or ""
     if not (canonical or guid or title or raw_date or text):
         return None
     if canonical or guid or title or raw_date:

@@ -129,6 +129,8 @@ def parse_feed(
         warnings.append(f"malformed XML (recovered): {doc.malformed}")
 
     feed_link = resolve_link(feed.get("link"), feed_url)
+    if feed_link and not feed_link.startswith(("http://", "https://")):
+        feed_link = None  # feedparser-rs offers an Atom feed's id ('tag:...') when it has no link
     parsed = ParsedFeed(
         feed_title=clean_title(feed.get("title")) or None,
         warnings=warnings,

@@ -1,0 +1,103 @@
+"""Feed dates -> aware UTC, and the plausibility rule (ingest.dates)."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from ingest.dates import parse_date, published_at
+
+FETCHED = datetime(2026, 2, 18, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Tue, 17 Feb 2026 18:03:07 GMT", datetime(2026, 2, 17, 18, 3, 7, tzinfo=UTC)),
+        ("Tue, 17 Feb 2026 18:03:07 +0530", datetime(2026, 2, 17, 12, 33, 7, tzinfo=UTC)),
+        ("Tue, 17 Feb 2026 18:03:07 EST", datetime(2026, 2, 17, 23, 3, 7, tzinfo=UTC)),
+        ("Tue, 17 Feb 2026 18:03:07 Z", datetime(2026, 2, 17, 18, 3, 7, tzinfo=UTC)),
+        ("17 Feb 2026 18:03:07 -0000", datetime(2026, 2, 17, 18, 3, 7, tzinfo=UTC)),
+        ("2026-02-17T17:36:36-0500", datetime(2026, 2, 17, 22, 36, 36, tzinfo=UTC)),
+        ("2026-02-17T17:36:36Z", datetime(2026, 2, 17, 17, 36, 36, tzinfo=UTC)),
+        ("2026-02-17T17:36:36.250+01:00", datetime(2026, 2, 17, 16, 36, 36, 250000, tzinfo=UTC)),
+        ("  2026-02-17  ", datetime(2026, 2, 17, tzinfo=UTC)),
+    ],
+)
+def test_standard_library_formats(raw, expected):
+    got = parse_date(raw)
+    assert got == expected
+    assert got.tzinfo is UTC
+
+
+def test_string_wins_over_a_wrong_struct_time():
+    # feedparser-rs hands out 17:36 UTC for this string (offset ignored); the string is right.
+    wrong = time.struct_time((2026, 2, 17, 17, 36, 36, 1, 48, 0))
+    assert parse_date("2026-02-17T17:36:36-0500", wrong).hour == 22
+
+
+def test_struct_time_is_used_when_the_string_is_unreadable_by_the_fast_paths():
+    parsed = time.struct_time((2024, 5, 1, 8, 30, 0, 2, 122, 0))
+    assert parse_date("somewhen in May", parsed) == datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
+    assert parse_date(None, parsed) == datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
+
+
+def test_unknown_zone_name_is_not_silently_dropped():
+    # email.utils returns a naive 18:03 for 'CET'; the right answer is 17:03 UTC.
+    assert parse_date("Tue, 17 Feb 2026 18:03:07 CET") == datetime(
+        2026, 2, 17, 17, 3, 7, tzinfo=UTC
+    )
+
+
+def test_localised_dates_go_to_dateparser():
+    got = parse_date("Seg, 24 Set 2018 19:42:40 -0300", language="pt-BR")
+    assert got == datetime(2018, 9, 24, 22, 42, 40, tzinfo=UTC)
+
+
+def test_garbage_and_missing():
+    assert parse_date("not a date at all, really") is None
+    assert parse_date("") is None
+    assert parse_date(None) is None
+
+
+def test_published_prefers_the_first_candidate():
+    got = published_at(
+        [("Tue, 17 Feb 2026 10:00:00 GMT", None), ("Tue, 17 Feb 2026 11:00:00 GMT", None)], FETCHED
+    )
+    assert (got.value.hour, got.source, got.warning) == (10, "feed", None)
+
+
+def test_missing_date_uses_fetched_at_without_warning():
+    got = published_at([(None, None), ("", None)], FETCHED)
+    assert (got.value, got.source, got.warning) == (FETCHED, "fetched_at", None)
+
+
+def test_far_future_is_absurd_but_a_few_hours_ahead_is_not():
+    ahead = FETCHED + timedelta(hours=20)
+    ok = published_at([(ahead.isoformat(), None)], FETCHED)
+    assert (ok.value, ok.source) == (ahead, "feed")
+    far = published_at([("2031-01-01T00:00:00Z", None)], FETCHED)
+    assert (far.value, far.source) == (FETCHED, "fetched_at")
+    assert "future" in far.warning and "2031" in far.warning
+
+
+def test_before_1990_is_absurd():
+    got = published_at([("Thu, 01 Jan 1970 00:00:00 GMT", None)], FETCHED)
+    assert got.source == "fetched_at"
+    assert "1990" in got.warning
+
+
+def test_absurd_published_falls_through_to_a_plausible_updated():
+    got = published_at([("1900-01-01", None), ("2026-02-17T08:00:00Z", None)], FETCHED)
+    assert (got.value, got.source) == (datetime(2026, 2, 17, 8, tzinfo=UTC), "feed")
+
+
+def test_unreadable_date_is_reported():
+    got = published_at([("le jour d'avant-hier", None)], FETCHED)
+    assert got.source == "fetched_at"
+    assert "unreadable" in got.warning
+
+
+def test_naive_fetched_at_is_taken_as_utc():
+    got = published_at([], datetime(2026, 2, 18, 12, 0))
+    assert got.value == FETCHED
