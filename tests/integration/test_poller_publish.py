@@ -1,0 +1,225 @@
+"""The poller end to end: local HTTP feeds -> parse -> real broker -> SQLite state file."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from kafka import TopicPartition
+
+from ingest.config import PollerConfig
+from ingest.poller import Poller, run_poll
+from ingest.publisher import KafkaPublisher, PublishError
+from ingest.registry import FeedConfig
+from ingest.state import StateStore
+from newswatch.contracts import RawArticle
+from newswatch.kafka.clients import ensure_topics, make_consumer
+from newswatch.settings import Settings
+from tests.integration.feedserver import FeedServer, Route, rss
+
+pytestmark = pytest.mark.integration
+
+CONFIG = PollerConfig(parse_workers=0, min_interval_s=0)
+
+
+def items(prefix: str, n: int, text: str = "body") -> list[tuple[str, str, str]]:
+    return [(f"http://news.test/{prefix}/{i}", f"{prefix} story {i}", f"{text} {i}")
+            for i in range(n)]
+
+
+def read_all(settings: Settings, topic: str) -> list[RawArticle]:
+    """Every record on ``topic`` now (to the end offsets), as articles."""
+    consumer = make_consumer(settings, group_id=None)  # type: ignore[arg-type]
+    try:
+        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        end = consumer.end_offsets(tps)
+        out: list[RawArticle] = []
+        while any(consumer.position(tp) < end[tp] for tp in tps):
+            for records in consumer.poll(timeout_ms=500).values():
+                for record in records:
+                    article = RawArticle.model_validate_json(record.value)
+                    assert record.key == article.id.encode()
+                    out.append(article)
+        return out
+    finally:
+        consumer.close()
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as running:
+        yield running
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    made = make_settings()
+    ensure_topics(made)
+    return made
+
+
+def write_feeds(path: Path, feeds: list[FeedConfig]) -> Path:
+    from ingest.registry import feeds_to_yaml
+
+    path.write_text(feeds_to_yaml(feeds), encoding="utf-8")
+    return path
+
+
+def test_poll_once_publishes_and_a_restarted_poller_publishes_nothing_again(
+        server: FeedServer, settings: Settings, tmp_path: Path) -> None:
+    feeds = [FeedConfig(id=f"feed{i}", url=server.set(f"/f{i}.xml", rss(f"f{i}", items(f"f{i}", 5))))
+             for i in range(4)]
+    feeds_file = write_feeds(tmp_path / "feeds.yaml", feeds)
+    assert run_poll(settings, once=True, feeds_file=feeds_file, stop=threading.Event()) == 0
+    first = read_all(settings, settings.topics.raw)
+    assert len(first) == 20 and len({a.id for a in first}) == 20
+    assert {a.feed_id for a in first} == {f.id for f in feeds}
+    assert not any(a.is_update for a in first)
+
+    # a second process run with the same state dir: conditional GETs, nothing re-published
+    assert run_poll(settings, once=True, feeds_file=feeds_file, stop=threading.Event()) == 0
+    assert len(read_all(settings, settings.topics.raw)) == 20
+    for i in range(4):
+        last = server.requests_for(f"/f{i}.xml")[-1]
+        assert last.status == 304 and "If-None-Match" in last.headers
+
+    # the state file is real and says what happened
+    with StateStore.in_dir(settings.state_dir) as store:
+        state = store.get("feed0")
+        assert state is not None and state.items_published == 5 and state.last_status == 304
+        assert store.seen_count("feed0") == 5
+
+
+def test_new_and_edited_items_are_published_and_edits_are_marked_updates(
+        server: FeedServer, settings: Settings, tmp_path: Path) -> None:
+    url = server.set("/live.xml", rss("live", items("live", 3)))
+    feed = FeedConfig(id="live", url=url)
+    store = StateStore(tmp_path / "state.sqlite3")
+    with Poller([feed], store, KafkaPublisher(settings), config=CONFIG) as poller:
+        assert poller.poll_once(force=True).published == 3
+        changed = items("live", 3)
+        changed[1] = (changed[1][0], changed[1][1], "corrected text")
+        server.set("/live.xml", rss("live", [*changed, ("http://news.test/live/9", "new", "x")]))
+        report = poller.poll_once(force=True)
+        assert (report.published, report.updated) == (2, 1)
+        assert poller.poll_once(force=True).published == 0  # 304
+    records = read_all(settings, settings.topics.raw)
+    assert len(records) == 5
+    update = next(a for a in records if a.is_update)
+    assert update.url == "http://news.test/live/1" and "corrected" in update.text
+    original = next(a for a in records if a.id == update.id and not a.is_update)
+    assert original.content_hash != update.content_hash
+
+
+def test_broken_feeds_are_reported_clearly_and_the_others_still_publish(
+        server: FeedServer, settings: Settings, tmp_path: Path) -> None:
+    good = FeedConfig(id="good", url=server.set("/good.xml", rss("good", items("good", 4))))
+    broken = {
+        "http500": (Route(status=500), "http_5xx"),
+        "notxml": (Route(body=b"<html><body>Sorry, we moved</body></html>",
+                         content_type="text/html"), "parse"),
+        "cut": (Route(body=rss("cut", items("cut", 30)), truncate_to=300), "truncated"),
+        "huge": (Route(body=rss("huge", items("huge", 400, "x" * 300))), "too_large"),
+        "busy": (Route(status=429, retry_after="600"), "rate_limited"),
+    }
+    feeds = [good] + [FeedConfig(id=name, url=server.set(f"/{name}.xml", route))
+                      for name, (route, _) in broken.items()]
+    config = CONFIG.model_copy(update={"max_body_bytes": 64 * 1024})
+    store = StateStore(tmp_path / "state.sqlite3")
+    with Poller(feeds, store, KafkaPublisher(settings), config=config) as poller:
+        report = poller.poll_once(force=True)
+        assert report.published == 4 and report.failed == len(broken)
+        for name, (_, kind) in broken.items():
+            assert report.errors[name].startswith(kind), report.errors[name]
+            state = poller.state_of(name)
+            assert state is not None and state.last_error_kind == kind and state.failing_since
+            assert state.items_published == 0
+        assert "not an RSS or Atom feed" in report.errors["notxml"]
+        busy = poller.state_of("busy")
+        assert busy is not None and busy.next_poll_at - busy.last_fetch_at >= 600
+    assert {a.feed_id for a in read_all(settings, settings.topics.raw)} == {"good"}
+
+
+def test_permanent_redirect_is_stored_and_used(server: FeedServer, settings: Settings,
+                                               tmp_path: Path) -> None:
+    server.set("/new-home.xml", rss("moved", items("moved", 2)))
+    server.set("/old.xml", Route(status=301, location="/new-home.xml"))
+    feed = FeedConfig(id="moved", url=server.url("/old.xml"))
+    with Poller([feed], StateStore(tmp_path / "s.sqlite3"), KafkaPublisher(settings),
+                config=CONFIG) as poller:
+        assert poller.poll_once(force=True).published == 2
+        assert poller.poll_once(force=True).not_modified == 1
+    assert server.count("/old.xml") == 1 and server.count("/new-home.xml") == 2
+
+
+class FailingOncePublisher:
+    """The real publisher behind a switch that makes the first publish fail, as a broker
+    outage would."""
+
+    def __init__(self, inner: KafkaPublisher) -> None:
+        self.inner, self.failed = inner, False
+
+    def publish(self, articles: list[RawArticle]) -> None:
+        if not self.failed:
+            self.failed = True
+            raise PublishError("broker unreachable (injected)")
+        self.inner.publish(articles)
+
+
+def test_nothing_is_recorded_as_seen_when_publishing_fails(
+        server: FeedServer, settings: Settings, tmp_path: Path) -> None:
+    feed = FeedConfig(id="f", url=server.set("/f.xml", rss("f", items("f", 3))))
+    store = StateStore(tmp_path / "s.sqlite3")
+    publisher = FailingOncePublisher(KafkaPublisher(settings))
+    with Poller([feed], store, publisher, config=CONFIG) as poller:
+        with pytest.raises(PublishError):
+            poller.poll_once(force=True)
+        assert store.seen_count("f") == 0 and store.get("f") is None
+        report = poller.poll_once(force=True)  # a full fetch again: no validators were kept
+        assert report.published == 3 and report.fetched == 1
+    assert server.requests_for("/f.xml")[-1].status == 200
+    assert len(read_all(settings, settings.topics.raw)) == 3
+
+
+def test_seen_state_is_bounded_per_feed(server: FeedServer, settings: Settings,
+                                        tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "s.sqlite3", seen_max_items=25)
+    feed = FeedConfig(id="rolling", url=server.url("/rolling.xml"))
+    with Poller([feed], store, KafkaPublisher(settings), config=CONFIG) as poller:
+        for batch in range(4):
+            server.set("/rolling.xml", rss("r", items(f"r{batch}", 10)))
+            assert poller.poll_once(force=True).published == 10
+    assert store.seen_count("rolling") == 25
+    newest = {row[0] for row in store.seen_items("rolling")}
+    published_last = {a.id for a in read_all(settings, settings.topics.raw)
+                      if a.url and "/r3/" in a.url}
+    assert published_last <= newest
+
+
+def test_articles_are_json_with_the_contract_fields(server: FeedServer, settings: Settings,
+                                                    tmp_path: Path) -> None:
+    feed = FeedConfig(id="c", url=server.set("/c.xml", rss("Contract", items("c", 1))),
+                      language="en")
+    with Poller([feed], StateStore(tmp_path / "s.sqlite3"), KafkaPublisher(settings),
+                config=CONFIG) as poller:
+        poller.poll_once(force=True)
+    consumer = make_consumer(settings, group_id=f"g-{uuid.uuid4().hex[:6]}",
+                             topics=[settings.topics.raw])
+    try:
+        records = []
+        for _ in range(40):
+            for batch in consumer.poll(timeout_ms=500).values():
+                records.extend(batch)
+            if records:
+                break
+    finally:
+        consumer.close()
+    value = json.loads(records[0].value)
+    assert value["schema_version"] == 1 and value["feed_id"] == "c"
+    assert value["feed_title"] == "Contract" and value["fetched_at"]
