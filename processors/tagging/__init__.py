@@ -1,0 +1,13 @@
+"""The tagger: regions, actors, persons and event types with evidence spans.
+
+    from processors.tagging import Tagger
+    tagger = Tagger(watchlist_path=None)      # loads all data once; thread-safe for reads
+    tagged = tagger.tag(raw_article)          # pure and deterministic
+    tagger.reload_watchlist_if_changed()      # cheap mtime check, call per batch
+    tagger.version                            # code + data version
+"""
+
+from processors.tagging.tagger import Tagger
+from processors.tagging.watchlist import WatchlistError
+
+__all__ = ["Tagger", "WatchlistError"]

@@ -1,0 +1,98 @@
+"""Event types from the cue lexicon, and a severity score.
+
+Violent and concrete events (attack, bombing, airstrike, clash, kidnapping, disaster, protest,
+arrest, negotiation) count on one cue. Background types that stories mention in passing
+(economic, legal, humanitarian, health, diplomatic, election, sports, fire, accident) need two
+cues or one in the title, so "massive displacement of people" in a background sentence does
+not make a story humanitarian.
+
+Severity: the highest base severity of the reported types, raised by the number of people
+reported killed or injured ("killed 12", "12 people were killed", "seven of its soldiers").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from newswatch.contracts import EventTag, Span
+from processors.tagging.gazetteer import EVENT, Gazetteer
+from processors.tagging.matching import Hit
+
+__all__ = ["resolve_events", "severity"]
+
+_STRONG = frozenset({"attack", "bombing", "airstrike", "armed_clash", "kidnapping",
+                     "natural_disaster", "protest", "arrest", "negotiation"})
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "hundreds": 200, "dozens": 24,
+    "dozen": 12, "scores": 40, "thousands": 2000,
+}
+_NUM = r"(\d[\d,]*|" + "|".join(_NUMBER_WORDS) + r")"
+_COUNT_BEFORE = re.compile(_NUM + r"\s+(?:[a-z-]+\s+){0,4}?(?:were\s+|have\s+been\s+|had\s+been\s+"
+                           r"|was\s+|are\s+)?(\w+)", re.IGNORECASE)
+_COUNT_AFTER = re.compile(r"(\w+)\s+(?:at\s+least\s+|nearly\s+|some\s+|about\s+|over\s+)?" + _NUM,
+                          re.IGNORECASE)
+
+
+def resolve_events(gaz: Gazetteer, hits: list[Hit]) -> list[EventTag]:
+    found: dict[str, list[Hit]] = {}
+    for hit in hits:
+        for kind, etype, *_ in hit.entries:
+            if kind == EVENT:
+                found.setdefault(etype, []).append(hit)
+    tags = []
+    for etype, ev in found.items():
+        distinct = {h.surface.lower() for h in ev}
+        in_title = any(h.field == "title" for h in ev)
+        if etype not in _STRONG and len(ev) < 2 and not in_title:
+            continue
+        conf = min(0.95, 0.55 + 0.1 * len(distinct) + (0.15 if in_title else 0.0))
+        evidence = [Span(start=h.start, end=h.end, text=h.surface, field=h.field) for h in ev]
+        tags.append(EventTag(type=etype, confidence=round(conf, 3), evidence=evidence))
+    order = list(gaz.event_severity)
+    tags.sort(key=lambda t: order.index(t.type) if t.type in order else len(order))
+    return tags
+
+
+def _value(token: str) -> int:
+    token = token.lower().replace(",", "")
+    if token.isdigit():
+        return int(token)
+    return _NUMBER_WORDS.get(token, 0)
+
+
+def casualties(gaz: Gazetteer, text: str) -> tuple[int, int]:
+    """(killed, injured) as the largest counts the text reports."""
+    killed_words, injured_words = gaz.casualty_words["killed"], gaz.casualty_words["injured"]
+    killed = injured = 0
+    for m in _COUNT_BEFORE.finditer(text):
+        n, word = _value(m.group(1)), m.group(2).lower()
+        if n > 100_000 or (m.group(1).isdigit() and 1900 <= n <= 2100):
+            continue  # a year, not a count
+        if word in killed_words:
+            killed = max(killed, n)
+        elif word in injured_words:
+            injured = max(injured, n)
+    for m in _COUNT_AFTER.finditer(text):
+        word, n = m.group(1).lower(), _value(m.group(2))
+        if n > 100_000 or (m.group(2).isdigit() and 1900 <= n <= 2100):
+            continue
+        if word in killed_words:
+            killed = max(killed, n)
+        elif word in injured_words:
+            injured = max(injured, n)
+    return killed, injured
+
+
+def severity(gaz: Gazetteer, events: list[EventTag], text: str) -> float:
+    if not events:
+        return 0.0
+    base = max(gaz.event_severity.get(e.type, 0.1) for e in events)
+    killed, injured = casualties(gaz, text)
+    harm = killed + 0.3 * injured
+    if harm > 0:
+        base = max(base, min(1.0, 0.6 + 0.12 * math.log2(1 + harm)))
+    return round(min(1.0, base), 3)

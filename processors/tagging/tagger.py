@@ -1,0 +1,277 @@
+"""The tagger: one article in, the same article with regions, actors, persons, event types,
+watchlist hits and severity out - each tag with the evidence spans that produced it.
+
+``Tagger`` loads the gazetteer once (shared by every instance in the process) and is safe to
+use from several threads: ``tag`` only reads shared state, and a watchlist reload swaps one
+reference.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from pathlib import Path
+
+from newswatch.contracts import (
+    ActorTag, Admin1Tag, CountryTag, PlaceTag, RawArticle, Span, TaggedArticle, WatchlistHit,
+)
+from processors.tagging import actors as actors_mod
+from processors.tagging import events as events_mod
+from processors.tagging import persons as persons_mod
+from processors.tagging import regions as regions_mod
+from processors.tagging.context import FieldText
+from processors.tagging.gazetteer import (
+    ACTOR, ADMIN1, BODY, COUNTRY, DEMONYM, INSTITUTION, MASK, PLACE, SEAT, Gazetteer,
+)
+from processors.tagging.matching import Hit, scan, select_names
+from processors.tagging.watchlist import Watchlist, WatchlistError
+
+__all__ = ["CODE_VERSION", "Tagger"]
+
+CODE_VERSION = "0.1.0"
+_FIELDS = ("title", "text")
+
+
+@functools.lru_cache(maxsize=1)
+def _shared_gazetteer() -> Gazetteer:
+    return Gazetteer.build()
+
+
+class Tagger:
+    """Tag articles. ``watchlist_path``: optional YAML watchlist (see ``watchlist`` module)."""
+
+    def __init__(self, watchlist_path: Path | None = None) -> None:
+        self._gaz = _shared_gazetteer()
+        self._wl_path = Path(watchlist_path) if watchlist_path is not None else None
+        self._wl: Watchlist | None = None
+        self._wl_mtime: int | None = None
+        self._reload_lock = threading.Lock()
+        if self._wl_path is not None and self._wl_path.exists():
+            self._wl_mtime = os.stat(self._wl_path).st_mtime_ns
+            self._wl = Watchlist.load(self._wl_path)
+
+    @property
+    def version(self) -> str:
+        wl = self._wl
+        suffix = f"+wl.{wl.digest}" if wl is not None else ""
+        return f"tagging-{CODE_VERSION}+data.{self._gaz.data_digest}{suffix}"
+
+    def reload_watchlist_if_changed(self) -> bool:
+        """Reload the watchlist when its file's mtime changed; True when a new one is live.
+
+        A malformed file keeps the previous watchlist (and returns False): a typo in a
+        user's file must not stop the stream.
+        """
+        if self._wl_path is None:
+            return False
+        with self._reload_lock:
+            try:
+                mtime = os.stat(self._wl_path).st_mtime_ns
+            except FileNotFoundError:
+                mtime = None
+            if mtime == self._wl_mtime:
+                return False
+            self._wl_mtime = mtime
+            if mtime is None:
+                changed, self._wl = self._wl is not None, None
+                return changed
+            try:
+                self._wl = Watchlist.load(self._wl_path)
+            except WatchlistError:
+                return False
+            return True
+
+    # -- tagging ----------------------------------------------------------------------------
+    def tag(self, article: RawArticle) -> TaggedArticle:
+        gaz, wl = self._gaz, self._wl
+        fields = {f: FieldText(f, getattr(article, f) or "") for f in _FIELDS}
+        hits: list[Hit] = []
+        wl_hits: list[Hit] = []
+        for f in _FIELDS:
+            hits.extend(scan(gaz.automaton, fields[f].text, f))
+            if wl is not None:
+                wl_hits.extend(wl.scan(fields[f].text, f))
+        names, nested, lexical = select_names(hits)
+        names = _drop_masked(names)
+        geo_hits = [h for h in names if h.kinds() & {COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT,
+                                                     INSTITUTION}]
+        geo_hits += _nested_same_country(gaz, names, nested)
+        geo_hits.sort(key=lambda h: (h.field, h.start))
+
+        blocked = _blocking_spans(gaz, names, wl_hits)
+        persons = persons_mod.find_persons(gaz, fields, blocked)
+        person_spans = [(p.field, p.start, p.end) for p in persons]
+        person_spans += [(f, s, e) for p in persons for _n, f, s, e in p.aliases]
+
+        regions, geo = regions_mod.resolve_regions(gaz, geo_hits, fields, person_spans)
+        if wl is not None:
+            _add_watchlist_places(wl, wl_hits, regions, gaz)
+        dict_actor_hits = [h for h in names if ACTOR in h.kinds()]
+        primary = _primary_country(gaz, geo, dict_actor_hits, regions)
+        regions.primary_country = primary
+        actor_tags = actors_mod.resolve_actors(gaz, names, geo, fields, primary)
+        if wl is not None:
+            actor_tags = _add_watchlist_actors(wl, wl_hits, actor_tags)
+        person_countries = [_person_country(p, actor_tags, geo, primary) for p in persons]
+        person_tags = persons_mod.to_tags(persons, person_countries)
+
+        event_tags = events_mod.resolve_events(gaz, lexical)
+        sev = events_mod.severity(gaz, event_tags, f"{article.title}\n{article.text}")
+        watch_hits = _watchlist_hits(wl, wl_hits) if wl is not None else []
+        return TaggedArticle(
+            **dict(article), regions=regions, actors=actor_tags, persons=person_tags,
+            event_types=event_tags, watchlist_hits=watch_hits, severity=sev,
+            tagger_version=self.version,
+        )
+
+
+def _drop_masked(names: list[Hit]) -> list[Hit]:
+    return [h for h in names if MASK not in h.kinds()]
+
+
+def _nested_same_country(gaz: Gazetteer, names: list[Hit], nested: list[Hit]) -> list[Hit]:
+    """Geo hits inside an actor's name that agree with the actor's country."""
+    keep: list[Hit] = []
+    actor_hits = [h for h in names if ACTOR in h.kinds()]
+    for inner in nested:
+        outer = next((a for a in actor_hits if a.field == inner.field
+                      and a.start <= inner.start and inner.end <= a.end), None)
+        if outer is None:
+            continue
+        countries = {gaz.actors[r].country for k, r, *_ in outer.entries if k == ACTOR}
+        entries = []
+        for e in inner.entries:
+            if e[0] in (COUNTRY, DEMONYM) and e[1] in countries:
+                entries.append(e)
+            elif e[0] == PLACE and gaz.places[e[1]].country in countries:
+                entries.append(e)
+        if entries:
+            keep.append(Hit(inner.field, inner.start, inner.end, inner.surface, tuple(entries)))
+    return keep
+
+
+def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit]) -> dict:
+    """Spans that cannot be part of a person's name: actors, countries, big or curated places."""
+    blocked: dict[str, list[tuple[int, int]]] = {f: [] for f in _FIELDS}
+    for h in names:
+        kinds = h.kinds()
+        strong = kinds & {ACTOR, COUNTRY, DEMONYM, SEAT, INSTITUTION, ADMIN1, BODY}
+        if not strong and PLACE in kinds:
+            strong = {PLACE} if any(
+                gaz.places[r].curated or (gaz.places[r].population >= 100_000 and tag != "alt")
+                for k, r, _m, tag in h.entries if k == PLACE) else set()
+        if strong and h.surface not in gaz.never:
+            blocked[h.field].append((h.start, h.end))
+    for h in wl_hits:
+        if any(e[0] in ("WR", "WP") for e in h.entries):
+            blocked[h.field].append((h.start, h.end))
+    return blocked
+
+
+_KIND_WEIGHT = {"C": 1.0, "S": 1.0, "I": 1.0, "P": 1.0, "A": 1.0, "D": 0.6}
+
+
+def _primary_country(gaz, geo, actor_hits: list[Hit], regions) -> str | None:
+    """What the story is about: the country most mentioned, weighting the title and lead.
+
+    Countries named only inside an actor's name count half; actors' own countries count a
+    little, so a story about the TTP and Islamabad leans to Pakistan.
+    """
+    if not regions.countries:
+        return None
+    scores: dict[str, float] = {}
+    for m in geo:
+        if not m.country:
+            continue
+        w = _KIND_WEIGHT.get(m.kind, 1.0)
+        if m.hit.field == "title":
+            w *= 3.0
+        elif m.hit.start < 400:
+            w *= 1.5
+        scores[m.country] = scores.get(m.country, 0.0) + w
+    for h in actor_hits:
+        for k, r, *_ in h.entries:
+            country = gaz.actors[r].country if k == ACTOR else None
+            if country in scores:
+                scores[country] += 0.5
+    if not scores:
+        return None
+    order = {c.code: i for i, c in enumerate(regions.countries)}
+    return max(scores, key=lambda c: (scores[c], -order.get(c, 99)))
+
+
+def _person_country(p, actor_tags: list[ActorTag], geo, primary: str | None) -> str | None:
+    """The country of a person's role: an actor or country named in the role, else primary."""
+    if p.role_span is None:
+        return primary
+    s, e = p.role_span
+    best: tuple[int, str] | None = None
+    for tag in actor_tags:
+        if not tag.country:
+            continue
+        for ev in tag.evidence:
+            if ev.field == p.field and s <= ev.start and ev.end <= e and not (
+                    p.start <= ev.start < p.end):
+                dist = abs(ev.start - p.start)
+                if best is None or dist < best[0]:
+                    best = (dist, tag.country)
+    if best:
+        return best[1]
+    for m in geo:
+        if m.country and m.hit.field == p.field and s <= m.hit.start and m.hit.end <= e:
+            return m.country
+    return primary
+
+
+def _add_watchlist_places(wl: Watchlist, hits: list[Hit], regions, gaz: Gazetteer) -> None:
+    for h in hits:
+        for kind, ref, *_ in h.entries:
+            if kind != "WP":
+                continue
+            place = wl.places[ref]
+            span = Span(start=h.start, end=h.end, text=h.surface, field=h.field)
+            regions.places.append(PlaceTag(
+                name=place.name, geonameid=place.geonameid, lat=place.lat, lon=place.lon,
+                country=place.country, admin1=place.admin1, kind=place.kind, confidence=0.9,
+                evidence=[span]))
+            if place.country and all(c.code != place.country for c in regions.countries):
+                regions.countries.append(CountryTag(
+                    code=place.country, name=gaz.country_names.get(place.country, place.country),
+                    confidence=0.9, evidence=[span]))
+            if place.admin1 and all(a.code != place.admin1 for a in regions.admin1):
+                regions.admin1.append(Admin1Tag(
+                    code=place.admin1, name=gaz.admin1_names.get(place.admin1, place.admin1),
+                    country=place.admin1[:2], confidence=0.9, evidence=[span]))
+
+
+def _add_watchlist_actors(wl: Watchlist, hits: list[Hit], tags: list[ActorTag]) -> list[ActorTag]:
+    by_id = {t.id: t for t in tags}
+    for h in hits:
+        for kind, ref, *_ in h.entries:
+            if kind != "WR":
+                continue
+            actor = wl.actors[ref]
+            span = Span(start=h.start, end=h.end, text=h.surface, field=h.field)
+            if actor.id in by_id and by_id[actor.id].source == "watchlist":
+                by_id[actor.id].evidence.append(span)
+                continue
+            by_id[actor.id] = ActorTag(id=actor.id, name=actor.name, type=actor.type,
+                                       country=actor.country, cameo=actor.cameo,
+                                       source="watchlist", confidence=0.9, evidence=[span])
+    return list(by_id.values())
+
+
+def _watchlist_hits(wl: Watchlist, hits: list[Hit]) -> list[WatchlistHit]:
+    out: dict[str, WatchlistHit] = {}
+    for h in hits:
+        for kind, ref, *_ in h.entries:
+            if kind != "WK":
+                continue
+            span = Span(start=h.start, end=h.end, text=h.surface, field=h.field)
+            if ref in out:
+                out[ref].evidence.append(span)
+            else:
+                out[ref] = WatchlistHit(watchlist=wl.name, term=ref, confidence=0.95,
+                                        evidence=[span])
+    return list(out.values())

@@ -1,0 +1,44 @@
+"""Text normalisation shared by the gazetteer and the matcher.
+
+Matching runs on a lower-cased copy of the text in which every non-word character is a space
+and which is padded with one space on each side. Keys are normalised the same way and padded
+too, so an Aho-Corasick hit is always a whole-word hit and offsets map 1:1 back to the
+original text (original index = padded index - 1).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["fold", "key_of", "match_form", "padded", "shape"]
+
+_NON_WORD = re.compile(r"[\W_]")
+
+
+def padded(text: str) -> str:
+    """Lower-cased, punctuation-blanked, space-padded copy of ``text`` (same length + 2)."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two (e.g. "İ"); keep offsets
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return " " + _NON_WORD.sub(" ", low) + " "
+
+
+def key_of(name: str) -> str:
+    """The automaton key for a name: padded and normalised like the text."""
+    return padded(name)
+
+
+def shape(surface: str) -> str:
+    """Case-preserving normalised form, for exact matches of acronyms ("U.S." == "U.S")."""
+    return _NON_WORD.sub(" ", surface).strip()
+
+
+def match_form(name: str) -> str:
+    return shape(name)
+
+
+def fold(name: str) -> str:
+    """ASCII-fold a name ("Khōst" -> "Khost"), so spellings without diacritics match too."""
+    text = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))

@@ -1,0 +1,123 @@
+"""Users' watchlists: extra actors, places and keywords, hot-reloaded from a YAML file.
+
+File format (see ``data/watchlist.example.yaml``)::
+
+    name: my-desk                 # watchlist name written to WatchlistHit.watchlist
+    actors:                       # reported in TaggedArticle.actors with source="watchlist"
+      - id: acme-mining           # stable id (required)
+        name: Acme Mining Ltd     # canonical name (required)
+        type: company             # a contracts ActorType (default "other")
+        cameo: BUS                # optional
+        country: PK               # optional ISO 3166-1 alpha-2
+        aliases: [Acme Mining]    # matched with a capital first letter
+        acronyms: [AML]           # matched exactly as written
+    places:                       # reported as places, implying country and admin1
+      - name: Chaman
+        country: PK
+        admin1: PK-BA             # optional ISO 3166-2
+        lat: 30.92                # optional
+        lon: 66.45
+        aliases: [Chaman border crossing]
+    keywords:                     # hits go to TaggedArticle.watchlist_hits
+      - border closure            # plain string: any case, whole words
+      - {term: CPEC, case_sensitive: true}
+
+A watchlist is compiled into its own small automaton, so reloading it never rebuilds the
+gazetteer. ``Watchlist.load`` raises ``WatchlistError`` for a malformed file; the tagger then
+keeps the previous watchlist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ahocorasick
+import yaml
+
+from processors.tagging.gazetteer import ANY, CAP, EXACT, Actor, Place
+from processors.tagging.matching import Hit, scan
+
+__all__ = ["Watchlist", "WatchlistError"]
+
+_ACTOR_TYPES = {"government", "military", "police", "armed_group", "igo", "party", "media", "ngo",
+                "company", "court", "union", "other"}
+
+
+class WatchlistError(ValueError):
+    """The watchlist file cannot be read or does not follow the format."""
+
+
+@dataclass
+class Watchlist:
+    name: str
+    actors: dict[str, Actor] = field(default_factory=dict)
+    places: list[Place] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    automaton: ahocorasick.Automaton | None = None
+    digest: str = ""
+
+    @classmethod
+    def load(cls, path: Path) -> Watchlist:
+        import hashlib
+
+        from processors.tagging.textnorm import fold, key_of, shape
+
+        try:
+            raw = path.read_bytes()
+            data = yaml.safe_load(raw) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise WatchlistError(f"cannot read watchlist {path}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise WatchlistError(f"watchlist {path} must be a mapping")
+        wl = cls(name=str(data.get("name") or path.stem),
+                 digest=hashlib.sha256(raw).hexdigest()[:8])
+        keys: dict[str, list[tuple]] = {}
+
+        def add(name: str, kind: str, ref: object, mode: int) -> None:
+            for variant in {name, fold(name)}:
+                entry = (kind, ref, mode, shape(variant) if mode == EXACT else "")
+                bucket = keys.setdefault(key_of(variant), [])
+                if entry not in bucket:
+                    bucket.append(entry)
+
+        try:
+            for row in data.get("actors") or []:
+                atype = row.get("type", "other")
+                if atype not in _ACTOR_TYPES:
+                    raise WatchlistError(f"actor {row.get('id')}: unknown type {atype!r}")
+                actor = Actor(id=str(row["id"]), name=str(row["name"]), type=atype,
+                              cameo=row.get("cameo"), country=row.get("country"),
+                              source="watchlist")
+                wl.actors[actor.id] = actor
+                for alias in [actor.name, *row.get("aliases", [])]:
+                    add(alias, "WR", actor.id, CAP if alias[:1].isupper() else ANY)
+                for acronym in row.get("acronyms", []):
+                    add(acronym, "WR", actor.id, EXACT)
+            for row in data.get("places") or []:
+                place = Place(name=str(row["name"]), country=row.get("country"),
+                              admin1=row.get("admin1"), lat=row.get("lat"), lon=row.get("lon"),
+                              geonameid=row.get("geonameid"), kind=row.get("kind", "place"),
+                              curated=True)
+                wl.places.append(place)
+                for alias in [place.name, *row.get("aliases", [])]:
+                    add(alias, "WP", len(wl.places) - 1, CAP)
+            for row in data.get("keywords") or []:
+                term, exact = (row, False) if isinstance(row, str) else (
+                    str(row["term"]), bool(row.get("case_sensitive")))
+                wl.keywords.append(term)
+                add(term, "WK", term, EXACT if exact else ANY)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise WatchlistError(f"watchlist {path}: bad entry ({exc!r})") from exc
+        if keys:
+            automaton = ahocorasick.Automaton()
+            for key, entries in keys.items():
+                automaton.add_word(key, (len(key), tuple(entries)))
+            automaton.make_automaton()
+            wl.automaton = automaton
+        return wl
+
+    def scan(self, text: str, field_name: str) -> list[Hit]:
+        if self.automaton is None:
+            return []
+        return scan(self.automaton, text, field_name)
