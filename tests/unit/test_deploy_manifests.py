@@ -82,7 +82,8 @@ def k8s_config() -> dict[str, Any]:
 
 
 def settings_env_names() -> set[str]:
-    """Every NEWSWATCH_* variable the settings class reads, nested fields joined with ``__``."""
+    """Every NEWSWATCH_* variable the settings class reads, nested fields joined with ``__``,
+    plus the poller's own ``NEWSWATCH_INGEST__*`` knobs (ingest.config.PollerConfig)."""
     names = set()
     for name, field in Settings.model_fields.items():
         names.add(f"NEWSWATCH_{name.upper()}")
@@ -90,6 +91,13 @@ def settings_env_names() -> set[str]:
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             names.update(f"NEWSWATCH_{name.upper()}__{sub.upper()}"
                          for sub in annotation.model_fields)
+    try:
+        from ingest.config import PollerConfig
+    except ImportError:
+        return names
+    prefix = PollerConfig.model_config.get("env_prefix", "").upper()
+    if prefix.startswith("NEWSWATCH_"):
+        names.update(prefix + field.upper() for field in PollerConfig.model_fields)
     return names
 
 
@@ -325,7 +333,21 @@ def test_compose_bind_mounts_exist() -> None:
                 assert (DEPLOY / source).exists(), f"{name} mounts missing {source}"
 
 
-def test_topic_init_creates_exactly_the_pipeline_topics(tmp_path) -> None:
+def expected_topics(prefix: str) -> dict[str, str]:
+    """Topic -> cleanup.policy: the pipeline's topics and, where the poller is there, the topics
+    its feed ownership uses (whose suffixes PollerConfig defines)."""
+    topics = {name: "delete" for name in Topics(prefix).all()}
+    try:
+        from ingest.config import PollerConfig
+    except ImportError:
+        return topics
+    fields = PollerConfig.model_fields
+    topics[prefix + fields["feeds_topic_suffix"].default] = "delete"
+    topics[prefix + fields["state_topic_suffix"].default] = "compact"
+    return topics
+
+
+def test_topic_init_creates_exactly_the_topics_the_code_uses(tmp_path) -> None:
     """Run topic-init's own script with kafka-topics.sh replaced by a recorder."""
     service = compose()["services"]["topic-init"]
     script = service["command"][0].replace("$$", "$")
@@ -345,10 +367,14 @@ def test_topic_init_creates_exactly_the_pipeline_topics(tmp_path) -> None:
         argv = call.split()
         if "--create" in argv:
             created[argv[argv.index("--topic") + 1]] = argv
-    assert sorted(created) == sorted(Topics("ops.test.").all())
-    for argv in created.values():
+    expected = expected_topics("ops.test.")
+    assert sorted(created) == sorted(expected)
+    for topic, argv in created.items():
         assert argv[argv.index("--partitions") + 1] == env["NEWSWATCH_PARTITIONS"]
-        assert "--if-not-exists" in argv and "cleanup.policy=delete" in argv
+        assert "--if-not-exists" in argv
+        assert f"cleanup.policy={expected[topic]}" in argv, topic
+        (retention,) = [a for a in argv if a.startswith("retention.ms=")]
+        assert int(retention.split("=")[1]) > 0 or expected[topic] == "compact", topic
 
 
 # ---- Prometheus and Grafana -------------------------------------------------------------------
@@ -591,9 +617,18 @@ def test_process_autoscaling_stays_within_the_partitions() -> None:
     assert hpa["spec"]["maxReplicas"] <= k8s_config()["partitions"], \
         "replicas beyond the partition count would sit idle"
     assert "replicas" not in process["spec"], "the HPA owns the replica count"
-    (pdb,) = [o for o in objects if o["kind"] == "PodDisruptionBudget"]
-    assert pdb["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    (pdb,) = [o for o in objects if o["kind"] == "PodDisruptionBudget"
+              and o["spec"]["selector"]["matchLabels"].items() <= labels.items()]
     assert pdb["spec"]["minAvailable"] < hpa["spec"]["minReplicas"], "drains must stay possible"
+
+
+def test_pollers_fit_the_partitions_and_survive_a_drain() -> None:
+    poll = workload("poll")
+    labels = poll["spec"]["template"]["metadata"]["labels"]
+    assert 2 <= poll["spec"]["replicas"] <= k8s_config()["partitions"]
+    (pdb,) = [o for o in k8s_objects() if o["kind"] == "PodDisruptionBudget"
+              and o["spec"]["selector"]["matchLabels"].items() <= labels.items()]
+    assert pdb["spec"]["minAvailable"] < poll["spec"]["replicas"], "drains must stay possible"
 
 
 @pytest.mark.parametrize("component", ROLES)
