@@ -1,10 +1,12 @@
 """deploy/ against the code it deploys: every manifest parses, and the names the manifests rely
 on (settings, CLI subcommands, topics, metrics, files, ports, the image's user) are the ones the
 code and the other manifests really have. No Docker engine is needed; ``kubectl kustomize`` and
-``kubernetes-validate`` sharpen the checks where they are installed."""
+the ``deploy-lint`` extra (Kubernetes and compose-spec schemas) sharpen the checks where they
+are installed."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -160,11 +162,11 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
     return found
 
 
-# ---- every file parses -------------------------------------------------------------------------
-
 def relative(path: Path) -> str:
     return str(path.relative_to(DEPLOY))
 
+
+# ---- every file parses -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", deploy_files(".yaml", ".yml"), ids=relative)
 def test_every_yaml_file_parses(path: Path) -> None:
@@ -475,8 +477,6 @@ TARGET_LABELS = {"job", "instance", "namespace", "pod"}   # added by Prometheus,
 def code_metrics() -> dict[str, set[str] | None]:
     """Metrics the code defines (prometheus-client constructors with a literal name), with their
     label names (None when the labels are not literal)."""
-    import ast
-
     found: dict[str, set[str] | None] = {}
     for package in CODE_PACKAGES:
         for path in (REPO / package).rglob("*.py"):
