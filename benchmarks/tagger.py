@@ -11,7 +11,7 @@ optional ones are neutral, anything else is a false positive):
 Then documents per second on one pinned core for every system, and the tagger's memory.
 
 Usage: ``python benchmarks/run.py tagger [options]`` or ``python benchmarks/tagger.py [options]``
-  --limit N        documents per corpus (seeded sample; default 120), --full for all
+  --limit N        documents per corpus (seeded sample; default 100), --full for all
   --systems a,b    subset of newswatch,geotext,flashgeotext,spacy
   --no-speed       skip the speed/memory subprocesses
   --errors K       list the K most frequent misses/false positives per corpus field
@@ -31,6 +31,10 @@ import time
 from pathlib import Path
 
 if __package__ in (None, ""):
+    # run as a script: import through the repo root, and keep benchmarks/ itself off the path
+    # so its sibling scripts (ingest.py, parse.py) cannot shadow real packages
+    _here = str(Path(__file__).resolve().parent)
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(_here)]
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.evaluation import report, speed
@@ -53,7 +57,7 @@ SPEED_TARGET, SPEED_RATIO, MEMORY_MB = 2000.0, 5.0, 500.0
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="tagger", description=__doc__.split("\n")[0])
-    p.add_argument("--limit", type=int, default=120)
+    p.add_argument("--limit", type=int, default=100)
     p.add_argument("--full", action="store_true")
     p.add_argument("--systems", default=",".join(ALL))
     p.add_argument("--no-speed", action="store_true")
@@ -78,21 +82,22 @@ def score_doc(doc: Doc, pred: Prediction, fields: frozenset[str]) -> dict[str, O
     return out
 
 
-def evaluate(docs: list[Doc], systems: dict) -> tuple[dict, dict, dict]:
-    """-> (system -> field -> micro Outcome, system -> docs/s in-process, predictions)."""
-    results: dict[str, dict[str, Outcome]] = {}
-    rates: dict[str, float] = {}
+def evaluate(docs: list[Doc], systems: dict) -> tuple[dict, dict]:
+    """-> (system -> field -> per-document outcomes, system -> predictions)."""
+    outcomes: dict[str, dict[str, list[Outcome]]] = {}
     preds: dict[str, list[Prediction]] = {}
     for name, system in systems.items():
-        per_field: dict[str, list[Outcome]] = {}
-        t0 = time.perf_counter()
         preds[name] = [system.predict(d.title, d.text) for d in docs]
-        rates[name] = len(docs) / max(time.perf_counter() - t0, 1e-9)
-        for d, p in zip(docs, preds[name]):
+        per_field = outcomes.setdefault(name, {})
+        for d, p in zip(docs, preds[name], strict=True):
             for f, o in score_doc(d, p, system.fields).items():
                 per_field.setdefault(f, []).append(o)
-        results[name] = {f: micro(os_) for f, os_ in per_field.items()}
-    return results, rates, preds
+    return outcomes, preds
+
+
+def totals(outcomes: dict[str, dict[str, list[Outcome]]]) -> dict[str, dict[str, Outcome]]:
+    """Micro totals: system -> field -> summed outcome."""
+    return {n: {f: micro(os_) for f, os_ in per.items()} for n, per in outcomes.items()}
 
 
 def _figures(per_field: dict[str, Outcome]) -> dict:
@@ -146,7 +151,7 @@ def run(argv: list[str]) -> dict:
     for s in held.skipped:
         print(f"held-out: skipped {s}")
     if held.docs:
-        res, _, _ = evaluate(held.docs, systems)
+        res = totals(evaluate(held.docs, systems)[0])
         print(report.score_table("held-out real feed items (hand-annotated)", len(held.docs), res))
         if args.errors and args.show_heldout_errors and args.errors_system in res:
             print(report.error_table(f"held-out, {args.errors_system}",
@@ -157,17 +162,22 @@ def run(argv: list[str]) -> dict:
     # public corpora
     corpora = load_corpora(shared, None if args.full else args.limit)
     all_docs: list[Doc] = []
+    pooled: dict[str, dict[str, list[Outcome]]] = {}
     figures["corpora"] = {}
     for cname, docs in corpora.items():
-        res, _, _ = evaluate(docs, systems)
+        outcomes, _ = evaluate(docs, systems)
+        res = totals(outcomes)
         all_docs += docs
+        for n, per in outcomes.items():
+            for f, os_ in per.items():
+                pooled.setdefault(n, {}).setdefault(f, []).extend(os_)
         print(report.score_table(f"{cname} (gold derived from toponyms)", len(docs), res))
         if args.errors and args.errors_system in res:
             print(report.error_table(f"{cname}, {args.errors_system}",
                                      res[args.errors_system], args.errors))
         figures["corpora"][cname] = {"docs": len(docs), **{n: _figures(r) for n, r in res.items()}}
     if all_docs:
-        res, _, _ = evaluate(all_docs, systems)
+        res = totals(pooled)
         print(report.score_table("all corpora together (micro)", len(all_docs), res))
         figures["corpora"]["all"] = {"docs": len(all_docs),
                                      **{n: _figures(r) for n, r in res.items()}}
@@ -175,7 +185,8 @@ def run(argv: list[str]) -> dict:
     # seed article
     if (shared / "seed" / "gold.json").exists():
         seed = load_seed(shared)
-        res, _, preds = evaluate([seed.doc], systems)
+        outcomes, preds = evaluate([seed.doc], systems)
+        res = totals(outcomes)
         print(report.score_table("seed article", 1, res))
         figures["seed"] = {}
         for n, per_field in res.items():
