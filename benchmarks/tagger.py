@@ -30,11 +30,12 @@ import sys
 import time
 from pathlib import Path
 
+if __name__ == "__main__":
+    # run as a script: keep benchmarks/ itself off the path so its sibling scripts
+    # (ingest.py, parse.py) cannot shadow the real packages of the same name
+    _here = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _here]
 if __package__ in (None, ""):
-    # run as a script: import through the repo root, and keep benchmarks/ itself off the path
-    # so its sibling scripts (ingest.py, parse.py) cannot shadow real packages
-    _here = str(Path(__file__).resolve().parent)
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(_here)]
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.evaluation import report, speed
