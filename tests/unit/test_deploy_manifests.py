@@ -318,6 +318,17 @@ def test_compose_alert_store_is_on_a_named_volume_at_the_state_dir() -> None:
     assert "deploy" not in data["services"]["alert"], "alert must stay a single instance"
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_compose_roles_find_their_feeds_and_rules_files(role: str) -> None:
+    service = compose()["services"][role]
+    mounts = {target.removesuffix(":ro"): source for source, target in
+              (v.split(":", 1) for v in service["volumes"]) if source.startswith(".")}
+    for variable in ("NEWSWATCH_FEEDS_FILE", "NEWSWATCH_RULES_FILE"):
+        path = Path(service["environment"][variable])
+        assert str(path.parent) in mounts, f"{role}: {variable} is not on a mounted directory"
+        assert (DEPLOY / mounts[str(path.parent)] / path.name).is_file(), variable
+
+
 def test_compose_kafka_runs_kraft_mode() -> None:
     kafka = compose()["services"]["kafka"]
     assert kafka["image"].startswith("apache/kafka:")
