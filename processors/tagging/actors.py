@@ -26,7 +26,7 @@ _OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
 
 
 def _span(hit: Hit) -> Span:
-    return Span(start=hit.start, end=hit.end, text=hit.surface, field=hit.field)
+    return Span.model_construct(start=hit.start, end=hit.end, text=hit.surface, field=hit.field)
 
 
 class _Acc:

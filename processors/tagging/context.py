@@ -23,6 +23,7 @@ PLACE_NOUNS = frozenset({
 })
 _WORD = re.compile(r"[\w'’-]+")
 _LAST_WORD = re.compile(r"([\w'’-]+)[\s\"'“‘(]*\Z")
+_GAP = frozenset(" \t\n\u00a0\"'“‘(")
 _SENT_END = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|\n\s*)")
 
 
@@ -38,8 +39,14 @@ class FieldText:
 
     def prev_word(self, start: int) -> str:
         """The word right before ``start`` (only spaces or quotes between), lower-cased."""
-        m = _LAST_WORD.search(self.text[max(0, start - 40):start])
-        return m.group(1).lower() if m else ""
+        text = self.text
+        i = start - 1
+        while i >= 0 and text[i] in _GAP:
+            i -= 1
+        j = i
+        while j >= 0 and (text[j].isalnum() or text[j] in "-'’"):
+            j -= 1
+        return text[j + 1:i + 1].lower()
 
     def prev_words(self, start: int, n: int = 3) -> list[str]:
         chunk = self.text[max(0, start - 80):start]

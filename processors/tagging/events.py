@@ -30,11 +30,7 @@ _NUMBER_WORDS = {
     "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "hundreds": 200, "dozens": 24,
     "dozen": 12, "scores": 40, "thousands": 2000,
 }
-_NUM = r"(\d[\d,]*|" + "|".join(_NUMBER_WORDS) + r")"
-_COUNT_BEFORE = re.compile(_NUM + r"\s+(?:[a-z-]+\s+){0,4}?(?:were\s+|have\s+been\s+|had\s+been\s+"
-                           r"|was\s+|are\s+)?(\w+)", re.IGNORECASE)
-_COUNT_AFTER = re.compile(r"(\w+)\s+(?:at\s+least\s+|nearly\s+|some\s+|about\s+|over\s+)?" + _NUM,
-                          re.IGNORECASE)
+_WORDS = re.compile(r"[\w,]+")
 
 
 def resolve_events(gaz: Gazetteer, hits: list[Hit]) -> list[EventTag]:
@@ -50,7 +46,7 @@ def resolve_events(gaz: Gazetteer, hits: list[Hit]) -> list[EventTag]:
         if etype not in _STRONG and len(ev) < 2 and not in_title:
             continue
         conf = min(0.95, 0.55 + 0.1 * len(distinct) + (0.15 if in_title else 0.0))
-        evidence = [Span(start=h.start, end=h.end, text=h.surface, field=h.field) for h in ev]
+        evidence = [Span.model_construct(start=h.start, end=h.end, text=h.surface, field=h.field) for h in ev]
         tags.append(EventTag(type=etype, confidence=round(conf, 3), evidence=evidence))
     order = list(gaz.event_severity)
     tags.sort(key=lambda t: order.index(t.type) if t.type in order else len(order))
@@ -64,25 +60,34 @@ def _value(token: str) -> int:
     return _NUMBER_WORDS.get(token, 0)
 
 
+def _count(word: str) -> int:
+    if word[0].isdigit():
+        digits = word.replace(",", "")
+        if not digits.isdigit():
+            return 0
+        n = int(digits)
+        return 0 if n > 100_000 or 1900 <= n <= 2100 else n  # a year is not a count
+    return _NUMBER_WORDS.get(word, 0)
+
+
 def casualties(gaz: Gazetteer, text: str) -> tuple[int, int]:
-    """(killed, injured) as the largest counts the text reports."""
+    """(killed, injured): the largest counts near a casualty word.
+
+    "12 people were killed", "killed 12", "seven of its soldiers ... death": a number within
+    six words before, or two words after, a casualty word.
+    """
     killed_words, injured_words = gaz.casualty_words["killed"], gaz.casualty_words["injured"]
+    words = [w.strip(",").lower() for w in _WORDS.findall(text)]
     killed = injured = 0
-    for m in _COUNT_BEFORE.finditer(text):
-        n, word = _value(m.group(1)), m.group(2).lower()
-        if n > 100_000 or (m.group(1).isdigit() and 1900 <= n <= 2100):
-            continue  # a year, not a count
-        if word in killed_words:
-            killed = max(killed, n)
-        elif word in injured_words:
-            injured = max(injured, n)
-    for m in _COUNT_AFTER.finditer(text):
-        word, n = m.group(1).lower(), _value(m.group(2))
-        if n > 100_000 or (m.group(2).isdigit() and 1900 <= n <= 2100):
+    for i, word in enumerate(words):
+        is_killed = word in killed_words
+        if not is_killed and word not in injured_words:
             continue
-        if word in killed_words:
+        window = words[max(0, i - 6):i] + words[i + 1:i + 3]
+        n = max((_count(w) for w in window if w), default=0)
+        if is_killed:
             killed = max(killed, n)
-        elif word in injured_words:
+        else:
             injured = max(injured, n)
     return killed, injured
 
@@ -91,6 +96,8 @@ def severity(gaz: Gazetteer, events: list[EventTag], text: str) -> float:
     if not events:
         return 0.0
     base = max(gaz.event_severity.get(e.type, 0.1) for e in events)
+    if base < 0.3:
+        return round(base, 3)  # talks, economy, sport: casualty counts are not theirs
     killed, injured = casualties(gaz, text)
     harm = killed + 0.3 * injured
     if harm > 0:

@@ -48,14 +48,16 @@ def scan(automaton: ahocorasick.Automaton, text: str, field: str) -> list[Hit]:
     """Every whole-word hit in ``text`` with the entries whose case rule the surface meets."""
     if not text:
         return []
-    letters = [c for c in text[:400] if c.isalpha()]
-    all_caps = bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    all_caps = text[:400].isupper()  # an all-caps headline: "PAKISTAN RULES OUT TALKS"
     hits: list[Hit] = []
     for end_idx, (length, entries) in automaton.iter(padded(text)):
         start = end_idx - length + 1  # padded index of the key's leading space = text index
         end = start + length - 2
         surface = text[start:end]
-        kept = tuple(e for e in entries if _case_ok(e, surface, all_caps))
+        if all(e[2] == ANY for e in entries):
+            kept = entries
+        else:
+            kept = tuple(e for e in entries if _case_ok(e, surface, all_caps))
         if kept:
             hits.append(Hit(field, start, end, surface, kept))
     return hits

@@ -125,6 +125,9 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     name = text[n_start:n_end].rstrip(".,")
     n_end = n_start + len(name)
     words = name.replace("\u00a0", " ").split()
+    if len(words) == 1 and not role_toks:  # a bare word: only ever an alias of a known name
+        singles.append((name, ctx.name, n_start, n_end, False))
+        return
     honorific = any(t[0].rstrip(".").lower() in _HONORIFIC_ONLY
                     or t[0].rstrip(".").lower() in gaz.roles["honorifics"] for t in role_toks)
     role, role_span, conf = _role(gaz, ctx, role_toks, n_start, n_end)
@@ -221,10 +224,10 @@ def _merge(persons: list[PersonCandidate], singles: list) -> None:
 def to_tags(persons: list[PersonCandidate], countries: list[str | None]) -> list[PersonTag]:
     tags = []
     for p, country in zip(persons, countries, strict=True):
-        evidence = [Span(start=p.start, end=p.end, text=p.name, field=p.field)]
+        evidence = [Span.model_construct(start=p.start, end=p.end, text=p.name, field=p.field)]
         aliases: list[str] = []
         for name, fname, s, e in p.aliases:
-            evidence.append(Span(start=s, end=e, text=name, field=fname))
+            evidence.append(Span.model_construct(start=s, end=e, text=name, field=fname))
             if name != p.name and name not in aliases:
                 aliases.append(name)
         role = p.role.strip(" ,") if p.role else None

@@ -50,7 +50,7 @@ class GeoMention:
 
 
 def _span(hit: Hit) -> Span:
-    return Span(start=hit.start, end=hit.end, text=hit.surface, field=hit.field)
+    return Span.model_construct(start=hit.start, end=hit.end, text=hit.surface, field=hit.field)
 
 
 def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText) -> list[tuple[str, object]]:

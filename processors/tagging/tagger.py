@@ -230,7 +230,7 @@ def _add_watchlist_places(wl: Watchlist, hits: list[Hit], regions, gaz: Gazettee
             if kind != "WP":
                 continue
             place = wl.places[ref]
-            span = Span(start=h.start, end=h.end, text=h.surface, field=h.field)
+            span = Span.model_construct(start=h.start, end=h.end, text=h.surface, field=h.field)
             regions.places.append(PlaceTag(
                 name=place.name, geonameid=place.geonameid, lat=place.lat, lon=place.lon,
                 country=place.country, admin1=place.admin1, kind=place.kind, confidence=0.9,
@@ -252,7 +252,7 @@ def _add_watchlist_actors(wl: Watchlist, hits: list[Hit], tags: list[ActorTag]) 
             if kind != "WR":
                 continue
             actor = wl.actors[ref]
-            span = Span(start=h.start, end=h.end, text=h.surface, field=h.field)
+            span = Span.model_construct(start=h.start, end=h.end, text=h.surface, field=h.field)
             if actor.id in by_id and by_id[actor.id].source == "watchlist":
                 by_id[actor.id].evidence.append(span)
                 continue
@@ -268,7 +268,7 @@ def _watchlist_hits(wl: Watchlist, hits: list[Hit]) -> list[WatchlistHit]:
         for kind, ref, *_ in h.entries:
             if kind != "WK":
                 continue
-            span = Span(start=h.start, end=h.end, text=h.surface, field=h.field)
+            span = Span.model_construct(start=h.start, end=h.end, text=h.surface, field=h.field)
             if ref in out:
                 out[ref].evidence.append(span)
             else:
