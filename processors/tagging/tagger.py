@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -99,7 +100,7 @@ class Tagger:
         geo_hits += _nested_same_country(gaz, names, nested)
         geo_hits.sort(key=lambda h: (h.field, h.start))
 
-        blocked = _blocking_spans(gaz, names, wl_hits)
+        blocked = _blocking_spans(gaz, names, wl_hits, fields)
         persons = persons_mod.find_persons(gaz, fields, blocked)
         person_spans = [(p.field, p.start, p.end) for p in persons]
         person_spans += [(f, s, e) for p in persons for _n, f, s, e in p.aliases]
@@ -151,11 +152,26 @@ def _nested_same_country(gaz: Gazetteer, names: list[Hit], nested: list[Hit]) ->
     return keep
 
 
-def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit]) -> dict:
-    """Spans that cannot be part of a person's name: actors, countries, big or curated places."""
+_NAME_NEXT = re.compile(r"[ \u00a0]+[A-Z][a-z]")
+
+
+def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields) -> dict:
+    """Spans that cannot be part of a person's name: actors, countries, big or curated places.
+
+    A country or place name right after a role word and right before another capitalised
+    word is a given name ("Spokesman Jordan Miles") and does not block.
+    """
     blocked: dict[str, list[tuple[int, int]]] = {f: [] for f in _FIELDS}
+    role_words = gaz.roles.get("_words") or frozenset(
+        w for key in ("heads", "modifiers", "honorifics") for p in gaz.roles[key]
+        for w in p.lower().split())
     for h in names:
         kinds = h.kinds()
+        if not kinds & {ACTOR, BODY, DEMONYM} and " " not in h.surface:
+            ctx = fields[h.field]
+            if (ctx.prev_word(h.start).rstrip(".") in role_words
+                    and _NAME_NEXT.match(ctx.text, h.end)):
+                continue
         strong = kinds & {ACTOR, COUNTRY, DEMONYM, SEAT, INSTITUTION, ADMIN1, BODY}
         if not strong and PLACE in kinds:
             strong = {PLACE} if any(

@@ -1,0 +1,132 @@
+"""Region disambiguation rules, one test per rule, each with the kind of sentence that
+motivated it (sentences written for these tests)."""
+
+from functools import lru_cache
+
+from newswatch.contracts import RawArticle
+from processors.tagging import Tagger
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> Tagger:
+    return Tagger()
+
+
+def tag(text: str, title: str = ""):
+    return _tagger().tag(RawArticle(id="t", title=title, text=text))
+
+
+def countries(t) -> set[str]:
+    return {c.code for c in t.regions.countries}
+
+
+def admin1(t) -> set[str]:
+    return {a.code for a in t.regions.admin1}
+
+
+def places(t) -> set[str]:
+    return {p.name for p in t.regions.places}
+
+
+def test_ordinary_capitalised_words_are_not_places():
+    t = tag("But in March the Port reopened. Along the coast, Iftar meals were served. "
+            "Reading the statement aloud, Nice words were said.")
+    assert countries(t) == set()
+    assert places(t) == set()
+
+
+def test_locative_only_names_need_a_locative_word():
+    assert "FR" in countries(tag("A truck ploughed into a crowd in Nice on Thursday."))
+    assert "FR" not in countries(tag("Nice to see the talks resume, one diplomat joked."))
+
+
+def test_small_city_single_word_needs_support():
+    # Ordinary words that name a small town somewhere must not drag a country in
+    t = tag("Hope remains that Split decisions will be avoided.")
+    assert countries(t) == set()
+
+
+def test_place_inside_igo_name_is_not_a_place():
+    t = tag("Ministers met at the Shanghai Cooperation Organisation summit.")
+    assert "CN" not in countries(t)
+    assert "Shanghai" not in places(t)
+    assert "sco" in {a.id for a in t.actors}
+
+
+def test_foreign_office_is_not_the_uk():
+    t = tag("Pakistan's Foreign Office said on Friday that Islamabad rejected the claims. "
+            "The Foreign Office spokesperson added that Pakistan wanted peace.")
+    assert "GB" not in countries(t)
+    assert "PK-MOFA" in {a.id for a in t.actors}
+
+
+def test_demonym_yields_country():
+    t = tag("Israeli troops entered the camp while Afghan refugees waited at the border.")
+    assert {"IL", "AF"} <= countries(t)
+
+
+def test_language_is_not_a_nation():
+    t = tag("The statement was published in English and later translated.")
+    assert "GB" not in countries(t)
+
+
+def test_city_implies_admin1_and_country():
+    t = tag("A blast in Quetta killed four people on Sunday.")
+    assert "PK" in countries(t)
+    assert "PK-BA" in admin1(t)
+
+
+def test_district_implies_admin1():
+    t = tag("Security forces launched an operation in North Waziristan and Shangla.")
+    assert admin1(t) == {"PK-KP"}
+
+
+def test_capital_used_for_government_implies_no_admin1():
+    t = tag("Islamabad accused Kabul of sheltering militants.")
+    assert {"PK", "AF"} <= countries(t)
+    assert not admin1(t) & {"PK-IS", "AF-KAB"}
+    assert {"Islamabad", "Kabul"} <= places(t)
+    assert {"PK-GOV", "AF-GOV"} <= {a.id for a in t.actors}
+
+
+def test_capital_used_as_place_implies_admin1():
+    t = tag("Police said the blast in Islamabad damaged several shops.")
+    assert "PK-IS" in admin1(t)
+
+
+def test_same_name_places_follow_other_evidence():
+    pk = tag("Flooding hit Hyderabad after heavy rain across Sindh, Pakistan.")
+    assert "PK" in countries(pk)
+    assert "IN" not in countries(pk)
+    india = tag("Traffic was halted in Hyderabad as Telangana and India marked the holiday.")
+    assert "IN" in countries(india)
+    assert "PK" not in countries(india)
+
+
+def test_person_name_is_not_a_place():
+    t = tag("Spokesman Jordan Miles said the road would reopen on Monday.")
+    assert "JO" not in countries(t)
+    assert "Jordan Miles" in {p.name for p in t.persons}
+
+
+def test_sea_names_are_masked():
+    t = tag("Ships sailed through the South China Sea and the Arabian Sea.")
+    assert countries(t) == set()
+
+
+def test_organisation_named_for_a_country_is_not_evidence():
+    t = tag("The Bank of England raised interest rates again.")
+    assert "GB" not in countries(t)
+
+
+def test_macro_regions_and_primary_country():
+    t = tag("Pakistan and Afghanistan traded fire. Pakistani officials said Pakistan would "
+            "respond, while China urged calm.", title="Pakistan says border clash over")
+    assert t.regions.primary_country == "PK"
+    assert {"Southern Asia", "Eastern Asia"} <= set(t.regions.macro_regions)
+
+
+def test_short_forms_and_acronyms_match_exactly():
+    t = tag("The US and the UK issued a joint statement. Give us the facts, she said.")
+    assert {"US", "GB"} <= countries(t)
+    assert all(e.text != "us" for c in t.regions.countries for e in c.evidence)
