@@ -1,0 +1,151 @@
+"""Event types, severity, watchlists (format, hits, hot reload) and the tagger's contract."""
+
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from newswatch.contracts import RawArticle
+from processors.tagging import Tagger, WatchlistError
+from processors.tagging.watchlist import Watchlist
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "processors" / "tagging" / "data" / \
+    "watchlist.example.yaml"
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> Tagger:
+    return Tagger()
+
+
+def tag(text: str, title: str = "", tagger: Tagger | None = None):
+    return (tagger or _tagger()).tag(RawArticle(id="t", title=title, text=text))
+
+
+def types(t) -> set[str]:
+    return {e.type for e in t.event_types}
+
+
+def test_violent_event_types_with_evidence():
+    t = tag("Jets carried out airstrikes on Tuesday after a suicide bombing at a checkpoint.")
+    assert {"airstrike", "bombing"} <= types(t)
+    bombing = next(e for e in t.event_types if e.type == "bombing")
+    assert "suicide bombing" in {s.text for s in bombing.evidence}
+
+
+def test_background_type_needs_two_cues_or_the_title():
+    once = tag("Gunmen attacked a convoy. The war has caused massive displacement.")
+    assert "humanitarian" not in types(once)
+    twice = tag("Aid agencies said displacement grew and refugees lacked shelter.")
+    assert "humanitarian" in types(twice)
+
+
+def test_month_march_is_not_a_protest():
+    assert "protest" not in types(tag("The ceasefire was agreed in March."))
+
+
+def test_severity_grows_with_casualties():
+    small = tag("Gunmen attacked a police post; two people were injured.").severity
+    big = tag("Gunmen attacked a market, and at least 40 people were killed.").severity
+    assert 0 < small < big <= 1
+    assert tag("The minister discussed the budget.").severity < 0.3
+
+
+def test_watchlist_example_hits(tmp_path):
+    path = tmp_path / "wl.yaml"
+    path.write_text(EXAMPLE.read_text())
+    tagger = Tagger(watchlist_path=path)
+    t = tag("The CPEC Authority said the border closure at Chaman hurt trade. cpec is lower.",
+            tagger=tagger)
+    assert {h.term for h in t.watchlist_hits} == {"border closure", "CPEC"}
+    cpec = next(h for h in t.watchlist_hits if h.term == "CPEC")
+    assert [e.text for e in cpec.evidence] == ["CPEC"]
+    actor = next(a for a in t.actors if a.id == "cpec-authority")
+    assert actor.source == "watchlist"
+    assert "PK-BA" in {a.code for a in t.regions.admin1}
+    assert "+wl." in t.tagger_version
+
+
+def test_watchlist_hot_reload_and_bad_file_keeps_previous(tmp_path):
+    path = tmp_path / "wl.yaml"
+    path.write_text("name: desk\nkeywords: [polio]\n")
+    tagger = Tagger(watchlist_path=path)
+    assert tagger.reload_watchlist_if_changed() is False
+    assert {h.term for h in tag("A polio drive began.", tagger=tagger).watchlist_hits} == {"polio"}
+    path.write_text("name: desk\nkeywords: [measles]\n")
+    os.utime(path, ns=(1, 2_000_000_000_000_000_000))
+    assert tagger.reload_watchlist_if_changed() is True
+    hits = tag("A polio and measles drive began.", tagger=tagger).watchlist_hits
+    assert {h.term for h in hits} == {"measles"}
+    path.write_text("actors: [{id: x, type: spaceship, name: X}]\n")
+    os.utime(path, ns=(1, 3_000_000_000_000_000_000))
+    assert tagger.reload_watchlist_if_changed() is False
+    hits = tag("A measles drive began.", tagger=tagger).watchlist_hits
+    assert {h.term for h in hits} == {"measles"}
+
+
+def test_malformed_watchlist_raises(tmp_path):
+    path = tmp_path / "wl.yaml"
+    path.write_text("keywords: [unclosed\n")
+    with pytest.raises(WatchlistError):
+        Watchlist.load(path)
+
+
+SAMPLES = [
+    ("PAKISTAN, AFGHANISTAN TRADE FIRE", "Pakistani troops clashed with Afghan forces in Kurram."),
+    ("Blast in Quetta", "A suicide bomber struck Quetta's market; 12 people were killed, "
+     "police chief Ali Raza said. Mr Raza told Dawn News the Balochistan Liberation Army..."),
+    ("", "Israeli airstrikes hit Rafah as Hamas and Israeli negotiators met in Doha, Qatar."),
+    ("Flood", "Floods in Sylhet, Bangladesh displaced thousands, UNICEF said — “Côte d’Ivoire” "
+     "and Türkiye sent aid; İstanbul pledged more."),
+]
+
+
+@pytest.mark.parametrize(("title", "text"), SAMPLES)
+def test_every_span_indexes_its_field(title, text):
+    t = tag(text, title=title)
+    r = t.regions
+    spans = [s for group in (r.countries, r.admin1, r.places, t.actors, t.persons,
+                             t.event_types, t.watchlist_hits) for tag_ in group
+             for s in tag_.evidence]
+    assert spans
+    for span in spans:
+        assert getattr(t, span.field)[span.start:span.end] == span.text
+    assert {s.field for s in spans} <= {"title", "text"}
+
+
+def test_title_is_tagged_too():
+    t = tag("Officials met on Monday.", title="Blast in Peshawar")
+    assert "PK" in {c.code for c in t.regions.countries}
+    assert any(e.field == "title" for c in t.regions.countries for e in c.evidence)
+
+
+def test_copies_raw_fields_and_is_deterministic():
+    raw = RawArticle(id="abc", title="Blast in Kabul", text="A blast in Kabul killed 3.",
+                     url="https://example.org/a", feed_id="f1", language="en",
+                     categories=["world"])
+    tagger = _tagger()
+    a, b = tagger.tag(raw), tagger.tag(raw)
+    assert a.model_dump() == b.model_dump()
+    for name in RawArticle.model_fields:
+        if name != "schema_version":
+            assert getattr(a, name) == getattr(raw, name)
+    assert a.tagger_version == tagger.version and a.tagger_version
+    for tag_ in [*a.regions.countries, *a.actors, *a.event_types]:
+        assert 0 <= tag_.confidence <= 1
+
+
+def test_threads_share_one_tagger():
+    tagger = _tagger()
+    raw = RawArticle(id="x", text="Israeli troops entered Jenin as protesters gathered.")
+    expected = tagger.tag(raw).model_dump()
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(tagger.tag(raw).model_dump()))
+               for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert results == [expected] * 4
