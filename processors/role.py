@@ -16,7 +16,7 @@ from newswatch.kafka.runner import BatchRunner, Output, Transform
 from newswatch.settings import Settings
 from processors.tagging import Tagger
 
-__all__ = ["tag_transform", "run_process", "ARTICLES_TAGGED"]
+__all__ = ["ARTICLES_TAGGED", "run_process", "tag_transform"]
 
 ARTICLES_TAGGED = Counter("newswatch_articles_tagged_total", "Articles tagged and published")
 

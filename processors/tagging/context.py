@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-__all__ = ["FieldText", "LOCATIVE_WORDS", "PLACE_NOUNS"]
+__all__ = ["LOCATIVE_WORDS", "PLACE_NOUNS", "FieldText"]
 
 LOCATIVE_WORDS = frozenset({
     "in", "at", "near", "from", "to", "into", "outside", "inside", "around", "across", "towards",
@@ -30,7 +30,7 @@ _SENT_END = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|\n\s*)")
 class FieldText:
     """One article field with cached sentence starts."""
 
-    __slots__ = ("name", "text", "_starts")
+    __slots__ = ("_starts", "name", "text")
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name

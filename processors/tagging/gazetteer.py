@@ -23,7 +23,7 @@ import yaml
 
 from processors.tagging.textnorm import fold, key_of, shape
 
-__all__ = ["DATA_DIR", "Actor", "Body", "Gazetteer", "Place", "ANY", "CAP", "EXACT"]
+__all__ = ["ANY", "CAP", "DATA_DIR", "EXACT", "Actor", "Body", "Gazetteer", "Place"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

@@ -28,7 +28,7 @@ _STOP_NAME = frozenset({"the", "a", "an", "this", "that", "these", "those", "he"
                         "it", "we", "i", "his", "her", "their", "our", "its", "but", "and", "or",
                         "on", "in", "at", "as", "if", "when", "while", "after", "before", "last",
                         "earlier", "later", "according", "responding", "attempts", "relations",
-                        "cooperation", "source", "his", "both", "all", "some", "many"})
+                        "cooperation", "source", "both", "all", "some", "many"})
 
 
 @dataclass

@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from newswatch.contracts import Admin1Tag, CountryTag, PlaceTag, Regions, Span
 from processors.tagging.context import LOCATIVE_WORDS, PLACE_NOUNS, FieldText
 from processors.tagging.gazetteer import (
-    ADMIN1, COUNTRY, DEMONYM, GEO_KINDS, INSTITUTION, PLACE, SEAT, Gazetteer, log_pop,
+    ADMIN1,
+    COUNTRY,
+    DEMONYM,
+    GEO_KINDS,
+    INSTITUTION,
+    PLACE,
+    SEAT,
+    Gazetteer,
+    log_pop,
 )
 from processors.tagging.matching import Hit
 from processors.tagging.textnorm import fold

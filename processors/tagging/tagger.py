@@ -15,7 +15,14 @@ import threading
 from pathlib import Path
 
 from newswatch.contracts import (
-    ActorTag, Admin1Tag, CountryTag, PlaceTag, RawArticle, Span, TaggedArticle, WatchlistHit,
+    ActorTag,
+    Admin1Tag,
+    CountryTag,
+    PlaceTag,
+    RawArticle,
+    Span,
+    TaggedArticle,
+    WatchlistHit,
 )
 from processors.tagging import actors as actors_mod
 from processors.tagging import events as events_mod
@@ -23,7 +30,16 @@ from processors.tagging import persons as persons_mod
 from processors.tagging import regions as regions_mod
 from processors.tagging.context import FieldText
 from processors.tagging.gazetteer import (
-    ACTOR, ADMIN1, BODY, COUNTRY, DEMONYM, INSTITUTION, MASK, PLACE, SEAT, Gazetteer,
+    ACTOR,
+    ADMIN1,
+    BODY,
+    COUNTRY,
+    DEMONYM,
+    INSTITUTION,
+    MASK,
+    PLACE,
+    SEAT,
+    Gazetteer,
 )
 from processors.tagging.matching import Hit, scan, select_names
 from processors.tagging.watchlist import Watchlist, WatchlistError
@@ -143,9 +159,7 @@ def _nested_same_country(gaz: Gazetteer, names: list[Hit], nested: list[Hit]) ->
         countries = {gaz.actors[r].country for k, r, *_ in outer.entries if k == ACTOR}
         entries = []
         for e in inner.entries:
-            if e[0] in (COUNTRY, DEMONYM) and e[1] in countries:
-                entries.append(e)
-            elif e[0] == PLACE and gaz.places[e[1]].country in countries:
+            if e[0] in (COUNTRY, DEMONYM) and e[1] in countries or e[0] == PLACE and gaz.places[e[1]].country in countries:
                 entries.append(e)
         if entries:
             keep.append(Hit(inner.field, inner.start, inner.end, inner.surface, tuple(entries)))

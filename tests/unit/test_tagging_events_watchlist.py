@@ -95,11 +95,11 @@ def test_malformed_watchlist_raises(tmp_path):
 
 SAMPLES = [
     ("PAKISTAN, AFGHANISTAN TRADE FIRE", "Pakistani troops clashed with Afghan forces in Kurram."),
-    ("Blast in Quetta", "A suicide bomber struck Quetta's market; 12 people were killed, "
-     "police chief Ali Raza said. Mr Raza told Dawn News the Balochistan Liberation Army..."),
+    ("Blast in Quetta", ("A suicide bomber struck Quetta's market; 12 people were killed, "
+     "police chief Ali Raza said. Mr Raza told Dawn News the Balochistan Liberation Army...")),
     ("", "Israeli airstrikes hit Rafah as Hamas and Israeli negotiators met in Doha, Qatar."),
-    ("Flood", "Floods in Sylhet, Bangladesh displaced thousands, UNICEF said — “Côte d’Ivoire” "
-     "and Türkiye sent aid; İstanbul pledged more."),
+    ("Flood", ("Floods in Sylhet, Bangladesh displaced thousands, UNICEF said — “Côte d’Ivoire” "
+     "and Türkiye sent aid; İstanbul pledged more.")),
 ]
 
 
