@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from benchmarks.evaluation.scoring import (  # noqa: E402
+from benchmarks.evaluation.scoring import (
     GoldEntities,
     GoldSet,
     Outcome,
