@@ -11,8 +11,13 @@ rule:
   changes; the stored alert is returned so the caller can publish it again, because the crash
   that caused the re-delivery may have happened before it was published.
 
-The cooldown window is fixed from the alert's ``raised_at`` (not sliding), so a story that keeps
-going raises a fresh alert once per cooldown instead of being folded away forever.
+The cooldown runs on event time: an article's time is its ``published_at`` (ingest falls back
+to the fetch time), capped at ``now``, and it is folded into the latest alert for its key when
+it lies within ``cooldown`` of that alert's first article, before or after. So a replay, a
+backlog after downtime or the demo's burst of old items gives the same alerts as live
+processing would have, instead of folding days of news into one alert because it was all read
+in the same minute. The window is fixed (not sliding): a story that keeps going raises a fresh
+alert once per cooldown instead of being folded away forever.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ __all__ = [
     "alert_id",
     "dedup_key",
     "evaluate",
+    "event_time",
 ]
 
 DecisionKind = Literal["new", "update", "duplicate"]
@@ -130,6 +136,19 @@ def alert_id(rule_id: str, key: str, article_id: str) -> str:
     return digest.hexdigest()[:32]
 
 
+def event_time(tagged: TaggedArticle, now: datetime) -> datetime:
+    """When the article happened, for cooldowns: its publication time, never later than now."""
+    published = tagged.published_at
+    return min(published, now) if published is not None else now
+
+
+def _alert_time(alert: Alert) -> datetime:
+    """The event time of the alert's first article (as capped when it was raised)."""
+    if alert.published_at is None:
+        return alert.raised_at
+    return min(alert.published_at, alert.raised_at)
+
+
 def _severity(rule: Rule, article_severity: float, occurrences: int, floor: str) -> str:
     rank = max(severity_rank(rule.severity), severity_rank(floor))
     for step in rule.escalate:
@@ -173,8 +192,8 @@ def _new_alert(match: RuleMatch, tagged: TaggedArticle, key: str, now: datetime)
 def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, now: datetime,
              recent: AlertHistory) -> list[Decision]:
     """Decide, for every enabled rule that matches ``tagged``, whether to raise, update or
-    re-publish an alert. ``now`` must be timezone-aware; it stamps new alerts and is compared
-    with the cooldown."""
+    re-publish an alert. ``now`` must be timezone-aware; it stamps new alerts (``raised_at``)
+    and caps article times for the cooldown."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     rule_list = rules.enabled if isinstance(rules, RuleSet) else [r for r in rules if r.enabled]
@@ -189,7 +208,8 @@ def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, now: dateti
             continue
         key = dedup_key(match, tagged)
         latest = recent.latest(key)
-        if latest is not None and now - latest.raised_at < rule.cooldown:
+        if latest is not None and (
+                abs(event_time(tagged, now) - _alert_time(latest)) < rule.cooldown):
             occurrences = latest.occurrences + 1
             updated = latest.model_copy(update={
                 "occurrences": occurrences,

@@ -15,6 +15,7 @@ import pytest
 
 from ingest.parse import parse_feed
 from newswatch.contracts import RawArticle
+from processors.tagging import Tagger
 from sinks.alerts.engine import MemoryHistory, evaluate
 from sinks.alerts.rules import load_rules
 
@@ -51,10 +52,6 @@ def test_demo_feeds_parse_cleanly():
 
 @pytest.fixture(scope="module")
 def alerts_by_article():
-    try:
-        from processors.tagging import Tagger
-    except ImportError as exc:  # the tagger is written in parallel; remove once it lands
-        pytest.skip(f"tagger not available yet: {exc}")
     tagger = Tagger()
     rules = load_rules(RULES)
     history = MemoryHistory()
@@ -91,4 +88,5 @@ def test_core_security_stories_alert(alerts_by_article):
     assert "airstrike-south-asia-middle-east" in rules_for("Taliban say Pakistani airstrikes")
     assert "kidnapping-watch-area" in rules_for("Gunmen kidnap businessman's son in Jalalabad")
     assert "south-asia-natural-disaster" in rules_for("Earthquake flattens villages")
+    assert "houthi-shipping" in rules_for("Houthis fire anti-ship missile")
     assert rules_for("Multan Test") == []

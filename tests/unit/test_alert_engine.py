@@ -218,6 +218,39 @@ def test_cooldown_window_is_fixed_from_raised_at():
     assert d.alert.id != evaluate(rs, bannu_attack(1), T0, MemoryHistory())[0].alert.id
 
 
+def test_cooldown_uses_publication_time_so_replays_match_live_runs():
+    """Two stories published 2h apart, read in the same second (a backlog), stay two alerts
+    under a 30m cooldown; two published 10 minutes apart fold, in either processing order."""
+    rs = rules(COOLDOWN)
+    now = T0 + timedelta(days=3)
+    for order in ((1, 2), (2, 1)):
+        history = MemoryHistory()
+        published = {1: T0, 2: T0 + timedelta(hours=2)}
+        kinds = []
+        for n in order:
+            ds = evaluate(rs, bannu_attack(n, published_at=published[n]), now, history)
+            history.apply(ds)
+            kinds.append(ds[0].kind)
+        assert kinds == ["new", "new"]
+        history = MemoryHistory()
+        published = {1: T0, 2: T0 + timedelta(minutes=10)}
+        kinds = []
+        for n in order:
+            ds = evaluate(rs, bannu_attack(n, published_at=published[n]), now, history)
+            history.apply(ds)
+            kinds.append(ds[0].kind)
+        assert kinds == ["new", "update"]
+
+
+def test_future_dated_articles_count_as_now():
+    rs = rules(COOLDOWN)
+    history = MemoryHistory()
+    history.apply(evaluate(rs, bannu_attack(1, published_at=T0 + timedelta(days=9)), T0,
+                           history))
+    (d,) = evaluate(rs, bannu_attack(2), T0 + timedelta(minutes=5), history)
+    assert d.kind == "update"
+
+
 def test_different_dedup_values_are_separate_alerts():
     rs = rules(COOLDOWN)
     history = MemoryHistory()
