@@ -1,0 +1,59 @@
+"""`newswatch up` with no configuration: embedded broker, demo feeds, every role in one
+process. It must print alerts as JSON lines, serve /metrics with polled, tagged and alerted
+counts, and stop cleanly after --duration."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from newswatch.contracts import Alert
+
+pytestmark = pytest.mark.integration
+
+
+def _metric(text: str, name: str) -> float:
+    values = [float(m.group(1)) for m in re.finditer(rf"^{name}(?:{{[^}}]*}})? (\S+)$", text, re.M)]
+    return sum(values)
+
+
+def test_up_prints_alerts_and_serves_metrics(tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
+    env["NEWSWATCH_METRICS_PORT"] = "0"
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newswatch.cli.main", "up", "--json", "--duration", "80"],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stderr_lines: list[str] = []
+    reader = threading.Thread(target=lambda: stderr_lines.extend(iter(proc.stderr.readline, "")))
+    reader.start()
+    try:
+        first = proc.stdout.readline()
+        first_alert_after = time.monotonic() - started
+        assert first, "no alert printed; stderr:\n" + "".join(stderr_lines[-30:])
+        alert = Alert.model_validate_json(first)
+        assert alert.severity in ("info", "low", "medium", "high", "critical")
+
+        url = next(m.group(0) for line in stderr_lines
+                   if (m := re.search(r"http://[\d.]+:\d+/metrics", line)))
+        time.sleep(3)
+        metrics = urllib.request.urlopen(url, timeout=10).read().decode()
+        rest, _ = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        reader.join(5)
+    assert proc.returncode == 0, "".join(stderr_lines[-30:])
+    assert first_alert_after < 90
+    assert _metric(metrics, "newswatch_articles_polled_total") > 0
+    assert _metric(metrics, "newswatch_articles_tagged_total") > 0
+    assert _metric(metrics, "newswatch_alerts_raised_total") > 0
+    alerts = [Alert.model_validate_json(line) for line in [first, *rest.splitlines()] if line]
+    assert len({a.id for a in alerts}) >= 1
