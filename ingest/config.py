@@ -14,7 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import newswatch
 
-__all__ = ["PollerConfig", "USER_AGENT"]
+__all__ = ["USER_AGENT", "PollerConfig"]
 
 USER_AGENT = f"newswatch/{newswatch.__version__} (+https://github.com/newswatch/newswatch)"
 
@@ -46,8 +46,12 @@ class PollerConfig(BaseSettings):
     # dedup memory, per feed
     seen_max_items: int = Field(default=2000, ge=10)
     seen_max_age_days: float = Field(default=90.0, gt=0)
-    # publishing: articles per Kafka flush
+    # publishing: at most this many articles per Kafka flush ...
     publish_batch: int = Field(default=5000, ge=1)
+    # ... and a commit (publish + flush + state write) starts once this many articles are
+    # waiting, or the oldest finished feed has waited this long
+    commit_min_articles: int = Field(default=1000, ge=1)
+    commit_max_wait_s: float = Field(default=0.25, ge=0)
     # metrics with a feed label (10k feeds = 10k series each): off by default
     per_feed_metrics: bool = False
     # ownership

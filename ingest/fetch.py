@@ -20,6 +20,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Self
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -27,7 +28,7 @@ import aiohttp
 from ingest.config import PollerConfig
 from ingest.politeness import parse_max_age, parse_retry_after
 
-__all__ = ["FetchResult", "Fetcher", "ERROR_KINDS"]
+__all__ = ["ERROR_KINDS", "FetchResult", "Fetcher"]
 
 # the complete set of error kinds (metric label values)
 ERROR_KINDS = (
@@ -80,7 +81,7 @@ class Fetcher:
         self._all = asyncio.Semaphore(config.max_in_flight)
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
-    async def __aenter__(self) -> Fetcher:
+    async def __aenter__(self) -> Self:
         await self.open()
         return self
 

@@ -34,12 +34,11 @@ from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from newswatch.kafka.clients import make_admin, make_consumer, make_producer
-from newswatch.settings import Settings
-
 from ingest.config import PollerConfig
 from ingest.schedule import FeedState
 from ingest.state import FeedCommit, StateStore
+from newswatch.kafka.clients import make_admin, make_consumer, make_producer
+from newswatch.settings import Settings
 
 __all__ = ["FeedOwnership", "partition_for"]
 
@@ -143,7 +142,7 @@ class FeedOwnership:
                 self._revoke(set(self._owned))
         try:
             self._consumer.close()  # leaves the group: the others take over at once
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("closing the ownership consumer failed")
 
     def _group_stable(self) -> bool:

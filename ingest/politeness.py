@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 
 from ingest.backoff import backoff_delay
 
-__all__ = ["parse_retry_after", "parse_max_age", "Outcome", "Limits", "next_delay", "is_dead"]
+__all__ = ["Limits", "Outcome", "is_dead", "next_delay", "parse_max_age", "parse_retry_after"]
 
 _MAX_AGE_RE = re.compile(r"(?:^|[,\s])(s-maxage|max-age)\s*=\s*\"?(\d+)", re.IGNORECASE)
 

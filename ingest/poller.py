@@ -23,14 +23,12 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
-
-from newswatch.contracts import RawArticle
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from ingest.config import PollerConfig
 from ingest.fetch import Fetcher, FetchResult
@@ -40,12 +38,13 @@ from ingest.publisher import Publisher, PublishError
 from ingest.registry import FeedConfig, load_feeds
 from ingest.schedule import FeedState, PollResult, advance
 from ingest.state import FeedCommit, StateStore
+from newswatch.contracts import RawArticle
 
 if TYPE_CHECKING:
     from ingest.parse import ParsedFeed
     from newswatch.settings import Settings
 
-__all__ = ["Poller", "CycleReport", "run_poll", "Ownership"]
+__all__ = ["CycleReport", "Ownership", "Poller", "run_poll"]
 
 log = logging.getLogger(__name__)
 
@@ -80,19 +79,35 @@ class CycleReport:
 
 
 @dataclass(slots=True)
+class _Parsed:
+    """What the parser worker sends back: every article already encoded as its record value
+    (id, content hash, JSON), so the poller's own process, which runs the event loop and the
+    Kafka producer, spends no GIL time on unpickling models and serialising JSON."""
+
+    articles: list[tuple[str, str | None, bytes]]
+    error: str | None = None
+    ttl_s: int | None = None
+    update_period_s: int | None = None
+
+
+@dataclass(slots=True)
 class _Polled:
     feed: FeedConfig
     fetch: FetchResult
-    parsed: ParsedFeed | None = None
+    parsed: _Parsed | None = None
     parse_error: str | None = None
 
 
 def _parse(body: bytes, feed_id: str, feed_url: str, fetched_at: datetime,
-           content_type: str | None, language: str | None) -> ParsedFeed:
+           content_type: str | None, language: str | None) -> _Parsed:
     from ingest.parse import parse_feed
 
-    return parse_feed(body, feed_id=feed_id, feed_url=feed_url, fetched_at=fetched_at,
-                      content_type=content_type, language=language)
+    parsed: ParsedFeed = parse_feed(body, feed_id=feed_id, feed_url=feed_url,
+                                    fetched_at=fetched_at, content_type=content_type,
+                                    language=language)
+    return _Parsed([(a.id, a.content_hash, a.model_dump_json().encode("utf-8"))
+                    for a in parsed.articles], parsed.error, parsed.ttl_s,
+                   parsed.update_period_s)
 
 
 def _warm_up() -> bool:
@@ -168,10 +183,10 @@ class Poller:
     def seconds_until_due(self) -> float:
         """Time until the next owned feed is due (at most 1 s when ownership may change)."""
         now = self.clock()
-        with self.ownership.cycle() if self.ownership else nullcontext(lambda _id: True) as owns:
-            with self._states_lock:
-                waits = [max(0.0, s.next_poll_at - now) if (s := self._states.get(f.id)) else 0.0
-                         for f in self.feeds if f.enabled and owns(f.id)]
+        with (self.ownership.cycle() if self.ownership else nullcontext(lambda _id: True)
+              as owns, self._states_lock):
+            waits = [max(0.0, s.next_poll_at - now) if (s := self._states.get(f.id)) else 0.0
+                     for f in self.feeds if f.enabled and owns(f.id)]
         cap = 1.0 if self.ownership else 60.0
         return min([cap, *waits])
 
@@ -198,18 +213,27 @@ class Poller:
         loop = asyncio.get_running_loop()
         tasks = [asyncio.ensure_future(self._poll_feed(feed)) for feed in due]
         pending: list[_Polled] = []
+        pending_articles, oldest = 0, 0.0
         committing: asyncio.Future[None] | None = None
         try:
             for next_done in asyncio.as_completed(tasks):
-                pending.append(await next_done)
-                if committing is None or committing.done():
+                polled = await next_done
+                if not pending:
+                    oldest = time.monotonic()
+                pending.append(polled)
+                pending_articles += len(polled.parsed.articles) if polled.parsed else 0
+                # fewer, bigger commits: each one waits for a broker round trip
+                if (committing is None or committing.done()) and (
+                        pending_articles >= self.config.commit_min_articles
+                        or time.monotonic() - oldest >= self.config.commit_max_wait_s):
                     if committing is not None:
                         committing.result()
                     committing = loop.run_in_executor(self._commit_pool, self._commit,
                                                       pending, report)
-                    pending = []
+                    pending, pending_articles = [], 0
             if committing is not None:
                 await committing
+                committing = None
             if pending:
                 await loop.run_in_executor(self._commit_pool, self._commit, pending, report)
         except BaseException:
@@ -249,22 +273,31 @@ class Poller:
     # -- commit: publish, then record ----------------------------------------------------------
     def _commit(self, batch: list[_Polled], report: CycleReport) -> None:
         now = self.clock()
-        to_publish: list[RawArticle] = []
+        to_publish: list[tuple[str, bytes]] = []
         commits: list[FeedCommit] = []
         per_feed: list[tuple[_Polled, int]] = []
+        updates = 0
         for polled in batch:
-            articles, seen = self._new_articles(polled)
-            to_publish.extend(articles)
-            per_feed.append((polled, len(articles)))
-            commits.append(FeedCommit(self._next_state(polled, len(articles), now), seen))
+            records, seen, updated = self._new_articles(polled)
+            to_publish.extend(records)
+            updates += updated
+            per_feed.append((polled, len(records)))
+            commits.append(FeedCommit(self._next_state(polled, len(records), now), seen))
         for start in range(0, len(to_publish), self.config.publish_batch):
-            self.publisher.publish(to_publish[start:start + self.config.publish_batch])
+            self._publish(to_publish[start:start + self.config.publish_batch])
         self.store.commit(commits, now)
         with self._states_lock:
             for item in commits:
                 self._states[item.state.feed_id] = item.state
-        self._account(per_feed, to_publish, commits, report)
+        self._account(per_feed, len(to_publish), updates, commits, report)
         self._after_commit(commits)
+
+    def _publish(self, records: list[tuple[str, bytes]]) -> None:
+        encoded = getattr(self.publisher, "publish_encoded", None)
+        if encoded is not None:  # the fast path: values are already JSON
+            encoded(records)
+        else:
+            self.publisher.publish([RawArticle.model_validate_json(v) for _, v in records])
 
     def _after_commit(self, commits: list[FeedCommit]) -> None:
         """Hook for sharing state with other pollers (``ownership.SharedState``)."""
@@ -272,21 +305,26 @@ class Poller:
         if share is not None:
             share(commits, self.store)
 
-    def _new_articles(self, polled: _Polled) -> tuple[list[RawArticle], list[tuple[str, str | None]]]:
+    def _new_articles(self, polled: _Polled
+                      ) -> tuple[list[tuple[str, bytes]], list[tuple[str, str | None]], int]:
+        """(records to publish, (id, hash) of every article in the feed, number of updates)."""
         if polled.parsed is None or polled.parse_error:
-            return [], []
-        unique: dict[str, RawArticle] = {}
-        for article in polled.parsed.articles:
-            unique.setdefault(article.id, article)  # same story twice in one feed: once
+            return [], [], 0
+        unique: dict[str, tuple[str | None, bytes]] = {}
+        for article_id, digest, value in polled.parsed.articles:
+            unique.setdefault(article_id, (digest, value))  # same story twice in a feed: once
         known = self.store.seen_hashes(polled.feed.id, list(unique))
-        fresh = []
-        for article_id, article in unique.items():
+        fresh: list[tuple[str, bytes]] = []
+        updates = 0
+        for article_id, (digest, value) in unique.items():
             if article_id not in known:
-                fresh.append(article)
-            elif known[article_id] and article.content_hash \
-                    and known[article_id] != article.content_hash:
-                fresh.append(article.model_copy(update={"is_update": True}))
-        return fresh, [(a.id, a.content_hash) for a in unique.values()]
+                fresh.append((article_id, value))
+            elif known[article_id] and digest and known[article_id] != digest:
+                article = RawArticle.model_validate_json(value)
+                update = article.model_copy(update={"is_update": True})
+                fresh.append((article_id, update.model_dump_json().encode("utf-8")))
+                updates += 1
+        return fresh, [(aid, digest) for aid, (digest, _) in unique.items()], updates
 
     def _next_state(self, polled: _Polled, published: int, now: float) -> FeedState:
         feed, fetch, parsed = polled.feed, polled.fetch, polled.parsed
@@ -306,12 +344,11 @@ class Poller:
         return advance(state, feed.url, feed.interval_s, result, now, self.limits,
                        dead_after_s=self.config.dead_after_s, rng=self.rng)
 
-    def _account(self, per_feed: list[tuple[_Polled, int]], published: list[RawArticle],
+    def _account(self, per_feed: list[tuple[_Polled, int]], published: int, updates: int,
                  commits: list[FeedCommit], report: CycleReport) -> None:
-        updates = sum(1 for a in published if a.is_update)
-        report.published += len(published)
+        report.published += published
         report.updated += updates
-        self.metrics.articles_polled.inc(len(published))
+        self.metrics.articles_polled.inc(published)
         self.metrics.articles_updated.inc(updates)
         for (polled, count), item in zip(per_feed, commits, strict=True):
             state = item.state
@@ -372,7 +409,7 @@ class Poller:
             self._parse_pool.shutdown(wait=True, cancel_futures=True)
             self._commit_pool.shutdown(wait=True)
 
-    def __enter__(self) -> Poller:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -392,7 +429,7 @@ def _closing(*things: Any) -> Iterator[None]:
             if thing is not None:
                 try:
                     thing.close()
-                except Exception:  # noqa: BLE001 - closing must not hide the real error
+                except Exception:
                     log.exception("closing %r failed", thing)
 
 

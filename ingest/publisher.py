@@ -17,7 +17,7 @@ from newswatch.contracts import RawArticle
 from newswatch.kafka.clients import make_producer
 from newswatch.settings import Settings
 
-__all__ = ["Publisher", "KafkaPublisher", "PublishError"]
+__all__ = ["KafkaPublisher", "PublishError", "Publisher"]
 
 
 class PublishError(RuntimeError):
@@ -39,19 +39,23 @@ class KafkaPublisher:
         self._own_producer = producer is None
 
     def publish(self, articles: list[RawArticle]) -> None:
-        if not articles:
+        self.publish_encoded([(a.id, a.model_dump_json().encode("utf-8")) for a in articles])
+
+    def publish_encoded(self, records: list[tuple[str, bytes]]) -> None:
+        """Like ``publish``, for articles already serialised: (id, ``model_dump_json`` bytes).
+        The poller's parser workers encode articles, so its own process does not have to."""
+        if not records:
             return
         try:
-            futures = [self._producer.send(self.topic, key=a.id.encode("utf-8"),
-                                           value=a.model_dump_json().encode("utf-8"))
-                       for a in articles]
+            futures = [self._producer.send(self.topic, key=key.encode("utf-8"), value=value)
+                       for key, value in records]
             self._producer.flush(timeout=self._timeout_s)
         except KafkaError as exc:
-            raise PublishError(f"publishing {len(articles)} articles failed: {exc}") from exc
+            raise PublishError(f"publishing {len(records)} articles failed: {exc}") from exc
         failed = [f for f in futures if not f.succeeded()]
         if failed:
             first = failed[0].exception if failed[0].is_done else "not acknowledged in time"
-            raise PublishError(f"{len(failed)} of {len(articles)} articles were not delivered "
+            raise PublishError(f"{len(failed)} of {len(records)} articles were not delivered "
                                f"to {self.topic}: {first}")
 
     def close(self) -> None:

@@ -31,15 +31,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 __all__ = [
+    "DEFAULT_INTERVAL_S",
     "FeedConfig",
     "FeedFileError",
     "RegistryLoad",
-    "load_feeds",
-    "parse_feeds_yaml",
-    "feeds_to_yaml",
     "feed_id_for_url",
+    "feeds_to_yaml",
+    "load_feeds",
     "parse_duration",
-    "DEFAULT_INTERVAL_S",
+    "parse_feeds_yaml",
 ]
 
 DEFAULT_INTERVAL_S = 900
@@ -51,7 +51,8 @@ _UNIT_S = {None: 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 def parse_duration(value: Any) -> int:
     """Seconds from ``900``, ``"900"``, ``"15m"``, ``"1h"`` or ``"1d"``."""
     if isinstance(value, bool):
-        raise ValueError("expected a duration such as 900, '15m' or '1h'")
+        # ValueError, not TypeError: pydantic turns only ValueError into a validation error
+        raise ValueError("expected a duration such as 900, '15m' or '1h'")  # noqa: TRY004
     if isinstance(value, int | float):
         return int(value)
     match = _DURATION_RE.match(str(value))
@@ -86,7 +87,7 @@ class FeedConfig(BaseModel):
     @classmethod
     def _fill_in(cls, data: Any) -> Any:
         if not isinstance(data, dict):
-            raise ValueError("a feed entry must be a mapping with at least 'url'")
+            raise ValueError("a feed entry must be a mapping with at least 'url'")  # noqa: TRY004
         data = dict(data)
         if "interval" in data:
             if "interval_s" in data:
@@ -126,7 +127,7 @@ class FeedConfig(BaseModel):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list | tuple):
-            raise ValueError("tags must be a list of strings")
+            raise ValueError("tags must be a list of strings")  # noqa: TRY004
         return tuple(str(tag).strip() for tag in value if str(tag).strip())
 
     @field_validator("language")

@@ -16,10 +16,11 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, field, fields
 from pathlib import Path
+from typing import Self
 
 from ingest.schedule import FeedState
 
-__all__ = ["StateStore", "FeedCommit", "STATE_FILE"]
+__all__ = ["STATE_FILE", "FeedCommit", "StateStore"]
 
 STATE_FILE = "ingest-state.sqlite3"
 _COLUMNS = [f.name for f in fields(FeedState)]
@@ -72,7 +73,7 @@ class StateStore:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> StateStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

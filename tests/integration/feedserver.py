@@ -19,11 +19,11 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from email.utils import formatdate
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import web
 
-__all__ = ["Route", "RequestLog", "FeedServer", "serve_forever", "rss"]
+__all__ = ["FeedServer", "RequestLog", "Route", "rss", "serve_forever"]
 
 
 def rss(title: str, items: list[tuple[str, str, str]], *, ttl_min: int | None = None) -> bytes:
@@ -180,7 +180,7 @@ class FeedServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port, backlog=1024)
         await site.start()
-        server = site._server  # noqa: SLF001 - the only way to learn the bound port
+        server = site._server
         assert server is not None and server.sockets
         self.port = server.sockets[0].getsockname()[1]
 
@@ -208,7 +208,7 @@ class FeedServer:
             self._thread.join(10)
             self._loop = None
 
-    def __enter__(self) -> FeedServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -224,7 +224,7 @@ def serve_forever(routes: dict[str, Route], port: int, ready: Any = None,
         server.set(path, route)
 
     async def main() -> None:
-        await server._start()  # noqa: SLF001
+        await server._start()
         if ready is not None:
             ready.set()
         await asyncio.Event().wait()

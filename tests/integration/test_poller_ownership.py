@@ -8,6 +8,7 @@ requests; the raw topic never gets a duplicate.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import signal
@@ -124,7 +125,7 @@ def test_two_pollers_share_feeds_and_the_survivor_takes_over(
         for i, feed in enumerate(feeds):
             times = [r.at for r in server.requests_for(f"/f{i}.xml")]
             # never polled twice within one interval: each feed has one owner at a time
-            gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+            gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
             assert all(gap > INTERVAL_S * 0.5 for gap in gaps), (feed.id, gaps)
             assert any(stable_at <= t <= killed_at for t in times), feed.id
             # nobody's feed is orphaned: all are polled after the takeover
