@@ -1,0 +1,206 @@
+"""Differential harness and speed probe for the tagger.
+
+Why: speed work must not change what the tagger reports. ``save`` tags a fixed document set
+and writes every output (JSON, ``tagger_version`` blanked) to a directory outside the repo;
+``check`` tags the same set again and reports every document whose output differs. ``speed``
+tags the corpus part of the set on one pinned core and reports documents per CPU-second.
+
+The set: every string literal of at least 20 characters in ``tests/unit/test_tagging_*.py``
+(the unit-test sentences), the seed article, and about 300 pieces of ~1.2 KB cut from the
+public geoparsing corpora (GeoWebNews, LGL, TR-News, GeoVirus) in ``shared/benchmarks``. Every
+document is tagged with and without the example watchlist; corpus pieces that have a title
+keep it, so the title field is exercised too.
+
+    python -m processors.tagging.tools.golden save  /tmp/golden/base
+    python -m processors.tagging.tools.golden check /tmp/golden/base
+    python -m processors.tagging.tools.golden speed [--cpu 1] [--passes 5]
+
+``$NEWSWATCH_SHARED`` overrides where ``shared/`` is (default: beside the repository).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib.util
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+TESTS = REPO / "tests" / "unit"
+WATCHLIST = REPO / "processors" / "tagging" / "data" / "watchlist.example.yaml"
+CORPORA = ("GeoWebNews", "LGL", "TR-News", "GeoVirus")
+PER_CORPUS = 75
+DOC_BYTES = 1200
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("NEWSWATCH_SHARED") or REPO.parent / "shared")
+
+
+def _test_sentences() -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for path in sorted(TESTS.glob("test_tagging_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if len(node.value) >= 20 and "\n" not in node.value.strip("\n"):
+                    out.append(("", node.value))
+    seen: set[tuple[str, str]] = set()
+    return [d for d in out if not (d in seen or seen.add(d))]
+
+
+def _cut(text: str, size: int = DOC_BYTES) -> list[str]:
+    """Pieces of ~``size`` bytes at sentence boundaries (keeps paragraph breaks)."""
+    pieces: list[str] = []
+    buf = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        if buf and len((buf + " " + sentence).encode()) > size:
+            if len(buf.encode()) >= size * 0.75:
+                pieces.append(buf)
+            buf = ""
+        buf = f"{buf} {sentence}".strip()
+    if len(buf.encode()) >= size * 0.75:
+        pieces.append(buf)
+    return pieces
+
+
+def _load(path: Path):
+    spec = importlib.util.spec_from_file_location(f"_golden_{path.parent.name}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.load()
+
+
+def corpus_docs(per_corpus: int = PER_CORPUS) -> list[tuple[str, str]]:
+    """(title, text) pieces from the corpora: the first piece of each article keeps its title."""
+    root = shared_dir() / "benchmarks" / "geoparsing"
+    docs: list[tuple[str, str]] = []
+    for name in CORPORA:
+        if not (root / name / "load.py").exists():
+            continue
+        taken = 0
+        for article in _load(root / name / "load.py"):
+            for i, piece in enumerate(_cut(article["text"])):
+                title = (article.get("title") or "") if i == 0 else ""
+                docs.append((title.strip(), piece))
+                taken += 1
+                if taken >= per_corpus:
+                    break
+            if taken >= per_corpus:
+                break
+    return docs
+
+
+def golden_docs() -> list[tuple[str, str]]:
+    docs = _test_sentences()
+    seed = shared_dir() / "seed" / "article-2024-04-04-ttp-talks.txt"
+    if seed.exists():
+        docs.append(("", seed.read_text(encoding="utf-8")))
+    return docs + corpus_docs()
+
+
+def _outputs(docs: list[tuple[str, str]]) -> list[str]:
+    from newswatch.contracts import RawArticle
+    from processors.tagging import Tagger
+
+    out = []
+    for tagger in (Tagger(), Tagger(watchlist_path=WATCHLIST)):
+        for i, (title, text) in enumerate(docs):
+            tagged = tagger.tag(RawArticle(id=f"g{i}", title=title, text=text))
+            data = tagged.model_dump(mode="json")
+            data["tagger_version"] = ""
+            out.append(json.dumps(data, ensure_ascii=False, sort_keys=True))
+    return out
+
+
+def save(target: Path) -> int:
+    docs = golden_docs()
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
+    outs = _outputs(docs)
+    (target / "outputs.jsonl").write_text("\n".join(outs) + "\n", encoding="utf-8")
+    print(f"saved {len(outs)} outputs of {len(docs)} documents to {target}")
+    return 0
+
+
+def check(target: Path, show: int = 3) -> int:
+    docs = json.loads((target / "docs.json").read_text(encoding="utf-8"))
+    docs = [tuple(d) for d in docs]
+    want = (target / "outputs.jsonl").read_text(encoding="utf-8").splitlines()
+    got = _outputs(docs)
+    bad = [i for i, (a, b) in enumerate(zip(want, got, strict=True)) if a != b]
+    print(f"{len(got) - len(bad)}/{len(got)} outputs identical")
+    for i in bad[:show]:
+        a, b = json.loads(want[i]), json.loads(got[i])
+        keys = sorted(k for k in a if a[k] != b.get(k))
+        print(f"- doc {i % len(docs)} ({'watchlist' if i >= len(docs) else 'plain'}): "
+              f"differs in {keys}")
+        for k in keys[:2]:
+            print(f"    want {k}: {json.dumps(a[k])[:600]}")
+            print(f"    got  {k}: {json.dumps(b.get(k))[:600]}")
+    return 1 if bad else 0
+
+
+def speed(cpu: int | None, passes: int) -> int:
+    """Docs per CPU-second over the corpus pieces (median of ``passes`` passes)."""
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})
+    t0 = time.perf_counter()
+    from newswatch.contracts import RawArticle
+    from processors.tagging import Tagger
+
+    tagger = Tagger()
+    init_s = time.perf_counter() - t0
+    docs = [RawArticle(id=f"s{i}", title="", text=text)
+            for i, (_t, text) in enumerate(corpus_docs())]
+    for d in docs[:20]:
+        tagger.tag(d)
+    rates = []
+    ref = []
+    for _ in range(passes):
+        ref.append(_reference())
+        c0 = time.process_time()
+        for d in docs:
+            tagger.tag(d)
+        rates.append(len(docs) / (time.process_time() - c0))
+    rates.sort()
+    ref.sort()
+    print(json.dumps({"docs": len(docs), "mean_bytes": round(
+        sum(len(d.text.encode()) for d in docs) / len(docs)), "docs_per_cpu_s":
+        round(rates[len(rates) // 2], 1), "all": [round(r) for r in rates],
+        "reference_cpu_s": round(ref[len(ref) // 2], 4), "init_s": round(init_s, 2)}))
+    return 0
+
+
+def _reference() -> float:
+    """CPU seconds of a fixed pure-Python loop: divides out how slow the core is right now."""
+    c0 = time.process_time()
+    acc = 0
+    words = "the quick brown fox jumps over the lazy dog".split()
+    for i in range(200_000):
+        acc += len(words[i % 9]) * (i & 7)
+    return time.process_time() - c0
+
+
+def main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="golden", description=__doc__.split("\n")[0])
+    p.add_argument("cmd", choices=("save", "check", "speed"))
+    p.add_argument("dir", nargs="?", type=Path, default=Path("/tmp/golden/base"))
+    p.add_argument("--cpu", type=int, default=None)
+    p.add_argument("--passes", type=int, default=5)
+    args = p.parse_args(argv)
+    if args.cmd == "save":
+        return save(args.dir)
+    if args.cmd == "check":
+        return check(args.dir)
+    return speed(args.cpu, args.passes)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
