@@ -11,7 +11,7 @@ optional ones are neutral, anything else is a false positive):
 Then documents per second on one pinned core for every system, and the tagger's memory.
 
 Usage: ``python benchmarks/run.py tagger [options]`` or ``python benchmarks/tagger.py [options]``
-  --limit N        documents per corpus (seeded sample; default 100), --full for all
+  --limit N        documents per corpus (seeded sample; default 75), --full for all
   --systems a,b    subset of newswatch,geotext,flashgeotext,spacy
   --no-speed       skip the speed/memory subprocesses
   --errors K       list the K most frequent misses/false positives per corpus field
@@ -58,7 +58,7 @@ SPEED_TARGET, SPEED_RATIO, MEMORY_MB = 2000.0, 5.0, 500.0
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="tagger", description=__doc__.split("\n")[0])
-    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--limit", type=int, default=75)
     p.add_argument("--full", action="store_true")
     p.add_argument("--systems", default=",".join(ALL))
     p.add_argument("--no-speed", action="store_true")
@@ -202,7 +202,7 @@ def run(argv: list[str]) -> dict:
         texts = [d.text for d in all_docs if d.corpus in ("GeoWebNews", "LGL", "TR-News")]
         docs = speed.speed_docs(texts)
         rows = [speed.measure(n, docs, args.cpu) for n in systems]
-        print(speed.speed_table(rows))
+        print(report.speed_table(rows))
         figures["speed"] = {r["system"]: r.get("docs_per_s", r.get("error")) for r in rows}
         figures["speed_doc_bytes"] = next((r["mean_doc_bytes"] for r in rows if "error" not in r),
                                           None)
