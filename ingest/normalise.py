@@ -32,6 +32,9 @@ class FeedContext:
     feed_title: str | None = None
     language: str | None = None  # declared by the feed, else xml:lang, else the caller's default
     authors: list[str] = field(default_factory=list)  # Atom: feed authors apply to every entry
+    # Learnt from the first entry whose date needed dateparser: the feed's other dates are
+    # then read with that language's month names in microseconds instead of milliseconds.
+    date_language: str | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -131,14 +134,21 @@ def _categories(entry: Any) -> list[str]:
 
 
 def _text(entry: Any) -> str:
-    """The longest real text among the entry's content blocks and its summary."""
+    """The longest real text among the entry's content blocks and its summary (ties: content).
+
+    Cleaning does not make a string longer (tags and entities only shrink, a paragraph break
+    replaces a longer tag; rare NFC expansions aside), so a candidate whose raw value is no
+    longer than the best text so far is not cleaned at all: the summary is usually skipped.
+    """
     best = ""
-    for block in entry.get("content") or ():
-        text = html_to_text(block.get("value"))
-        if len(text) > len(best):
-            best = text
-    summary = html_to_text(entry.get("summary"))
-    return summary if len(summary) > len(best) else best
+    for value in [block.get("value") for block in entry.get("content") or ()] + [
+        entry.get("summary")
+    ]:
+        if value and len(value) > len(best):
+            text = html_to_text(value)
+            if len(text) > len(best):
+                best = text
+    return best
 
 
 def _entry_language(entry: Any) -> str | None:
@@ -163,13 +173,16 @@ def normalise_entry(entry: Any, ctx: FeedContext) -> RawArticle | None:
     when = published_at(
         [(_field(entry, key), _field(entry, f"{key}_parsed")) for key in _DATE_KEYS],
         ctx.fetched_at,
-        language=language,
+        language=language or ctx.date_language,
     )
+    if when.language and not language:
+        ctx.date_language = when.language
     raw_date = _field(entry, "published") or _field(entry, "updated") or ""
     if not (canonical or guid or title or raw_date or text):
         return None
     if canonical or guid or title or raw_date:
-        key = article_id(canonical, feed_id=ctx.feed_id, guid=guid, title=title, date=raw_date)
+        # The raw url, not `canonical`: canonical_url() is cached by its argument.
+        key = article_id(url, feed_id=ctx.feed_id, guid=guid, title=title, date=raw_date)
     else:
         key = article_id(None, feed_id=ctx.feed_id, title=text[:200])
     warnings = list(ctx.warnings)

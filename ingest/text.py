@@ -41,6 +41,7 @@ _CELL = re.compile(r"</?(?:td|th)\b[^<>]*>", re.IGNORECASE)
 # A tag must start with a letter, '/', '!' or '?' so that prose like "a < b" survives.
 _TAG = re.compile(r"<(?:/?[A-Za-z][^<>]*|![^<>]*|\?[^<>]*)>")
 _HAS_TAG = re.compile(r"<(?:/?[A-Za-z]|!--)")
+_NEEDS_WORK = re.compile(r"[<&\n\r\u2028\u2029]")
 _HTML_WS = re.compile(r"[ \t\r\n\f\v]+")
 _BLANK_LINE = re.compile(r"[ \t\r\f\v]*\n[ \t\r\f\v]*\n\s*")
 # C0/C1 controls, zero-width space, BOM, soft hyphen: invisible, and they break word matching.
@@ -91,6 +92,13 @@ def html_to_text(value: str | None) -> str:
     if not value:
         return ""
     s = value
+    if not _NEEDS_WORK.search(s):  # most titles, names and categories: just whitespace
+        s = " ".join(s.split())
+        if not s.isascii():
+            s = _JUNK.sub("", s)
+            if not unicodedata.is_normalized("NFC", s):
+                s = unicodedata.normalize("NFC", s)
+        return s
     if _HAS_TAG.search(s):
         s = _strip_tags(s, first=True)
     else:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ingest.dates import parse_date, published_at
+from ingest.dates import parse_date, published_at, read_date
 
 FETCHED = datetime(2026, 2, 18, 12, 0, tzinfo=UTC)
 
@@ -101,3 +101,32 @@ def test_unreadable_date_is_reported():
 def test_naive_fetched_at_is_taken_as_utc():
     got = published_at([], datetime(2026, 2, 18, 12, 0))
     assert got.value == FETCHED
+
+
+def test_localised_rfc822_is_read_without_dateparser_once_the_language_is_known():
+    # read_date names the language it used; for the localised fast path it is the hint itself.
+    got, language = read_date("Qua, 26 Set 2018 08:00:00 -0300", language="pt-BR")
+    assert got == datetime(2018, 9, 26, 11, 0, tzinfo=UTC)
+    assert language == "pt"
+    assert read_date("Mi, 3. Okt. 2018 09:00:00 +0200", language="de")[0] == datetime(
+        2018, 10, 3, 7, 0, tzinfo=UTC
+    )
+
+
+def test_dateparser_reports_the_language_it_recognised():
+    got, language = read_date("Qui, 27 Set 2018 10:00:00 -0300")
+    assert got == datetime(2018, 9, 27, 13, 0, tzinfo=UTC)
+    assert language == "pt"
+
+
+def test_a_wrong_language_hint_does_not_make_a_date_unreadable():
+    got, _ = read_date("Sex, 28 Set 2018 10:00:00 -0300", language="en")
+    assert got == datetime(2018, 9, 28, 13, 0, tzinfo=UTC)
+
+
+def test_published_at_passes_the_learnt_language_on():
+    got = published_at([("Sáb, 29 Set 2018 10:00:00 -0300", None)], FETCHED)
+    # 'Sáb'/'Set' is Portuguese, Spanish and Catalan alike: any of them reads the date.
+    assert got.source == "feed" and got.value == datetime(2018, 9, 29, 13, 0, tzinfo=UTC)
+    assert got.language in {"pt", "es", "ca", "gl"}
+    assert published_at([("Sat, 29 Sep 2018 10:00:00 -0300", None)], FETCHED).language is None

@@ -317,3 +317,16 @@ def test_resolve_link():
     )
     assert resolve_link("  ", "https://x.example/") is None
     assert canonical_url(resolve_link("/a/", "https://x.example")) == "https://x.example/a"
+
+
+def test_a_feed_without_language_learns_it_from_its_first_localised_date():
+    items = "".join(
+        f"<item><title>Notícia {day}</title><link>https://uol.example/{day}</link>"
+        f"<pubDate>Seg, {day} Set 2018 19:42:40 -0300</pubDate></item>"
+        for day in (3, 10, 17)
+    )
+    body = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>N</title>{items}</channel></rss>'
+    articles = parse(body).articles
+    assert [a.published_at.day for a in articles] == [3, 10, 17]
+    assert all(a.published_at_source == "feed" and a.published_at.hour == 22 for a in articles)
+    assert all(a.language is None for a in articles)  # a date's words do not set the language
