@@ -93,12 +93,11 @@ def html_to_text(value: str | None) -> str:
         return ""
     s = value
     if not _NEEDS_WORK.search(s):  # most titles, names and categories: just whitespace
-        s = " ".join(s.split())
         if not s.isascii():
-            s = _JUNK.sub("", s)
+            s = _JUNK.sub("", s)  # before collapsing: a removed U+200B may sit between spaces
             if not unicodedata.is_normalized("NFC", s):
                 s = unicodedata.normalize("NFC", s)
-        return s
+        return " ".join(s.split())
     if _HAS_TAG.search(s):
         s = _strip_tags(s, first=True)
     else:

@@ -57,6 +57,12 @@ def test_invisible_characters_are_removed_and_text_is_nfc():
     assert html_to_text(decomposed) == "Caf\u00e9 softhyphen"
 
 
+def test_an_invisible_character_between_spaces_leaves_no_double_or_trailing_space():
+    assert html_to_text("uncle' \u200b") == "uncle'"
+    assert html_to_text("a \u200b b") == "a b"
+    assert html_to_text("<p>a \u200b b</p>") == "a b"
+
+
 def test_non_latin_scripts_survive():
     assert html_to_text("<p>萨达姆之墓</p><p>Привет, мир</p>") == "萨达姆之墓\n\nПривет, мир"
 
