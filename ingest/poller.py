@@ -32,8 +32,9 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from ingest.config import PollerConfig
 from ingest.fetch import Fetcher, FetchResult
+from ingest.health import classify
 from ingest.metrics import IngestMetrics, default_metrics, status_class
-from ingest.politeness import Limits, is_dead
+from ingest.politeness import Limits
 from ingest.publisher import Publisher, PublishError
 from ingest.registry import FeedConfig, load_feeds
 from ingest.schedule import FeedState, PollResult, advance
@@ -373,20 +374,13 @@ class Poller:
 
     def _update_health_gauges(self, owns: Callable[[str], bool]) -> None:
         now = self.clock()
-        counts = {"ok": 0, "failing": 0, "dead": 0, "never_polled": 0}
+        counts = dict.fromkeys(("ok", "failing", "dead", "never_polled"), 0)
         with self._states_lock:
             for feed in self.feeds:
-                if not feed.enabled or not owns(feed.id):
-                    continue
-                state = self._states.get(feed.id)
-                if state is None or state.last_fetch_at is None:
-                    counts["never_polled"] += 1
-                elif state.failing_since is None:
-                    counts["ok"] += 1
-                elif is_dead(_dt(state.failing_since), _dt(now), self.config.dead_after_s):
-                    counts["dead"] += 1
-                else:
-                    counts["failing"] += 1
+                if feed.enabled and owns(feed.id):
+                    health = classify(feed, self._states.get(feed.id), now,
+                                      self.config.dead_after_s)
+                    counts[health] += 1
         for health, count in counts.items():
             self.metrics.feeds.labels(health).set(count)
         self.metrics.feeds_dead.set(counts["dead"])
@@ -414,10 +408,6 @@ class Poller:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _dt(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, UTC)
 
 
 @contextmanager

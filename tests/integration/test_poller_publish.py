@@ -64,6 +64,13 @@ def settings(make_settings: Callable[..., Settings]) -> Settings:
     return made
 
 
+@pytest.fixture
+def publisher(settings: Settings) -> Iterator[KafkaPublisher]:
+    made = KafkaPublisher(settings)
+    yield made
+    made.close()
+
+
 def write_feeds(path: Path, feeds: list[FeedConfig]) -> Path:
     from ingest.registry import feeds_to_yaml
 
@@ -97,11 +104,11 @@ def test_poll_once_publishes_and_a_restarted_poller_publishes_nothing_again(
 
 
 def test_new_and_edited_items_are_published_and_edits_are_marked_updates(
-        server: FeedServer, settings: Settings, tmp_path: Path) -> None:
+        server: FeedServer, settings: Settings, tmp_path: Path, publisher: KafkaPublisher) -> None:
     url = server.set("/live.xml", rss("live", items("live", 3)))
     feed = FeedConfig(id="live", url=url)
     store = StateStore(tmp_path / "state.sqlite3")
-    with Poller([feed], store, KafkaPublisher(settings), config=CONFIG) as poller:
+    with Poller([feed], store, publisher, config=CONFIG) as poller:
         assert poller.poll_once(force=True).published == 3
         changed = items("live", 3)
         changed[1] = (changed[1][0], changed[1][1], "corrected text")
@@ -118,7 +125,7 @@ def test_new_and_edited_items_are_published_and_edits_are_marked_updates(
 
 
 def test_broken_feeds_are_reported_clearly_and_the_others_still_publish(
-        server: FeedServer, settings: Settings, tmp_path: Path) -> None:
+        server: FeedServer, settings: Settings, tmp_path: Path, publisher: KafkaPublisher) -> None:
     good = FeedConfig(id="good", url=server.set("/good.xml", rss("good", items("good", 4))))
     broken = {
         "http500": (Route(status=500), "http_5xx"),
@@ -132,7 +139,7 @@ def test_broken_feeds_are_reported_clearly_and_the_others_still_publish(
                       for name, (route, _) in broken.items()]
     config = CONFIG.model_copy(update={"max_body_bytes": 64 * 1024})
     store = StateStore(tmp_path / "state.sqlite3")
-    with Poller(feeds, store, KafkaPublisher(settings), config=config) as poller:
+    with Poller(feeds, store, publisher, config=config) as poller:
         report = poller.poll_once(force=True)
         assert report.published == 4 and report.failed == len(broken)
         for name, (_, kind) in broken.items():
@@ -147,11 +154,11 @@ def test_broken_feeds_are_reported_clearly_and_the_others_still_publish(
 
 
 def test_permanent_redirect_is_stored_and_used(server: FeedServer, settings: Settings,
-                                               tmp_path: Path) -> None:
+                                               tmp_path: Path, publisher: KafkaPublisher) -> None:
     server.set("/new-home.xml", rss("moved", items("moved", 2)))
     server.set("/old.xml", Route(status=301, location="/new-home.xml"))
     feed = FeedConfig(id="moved", url=server.url("/old.xml"))
-    with Poller([feed], StateStore(tmp_path / "s.sqlite3"), KafkaPublisher(settings),
+    with Poller([feed], StateStore(tmp_path / "s.sqlite3"), publisher,
                 config=CONFIG) as poller:
         assert poller.poll_once(force=True).published == 2
         assert poller.poll_once(force=True).not_modified == 1
@@ -173,10 +180,10 @@ class FailingOncePublisher:
 
 
 def test_nothing_is_recorded_as_seen_when_publishing_fails(
-        server: FeedServer, settings: Settings, tmp_path: Path) -> None:
+        server: FeedServer, settings: Settings, tmp_path: Path, publisher: KafkaPublisher) -> None:
     feed = FeedConfig(id="f", url=server.set("/f.xml", rss("f", items("f", 3))))
     store = StateStore(tmp_path / "s.sqlite3")
-    publisher = FailingOncePublisher(KafkaPublisher(settings))
+    publisher = FailingOncePublisher(publisher)
     with Poller([feed], store, publisher, config=CONFIG) as poller:
         with pytest.raises(PublishError):
             poller.poll_once(force=True)
@@ -188,10 +195,10 @@ def test_nothing_is_recorded_as_seen_when_publishing_fails(
 
 
 def test_seen_state_is_bounded_per_feed(server: FeedServer, settings: Settings,
-                                        tmp_path: Path) -> None:
+                                        tmp_path: Path, publisher: KafkaPublisher) -> None:
     store = StateStore(tmp_path / "s.sqlite3", seen_max_items=25)
     feed = FeedConfig(id="rolling", url=server.url("/rolling.xml"))
-    with Poller([feed], store, KafkaPublisher(settings), config=CONFIG) as poller:
+    with Poller([feed], store, publisher, config=CONFIG) as poller:
         for batch in range(4):
             server.set("/rolling.xml", rss("r", items(f"r{batch}", 10)))
             assert poller.poll_once(force=True).published == 10
@@ -203,10 +210,10 @@ def test_seen_state_is_bounded_per_feed(server: FeedServer, settings: Settings,
 
 
 def test_articles_are_json_with_the_contract_fields(server: FeedServer, settings: Settings,
-                                                    tmp_path: Path) -> None:
+                                                    tmp_path: Path, publisher: KafkaPublisher) -> None:
     feed = FeedConfig(id="c", url=server.set("/c.xml", rss("Contract", items("c", 1))),
                       language="en")
-    with Poller([feed], StateStore(tmp_path / "s.sqlite3"), KafkaPublisher(settings),
+    with Poller([feed], StateStore(tmp_path / "s.sqlite3"), publisher,
                 config=CONFIG) as poller:
         poller.poll_once(force=True)
     consumer = make_consumer(settings, group_id=f"g-{uuid.uuid4().hex[:6]}",
