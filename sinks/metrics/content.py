@@ -4,7 +4,8 @@
 runner); ``ContentMetrics(registry)`` gives a separate set, e.g. for tests. Delivery is at
 least once, so a re-delivered article is counted again: these are trend metrics, not a ledger.
 Label values are bounded (ISO country codes, the contract's event and actor types) so the
-series count stays small.
+series count stays small. Names carry ``newswatch_content_`` so they never collide with the
+pipeline's own counters (``newswatch_articles_tagged_total`` counts the tagger's output).
 """
 
 from __future__ import annotations
@@ -24,18 +25,19 @@ _NONE = "none"
 class ContentMetrics:
     def __init__(self, registry: CollectorRegistry | None = REGISTRY) -> None:
         self.articles = Counter(
-            "newswatch_articles_tagged_total", "Tagged articles by primary country",
+            "newswatch_content_articles_total",
+            "Tagged articles seen by the sinks, by primary country ISO code ('none' if unknown)",
             ["primary_country"], registry=registry)
         self.event_types = Counter(
-            "newswatch_articles_by_event_type_total",
+            "newswatch_content_event_types_total",
             "Tagged articles reporting each event type (an article counts once per type)",
             ["event_type"], registry=registry)
         self.actor_types = Counter(
-            "newswatch_articles_by_actor_type_total",
+            "newswatch_content_actor_types_total",
             "Tagged articles naming an actor of each type (an article counts once per type)",
             ["actor_type"], registry=registry)
         self.severity = Histogram(
-            "newswatch_article_severity", "Article severity from the tagger, 0 to 1",
+            "newswatch_content_severity", "Article severity from the tagger, 0 to 1",
             buckets=SEVERITY_BUCKETS, registry=registry)
 
     def observe(self, tagged: TaggedArticle) -> None:

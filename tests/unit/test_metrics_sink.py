@@ -24,28 +24,39 @@ def test_counts_by_country_event_and_actor_type():
                                    events=["sports"], severity=0.05))
     metrics.observe(tagged_article("No place", "Nothing tagged."))
 
-    assert sample(registry, "newswatch_articles_tagged_total", primary_country="PK") == 1
-    assert sample(registry, "newswatch_articles_tagged_total", primary_country="GB") == 1
-    assert sample(registry, "newswatch_articles_tagged_total", primary_country="none") == 1
+    assert sample(registry, "newswatch_content_articles_total", primary_country="PK") == 1
+    assert sample(registry, "newswatch_content_articles_total", primary_country="GB") == 1
+    assert sample(registry, "newswatch_content_articles_total", primary_country="none") == 1
     # Once per article and type, however many tags of that type.
-    assert sample(registry, "newswatch_articles_by_event_type_total", event_type="attack") == 1
-    assert sample(registry, "newswatch_articles_by_event_type_total",
+    assert sample(registry, "newswatch_content_event_types_total", event_type="attack") == 1
+    assert sample(registry, "newswatch_content_event_types_total",
                   event_type="armed_clash") == 1
-    assert sample(registry, "newswatch_articles_by_event_type_total", event_type="sports") == 1
-    assert sample(registry, "newswatch_articles_by_actor_type_total",
+    assert sample(registry, "newswatch_content_event_types_total", event_type="sports") == 1
+    assert sample(registry, "newswatch_content_actor_types_total",
                   actor_type="armed_group") == 1
-    assert sample(registry, "newswatch_articles_by_actor_type_total", actor_type="military") == 1
+    assert sample(registry, "newswatch_content_actor_types_total", actor_type="military") == 1
 
-    assert sample(registry, "newswatch_article_severity_count") == 3
-    assert abs(sample(registry, "newswatch_article_severity_sum") - 0.77) < 1e-9
-    assert sample(registry, "newswatch_article_severity_bucket", le="0.1") == 2
-    assert sample(registry, "newswatch_article_severity_bucket", le="0.7") == 2
-    assert sample(registry, "newswatch_article_severity_bucket", le="0.8") == 3
+    assert sample(registry, "newswatch_content_severity_count") == 3
+    assert abs(sample(registry, "newswatch_content_severity_sum") - 0.77) < 1e-9
+    assert sample(registry, "newswatch_content_severity_bucket", le="0.1") == 2
+    assert sample(registry, "newswatch_content_severity_bucket", le="0.7") == 2
+    assert sample(registry, "newswatch_content_severity_bucket", le="0.8") == 3
+
+
+def test_names_do_not_clash_with_the_pipeline_metrics():
+    """Registering on the default registry beside every role's metrics must not fail."""
+    import newswatch.metrics  # noqa: F401 - registers the runner's counters
+    import processors.role  # noqa: F401 - registers the tagger role's counters
+    import sinks.alerts.metrics as alert_metrics
+    from sinks.metrics.content import default_content_metrics
+
+    default_content_metrics()
+    alert_metrics.default_metrics()
 
 
 def test_observe_uses_the_default_registry():
     def read():
-        return sample(REGISTRY, "newswatch_articles_tagged_total", primary_country="NP")
+        return sample(REGISTRY, "newswatch_content_articles_total", primary_country="NP")
 
     before = read()
     observe(tagged_article("Flood in Nepal", "Rivers rose.", countries=["NP"]))
