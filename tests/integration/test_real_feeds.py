@@ -22,9 +22,13 @@ FILES = sorted(REAL_FEEDS.glob("*.xml")) if REAL_FEEDS.is_dir() else []
 # Later than every feed's own dates (2013-2026), so none of them is "in the future".
 FETCHED = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
-pytestmark = pytest.mark.skipif(
-    not FILES, reason=f"real feeds not available: {REAL_FEEDS} is absent (it lives beside the repo)"
-)
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        not FILES,
+        reason=f"real feeds not available: {REAL_FEEDS} is absent (it lives beside the repo)",
+    ),
+]
 
 # Fields that must be identical whichever library read the document.
 SAME_FIELDS = (
