@@ -113,3 +113,33 @@ def test_outcome_addition_keeps_error_lists():
     b = Outcome(0, 1, 0, spurious=["y"])
     total = a + b
     assert (total.tp, total.fp, total.fn, total.missed, total.spurious) == (1, 1, 1, ["x"], ["y"])
+
+
+# ---------------------------------------------------------------- pure helpers of the benchmark
+
+def test_person_spans_group_by_head_or_tail_words():
+    from benchmarks.evaluation.systems import group_person_spans
+
+    groups = group_person_spans(["Asif", "Khawaja Asif", "Mr Asif", "Waqar Ahmad", "Khawaja"])
+    as_sets = sorted(sorted(g) for g in groups)
+    assert as_sets == [["Asif", "Khawaja", "Khawaja Asif", "Mr Asif"], ["Waqar Ahmad"]]
+
+
+def test_speed_docs_are_cut_at_sentences_near_the_target_size():
+    from benchmarks.evaluation.speed import speed_docs
+
+    sentence = "The minister met the envoy in the capital on Monday. "
+    docs = speed_docs([sentence * 100], n=5, size=400)
+    assert len(docs) == 5
+    assert all(300 <= len(d.encode()) <= 400 for d in docs)
+    assert all(d.endswith("Monday.") for d in docs)
+
+
+def test_feed_html_becomes_clean_text_with_paragraphs():
+    from benchmarks.evaluation.heldout import clean_text, text_hash
+
+    html = "<p>KHARTOUM: A drone&nbsp;attack <b>killed</b> 28.</p><p>Second &amp; last.</p>"
+    assert clean_text(html) == "KHARTOUM: A drone attack killed 28.\n\nSecond & last."
+    escaped = "&lt;p&gt;One&lt;/p&gt;&lt;p&gt;Two&lt;/p&gt;"   # entity-escaped HTML in feeds
+    assert clean_text(escaped) == "One\n\nTwo"
+    assert text_hash("t", "b") != text_hash("t", "b ")
