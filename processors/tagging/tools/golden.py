@@ -11,7 +11,7 @@ public geoparsing corpora (GeoWebNews, LGL, TR-News, GeoVirus) in ``shared/bench
 document is tagged with and without the example watchlist; corpus pieces that have a title
 keep it, so the title field is exercised too.
 
-    python -m processors.tagging.tools.golden save  /tmp/golden/base
+    python -m processors.tagging.tools.golden save  /tmp/golden/base [--full]
     python -m processors.tagging.tools.golden check /tmp/golden/base
     python -m processors.tagging.tools.golden speed [--cpu 1] [--passes 5]
 
@@ -97,12 +97,28 @@ def corpus_docs(per_corpus: int = PER_CORPUS) -> list[tuple[str, str]]:
     return docs
 
 
-def golden_docs() -> list[tuple[str, str]]:
+def _variants(docs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Odd shapes real feeds have: all-caps headlines, no-break spaces, hard line breaks."""
+    out = []
+    for i, (title, text) in enumerate(docs):
+        first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
+        if i % 3 == 0:
+            out.append((first.upper(), text))
+        elif i % 3 == 1:
+            out.append((title, re.sub(r"(\S+) (\S+) ", "\\1\u00a0\\2 ", text)))
+        else:
+            out.append((title, re.sub(r"(?<=[.!?,]) ", "\n", text)))
+    return out
+
+
+def golden_docs(full: bool = False) -> list[tuple[str, str]]:
+    """The fixed set; ``full``: every corpus piece plus odd-shaped variants of each."""
     docs = _test_sentences()
     seed = shared_dir() / "seed" / "article-2024-04-04-ttp-talks.txt"
     if seed.exists():
         docs.append(("", seed.read_text(encoding="utf-8")))
-    return docs + corpus_docs()
+    corpus = corpus_docs(10_000 if full else PER_CORPUS)
+    return docs + corpus + (_variants(docs + corpus) if full else [])
 
 
 def _outputs(docs: list[tuple[str, str]]) -> list[str]:
@@ -119,8 +135,8 @@ def _outputs(docs: list[tuple[str, str]]) -> list[str]:
     return out
 
 
-def save(target: Path) -> int:
-    docs = golden_docs()
+def save(target: Path, full: bool = False) -> int:
+    docs = golden_docs(full)
     target.mkdir(parents=True, exist_ok=True)
     (target / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
     outs = _outputs(docs)
@@ -132,7 +148,8 @@ def save(target: Path) -> int:
 def check(target: Path, show: int = 3) -> int:
     docs = json.loads((target / "docs.json").read_text(encoding="utf-8"))
     docs = [tuple(d) for d in docs]
-    want = (target / "outputs.jsonl").read_text(encoding="utf-8").splitlines()
+    # split on "\n" only: JSON escapes it, but U+2028 and friends stay raw in the lines
+    want = (target / "outputs.jsonl").read_text(encoding="utf-8").split("\n")[:-1]
     got = _outputs(docs)
     bad = [i for i, (a, b) in enumerate(zip(want, got, strict=True)) if a != b]
     print(f"{len(got) - len(bad)}/{len(got)} outputs identical")
@@ -194,9 +211,10 @@ def main(argv: list[str]) -> int:
     p.add_argument("dir", nargs="?", type=Path, default=Path("/tmp/golden/base"))
     p.add_argument("--cpu", type=int, default=None)
     p.add_argument("--passes", type=int, default=5)
+    p.add_argument("--full", action="store_true", help="save: all corpus pieces + variants")
     args = p.parse_args(argv)
     if args.cmd == "save":
-        return save(args.dir)
+        return save(args.dir, args.full)
     if args.cmd == "check":
         return check(args.dir)
     return speed(args.cpu, args.passes)
