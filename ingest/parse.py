@@ -117,7 +117,10 @@ def parse_feed(
     parser library ("fast" or "reference") for tests and benchmarks; leave it on "auto".
     """
     fetched_at = _as_utc(fetched_at)
-    doc = read_document(body, content_type, engine)
+    try:
+        doc = read_document(body, content_type, engine)
+    except Exception as exc:  # noqa: BLE001 - a parser library bug must not stop the poller
+        return ParsedFeed(error=f"feed parser failed: {type(exc).__name__}: {exc}")
     result = doc.result
     feed = result.get("feed") or {}
     entries = result.entries
@@ -157,7 +160,11 @@ def parse_feed(
         warnings=list(warnings),  # feed-level warnings known before any entry is read
     )
     for index, entry in enumerate(entries):
-        article = normalise_entry(entry, ctx)
+        try:
+            article = normalise_entry(entry, ctx)
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not cost the others
+            warnings.append(f"entry {index} skipped: {type(exc).__name__}: {exc}")
+            continue
         if article is None:
             warnings.append(f"entry {index} skipped: no link, guid, title, date or text")
             continue
