@@ -88,8 +88,10 @@ class ConsoleNotifier:
     def notify(self, alert: Alert, event: NotifyEvent) -> None:
         stream = self._stream or sys.stdout
         if self.fmt == "json":
-            line = json.dumps({"event": f"alert.{event}", "alert": alert.model_dump(mode="json")},
-                              ensure_ascii=False)
+            # One Alert record per line, exactly as on the alerts topic, so `--json` output
+            # can be piped to anything that reads the topic. An escalation shows as the same
+            # alert id with a higher severity.
+            line = alert.model_dump_json()
         else:
             line = format_line(alert, event)
         try:
