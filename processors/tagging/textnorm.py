@@ -14,14 +14,26 @@ import unicodedata
 __all__ = ["fold", "key_of", "match_form", "padded", "shape"]
 
 _NON_WORD = re.compile(r"[\W_]")
+_BLANK = re.compile(r"[^\w ]|_")  # as _NON_WORD, but spaces (most hits) are left alone
+# ASCII text: lower-case letters and digits stay, upper case is lowered, the rest is a space
+_ASCII_TABLE = bytes(
+    (c | 0x20) if chr(c).isalpha() else c if chr(c).isdigit() else 0x20
+    for c in range(128)
+) + b" " * 128
 
 
 def padded(text: str) -> str:
-    """Lower-cased, punctuation-blanked, space-padded copy of ``text`` (same length + 2)."""
+    """Lower-cased, punctuation-blanked, space-padded copy of ``text`` (same length + 2).
+
+    Most news text is ASCII; one ``bytes.translate`` does that case in a few microseconds,
+    where the regular expression needs tens.
+    """
+    if text.isascii():
+        return " " + text.encode("ascii").translate(_ASCII_TABLE).decode("ascii") + " "
     low = text.lower()
     if len(low) != len(text):  # a few characters lower-case to two (e.g. "İ"); keep offsets
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return " " + _NON_WORD.sub(" ", low) + " "
+    return " " + _BLANK.sub(" ", low) + " "
 
 
 def key_of(name: str) -> str:
