@@ -85,8 +85,9 @@ def _start_server(count: int, items: int) -> tuple[Any, str]:
 def _config(args: argparse.Namespace) -> Any:
     from ingest.config import PollerConfig
 
-    return PollerConfig(parse_workers=args.parse_workers, per_host_limit=args.per_host_limit,
-                        max_in_flight=args.max_in_flight)
+    chosen = {"parse_workers": args.parse_workers} if args.parse_workers is not None else {}
+    return PollerConfig(per_host_limit=args.per_host_limit, max_in_flight=args.max_in_flight,
+                        **chosen)
 
 
 def _cycles(args: argparse.Namespace, settings: Settings, base: str) -> dict[str, float]:
@@ -159,13 +160,14 @@ def run(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--items", type=int, default=20)
     parser.add_argument("--registry", type=int, default=10_000,
                         help="feeds registered in the memory measurement")
-    parser.add_argument("--parse-workers", type=int, default=1)
+    parser.add_argument("--parse-workers", type=int, default=None,
+                        help="default: PollerConfig's (one per core, up to 4)")
     parser.add_argument("--per-host-limit", type=int, default=4)
     parser.add_argument("--max-in-flight", type=int, default=200)
     args = parser.parse_args(argv)
 
     figures: dict[str, Any] = {"feeds": args.feeds, "items_per_feed": args.items,
-                               "parse_workers": args.parse_workers,
+                               "parse_workers": _config(args).parse_workers,
                                "per_host_limit": args.per_host_limit}
     server, base = _start_server(max(args.feeds, 1000), args.items)
     try:

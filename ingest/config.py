@@ -7,6 +7,7 @@ over these defaults; ``newswatch.settings.Settings`` may also carry one as ``ing
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -41,8 +42,9 @@ class PollerConfig(BaseSettings):
     dead_after_s: float = Field(default=24 * 3600.0, gt=0,
                                 description="Failing this long: reported as dead")
     # parsing off the I/O path
-    parse_workers: int = Field(default=1, ge=0,
-                               description="Parser processes; 0 parses in a thread instead")
+    parse_workers: int = Field(default_factory=lambda: min(4, os.cpu_count() or 1), ge=0,
+                               description="Parser processes (default: one per core, up to 4); "
+                               "0 parses in a thread instead")
     # dedup memory, per feed
     seen_max_items: int = Field(default=2000, ge=10)
     seen_max_age_days: float = Field(default=90.0, gt=0)

@@ -23,7 +23,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -153,6 +153,12 @@ class Poller:
             future.result()
         return pool
 
+    def _replace_broken_pool(self) -> None:
+        broken = self._parse_pool
+        if getattr(broken, "_broken", False):
+            self._parse_pool = self._make_parse_pool()
+            broken.shutdown(wait=False, cancel_futures=True)
+
     def set_feeds(self, feeds: list[FeedConfig]) -> None:
         self.feeds = list(feeds)
         self.metrics.feeds_registered.set(sum(1 for f in self.feeds if f.enabled))
@@ -261,6 +267,11 @@ class Poller:
                     self._parse_pool, _parse, result.body, feed.id,
                     result.final_url or result.url, datetime.now(UTC), result.content_type,
                     feed.language)
+            except BrokenExecutor as exc:  # a worker died (killed, out of memory): replace it
+                log.error("parser pool broken while parsing feed %s: %s; restarting it",
+                          feed.id, exc)
+                polled.parse_error = f"parser process died: {exc}"
+                self._replace_broken_pool()
             except Exception as exc:  # a parser crash is this feed's problem, not the cycle's
                 log.exception("parser crashed on feed %s", feed.id)
                 polled.parse_error = f"parser crashed: {exc.__class__.__name__}: {exc}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -109,3 +110,31 @@ def test_opml_import_appends_to_the_registry_and_export_round_trips(
     registry.write_text(text + "  - url: not-a-url\n")
     assert main(["feeds", "--feeds", str(registry), "check"]) == 1
     assert "not an http(s) URL" in capsys.readouterr().err
+
+
+def test_newswatch_poll_once_publishes_and_exits(
+        make_settings: Callable[..., Settings], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.integration.test_poller_publish import read_all
+
+    settings = make_settings()
+    ensure_topics(settings)
+    with FeedServer() as server:
+        feeds_file = tmp_path / "feeds.yaml"
+        feeds_file.write_text(feeds_to_yaml([
+            FeedConfig(id="one", url=server.set("/1.xml", rss("1", [("http://n.test/a", "a", "x")]))),
+            FeedConfig(id="two", url=server.set("/2.xml", Route(status=500))),
+        ]))
+        for name, value in {"NEWSWATCH_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
+                            "NEWSWATCH_TOPIC_PREFIX": settings.topic_prefix,
+                            "NEWSWATCH_STATE_DIR": str(settings.state_dir),
+                            "NEWSWATCH_INGEST__PARSE_WORKERS": "0"}.items():
+            monkeypatch.setenv(name, str(value))
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:  # `newswatch poll` installs its SIGINT/SIGTERM handlers: put pytest's back after
+            assert main(["poll", "--once", "--feeds", str(feeds_file)]) == 0
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+        assert server.count("/1.xml") == 1 and server.count("/2.xml") == 1
+    assert [a.feed_id for a in read_all(settings, settings.topics.raw)] == ["one"]

@@ -230,3 +230,22 @@ def test_articles_are_json_with_the_contract_fields(server: FeedServer, settings
     value = json.loads(records[0].value)
     assert value["schema_version"] == 1 and value["feed_id"] == "c"
     assert value["feed_title"] == "Contract" and value["fetched_at"]
+
+
+def test_a_dead_parser_process_is_replaced(server: FeedServer, settings: Settings,
+                                           tmp_path: Path, publisher: KafkaPublisher) -> None:
+    import os
+    import signal
+
+    feed = FeedConfig(id="p", url=server.set("/p.xml", rss("p", items("p", 2))))
+    config = CONFIG.model_copy(update={"parse_workers": 1})
+    with Poller([feed], StateStore(tmp_path / "s.sqlite3"), publisher, config=config) as poller:
+        pids = list(poller._parse_pool._processes)  # type: ignore[attr-defined]
+        assert len(pids) == 1
+        os.kill(pids[0], signal.SIGKILL)
+        first = poller.poll_once(force=True)
+        if first.failed:  # the death was noticed while parsing: reported, pool replaced
+            assert first.errors["p"].startswith("parse: parser process died")
+        second = poller.poll_once(force=True)
+        assert first.published + second.published == 2
+    assert len(read_all(settings, settings.topics.raw)) == 2
