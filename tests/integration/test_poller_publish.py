@@ -249,3 +249,22 @@ def test_a_dead_parser_process_is_replaced(server: FeedServer, settings: Setting
         second = poller.poll_once(force=True)
         assert first.published + second.published == 2
     assert len(read_all(settings, settings.topics.raw)) == 2
+
+
+def test_feed_ttl_and_cache_control_stretch_the_interval_within_limits(
+        server: FeedServer, tmp_path: Path, publisher: KafkaPublisher) -> None:
+    feeds = [
+        FeedConfig(id="ttl", interval_s=300,
+                   url=server.set("/ttl.xml", rss("ttl", items("ttl", 1), ttl_min=60))),
+        FeedConfig(id="maxage", interval_s=300,
+                   url=server.set("/ma.xml", rss("ma", items("ma", 1)),
+                                  headers={"Cache-Control": "max-age=1200"})),
+        FeedConfig(id="greedy", interval_s=300,
+                   url=server.set("/gr.xml", rss("gr", items("gr", 1), ttl_min=60 * 24 * 30))),
+    ]
+    config = CONFIG.model_copy(update={"max_interval_s": 7200.0})
+    with Poller(feeds, StateStore(tmp_path / "s.sqlite3"), publisher, config=config) as poller:
+        poller.poll_once(force=True)
+        waits = {f.id: (s := poller.state_of(f.id)) and s.next_poll_at - s.last_fetch_at
+                 for f in feeds}
+    assert waits == {"ttl": 3600, "maxage": 1200, "greedy": 7200}
