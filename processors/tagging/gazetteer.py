@@ -113,11 +113,9 @@ class Gazetteer:
                 bucket.append(entry)
 
     def compile(self) -> None:
-        automaton = ahocorasick.Automaton()
-        for key, entries in self._keys.items():
-            automaton.add_word(key, (len(key), tuple(entries)))
-        automaton.make_automaton()
-        self.automaton = automaton
+        from processors.tagging.matching import compile_automaton  # matching imports us
+
+        self.automaton = compile_automaton(self._keys)
         self._keys = {}
 
     @classmethod

@@ -41,7 +41,7 @@ from processors.tagging.gazetteer import (
     SEAT,
     Gazetteer,
 )
-from processors.tagging.matching import Hit, scan, select_names
+from processors.tagging.matching import Hit, scan_article, select_names
 from processors.tagging.watchlist import Watchlist, WatchlistError
 
 __all__ = ["CODE_VERSION", "Tagger"]
@@ -102,14 +102,11 @@ class Tagger:
     # -- tagging ----------------------------------------------------------------------------
     def tag(self, article: RawArticle) -> TaggedArticle:
         gaz, wl = self._gaz, self._wl
-        fields = {f: FieldText(f, getattr(article, f) or "") for f in _FIELDS}
-        hits: list[Hit] = []
-        wl_hits: list[Hit] = []
-        for f in _FIELDS:
-            hits.extend(scan(gaz.automaton, fields[f].text, f))
-            if wl is not None:
-                wl_hits.extend(wl.scan(fields[f].text, f))
-        names, nested, lexical = select_names(hits)
+        title, text = article.title or "", article.text or ""
+        fields = {"title": FieldText("title", title), "text": FieldText("text", text)}
+        names, lexical = scan_article(gaz.automaton, title, text)
+        wl_hits = wl.scan_article(title, text) if wl is not None else []
+        names, nested = select_names(names)
         names = _drop_masked(names)
         geo_hits = [h for h in names if h.kinds() & {COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT,
                                                      INSTITUTION}]

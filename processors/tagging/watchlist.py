@@ -36,7 +36,7 @@ import ahocorasick
 import yaml
 
 from processors.tagging.gazetteer import ANY, CAP, EXACT, Actor, Place
-from processors.tagging.matching import Hit, scan
+from processors.tagging.matching import Hit, compile_automaton, scan, scan_fields
 
 __all__ = ["Watchlist", "WatchlistError"]
 
@@ -110,14 +110,16 @@ class Watchlist:
         except (KeyError, TypeError, AttributeError) as exc:
             raise WatchlistError(f"watchlist {path}: bad entry ({exc!r})") from exc
         if keys:
-            automaton = ahocorasick.Automaton()
-            for key, entries in keys.items():
-                automaton.add_word(key, (len(key), tuple(entries)))
-            automaton.make_automaton()
-            wl.automaton = automaton
+            wl.automaton = compile_automaton(keys)
         return wl
 
     def scan(self, text: str, field_name: str) -> list[Hit]:
         if self.automaton is None:
             return []
         return scan(self.automaton, text, field_name)
+
+    def scan_article(self, title: str, text: str) -> list[Hit]:
+        """Hits in title then text (one automaton pass)."""
+        if self.automaton is None:
+            return []
+        return scan_fields(self.automaton, title, text)
