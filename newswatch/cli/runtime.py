@@ -26,8 +26,10 @@ def configure_logging(level: str) -> None:
         level=level.upper(), stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # kafka-python logs every reconnect attempt at WARNING; our own messages say what matters.
-    logging.getLogger("kafka").setLevel(max(logging.ERROR, logging.getLogger().level))
+    # kafka-python logs every failed reconnect attempt at ERROR; our own messages say what
+    # matters (broker unreachable, delivery failed), so its own logs show only when debugging.
+    if logging.getLogger().level > logging.DEBUG:
+        logging.getLogger("kafka").setLevel(logging.CRITICAL)
 
 
 def stop_on_signals() -> threading.Event:
@@ -57,7 +59,10 @@ def require_cluster(settings: Settings, role: str) -> None:
 
 def run_role(settings: Settings, role: str, body: RoleBody) -> int:
     """Run one role against the configured cluster, serving ``/metrics`` while it runs."""
+    from kafka.errors import KafkaError
+
     from newswatch.kafka.clients import ensure_topics
+    from newswatch.kafka.runner import EXIT_BROKER_LOST
     from newswatch.metrics import serve_metrics
 
     require_cluster(settings, role)
@@ -65,8 +70,14 @@ def run_role(settings: Settings, role: str, body: RoleBody) -> int:
     port = serve_metrics(settings.metrics_port, settings.metrics_host)
     log = logging.getLogger("newswatch")
     log.info("%s: metrics on http://%s:%d/metrics", role, settings.metrics_host, port)
-    ensure_topics(settings, timeout_s=settings.broker_timeout_s)
-    code = body(settings, stop)
+    try:
+        ensure_topics(settings, timeout_s=settings.broker_timeout_s)
+        code = body(settings, stop)
+    except KafkaError as exc:
+        # Raised while connecting (bootstrap, topic creation): the broker is not there.
+        log.error("%s: cannot reach the broker at %s within %.0fs: %s: %s", role,
+                  settings.bootstrap_servers, settings.broker_timeout_s, type(exc).__name__, exc)
+        return EXIT_BROKER_LOST
     log.info("%s: stopped with exit code %d", role, code)
     return code
 

@@ -33,6 +33,7 @@ def _common(settings: Settings) -> dict[str, Any]:
     return {
         "bootstrap_servers": settings.bootstrap_servers.split(","),
         "client_id": settings.client_id,
+        "bootstrap_timeout_ms": int(settings.broker_timeout_s * 1000),
         **settings.security.client_config(),
     }
 

@@ -10,10 +10,12 @@ import time
 
 import pytest
 
+from newswatch.contracts import RawArticle
 from newswatch.kafka.broker import EmbeddedBroker
-from newswatch.kafka.clients import ensure_topics
+from newswatch.kafka.clients import ensure_topics, make_producer
 from newswatch.kafka.runner import EXIT_BROKER_LOST
 from newswatch.settings import Settings
+from tests.kafka_helpers import read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +30,13 @@ def test_process_role_exits_non_zero_when_the_broker_disappears() -> None:
     proc = subprocess.Popen([sys.executable, "-m", "newswatch.cli.main", "process"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        time.sleep(5)  # joined the group and polling
+        # the role is up, in its group and processing before the broker goes away
+        producer = make_producer(settings)
+        producer.send(settings.topics.raw, key=b"a1",
+                      value=RawArticle(id="a1", text="Kabul").model_dump_json().encode())
+        producer.flush()
+        producer.close()
+        assert read_topic(settings, settings.topics.tagged, expect=1, timeout_s=60)
         assert proc.poll() is None
         broker.stop()
         stopped_at = time.monotonic()
@@ -50,3 +58,16 @@ def test_role_without_a_cluster_refuses_with_a_clear_message() -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "NEWSWATCH_BOOTSTRAP_SERVERS" in result.stderr
+
+
+def test_role_started_without_a_reachable_broker_exits_non_zero_clearly() -> None:
+    from newswatch.kafka.broker import free_port
+
+    address = f"127.0.0.1:{free_port()}"  # nothing listens there
+    env = {**os.environ, "NEWSWATCH_BOOTSTRAP_SERVERS": address,
+           "NEWSWATCH_BROKER_TIMEOUT_S": "3", "NEWSWATCH_METRICS_PORT": "0"}
+    result = subprocess.run([sys.executable, "-m", "newswatch.cli.main", "alert"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == EXIT_BROKER_LOST, result.stderr
+    assert f"cannot reach the broker at {address}" in result.stderr
+    assert "Traceback" not in result.stderr

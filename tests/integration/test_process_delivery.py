@@ -118,9 +118,10 @@ def _process_subprocess(settings: Settings) -> subprocess.Popen[bytes]:
 
 
 def test_killed_processor_restarted_loses_nothing(make_settings: Callable[..., Settings]) -> None:
-    settings = make_settings(batch_size=5)
+    total = 3000
+    settings = make_settings(batch_size=5)  # small batches: many commits, killed between two
     ensure_topics(settings)
-    raw = [_article(n) for n in range(400)]
+    raw = [_article(n) for n in range(total)]
     _produce_raw(settings, raw)
 
     first = _process_subprocess(settings)
@@ -130,15 +131,15 @@ def test_killed_processor_restarted_loses_nothing(make_settings: Callable[..., S
         assert time.monotonic() < deadline, "first processor produced nothing"
     first.send_signal(signal.SIGKILL)
     first.wait(10)
-    partial = len(read_topic(settings, settings.topics.tagged, expect=400, timeout_s=3))
-    assert partial < 400, "the processor finished before it was killed"
+    partial = len(read_topic(settings, settings.topics.tagged, expect=total, timeout_s=3))
+    assert partial < total, "the processor finished before it was killed"
 
     second = _process_subprocess(settings)
     try:
-        tagged = read_topic(settings, settings.topics.tagged, expect=400, timeout_s=90)
+        tagged = read_topic(settings, settings.topics.tagged, expect=total, timeout_s=90)
         seen = {r.key for r in tagged}
         deadline = time.monotonic() + 60
-        while len(seen) < 400 and time.monotonic() < deadline:
+        while len(seen) < total and time.monotonic() < deadline:
             seen = {r.key for r in read_topic(settings, settings.topics.tagged,
                                               expect=len(tagged) + 50, timeout_s=5)}
     finally:
