@@ -136,6 +136,10 @@ class Gazetteer:
         _load_events(gaz, data_dir)
         roles = _yaml(data_dir / "roles.yaml")
         gaz.roles = {k: frozenset(v) for k, v in roles.items()}
+        # every word of a role phrase or honorific, and the last word of each head phrase
+        gaz.roles["_words"] = frozenset(w for key in ("heads", "modifiers", "honorifics")
+                                        for p in gaz.roles[key] for w in p.lower().split())
+        gaz.roles["_heads"] = frozenset(p.lower().split()[-1] for p in gaz.roles["heads"])
         gaz.compile()
         return gaz
 

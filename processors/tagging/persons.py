@@ -11,6 +11,7 @@ forms ("Asif", "Mr Asif", "Baloch") merge into the full name as aliases.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from newswatch.contracts import PersonTag, Span
@@ -29,6 +30,14 @@ _STOP_NAME = frozenset({"the", "a", "an", "this", "that", "these", "those", "he"
                         "on", "in", "at", "as", "if", "when", "while", "after", "before", "last",
                         "earlier", "later", "according", "responding", "attempts", "relations",
                         "cooperation", "source", "both", "all", "some", "many"})
+_NON_SPACE = re.compile(r"[^\s\u00a0]+")
+# The words right before a point, read backwards: up to four "spaces + word" units of the
+# reversed text are the last four words before it (one match, no search from every offset).
+_PRE_WORDS_REV = re.compile(r"(?:[ \u00a0]+[\w'’.-]+){0,4}")
+_PREV_WORD_REV = re.compile(r"[ \u00a0]+(\w+)")
+_NEXT_WORD = re.compile(r"[ \u00a0]+(?:has\s+|had\s+|also\s+)?(\w+)")
+_APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+)"
+                         r"(?=\s+(?:of|for|at|in|to|from|with)\b|[,.;)]|\s+(?:said|told))")
 
 
 @dataclass
@@ -49,46 +58,53 @@ def _is_role_word(gaz: Gazetteer, word: str) -> bool:
     return w in gaz.roles["_words"] or w in _HONORIFIC_ONLY
 
 
-def _role_words(gaz: Gazetteer) -> frozenset[str]:
-    words: set[str] = set()
-    for key in ("heads", "modifiers", "honorifics"):
-        for phrase in gaz.roles[key]:
-            words.update(phrase.lower().split())
-    return frozenset(words)
-
-
-def _heads(gaz: Gazetteer) -> frozenset[str]:
-    words: set[str] = set()
-    for phrase in gaz.roles["heads"]:
-        words.add(phrase.lower().split()[-1])
-    return frozenset(words)
-
-
 def find_persons(
     gaz: Gazetteer,
     fields: dict[str, FieldText],
     blocked: dict[str, list[tuple[int, int]]],
 ) -> list[PersonCandidate]:
     """Persons in all fields; ``blocked`` holds spans of places/actors (not person names)."""
-    if "_words" not in gaz.roles:
-        gaz.roles["_words"] = _role_words(gaz)
-        gaz.roles["_heads"] = _heads(gaz)
     persons: list[PersonCandidate] = []
     singles: list[tuple[str, str, int, int, bool]] = []
+    role_words = gaz.roles["_words"]
     for fname, ctx in fields.items():
-        for run_start, run_end in _runs(ctx.text, blocked.get(fname, [])):
-            _classify(gaz, ctx, run_start, run_end, persons, singles)
+        text = ctx.text
+        for run_start, run_end in _runs(text, blocked.get(fname, [])):
+            piece = text[run_start:run_end]
+            if " " in piece or "\u00a0" in piece:
+                _classify(gaz, ctx, run_start, run_end, persons, singles)
+                continue
+            # one word (most runs): what _classify would do, without its general machinery
+            low = piece.lower()
+            w = low.rstrip(".")
+            if w in role_words or w in _HONORIFIC_ONLY or low in _STOP_NAME:
+                continue
+            if not piece.strip(".,"):
+                continue
+            name = piece.rstrip(".,")
+            singles.append((name, fname, run_start, run_start + len(name), False))
     _merge(persons, singles)
     return persons
 
 
 def _runs(text: str, blocked: list[tuple[int, int]]):
     """Capitalised runs, split at blocked spans."""
+    spans = sorted(blocked)
+    starts = [s for s, _e in spans]
+    longest = max((e - s for s, e in spans), default=0)
     for m in _RUN.finditer(text):
-        start, end = m.start(), m.end()
-        cuts = sorted((s, e) for s, e in blocked if s < end and start < e)
+        start, end = m.span()
+        # spans overlapping [start, end) begin in (start - longest, end)
+        i = bisect_left(starts, start - longest + 1) if spans else 0
         pos = start
-        for s, e in cuts:
+        n = len(spans)
+        while i < n:
+            s, e = spans[i]
+            if s >= end:
+                break
+            i += 1
+            if e <= start:
+                continue
             if s > pos:
                 yield pos, s
             pos = max(pos, e)
@@ -97,8 +113,7 @@ def _runs(text: str, blocked: list[tuple[int, int]]):
 
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    return [(m.group(), start + m.start(), start + m.end())
-            for m in re.finditer(r"[^\s\u00a0]+", text[start:end])]
+    return [(m.group(), m.start(), m.end()) for m in _NON_SPACE.finditer(text, start, end)]
 
 
 def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
@@ -152,8 +167,7 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
     heads = gaz.roles["_heads"]
     # 1. role words inside the run, and lower-case role words right before it
     anchor = role_toks[0][1] if role_toks else n_start
-    before = re.search(r"((?:[\w'’.-]+[ \u00a0]+){0,4})$", text[max(0, anchor - 80):anchor])
-    pre_words = before.group(1).split() if before else []
+    pre_words = _PRE_WORDS_REV.match(text[max(0, anchor - 80):anchor][::-1]).group()[::-1].split()
     if role_toks:
         role_start = role_toks[0][1]
         # extend left over lower-case role words and acronyms: "FO spokesperson", "deputy"
@@ -170,16 +184,14 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
         role = " ".join(pre_words[i:])
         return role, (n_start - len(role) - 1, n_end), 0.9
     # 2. appositive after: "Muhammad Nabi Omari, deputy interior minister of ..."
-    after = re.match(r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+)"
-                     r"(?=\s+(?:of|for|at|in|to|from|with)\b|[,.;)]|\s+(?:said|told))",
-                     text[n_end:n_end + 120])
+    after = _APPOSITIVE.match(text, n_end, n_end + 120)
     if after:
         phrase = after.group(1)
         pw = phrase.split()
         if pw and pw[-1].lower() in heads and all(_is_role_word(gaz, w) or w.isupper()
                                                   or w[0].isupper() for w in pw):
             tail_end = ctx.sentence_bounds(n_end)[1]
-            comma = text.find(",", n_end + after.end(), tail_end)
+            comma = text.find(",", after.end(), tail_end)
             stop = comma if comma != -1 else tail_end
             return phrase, (n_start, stop), 0.85
     # 3. role clause then a comma: "Secretary of the National Security Division, Waqar Ahmad"
@@ -196,11 +208,11 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
 
 def _speech(gaz, ctx: FieldText, n_start: int, n_end: int) -> bool:
     verbs = gaz.roles["speech_verbs"]
-    nxt = re.match(r"[ \u00a0]+(?:has\s+|had\s+|also\s+)?(\w+)", ctx.text[n_end:n_end + 30])
+    nxt = _NEXT_WORD.match(ctx.text, n_end, n_end + 30)
     if nxt and nxt.group(1).lower() in verbs:
         return True
-    prev = re.search(r"(\w+)[ \u00a0]+$", ctx.text[max(0, n_start - 20):n_start])
-    return bool(prev and prev.group(1).lower() in verbs)
+    prev = _PREV_WORD_REV.match(ctx.text[max(0, n_start - 20):n_start][::-1])
+    return bool(prev and prev.group(1)[::-1].lower() in verbs)
 
 
 def _merge(persons: list[PersonCandidate], singles: list) -> None:

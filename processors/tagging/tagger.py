@@ -173,9 +173,7 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
     word is a given name ("Spokesman Jordan Miles") and does not block.
     """
     blocked: dict[str, list[tuple[int, int]]] = {f: [] for f in _FIELDS}
-    role_words = gaz.roles.get("_words") or frozenset(
-        w for key in ("heads", "modifiers", "honorifics") for p in gaz.roles[key]
-        for w in p.lower().split())
+    role_words = gaz.roles["_words"]
     for h in names:
         kinds = h.kinds()
         if not kinds & {ACTOR, BODY, DEMONYM} and " " not in h.surface:
