@@ -35,7 +35,7 @@ from ingest.fetch import Fetcher, FetchResult
 from ingest.health import classify
 from ingest.metrics import IngestMetrics, default_metrics, status_class
 from ingest.politeness import Limits
-from ingest.publisher import Publisher, PublishError
+from ingest.publisher import Encoded, Publisher, PublishError, key_hash
 from ingest.registry import FeedConfig, load_feeds
 from ingest.schedule import FeedState, PollResult, advance
 from ingest.state import FeedCommit, StateStore
@@ -85,7 +85,7 @@ class _Parsed:
     (id, content hash, JSON), so the poller's own process, which runs the event loop and the
     Kafka producer, spends no GIL time on unpickling models and serialising JSON."""
 
-    articles: list[tuple[str, str | None, bytes]]
+    articles: list[tuple[str, str | None, Encoded]]  # (id, content hash, record)
     error: str | None = None
     ttl_s: int | None = None
     update_period_s: int | None = None
@@ -106,7 +106,8 @@ def _parse(body: bytes, feed_id: str, feed_url: str, fetched_at: datetime,
     parsed: ParsedFeed = parse_feed(body, feed_id=feed_id, feed_url=feed_url,
                                     fetched_at=fetched_at, content_type=content_type,
                                     language=language)
-    return _Parsed([(a.id, a.content_hash, a.model_dump_json().encode("utf-8"))
+    return _Parsed([(a.id, a.content_hash,
+                     Encoded(a.id, a.model_dump_json().encode("utf-8"), key_hash(a.id)))
                     for a in parsed.articles], parsed.error, parsed.ttl_s,
                    parsed.update_period_s)
 
@@ -285,7 +286,7 @@ class Poller:
     # -- commit: publish, then record ----------------------------------------------------------
     def _commit(self, batch: list[_Polled], report: CycleReport) -> None:
         now = self.clock()
-        to_publish: list[tuple[str, bytes]] = []
+        to_publish: list[Encoded] = []
         commits: list[FeedCommit] = []
         per_feed: list[tuple[_Polled, int]] = []
         updates = 0
@@ -304,12 +305,12 @@ class Poller:
         self._account(per_feed, len(to_publish), updates, commits, report)
         self._after_commit(commits)
 
-    def _publish(self, records: list[tuple[str, bytes]]) -> None:
+    def _publish(self, records: list[Encoded]) -> None:
         encoded = getattr(self.publisher, "publish_encoded", None)
         if encoded is not None:  # the fast path: values are already JSON
             encoded(records)
         else:
-            self.publisher.publish([RawArticle.model_validate_json(v) for _, v in records])
+            self.publisher.publish([RawArticle.model_validate_json(r.value) for r in records])
 
     def _after_commit(self, commits: list[FeedCommit]) -> None:
         """Hook for sharing state with other pollers (``ownership.SharedState``)."""
@@ -318,23 +319,23 @@ class Poller:
             share(commits, self.store)
 
     def _new_articles(self, polled: _Polled
-                      ) -> tuple[list[tuple[str, bytes]], list[tuple[str, str | None]], int]:
+                      ) -> tuple[list[Encoded], list[tuple[str, str | None]], int]:
         """(records to publish, (id, hash) of every article in the feed, number of updates)."""
         if polled.parsed is None or polled.parse_error:
             return [], [], 0
-        unique: dict[str, tuple[str | None, bytes]] = {}
-        for article_id, digest, value in polled.parsed.articles:
-            unique.setdefault(article_id, (digest, value))  # same story twice in a feed: once
+        unique: dict[str, tuple[str | None, Encoded]] = {}
+        for article_id, digest, record in polled.parsed.articles:
+            unique.setdefault(article_id, (digest, record))  # same story twice in a feed: once
         known = self.store.seen_hashes(polled.feed.id, list(unique))
-        fresh: list[tuple[str, bytes]] = []
+        fresh: list[Encoded] = []
         updates = 0
-        for article_id, (digest, value) in unique.items():
+        for article_id, (digest, record) in unique.items():
             if article_id not in known:
-                fresh.append((article_id, value))
+                fresh.append(record)
             elif known[article_id] and digest and known[article_id] != digest:
-                article = RawArticle.model_validate_json(value)
-                update = article.model_copy(update={"is_update": True})
-                fresh.append((article_id, update.model_dump_json().encode("utf-8")))
+                update = RawArticle.model_validate_json(record.value).model_copy(
+                    update={"is_update": True})
+                fresh.append(record._replace(value=update.model_dump_json().encode("utf-8")))
                 updates += 1
         return fresh, [(aid, digest) for aid, (digest, _) in unique.items()], updates
 
