@@ -161,6 +161,10 @@ class StateStore:
     def _prune(self, feed_id: str, now: float) -> None:
         self._db.execute("DELETE FROM seen WHERE feed_id = ? AND seen_at < ?",
                          (feed_id, now - self.seen_max_age_s))
+        count = self._db.execute("SELECT count(*) FROM seen WHERE feed_id = ?",
+                                 (feed_id,)).fetchone()[0]
+        if count <= self.seen_max_items:  # the common case: skip the sorting delete
+            return
         self._db.execute(
             "DELETE FROM seen WHERE feed_id = ? AND article_id NOT IN (SELECT article_id "
             "FROM seen WHERE feed_id = ? ORDER BY seen_at DESC LIMIT ?)",
