@@ -56,6 +56,9 @@ class PollerConfig(BaseSettings):
     commit_max_wait_s: float = Field(default=0.25, ge=0)
     # metrics with a feed label (10k feeds = 10k series each): off by default
     per_feed_metrics: bool = False
+    # ownership: the feeds topic's partitions are the shards (at most one poller each);
+    # None = settings.partitions. Only read when the topic is created.
+    feed_partitions: int | None = Field(default=None, ge=1)
     # ownership
     feeds_topic_suffix: str = "feeds"
     state_topic_suffix: str = "feeds.state"

@@ -73,6 +73,7 @@ class FeedOwnership:
         self.topic = settings.topic_prefix + config.feeds_topic_suffix
         self.state_topic = settings.topic_prefix + config.state_topic_suffix
         self.group_id = group_id or settings.groups.poll
+        self.shards = config.feed_partitions or settings.partitions
         self.store = store
         self.partitions = 0
         self.generation = 0  # bumped on every change of the owned set
@@ -110,9 +111,9 @@ class FeedOwnership:
         admin = make_admin(self.settings)
         try:
             existing = set(admin.list_topics())
-            wanted = [NewTopic(self.topic, self.settings.partitions,
+            wanted = [NewTopic(self.topic, self.shards,
                                self.settings.replication_factor)]
-            wanted.append(NewTopic(self.state_topic, self.settings.partitions,
+            wanted.append(NewTopic(self.state_topic, self.shards,
                                    self.settings.replication_factor,
                                    topic_configs={"cleanup.policy": "compact"}))
             missing = [t for t in wanted if t.name not in existing]

@@ -398,14 +398,25 @@ class Poller:
         self.metrics.feeds_dead.set(counts["dead"])
 
     # -- running ------------------------------------------------------------------------------
-    def run_forever(self, stop: threading.Event) -> None:
+    def run_forever(self, stop: threading.Event, *,
+                    reload: Callable[[], list[FeedConfig] | None] | None = None,
+                    reload_every_s: float = 10.0) -> None:
         """Poll due feeds until ``stop`` is set. ``PublishError`` propagates (the role exits
-        non-zero so a supervisor restarts it: the broker was unreachable for too long)."""
+        non-zero so a supervisor restarts it: the broker was unreachable for too long).
+        ``reload`` is asked every ``reload_every_s`` for a new feed list (None: unchanged)."""
+        checked = time.monotonic()
         while not stop.is_set():
+            if reload is not None and time.monotonic() - checked >= reload_every_s:
+                checked = time.monotonic()
+                feeds = reload()
+                if feeds is not None:
+                    self.set_feeds(feeds)
+                    log.info("feed registry reloaded: %d feeds", len(feeds))
             report = self.poll_once()
             if report.due:
                 log.info("%s", report.summary())
-            stop.wait(self.seconds_until_due())
+            wait = self.seconds_until_due()
+            stop.wait(min(wait, reload_every_s) if reload is not None else wait)
 
     def close(self) -> None:
         try:
@@ -433,6 +444,33 @@ def _closing(*things: Any) -> Iterator[None]:
                     thing.close()
                 except Exception:
                     log.exception("closing %r failed", thing)
+
+
+def _registry_watcher(path: Path) -> Callable[[], list[FeedConfig] | None]:
+    """A ``reload`` for ``run_forever``: the registry's feeds when its file changed and still
+    has usable feeds (errors are logged; a broken edit keeps the old list)."""
+    def mtime() -> float | None:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return None
+
+    last = [mtime()]
+
+    def check() -> list[FeedConfig] | None:
+        current = mtime()
+        if current is None or current == last[0]:
+            return None
+        last[0] = current
+        loaded = load_feeds(path)
+        for error in loaded.errors:
+            log.error("%s", error)
+        if not loaded.feeds:
+            log.error("%s has no usable feeds now; keeping the previous list", path)
+            return None
+        return loaded.feeds
+
+    return check
 
 
 def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
@@ -469,7 +507,7 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
                 for feed_id, error in sorted(report.errors.items()):
                     log.error("feed %s: %s", feed_id, error)
                 return EXIT_ALL_FAILED if report.due and report.failed == report.due else EXIT_OK
-            poller.run_forever(stop)
+            poller.run_forever(stop, reload=_registry_watcher(path))
             return EXIT_OK
         except PublishError as exc:
             log.error("%s", exc)

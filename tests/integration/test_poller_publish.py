@@ -268,3 +268,36 @@ def test_feed_ttl_and_cache_control_stretch_the_interval_within_limits(
         waits = {f.id: (s := poller.state_of(f.id)) and s.next_poll_at - s.last_fetch_at
                  for f in feeds}
     assert waits == {"ttl": 3600, "maxage": 1200, "greedy": 7200}
+
+
+def test_run_forever_picks_up_registry_edits(server: FeedServer, tmp_path: Path,
+                                             publisher: KafkaPublisher) -> None:
+    import os
+    import time
+
+    from ingest.poller import _registry_watcher
+
+    first = FeedConfig(id="first", url=server.set("/first.xml", rss("a", items("a", 1))))
+    second = FeedConfig(id="second", url=server.set("/second.xml", rss("b", items("b", 1))))
+    feeds_file = write_feeds(tmp_path / "feeds.yaml", [first])
+    stop = threading.Event()
+    with Poller([first], StateStore(tmp_path / "s.sqlite3"), publisher,
+                config=CONFIG) as poller:
+        runner = threading.Thread(target=poller.run_forever, args=(stop,), kwargs={
+            "reload": _registry_watcher(feeds_file), "reload_every_s": 0.1})
+        runner.start()
+        try:
+            deadline = time.monotonic() + 20
+            while server.count("/first.xml") == 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert server.count("/second.xml") == 0
+            write_feeds(feeds_file, [first, second])
+            later = time.time() + 5
+            os.utime(feeds_file, (later, later))
+            while server.count("/second.xml") == 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            stop.set()
+            runner.join(30)
+        assert server.count("/second.xml") == 1 and server.count("/first.xml") == 1
+        assert not runner.is_alive()
