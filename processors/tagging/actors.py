@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 
-from newswatch.contracts import ActorTag, Span
 from processors.tagging.context import FieldText
 from processors.tagging.gazetteer import ACTOR, BODY, Actor, Gazetteer
 from processors.tagging.matching import Hit
+from processors.tagging.records import span_of
 from processors.tagging.regions import GeoMention
 
 __all__ = ["resolve_actors"]
@@ -25,29 +25,26 @@ _JOIN = re.compile(r"^(?:\s|'s\s|’s\s|-)+$")  # "Pakistani troops", "Pakistan'
 _OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
 
 
-def _span(hit: Hit) -> Span:
-    return Span.model_construct(start=hit.start, end=hit.end, text=hit.surface, field=hit.field)
-
-
 class _Acc:
-    """Accumulates actor tags by id, merging evidence."""
+    """Accumulates actor tags (records, see ``records``) by id, merging evidence."""
 
     def __init__(self) -> None:
-        self.tags: dict[str, ActorTag] = {}
+        self.tags: dict[str, dict] = {}
 
     def add(self, actor: Actor, hit: Hit, conf: float, source: str) -> None:
         tag = self.tags.get(actor.id)
         if tag is None:
-            self.tags[actor.id] = ActorTag(
-                id=actor.id, name=actor.name, type=actor.type, country=actor.country,
-                cameo=actor.cameo, source=source, confidence=conf, evidence=[_span(hit)],
-            )
+            self.tags[actor.id] = {
+                "id": actor.id, "name": actor.name, "type": actor.type, "country": actor.country,
+                "cameo": actor.cameo, "source": source, "confidence": conf,
+                "evidence": [span_of(hit)],
+            }
             return
-        if all((e.field, e.start) != (hit.field, hit.start) for e in tag.evidence):
-            tag.evidence.append(_span(hit))
-        tag.confidence = max(tag.confidence, conf)
+        if all((e[3], e[0]) != (hit.field, hit.start) for e in tag["evidence"]):
+            tag["evidence"].append(span_of(hit))
+        tag["confidence"] = max(tag["confidence"], conf)
         if source == "dictionary":
-            tag.source = "dictionary"
+            tag["source"] = "dictionary"
 
 
 def _state_actor(gaz: Gazetteer, country: str, suffix: str) -> Actor | None:
@@ -68,7 +65,7 @@ def resolve_actors(
     geo: list[GeoMention],
     fields: dict[str, FieldText],
     primary: str | None,
-) -> list[ActorTag]:
+) -> list[dict]:
     acc = _Acc()
     geo_by_field: dict[str, list[GeoMention]] = {}
     for m in geo:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import re
 
-from newswatch.contracts import EventTag, Span
 from processors.tagging.gazetteer import EVENT, Gazetteer
 from processors.tagging.matching import Hit
 
@@ -33,7 +32,8 @@ _NUMBER_WORDS = {
 _WORDS = re.compile(r"[\w,]+")
 
 
-def resolve_events(gaz: Gazetteer, hits: list[Hit]) -> list[EventTag]:
+def resolve_events(gaz: Gazetteer, hits: list[Hit]) -> list[dict]:
+    """Event tag records (see ``records``), in the lexicon's order of types."""
     found: dict[str, list[Hit]] = {}
     for hit in hits:
         for kind, etype, *_ in hit.entries:
@@ -46,10 +46,10 @@ def resolve_events(gaz: Gazetteer, hits: list[Hit]) -> list[EventTag]:
         if etype not in _STRONG and len(ev) < 2 and not in_title:
             continue
         conf = min(0.95, 0.55 + 0.1 * len(distinct) + (0.15 if in_title else 0.0))
-        evidence = [Span.model_construct(start=h.start, end=h.end, text=h.surface, field=h.field) for h in ev]
-        tags.append(EventTag(type=etype, confidence=round(conf, 3), evidence=evidence))
+        evidence = [(h.start, h.end, h.surface, h.field) for h in ev]
+        tags.append({"type": etype, "confidence": round(conf, 3), "evidence": evidence})
     order = list(gaz.event_severity)
-    tags.sort(key=lambda t: order.index(t.type) if t.type in order else len(order))
+    tags.sort(key=lambda t: order.index(t["type"]) if t["type"] in order else len(order))
     return tags
 
 
@@ -92,10 +92,10 @@ def casualties(gaz: Gazetteer, text: str) -> tuple[int, int]:
     return killed, injured
 
 
-def severity(gaz: Gazetteer, events: list[EventTag], text: str) -> float:
+def severity(gaz: Gazetteer, events: list[dict], text: str) -> float:
     if not events:
         return 0.0
-    base = max(gaz.event_severity.get(e.type, 0.1) for e in events)
+    base = max(gaz.event_severity.get(e["type"], 0.1) for e in events)
     if base < 0.3:
         return round(base, 3)  # talks, economy, sport: casualty counts are not theirs
     killed, injured = casualties(gaz, text)

@@ -240,7 +240,7 @@ def _load_curated_places(gaz: Gazetteer, data_dir: Path) -> None:
     for row in data["places"]:
         place = Place(
             name=row["name"], country=row.get("country"), admin1=row.get("admin1"),
-            lat=row.get("lat"), lon=row.get("lon"), geonameid=row.get("geonameid"),
+            lat=_float(row.get("lat")), lon=_float(row.get("lon")), geonameid=row.get("geonameid"),
             population=row.get("population", 0), kind=row.get("kind", "place"), curated=True,
             locative_only=bool(row.get("locative_only")),
         )
@@ -309,6 +309,12 @@ def _load_events(gaz: Gazetteer, data_dir: Path) -> None:
             else:
                 gaz.add(cue, EVENT, etype, ANY)
     gaz.casualty_words = {k: frozenset(v) for k, v in data["casualties"].items()}
+
+
+def _float(value: object) -> float | None:
+    """Coordinates as floats: tags are built without validation, which would have converted
+    a YAML integer ("lat: 34")."""
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 def log_pop(pop: int) -> float:

@@ -14,7 +14,6 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from newswatch.contracts import PersonTag, Span
 from processors.tagging.context import FieldText
 from processors.tagging.gazetteer import Gazetteer
 
@@ -233,16 +232,17 @@ def _merge(persons: list[PersonCandidate], singles: list) -> None:
     persons[:] = [p for p in merged if len(p.tokens) > 1 or p.role]
 
 
-def to_tags(persons: list[PersonCandidate], countries: list[str | None]) -> list[PersonTag]:
+def to_tags(persons: list[PersonCandidate], countries: list[str | None]) -> list[dict]:
+    """Person tag records (see ``records``)."""
     tags = []
     for p, country in zip(persons, countries, strict=True):
-        evidence = [Span.model_construct(start=p.start, end=p.end, text=p.name, field=p.field)]
+        evidence = [(p.start, p.end, p.name, p.field)]
         aliases: list[str] = []
         for name, fname, s, e in p.aliases:
-            evidence.append(Span.model_construct(start=s, end=e, text=name, field=fname))
+            evidence.append((s, e, name, fname))
             if name != p.name and name not in aliases:
                 aliases.append(name)
         role = p.role.strip(" ,") if p.role else None
-        tags.append(PersonTag(name=p.name, role=role, country=country, aliases=aliases,
-                              confidence=p.confidence, evidence=evidence))
+        tags.append({"name": p.name, "role": role, "country": country, "aliases": aliases,
+                     "confidence": p.confidence, "evidence": evidence})
     return tags

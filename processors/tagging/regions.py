@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newswatch.contracts import Admin1Tag, CountryTag, PlaceTag, Regions, Span
 from processors.tagging.context import LOCATIVE_WORDS, PLACE_NOUNS, FieldText
 from processors.tagging.gazetteer import (
     ADMIN1,
@@ -32,6 +31,7 @@ from processors.tagging.gazetteer import (
     log_pop,
 )
 from processors.tagging.matching import Hit
+from processors.tagging.records import span_of
 from processors.tagging.textnorm import fold
 
 __all__ = ["GeoMention", "resolve_regions"]
@@ -57,13 +57,9 @@ class GeoMention:
     confidence: float = 0.8
 
 
-def _span(hit: Hit) -> Span:
-    return Span.model_construct(start=hit.start, end=hit.end, text=hit.surface, field=hit.field)
-
-
-def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText) -> list[tuple[str, object]]:
+def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText,
+                locative: bool) -> list[tuple[str, object]]:
     prev, nxt = ctx.prev_word(hit.start), ctx.next_word(hit.end)
-    locative = prev in LOCATIVE_WORDS or nxt in PLACE_NOUNS
     single = " " not in hit.surface.strip()
     blocked = hit.surface in gaz.never
     out: list[tuple[str, object]] = []
@@ -125,33 +121,41 @@ def resolve_regions(
     hits: list[Hit],
     fields: dict[str, FieldText],
     person_spans: list[tuple[str, int, int]],
-) -> tuple[Regions, list[GeoMention]]:
-    """Countries, divisions and places named in the article, with evidence."""
-    cands: list[tuple[Hit, list[tuple[str, object]]]] = []
+) -> tuple[dict, list[GeoMention]]:
+    """Countries, divisions and places named in the article, with evidence.
+
+    Returns the regions record (plain dicts, see ``records``) and the resolved mentions.
+    """
+    cands: list[tuple[Hit, list[tuple[str, object]], bool]] = []
     for hit in hits:
-        if any(f == hit.field and s < hit.end and hit.start < e for f, s, e in person_spans):
+        if person_spans and any(f == hit.field and s < hit.end and hit.start < e
+                                for f, s, e in person_spans):
             continue
-        options = _candidates(gaz, hit, fields[hit.field])
+        ctx = fields[hit.field]
+        locative = (ctx.prev_word(hit.start) in LOCATIVE_WORDS
+                    or ctx.next_word(hit.end) in PLACE_NOUNS)
+        options = _candidates(gaz, hit, ctx, locative)
         if options:
-            cands.append((hit, options))
+            cands.append((hit, options, locative))
 
     # Countries that some hit names without doubt: the support for ambiguous ones.
     support: set[str] = set()
-    for _hit, options in cands:
+    for _hit, options, _loc in cands:
         firm = {_country_of(gaz, k, r) for k, r in options if k != "p?"}
         if len(firm) == 1 and None not in firm:
             support |= firm
 
     mentions: list[GeoMention] = []
-    for hit, options in cands:
-        kind, ref = max(options, key=lambda o: _score(gaz, o[0], o[1], support))
+    for hit, options, locative in cands:
+        if len(options) == 1:
+            kind, ref = options[0]
+        else:
+            kind, ref = max(options, key=lambda o: _score(gaz, o[0], o[1], support))
         country = _country_of(gaz, kind, ref)
         if kind == "p?":
             if country not in support:
                 continue
             kind = PLACE
-        ctx = fields[hit.field]
-        locative = ctx.prev_word(hit.start) in LOCATIVE_WORDS or ctx.next_word(hit.end) in PLACE_NOUNS
         ambiguous = len({_country_of(gaz, k, r) for k, r in options}) > 1
         m = GeoMention(hit=hit, kind=kind, country=country, locative=locative)
         if kind == ADMIN1:
@@ -175,38 +179,37 @@ def resolve_regions(
     return _collect(gaz, mentions), mentions
 
 
-def _collect(gaz: Gazetteer, mentions: list[GeoMention]) -> Regions:
-    countries: dict[str, CountryTag] = {}
-    admin1: dict[str, Admin1Tag] = {}
-    places: dict[tuple, PlaceTag] = {}
-
-    def add_country(code: str, m: GeoMention, conf: float) -> None:
-        tag = countries.get(code)
-        if tag is None:
-            countries[code] = CountryTag(code=code, name=gaz.country_names.get(code, code),
-                                         confidence=conf, evidence=[_span(m.hit)])
-        else:
-            tag.confidence = max(tag.confidence, conf)
-            tag.evidence.append(_span(m.hit))
-
+def _collect(gaz: Gazetteer, mentions: list[GeoMention]) -> dict:
+    countries: dict[str, dict] = {}
+    admin1: dict[str, dict] = {}
+    places: dict[tuple, dict] = {}
     for m in mentions:
+        span = span_of(m.hit)
+        conf = m.confidence
         if m.country:
-            add_country(m.country, m, m.confidence)
+            tag = countries.get(m.country)
+            if tag is None:
+                countries[m.country] = {"code": m.country,
+                                        "name": gaz.country_names.get(m.country, m.country),
+                                        "confidence": conf, "evidence": [span]}
+            else:
+                tag["confidence"] = max(tag["confidence"], conf)
+                tag["evidence"].append(span)
         if m.admin1:
             a = admin1.get(m.admin1)
             if a is None:
                 name = fold(gaz.admin1_names.get(m.admin1, m.admin1))
-                admin1[m.admin1] = Admin1Tag(code=m.admin1, name=name, country=m.admin1[:2],
-                                             confidence=m.confidence, evidence=[_span(m.hit)])
+                admin1[m.admin1] = {"code": m.admin1, "name": name, "country": m.admin1[:2],
+                                    "confidence": conf, "evidence": [span]}
             else:
-                a.confidence = max(a.confidence, m.confidence)
-                a.evidence.append(_span(m.hit))
-        ptag = _place_tag(gaz, m)
+                a["confidence"] = max(a["confidence"], conf)
+                a["evidence"].append(span)
+        ptag = _place_tag(gaz, m, span)
         if ptag is not None:
-            key = (ptag.name, ptag.country, ptag.kind)
+            key = (ptag["name"], ptag["country"], ptag["kind"])
             if key in places:
-                places[key].evidence.append(_span(m.hit))
-                places[key].confidence = max(places[key].confidence, m.confidence)
+                places[key]["evidence"].append(span)
+                places[key]["confidence"] = max(places[key]["confidence"], conf)
             else:
                 places[key] = ptag
     macro: list[str] = []
@@ -214,22 +217,21 @@ def _collect(gaz: Gazetteer, mentions: list[GeoMention]) -> Regions:
         region = gaz.subregion.get(code)
         if region and region not in macro:
             macro.append(region)
-    return Regions(countries=list(countries.values()), admin1=list(admin1.values()),
-                   places=list(places.values()), macro_regions=macro)
+    return {"countries": list(countries.values()), "admin1": list(admin1.values()),
+            "places": list(places.values()), "macro_regions": macro, "primary_country": None}
 
 
-def _place_tag(gaz: Gazetteer, m: GeoMention) -> PlaceTag | None:
-    span = [_span(m.hit)]
+def _place_tag(gaz: Gazetteer, m: GeoMention, span: tuple) -> dict | None:
     if m.place is not None:
         p = gaz.places[m.place]
-        return PlaceTag(name=p.name, geonameid=p.geonameid, lat=p.lat, lon=p.lon,
-                        country=p.country, admin1=m.admin1, kind=p.kind,
-                        confidence=m.confidence, evidence=span)
+        return {"name": p.name, "geonameid": p.geonameid, "lat": p.lat, "lon": p.lon,
+                "country": p.country, "admin1": m.admin1, "kind": p.kind,
+                "confidence": m.confidence, "evidence": [span]}
     if m.kind == ADMIN1 and m.admin1:
-        return PlaceTag(name=fold(gaz.admin1_names.get(m.admin1, m.hit.surface)),
-                        country=m.country, admin1=m.admin1, kind="admin1",
-                        confidence=m.confidence, evidence=span)
+        return {"name": fold(gaz.admin1_names.get(m.admin1, m.hit.surface)),
+                "country": m.country, "admin1": m.admin1, "kind": "admin1",
+                "confidence": m.confidence, "evidence": [span]}
     if m.kind == COUNTRY and m.locative and m.country:
-        return PlaceTag(name=gaz.country_names.get(m.country, m.hit.surface), country=m.country,
-                        kind="country", confidence=m.confidence, evidence=span)
+        return {"name": gaz.country_names.get(m.country, m.hit.surface), "country": m.country,
+                "kind": "country", "confidence": m.confidence, "evidence": [span]}
     return None

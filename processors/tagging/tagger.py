@@ -14,16 +14,7 @@ import re
 import threading
 from pathlib import Path
 
-from newswatch.contracts import (
-    ActorTag,
-    Admin1Tag,
-    CountryTag,
-    PlaceTag,
-    RawArticle,
-    Span,
-    TaggedArticle,
-    WatchlistHit,
-)
+from newswatch.contracts import RawArticle, TaggedArticle
 from processors.tagging import actors as actors_mod
 from processors.tagging import events as events_mod
 from processors.tagging import persons as persons_mod
@@ -42,6 +33,7 @@ from processors.tagging.gazetteer import (
     Gazetteer,
 )
 from processors.tagging.matching import Hit, scan_article, select_names
+from processors.tagging.records import span_of, tagged_article
 from processors.tagging.watchlist import Watchlist, WatchlistError
 
 __all__ = ["CODE_VERSION", "Tagger"]
@@ -121,9 +113,9 @@ class Tagger:
         regions, geo = regions_mod.resolve_regions(gaz, geo_hits, fields, person_spans)
         if wl is not None:
             _add_watchlist_places(wl, wl_hits, regions, gaz)
-        dict_actor_hits = [h for h in names if ACTOR in h.kinds()]
+        dict_actor_hits = [h for h in names if ACTOR in h.kset]
         primary = _primary_country(gaz, geo, dict_actor_hits, regions)
-        regions.primary_country = primary
+        regions["primary_country"] = primary
         actor_tags = actors_mod.resolve_actors(gaz, names, geo, fields, primary)
         if wl is not None:
             actor_tags = _add_watchlist_actors(wl, wl_hits, actor_tags)
@@ -131,13 +123,10 @@ class Tagger:
         person_tags = persons_mod.to_tags(persons, person_countries)
 
         event_tags = events_mod.resolve_events(gaz, lexical)
-        sev = events_mod.severity(gaz, event_tags, f"{article.title}\n{article.text}")
+        sev = events_mod.severity(gaz, event_tags, f"{title}\n{text}")
         watch_hits = _watchlist_hits(wl, wl_hits) if wl is not None else []
-        return TaggedArticle(
-            **dict(article), regions=regions, actors=actor_tags, persons=person_tags,
-            event_types=event_tags, watchlist_hits=watch_hits, severity=sev,
-            tagger_version=self.version,
-        )
+        return tagged_article(article, regions, actor_tags, person_tags, event_tags,
+                              watch_hits, sev, self.version)
 
 
 def _drop_masked(names: list[Hit]) -> list[Hit]:
@@ -203,7 +192,7 @@ def _primary_country(gaz, geo, actor_hits: list[Hit], regions) -> str | None:
     Countries named only inside an actor's name count half; actors' own countries count a
     little, so a story about the TTP and Islamabad leans to Pakistan.
     """
-    if not regions.countries:
+    if not regions["countries"]:
         return None
     scores: dict[str, float] = {}
     for m in geo:
@@ -222,25 +211,25 @@ def _primary_country(gaz, geo, actor_hits: list[Hit], regions) -> str | None:
                 scores[country] += 0.5
     if not scores:
         return None
-    order = {c.code: i for i, c in enumerate(regions.countries)}
+    order = {c["code"]: i for i, c in enumerate(regions["countries"])}
     return max(scores, key=lambda c: (scores[c], -order.get(c, 99)))
 
 
-def _person_country(p, actor_tags: list[ActorTag], geo, primary: str | None) -> str | None:
+def _person_country(p, actor_tags: list[dict], geo, primary: str | None) -> str | None:
     """The country of a person's role: an actor or country named in the role, else primary."""
     if p.role_span is None:
         return primary
     s, e = p.role_span
     best: tuple[int, str] | None = None
     for tag in actor_tags:
-        if not tag.country:
+        if not tag["country"]:
             continue
-        for ev in tag.evidence:
-            if ev.field == p.field and s <= ev.start and ev.end <= e and not (
-                    p.start <= ev.start < p.end):
-                dist = abs(ev.start - p.start)
+        for ev_start, ev_end, _text, ev_field in tag["evidence"]:
+            if ev_field == p.field and s <= ev_start and ev_end <= e and not (
+                    p.start <= ev_start < p.end):
+                dist = abs(ev_start - p.start)
                 if best is None or dist < best[0]:
-                    best = (dist, tag.country)
+                    best = (dist, tag["country"])
     if best:
         return best[1]
     for m in geo:
@@ -249,54 +238,56 @@ def _person_country(p, actor_tags: list[ActorTag], geo, primary: str | None) -> 
     return primary
 
 
-def _add_watchlist_places(wl: Watchlist, hits: list[Hit], regions, gaz: Gazetteer) -> None:
+def _add_watchlist_places(wl: Watchlist, hits: list[Hit], regions: dict,
+                          gaz: Gazetteer) -> None:
     for h in hits:
         for kind, ref, *_ in h.entries:
             if kind != "WP":
                 continue
             place = wl.places[ref]
-            span = Span.model_construct(start=h.start, end=h.end, text=h.surface, field=h.field)
-            regions.places.append(PlaceTag(
-                name=place.name, geonameid=place.geonameid, lat=place.lat, lon=place.lon,
-                country=place.country, admin1=place.admin1, kind=place.kind, confidence=0.9,
-                evidence=[span]))
-            if place.country and all(c.code != place.country for c in regions.countries):
-                regions.countries.append(CountryTag(
-                    code=place.country, name=gaz.country_names.get(place.country, place.country),
-                    confidence=0.9, evidence=[span]))
-            if place.admin1 and all(a.code != place.admin1 for a in regions.admin1):
-                regions.admin1.append(Admin1Tag(
-                    code=place.admin1, name=gaz.admin1_names.get(place.admin1, place.admin1),
-                    country=place.admin1[:2], confidence=0.9, evidence=[span]))
+            span = span_of(h)
+            regions["places"].append({
+                "name": place.name, "geonameid": place.geonameid, "lat": place.lat,
+                "lon": place.lon, "country": place.country, "admin1": place.admin1,
+                "kind": place.kind, "confidence": 0.9, "evidence": [span]})
+            if place.country and all(c["code"] != place.country for c in regions["countries"]):
+                regions["countries"].append({
+                    "code": place.country,
+                    "name": gaz.country_names.get(place.country, place.country),
+                    "confidence": 0.9, "evidence": [span]})
+            if place.admin1 and all(a["code"] != place.admin1 for a in regions["admin1"]):
+                regions["admin1"].append({
+                    "code": place.admin1, "name": gaz.admin1_names.get(place.admin1, place.admin1),
+                    "country": place.admin1[:2], "confidence": 0.9, "evidence": [span]})
 
 
-def _add_watchlist_actors(wl: Watchlist, hits: list[Hit], tags: list[ActorTag]) -> list[ActorTag]:
-    by_id = {t.id: t for t in tags}
+def _add_watchlist_actors(wl: Watchlist, hits: list[Hit], tags: list[dict]) -> list[dict]:
+    by_id = {t["id"]: t for t in tags}
     for h in hits:
         for kind, ref, *_ in h.entries:
             if kind != "WR":
                 continue
             actor = wl.actors[ref]
-            span = Span.model_construct(start=h.start, end=h.end, text=h.surface, field=h.field)
-            if actor.id in by_id and by_id[actor.id].source == "watchlist":
-                by_id[actor.id].evidence.append(span)
+            span = span_of(h)
+            if actor.id in by_id and by_id[actor.id]["source"] == "watchlist":
+                by_id[actor.id]["evidence"].append(span)
                 continue
-            by_id[actor.id] = ActorTag(id=actor.id, name=actor.name, type=actor.type,
-                                       country=actor.country, cameo=actor.cameo,
-                                       source="watchlist", confidence=0.9, evidence=[span])
+            by_id[actor.id] = {"id": actor.id, "name": actor.name, "type": actor.type,
+                               "country": actor.country, "cameo": actor.cameo,
+                               "source": "watchlist", "confidence": 0.9, "evidence": [span]}
     return list(by_id.values())
 
 
-def _watchlist_hits(wl: Watchlist, hits: list[Hit]) -> list[WatchlistHit]:
-    out: dict[str, WatchlistHit] = {}
+def _watchlist_hits(wl: Watchlist, hits: list[Hit]) -> list[dict]:
+    out: dict[str, dict] = {}
     for h in hits:
         for kind, ref, *_ in h.entries:
             if kind != "WK":
                 continue
-            span = Span.model_construct(start=h.start, end=h.end, text=h.surface, field=h.field)
+            span = span_of(h)
             if ref in out:
-                out[ref].evidence.append(span)
+                out[ref]["evidence"].append(span)
             else:
-                out[ref] = WatchlistHit(watchlist=wl.name, term=ref, confidence=0.95,
-                                        evidence=[span])
+                out[ref] = {"watchlist": wl.name, "term": ref, "confidence": 0.95,
+                            "evidence": [span]}
     return list(out.values())

@@ -48,6 +48,22 @@ class WatchlistError(ValueError):
     """The watchlist file cannot be read or does not follow the format."""
 
 
+def _opt(value: object, kind: type, what: str) -> object:
+    """``value`` as ``kind`` (str, int or float) or None; tags built from a watchlist are not
+    validated again, so a wrong type must stop the load, not every later article."""
+    if value is None:
+        return None
+    if kind is str:
+        if not isinstance(value, str):
+            raise WatchlistError(f"{what} must be text, not {value!r}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise WatchlistError(f"{what} must be a number, not {value!r}")
+    if kind is int and value != int(value):
+        raise WatchlistError(f"{what} must be a whole number, not {value!r}")
+    return kind(value)
+
+
 @dataclass
 class Watchlist:
     name: str
@@ -86,8 +102,10 @@ class Watchlist:
                 atype = row.get("type", "other")
                 if atype not in _ACTOR_TYPES:
                     raise WatchlistError(f"actor {row.get('id')}: unknown type {atype!r}")
-                actor = Actor(id=str(row["id"]), name=str(row["name"]), type=atype,
-                              cameo=row.get("cameo"), country=row.get("country"),
+                aid = str(row["id"])
+                actor = Actor(id=aid, name=str(row["name"]), type=atype,
+                              cameo=_opt(row.get("cameo"), str, f"actor {aid}: cameo"),
+                              country=_opt(row.get("country"), str, f"actor {aid}: country"),
                               source="watchlist")
                 wl.actors[actor.id] = actor
                 for alias in [actor.name, *row.get("aliases", [])]:
@@ -95,9 +113,14 @@ class Watchlist:
                 for acronym in row.get("acronyms", []):
                     add(acronym, "WR", actor.id, EXACT)
             for row in data.get("places") or []:
-                place = Place(name=str(row["name"]), country=row.get("country"),
-                              admin1=row.get("admin1"), lat=row.get("lat"), lon=row.get("lon"),
-                              geonameid=row.get("geonameid"), kind=row.get("kind", "place"),
+                what = f"place {row['name']}"
+                place = Place(name=str(row["name"]),
+                              country=_opt(row.get("country"), str, f"{what}: country"),
+                              admin1=_opt(row.get("admin1"), str, f"{what}: admin1"),
+                              lat=_opt(row.get("lat"), float, f"{what}: lat"),
+                              lon=_opt(row.get("lon"), float, f"{what}: lon"),
+                              geonameid=_opt(row.get("geonameid"), int, f"{what}: geonameid"),
+                              kind=_opt(row.get("kind", "place"), str, f"{what}: kind"),
                               curated=True)
                 wl.places.append(place)
                 for alias in [place.name, *row.get("aliases", [])]:

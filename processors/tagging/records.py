@@ -1,0 +1,137 @@
+"""The tagger's working records, and the one step that turns them into contract models.
+
+Why: resolving an article merges, sorts and re-reads dozens of tags and evidence spans. Done
+on pydantic models that costs microseconds per object (an article has 20-60 of them, every
+span is one). The resolvers therefore work on plain records - a span is a tuple
+``(start, end, text, field)``, a tag a dict keyed by the contract's field names - and
+``tagged_article`` builds the models once, at the end.
+
+The values are produced by the tagger's own code from validated data (the gazetteer, a
+watchlist that ``Watchlist.load`` checked, a ``RawArticle``), so the models are built like
+``model_construct`` does - without re-validating - but with a loop specialised for these
+models. ``tests/unit/test_tagging_records.py`` checks that the result equals what
+validation produces.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newswatch.contracts import (
+    ActorTag,
+    Admin1Tag,
+    CountryTag,
+    EventTag,
+    PersonTag,
+    PlaceTag,
+    RawArticle,
+    Regions,
+    Span,
+    TaggedArticle,
+    WatchlistHit,
+)
+
+__all__ = ["SpanT", "span_of", "tagged_article"]
+
+SpanT = tuple[int, int, str, str]  # (start, end, text, field)
+
+_new = object.__new__
+_set = object.__setattr__
+_RAW_FIELDS = tuple(RawArticle.model_fields)
+
+
+def span_of(hit: Any) -> SpanT:
+    return (hit.start, hit.end, hit.surface, hit.field)
+
+
+def _supported(cls: type) -> type:
+    """Only plain models can be built this way: no private attributes, no post-init hook,
+    no extra fields kept, no aliases."""
+    if (cls.__private_attributes__ or cls.__pydantic_post_init__ or cls.__pydantic_root_model__
+            or cls.model_config.get("extra") == "allow"
+            or any(f.alias or f.validation_alias for f in cls.model_fields.values())):
+        raise TypeError(f"{cls.__name__} cannot be built without validation")
+    return cls
+
+
+def _obj(cls: type, values: dict, given: set[str]) -> Any:
+    obj = _new(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", given)
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+class _Maker:
+    """Builds one model class from a dict of some of its fields (the rest take defaults)."""
+
+    __slots__ = ("cls", "fields")
+
+    def __init__(self, cls: type) -> None:
+        self.cls = _supported(cls)
+        self.fields = tuple(cls.model_fields.items())
+
+    def __call__(self, values: dict) -> Any:
+        out = {}
+        for name, info in self.fields:
+            if name in values:
+                out[name] = values[name]
+            else:
+                out[name] = info.get_default(call_default_factory=True)
+        return _obj(self.cls, out, set(values))
+
+
+_supported(Span)
+_supported(TaggedArticle)
+_country, _admin1, _place = _Maker(CountryTag), _Maker(Admin1Tag), _Maker(PlaceTag)
+_actor, _person, _event, _watch = (_Maker(ActorTag), _Maker(PersonTag), _Maker(EventTag),
+                                   _Maker(WatchlistHit))
+_regions = _Maker(Regions)
+_SPAN_GIVEN = frozenset(Span.model_fields)
+
+
+def _spans(evidence: list[SpanT]) -> list[Span]:
+    out = []
+    for start, end, text, field in evidence:
+        obj = _new(Span)
+        _set(obj, "__dict__", {"start": start, "end": end, "text": text, "field": field})
+        _set(obj, "__pydantic_fields_set__", set(_SPAN_GIVEN))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
+        out.append(obj)
+    return out
+
+
+def _tags(make: _Maker, tags: list[dict]) -> list[Any]:
+    out = []
+    for tag in tags:
+        tag = dict(tag)
+        tag["evidence"] = _spans(tag["evidence"])
+        out.append(make(tag))
+    return out
+
+
+def tagged_article(article: RawArticle, regions: dict, actors: list[dict],
+                   persons: list[dict], events: list[dict], watch_hits: list[dict],
+                   severity: float, version: str) -> TaggedArticle:
+    """The contract record from the working records (every tag dict has an ``evidence``
+    list of span tuples). The raw article's fields are copied (lists shallow-copied)."""
+    reg = _regions({
+        "countries": _tags(_country, regions["countries"]),
+        "admin1": _tags(_admin1, regions["admin1"]),
+        "places": _tags(_place, regions["places"]),
+        "macro_regions": regions["macro_regions"],
+        "primary_country": regions["primary_country"],
+    })
+    raw = article.__dict__
+    values = {name: (list(raw[name]) if type(raw[name]) is list else raw[name])
+              for name in _RAW_FIELDS}
+    values["regions"] = reg
+    values["actors"] = _tags(_actor, actors)
+    values["persons"] = _tags(_person, persons)
+    values["event_types"] = _tags(_event, events)
+    values["watchlist_hits"] = _tags(_watch, watch_hits)
+    values["severity"] = severity
+    values["tagger_version"] = version
+    return _obj(TaggedArticle, values, set(values))
