@@ -19,19 +19,11 @@ import hashlib
 import multiprocessing
 import random
 import resource
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
-
-# `python benchmarks/run.py` puts benchmarks/ first on sys.path, where this file would shadow
-# the `ingest` package; the benchmarks are imported as `benchmarks.*`, so the entry is not needed
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE]
-if getattr(sys.modules.get("ingest"), "__file__", None) == __file__:
-    del sys.modules["ingest"]
 
 from newswatch.kafka.broker import EmbeddedBroker, free_port
 from newswatch.kafka.clients import ensure_topics
@@ -191,8 +183,3 @@ def run(argv: list[str]) -> dict[str, Any]:
         server.join(10)
     return figures
 
-
-if __name__ == "__main__":
-    import json
-
-    print(json.dumps(run(sys.argv[1:])))

@@ -102,7 +102,7 @@ def run(argv: list[str]) -> dict:
             producer.close()
             if role == "passthrough":
                 out = settings.topics.tagged
-                transform = lambda record, out=out: [Output(out, record.key, record.value)]  # noqa: E731
+                transform = lambda record, out=out: [Output(out, record.key, record.value)]
             else:
                 transform = tag_transform(tagger, settings.topics.tagged)
             results[role] = _time_runner(settings, role, transform, len(payloads))
@@ -121,9 +121,3 @@ def run(argv: list[str]) -> dict:
         print(f"{name:>28}: {value}")
     return figures
 
-
-if __name__ == "__main__":
-    import json
-    import sys
-
-    print(json.dumps(run(sys.argv[1:])))

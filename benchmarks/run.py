@@ -19,8 +19,11 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in NAMES:
         print(f"usage: python benchmarks/run.py {{{'|'.join(NAMES)}}} [ARGS...]", file=sys.stderr)
         return 2
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
+    # Run as a script, this folder is first on sys.path, where benchmarks/ingest.py would
+    # hide the ingest package: import benchmarks as a package from the repo root instead.
+    here = str(Path(__file__).resolve().parent)
+    sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != here]
+    sys.path.insert(0, str(REPO))
     module = importlib.import_module(f"benchmarks.{argv[0]}")
     figures = module.run(argv[1:])
     print(json.dumps({"benchmark": argv[0], **figures}), flush=True)

@@ -34,7 +34,7 @@ from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from ingest.config import PollerConfig
+from ingest.config import PollerConfig, poller_config
 from ingest.schedule import FeedState
 from ingest.state import FeedCommit, StateStore
 from newswatch.kafka.clients import make_admin, make_consumer, make_producer
@@ -68,7 +68,7 @@ class FeedOwnership:
 
     def __init__(self, settings: Settings, config: PollerConfig | None = None,
                  store: StateStore | None = None, *, group_id: str | None = None) -> None:
-        config = config or PollerConfig.from_settings(settings)
+        config = config or poller_config(settings)
         self.settings = settings
         self.topic = settings.topic_prefix + config.feeds_topic_suffix
         self.state_topic = settings.topic_prefix + config.state_topic_suffix

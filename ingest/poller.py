@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from ingest.config import PollerConfig
+from ingest.config import PollerConfig, poller_config
 from ingest.fetch import Fetcher, FetchResult
 from ingest.health import classify
 from ingest.metrics import IngestMetrics, default_metrics, status_class
@@ -481,7 +481,7 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
     ``stop`` is set."""
     from ingest.publisher import KafkaPublisher
 
-    config = PollerConfig.from_settings(settings)
+    config = poller_config(settings)
     path = Path(feeds_file or settings.feeds_file)
     loaded = load_feeds(path)
     for error in loaded.errors:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Histogram, start_http_server
 
-__all__ = ["RECORDS_PROCESSED", "DLQ_RECORDS", "BATCH_SECONDS", "COMMIT_FAILURES", "serve_metrics"]
+__all__ = ["BATCH_SECONDS", "COMMIT_FAILURES", "DLQ_RECORDS", "RECORDS_PROCESSED", "serve_metrics"]
 
 RECORDS_PROCESSED = Counter(
     "newswatch_records_processed_total", "Records consumed and handled (incl. dead-lettered)", ["role"]

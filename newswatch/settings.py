@@ -14,9 +14,11 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from newswatch import __version__
 from newswatch.topics import Topics
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+USER_AGENT = f"newswatch/{__version__} (+https://github.com/newswatch/newswatch)"
 
 
 class Security(BaseModel):
@@ -41,6 +43,50 @@ class Security(BaseModel):
         return config
 
 
+class Ingest(BaseModel):
+    """Poller knobs (``NEWSWATCH_INGEST__*``), used by ``ingest/`` as ``PollerConfig``."""
+
+    user_agent: str = USER_AGENT
+    # HTTP
+    timeout_s: float = Field(default=20.0, gt=0, description="Whole request, after a slot is free")
+    connect_timeout_s: float = Field(default=10.0, gt=0)
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024,
+                                description="Bigger (decompressed) bodies are an error")
+    max_redirects: int = Field(default=5, ge=0)
+    max_in_flight: int = Field(default=200, ge=1, description="Requests in flight, all hosts")
+    per_host_limit: int = Field(default=4, ge=1, description="Requests in flight per host")
+    # scheduling: the feed's own hints (ttl, sy:updatePeriod, max-age, Retry-After) may
+    # lengthen the configured interval, never beyond these limits
+    min_interval_s: float = Field(default=60.0, ge=0)
+    max_interval_s: float = Field(default=6 * 3600.0, gt=0)
+    backoff_base_s: float = Field(default=60.0, gt=0)
+    backoff_max_s: float = Field(default=6 * 3600.0, gt=0,
+                                 description="A failing (or dead) feed is tried at least this often")
+    dead_after_s: float = Field(default=24 * 3600.0, gt=0,
+                                description="Failing this long: reported as dead")
+    # parsing off the I/O path
+    parse_workers: int = Field(default_factory=lambda: min(4, os.cpu_count() or 1), ge=0,
+                               description="Parser processes (default: one per core, up to 4); "
+                               "0 parses in a thread instead")
+    # dedup memory, per feed
+    seen_max_items: int = Field(default=2000, ge=10)
+    seen_max_age_days: float = Field(default=90.0, gt=0)
+    # publishing: at most this many articles per Kafka flush ...
+    publish_batch: int = Field(default=5000, ge=1)
+    # ... and a commit (publish + flush + state write) starts once this many articles are
+    # waiting, or the oldest finished feed has waited this long
+    commit_min_articles: int = Field(default=1000, ge=1)
+    commit_max_wait_s: float = Field(default=0.25, ge=0)
+    # metrics with a feed label (10k feeds = 10k series each): off by default
+    per_feed_metrics: bool = False
+    # ownership: the feeds topic's partitions are the shards (at most one poller each);
+    # None = settings.partitions. Only read when the topic is created.
+    feed_partitions: int | None = Field(default=None, ge=1)
+    # ownership
+    feeds_topic_suffix: str = "feeds"
+    state_topic_suffix: str = "feeds.state"
+
+
 class Groups(BaseModel):
     """Consumer group ids, one per consuming role."""
 
@@ -63,6 +109,7 @@ class Settings(BaseSettings):
     partitions: int = Field(default=3, ge=1)
     replication_factor: int = Field(default=1, ge=1)
     groups: Groups = Field(default_factory=Groups)
+    ingest: Ingest = Field(default_factory=Ingest)
     session_timeout_ms: int = Field(default=10_000, ge=1_000)
     heartbeat_interval_ms: int = Field(default=1_000, ge=100)
     batch_size: int = Field(default=500, ge=1, description="Max records per consumed batch")

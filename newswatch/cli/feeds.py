@@ -64,7 +64,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _list(feeds: list, state_dir: Path, settings: Settings, *, as_json: bool) -> int:
-    from ingest.config import PollerConfig
+    from ingest.config import poller_config
     from ingest.health import feed_health, format_table
     from ingest.state import STATE_FILE, StateStore
 
@@ -75,7 +75,7 @@ def _list(feeds: list, state_dir: Path, settings: Settings, *, as_json: bool) ->
     else:
         print(f"no poll state in {state_dir} yet (nothing polled there)", file=sys.stderr)
     now = time.time()
-    rows = feed_health(feeds, states, now, PollerConfig.from_settings(settings).dead_after_s)
+    rows = feed_health(feeds, states, now, poller_config(settings).dead_after_s)
     if as_json:
         for row in rows:
             print(json.dumps(row.as_dict()))

@@ -13,8 +13,13 @@ from newswatch.settings import Settings
 
 RoleBody = Callable[[Settings, threading.Event], int]
 
-__all__ = ["configure_logging", "stop_on_signals", "ConfigError", "require_cluster",
-           "run_role"]
+__all__ = [
+    "ConfigError",
+    "configure_logging",
+    "require_cluster",
+    "run_role",
+    "stop_on_signals",
+]
 
 
 class ConfigError(Exception):

@@ -17,7 +17,7 @@ from newswatch.contracts.raw import RawArticle
 from newswatch.contracts.tagged import TaggedArticle
 from newswatch.topics import Topics
 
-__all__ = ["SCHEMA_DIR", "MODELS", "rendered_files", "write", "drift"]
+__all__ = ["MODELS", "SCHEMA_DIR", "drift", "rendered_files", "write"]
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 

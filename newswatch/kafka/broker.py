@@ -11,8 +11,9 @@ import subprocess
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
-__all__ = ["EmbeddedBroker", "BrokerStartError", "free_port"]
+__all__ = ["BrokerStartError", "EmbeddedBroker", "free_port"]
 
 
 class BrokerStartError(RuntimeError):
@@ -34,7 +35,7 @@ def _broker_binary() -> str:
 class EmbeddedBroker:
     """A Tansu broker on a free loopback port, for the lifetime of the context."""
 
-    __slots__ = ("host", "port", "_process", "_log_path")
+    __slots__ = ("_log_path", "_process", "host", "port")
 
     def __init__(self, host: str = "127.0.0.1", port: int | None = None,
                  log_path: Path | None = None) -> None:
@@ -47,13 +48,17 @@ class EmbeddedBroker:
     def bootstrap_servers(self) -> str:
         return f"{self.host}:{self.port}"
 
-    def start(self, timeout_s: float = 10.0) -> EmbeddedBroker:
+    def start(self, timeout_s: float = 10.0) -> Self:
         url = f"tcp://{self.host}:{self.port}"
-        log = open(self._log_path, "ab") if self._log_path else subprocess.DEVNULL
-        self._process = subprocess.Popen(
-            [_broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
-            stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-        )
+        command = [_broker_binary(), "broker", "--listener-url", url,
+                   "--advertised-listener-url", url]
+        if self._log_path:
+            with open(self._log_path, "ab") as log:  # the child keeps its own descriptor
+                self._process = subprocess.Popen(command, stdout=log, stderr=log,
+                                                 stdin=subprocess.DEVNULL)
+        else:
+            self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                             stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -82,7 +87,7 @@ class EmbeddedBroker:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
-    def __enter__(self) -> EmbeddedBroker:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

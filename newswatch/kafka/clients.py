@@ -14,7 +14,7 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from newswatch.settings import Settings
 
-__all__ = ["make_producer", "make_consumer", "make_admin", "ensure_topics", "require_crc32c"]
+__all__ = ["ensure_topics", "make_admin", "make_consumer", "make_producer", "require_crc32c"]
 
 log = logging.getLogger(__name__)
 

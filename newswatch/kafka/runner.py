@@ -32,8 +32,17 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 from newswatch.contracts import DeadLetter
 from newswatch.metrics import BATCH_SECONDS, COMMIT_FAILURES, DLQ_RECORDS, RECORDS_PROCESSED
 
-__all__ = ["Output", "Transform", "BatchRunner", "RetryLater", "dead_letter", "EXIT_OK",
-           "EXIT_BROKER_LOST", "EXIT_DELIVERY_FAILED", "EXIT_DEPENDENCY_DOWN"]
+__all__ = [
+    "EXIT_BROKER_LOST",
+    "EXIT_DELIVERY_FAILED",
+    "EXIT_DEPENDENCY_DOWN",
+    "EXIT_OK",
+    "BatchRunner",
+    "Output",
+    "RetryLater",
+    "Transform",
+    "dead_letter",
+]
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +169,7 @@ class BatchRunner:
                 except RetryLater:
                     self._flush(futures)  # what was produced stays produced; no commit
                     raise
-                except Exception as exc:  # a poison record must not stop the role
+                except Exception as exc:  # noqa: BLE001 - a poison record must not stop the role
                     log.warning("%s: record %s[%d]@%d failed: %s: %s", self.role, record.topic,
                                 record.partition, record.offset, type(exc).__name__, exc)
                     outputs = [dead_letter(record, exc, self.role, self._dlq_topic)]

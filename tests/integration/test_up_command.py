@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 
 
 def _metric(text: str, name: str) -> float:
-    values = [float(m.group(1)) for m in re.finditer(rf"^{name}(?:{{[^}}]*}})? (\S+)$", text, re.M)]
+    values = [float(m.group(1)) for m in re.finditer(rf"^{name}(?:{{[^}}]*}})? (\S+)$", text, re.MULTILINE)]
     return sum(values)
 
 
