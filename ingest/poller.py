@@ -40,6 +40,7 @@ from ingest.registry import FeedConfig, load_feeds
 from ingest.schedule import FeedState, PollResult, advance
 from ingest.state import FeedCommit, StateStore
 from newswatch.contracts import RawArticle
+from newswatch.settings import ConfigError
 
 if TYPE_CHECKING:
     from ingest.parse import ParsedFeed
@@ -482,7 +483,11 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
     from ingest.publisher import KafkaPublisher
 
     config = poller_config(settings)
-    path = Path(feeds_file or settings.feeds_file)
+    try:
+        path = settings.feeds_path(feeds_file)
+    except ConfigError as exc:
+        log.error("%s", exc)
+        return EXIT_BAD_CONFIG
     loaded = load_feeds(path)
     for error in loaded.errors:
         log.error("%s", error)

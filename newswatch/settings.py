@@ -18,6 +18,11 @@ from newswatch import __version__
 from newswatch.topics import Topics
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """The configuration cannot work; the message says what to change."""
+
 USER_AGENT = f"newswatch/{__version__} (+https://github.com/newswatch/newswatch)"
 
 
@@ -119,7 +124,8 @@ class Settings(BaseSettings):
     )
     metrics_port: int = Field(default=9108, ge=0, le=65535, description="0 picks a free port")
     metrics_host: str = "127.0.0.1"
-    feeds_file: Path = PACKAGE_ROOT / "ingest" / "demo" / "feeds.yaml"
+    feeds_file: Path | None = Field(
+        default=None, description="Feeds registry, YAML or OPML (`newswatch up` without it: the demo)")
     rules_file: Path = PACKAGE_ROOT / "sinks" / "alerts" / "rules.yaml"
     watchlist_file: Path | None = None
     state_dir: Path = Path("var")
@@ -128,6 +134,13 @@ class Settings(BaseSettings):
     @property
     def topics(self) -> Topics:
         return Topics(self.topic_prefix)
+
+    def feeds_path(self, given: Path | None = None) -> Path:
+        """The feeds file to use: ``given`` (a CLI option), else ``feeds_file``."""
+        path = given or self.feeds_file
+        if path is None:
+            raise ConfigError("no feeds file: pass --feeds FILE or set NEWSWATCH_FEEDS_FILE")
+        return Path(path)
 
     @classmethod
     def settings_customise_sources(

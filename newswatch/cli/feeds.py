@@ -39,7 +39,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.registry import load_feeds
 
-    path = Path(args.feeds or settings.feeds_file)
+    path = settings.feeds_path(args.feeds)
     action = args.feeds_action or "list"
     if action == "import-opml":
         return _import_opml(args.opml, path, dry_run=args.dry_run)

@@ -9,7 +9,7 @@ import sys
 import threading
 from collections.abc import Callable
 
-from newswatch.settings import Settings
+from newswatch.settings import ConfigError, Settings
 
 RoleBody = Callable[[Settings, threading.Event], int]
 
@@ -20,10 +20,6 @@ __all__ = [
     "run_role",
     "stop_on_signals",
 ]
-
-
-class ConfigError(Exception):
-    """The configuration cannot work; the message says what to change."""
 
 
 def configure_logging(level: str) -> None:
