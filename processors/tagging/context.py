@@ -22,20 +22,27 @@ PLACE_NOUNS = frozenset({
     "airport", "border", "tehsil", "county", "state", "governorate", "oblast", "camp", "base",
 })
 _WORD = re.compile(r"[\w'’-]+")
-_LAST_WORD = re.compile(r"([\w'’-]+)[\s\"'“‘(]*\Z")
 _GAP = frozenset(" \t\n\u00a0\"'“‘(")
 _SENT_END = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|\n\s*)")
 
 
-class FieldText:
-    """One article field with cached sentence starts."""
 
-    __slots__ = ("_starts", "name", "text")
+
+class FieldText:
+    """One article field; sentence starts are found on first use (many articles never ask)."""
+
+    __slots__ = ("_sent", "name", "text")
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name
         self.text = text
-        self._starts = [0, *(m.end() for m in _SENT_END.finditer(text))]
+        self._sent: list[int] | None = None
+
+    @property
+    def _starts(self) -> list[int]:
+        if self._sent is None:
+            self._sent = [0, *(m.end() for m in _SENT_END.finditer(self.text))]
+        return self._sent
 
     def prev_word(self, start: int) -> str:
         """The word right before ``start`` (only spaces or quotes between), lower-cased."""
@@ -47,13 +54,6 @@ class FieldText:
         while j >= 0 and (text[j].isalnum() or text[j] in "-'’"):
             j -= 1
         return text[j + 1:i + 1].lower()
-
-    def prev_words(self, start: int, n: int = 3) -> list[str]:
-        chunk = self.text[max(0, start - 80):start]
-        if re.search(r"[.!?;:\n]\s*$", chunk):
-            return []
-        words = _WORD.findall(chunk)
-        return [w.lower() for w in words[-n:]]
 
     def next_word(self, end: int) -> str:
         m = _WORD.match(self.text, end + 1) if self.text[end:end + 1] == " " else None

@@ -30,6 +30,8 @@ _NUMBER_WORDS = {
     "dozen": 12, "scores": 40, "thousands": 2000,
 }
 _WORDS = re.compile(r"[\w,]+")
+# the same tokens with their commas stripped: "1,000," -> "1,000"; ",," -> ""
+_STRIPPED_WORDS = re.compile(r",*((?:\w+,+)*\w+),*|,+")
 
 
 def resolve_events(gaz: Gazetteer, hits: list[Hit]) -> list[dict]:
@@ -77,7 +79,13 @@ def casualties(gaz: Gazetteer, text: str) -> tuple[int, int]:
     six words before, or two words after, a casualty word.
     """
     killed_words, injured_words = gaz.casualty_words["killed"], gaz.casualty_words["injured"]
-    words = [w.strip(",").lower() for w in _WORDS.findall(text)]
+    low = text.lower()
+    if not any(w in low for w in gaz.casualty_hint):
+        return 0, 0  # no casualty word anywhere: skip tokenising
+    if len(low) == len(text):
+        words = _STRIPPED_WORDS.findall(low)
+    else:  # a character lower-cases to two ("İ"): tokenise the original
+        words = [w.strip(",").lower() for w in _WORDS.findall(text)]
     killed = injured = 0
     for i, word in enumerate(words):
         is_killed = word in killed_words

@@ -87,6 +87,7 @@ class Gazetteer:
     bodies: list[Body] = field(default_factory=list)
     event_severity: dict[str, float] = field(default_factory=dict)
     casualty_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    casualty_hint: tuple[str, ...] = ()  # every casualty word, to test for as a substring
     never: frozenset[str] = frozenset()
     locative: frozenset[str] = frozenset()
     roles: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -309,6 +310,7 @@ def _load_events(gaz: Gazetteer, data_dir: Path) -> None:
             else:
                 gaz.add(cue, EVENT, etype, ANY)
     gaz.casualty_words = {k: frozenset(v) for k, v in data["casualties"].items()}
+    gaz.casualty_hint = tuple(sorted({w for v in gaz.casualty_words.values() for w in v}))
 
 
 def _float(value: object) -> float | None:
