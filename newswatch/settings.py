@@ -119,6 +119,7 @@ class Settings(BaseSettings):
     heartbeat_interval_ms: int = Field(default=1_000, ge=100)
     batch_size: int = Field(default=500, ge=1, description="Max records per consumed batch")
     batch_timeout_ms: int = Field(default=500, ge=1, description="Max wait to fill a batch")
+    linger_ms: int = Field(default=200, ge=0, description="Producer linger; batches end in a flush")
     broker_timeout_s: float = Field(
         default=60.0, gt=0, description="Exit non-zero when the broker stays unreachable this long"
     )

@@ -45,7 +45,10 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         **_common(settings),
         "acks": "all",
         "enable_idempotence": True,
-        "linger_ms": 5,
+        # Roles flush at every batch end, so a long linger costs no latency there, while each new
+        # producer batch wakes kafka-python's network thread, which then competes with the
+        # role's own work for the GIL: few, large batches keep the plumbing cheap.
+        "linger_ms": settings.linger_ms,
         "batch_size": 256 * 1024,
         "max_request_size": 4 * 1024 * 1024,
         "max_block_ms": int(settings.broker_timeout_s * 1000),
