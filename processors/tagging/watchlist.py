@@ -32,11 +32,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ahocorasick
 import yaml
 
 from processors.tagging.gazetteer import ANY, CAP, EXACT, Actor, Place
-from processors.tagging.matching import Hit, compile_automaton, scan, scan_fields
+from processors.tagging.matching import Automaton, Hit, compile_automaton, scan, scan_fields
 
 __all__ = ["Watchlist", "WatchlistError"]
 
@@ -70,7 +69,7 @@ class Watchlist:
     actors: dict[str, Actor] = field(default_factory=dict)
     places: list[Place] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
-    automaton: ahocorasick.Automaton | None = None
+    automaton: Automaton | None = None
     digest: str = ""
 
     @classmethod
