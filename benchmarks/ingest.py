@@ -7,6 +7,8 @@
 - ``rss_mb_10k_feeds``: peak RSS of a fresh poller process with 10,000 feeds registered, their
   state (validators, 20 seen ids each) in its store, after one cycle over all of them (all 304).
   Target <= 300 MB. Parser worker processes are reported apart (``parse_worker_rss_mb``).
+- ``real_feeds_*``: one cycle over the real publishers' feeds of ``../shared/feeds/real``
+  served locally: feeds that gave articles, the ones that failed with their reason, articles.
 
 The HTTP server runs in its own process so it does not compete for the poller's GIL. The feed
 XML is generated here: titles and text are made up from a small word list.
@@ -146,6 +148,38 @@ def _memory_child(args: argparse.Namespace, settings_json: str, base: str, serve
                 "not_modified": report.not_modified})
 
 
+def _real_feeds(settings: Settings, config: Any) -> dict[str, Any]:
+    """One cycle over the real publishers' feeds in ../shared/feeds/real, served locally:
+    how many gave articles, which failed and why, and how long it took."""
+    from ingest.poller import Poller
+    from ingest.publisher import KafkaPublisher
+    from ingest.registry import FeedConfig
+    from ingest.state import StateStore
+    from newswatch.demo_server import serve_directory
+
+    folder = Path(__file__).resolve().parents[2] / "shared" / "feeds" / "real"
+    if not folder.is_dir():
+        print(f"real feeds: skipped, {folder} is absent")
+        return {"real_feeds": "skipped: ../shared/feeds/real is absent"}
+    files = sorted(folder.glob("*.xml"))
+    settings = settings.model_copy(update={"topic_prefix": f"real{uuid.uuid4().hex[:6]}."})
+    ensure_topics(settings)
+    with tempfile.TemporaryDirectory() as state_dir, serve_directory(folder) as base:
+        feeds = [FeedConfig(id=path.stem, url=base + path.name) for path in files]
+        publisher = KafkaPublisher(settings)
+        store = StateStore(Path(state_dir) / "state.sqlite3")
+        with Poller(feeds, store, publisher, config=config) as poller:
+            report = poller.poll_once(force=True)
+        publisher.close()
+        store.close()
+    for feed_id, reason in sorted(report.errors.items()):
+        print(f"real feed {feed_id}: {reason}")
+    return {"real_feeds": len(files), "real_feeds_ok": len(files) - len(report.errors),
+            "real_feeds_failed": dict(sorted(report.errors.items())),
+            "real_feeds_articles": report.published,
+            "real_feeds_cycle_s": round(report.elapsed_s, 3)}
+
+
 def run(argv: list[str]) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="benchmarks/run.py ingest")
     parser.add_argument("--feeds", type=int, default=1000)
@@ -177,6 +211,7 @@ def run(argv: list[str]) -> dict[str, Any]:
             child.start()
             figures.update(result.get(timeout=600))
             child.join(60)
+            figures.update(_real_feeds(settings, _config(args)))
             figures["wall_s"] = round(time.perf_counter() - started, 1)
     finally:
         server.kill()
