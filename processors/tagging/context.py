@@ -24,6 +24,8 @@ PLACE_NOUNS = frozenset({
 _WORD = re.compile(r"[\w'’-]+")
 _GAP = frozenset(" \t\n\u00a0\"'“‘(")
 _SENT_END = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|\n\s*)")
+_LEAD = " \"'“‘("  # what may stand between a sentence start and its first word
+_CLOSERS = "\"'”’)]"
 
 
 
@@ -60,9 +62,32 @@ class FieldText:
         return m.group().lower() if m else ""
 
     def sentence_initial(self, start: int) -> bool:
-        i = bisect_right(self._starts, start) - 1
-        lead = self.text[self._starts[i]:start]
-        return lead.strip(" \"'“‘(") == ""
+        """Only spaces, quotes or "(" between the sentence start and ``start``.
+
+        Decided locally, without finding every sentence start: a start ``q`` in the
+        quote/space run before ``start`` ends a whitespace run that holds a line break or
+        follows [.!?] and closing marks - exactly where ``_SENT_END`` matches end.
+        """
+        text = self.text
+        k = start
+        while k > 0 and text[k - 1] in _LEAD:
+            k -= 1
+        if k == 0:
+            return True
+        for q in range(start, k - 1, -1):
+            if not text[q - 1].isspace() or text[q].isspace():
+                continue
+            r = q - 1
+            while r > 0 and text[r - 1].isspace():
+                r -= 1
+            if "\n" in text[r:q]:
+                return True
+            c = r
+            while c > 0 and text[c - 1] in _CLOSERS:
+                c -= 1
+            if c > 0 and text[c - 1] in ".!?":
+                return True
+        return False
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self._starts, pos) - 1

@@ -216,6 +216,8 @@ def _speech(gaz, ctx: FieldText, n_start: int, n_end: int) -> bool:
 
 def _merge(persons: list[PersonCandidate], singles: list) -> None:
     """Fold repeated and short mentions into one person per name."""
+    if not persons:
+        return  # single words only ever join a person
     merged: list[PersonCandidate] = []
     for p in sorted(persons, key=lambda p: -len(p.tokens)):
         same = next((q for q in merged if set(p.tokens) <= set(q.tokens)), None)

@@ -57,9 +57,8 @@ class GeoMention:
     confidence: float = 0.8
 
 
-def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText,
+def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
                 locative: bool) -> list[tuple[str, object]]:
-    prev, nxt = ctx.prev_word(hit.start), ctx.next_word(hit.end)
     single = " " not in hit.surface.strip()
     blocked = hit.surface in gaz.never
     out: list[tuple[str, object]] = []
@@ -82,7 +81,7 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText,
             if not place.curated and single and place.population < _SMALL_CITY and not locative:
                 out.append(("p?", ref))  # needs its country supported elsewhere
                 continue
-            if not place.curated and single and ctx.sentence_initial(hit.start) and not locative:
+            if not place.curated and single and not locative and ctx.sentence_initial(hit.start):
                 out.append(("p?", ref))
                 continue
         out.append((kind, ref))
@@ -104,8 +103,8 @@ def _country_of(gaz: Gazetteer, kind: str, ref: object) -> str | None:
 _PRIOR = {COUNTRY: 10.0, DEMONYM: 9.0, SEAT: 9.0, INSTITUTION: 9.0, ADMIN1: 6.0}
 
 
-def _score(gaz: Gazetteer, kind: str, ref: object, support: set[str]) -> float:
-    country = _country_of(gaz, kind, ref)
+def _prior(gaz: Gazetteer, kind: str, ref: object, country: str | None) -> float:
+    """The option's score before support from the rest of the article."""
     if kind in (PLACE, "p?"):
         place = gaz.places[ref]  # type: ignore[index]
         base = 8.0 if place.curated else 3.0 + log_pop(place.population) / 2
@@ -113,7 +112,7 @@ def _score(gaz: Gazetteer, kind: str, ref: object, support: set[str]) -> float:
         base = _PRIOR[kind]
         if kind == ADMIN1:
             base += log_pop(gaz.country_pop.get(country or "", 0)) / 100
-    return base + (5.0 if country in support else 0.0)
+    return base
 
 
 def resolve_regions(
@@ -132,31 +131,31 @@ def resolve_regions(
                                 for f, s, e in person_spans):
             continue
         ctx = fields[hit.field]
-        locative = (ctx.prev_word(hit.start) in LOCATIVE_WORDS
-                    or ctx.next_word(hit.end) in PLACE_NOUNS)
-        options = _candidates(gaz, hit, ctx, locative)
+        prev, nxt = ctx.prev_word(hit.start), ctx.next_word(hit.end)
+        locative = prev in LOCATIVE_WORDS or nxt in PLACE_NOUNS
+        options = _candidates(gaz, hit, ctx, prev, nxt, locative)
         if options:
-            cands.append((hit, options, locative))
+            cands.append((hit, [(k, r, _country_of(gaz, k, r)) for k, r in options], locative))
 
     # Countries that some hit names without doubt: the support for ambiguous ones.
     support: set[str] = set()
     for _hit, options, _loc in cands:
-        firm = {_country_of(gaz, k, r) for k, r in options if k != "p?"}
+        firm = {c for k, _r, c in options if k != "p?"}
         if len(firm) == 1 and None not in firm:
             support |= firm
 
     mentions: list[GeoMention] = []
     for hit, options, locative in cands:
         if len(options) == 1:
-            kind, ref = options[0]
+            kind, ref, country = options[0]
         else:
-            kind, ref = max(options, key=lambda o: _score(gaz, o[0], o[1], support))
-        country = _country_of(gaz, kind, ref)
+            kind, ref, country = max(options, key=lambda o: _prior(gaz, *o) + (
+                5.0 if o[2] in support else 0.0))
         if kind == "p?":
             if country not in support:
                 continue
             kind = PLACE
-        ambiguous = len({_country_of(gaz, k, r) for k, r in options}) > 1
+        ambiguous = len(options) > 1 and len({c for _k, _r, c in options}) > 1
         m = GeoMention(hit=hit, kind=kind, country=country, locative=locative)
         if kind == ADMIN1:
             m.admin1 = str(ref)

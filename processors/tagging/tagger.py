@@ -100,8 +100,7 @@ class Tagger:
         wl_hits = wl.scan_article(title, text) if wl is not None else []
         names, nested = select_names(names)
         names = _drop_masked(names)
-        geo_hits = [h for h in names if h.kinds() & {COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT,
-                                                     INSTITUTION}]
+        geo_hits = [h for h in names if h.kset & _GEO]
         geo_hits += _nested_same_country(gaz, names, nested)
         geo_hits.sort(key=lambda h: (h.field, h.start))
 
@@ -130,13 +129,13 @@ class Tagger:
 
 
 def _drop_masked(names: list[Hit]) -> list[Hit]:
-    return [h for h in names if MASK not in h.kinds()]
+    return [h for h in names if MASK not in h.kset]
 
 
 def _nested_same_country(gaz: Gazetteer, names: list[Hit], nested: list[Hit]) -> list[Hit]:
     """Geo hits inside an actor's name that agree with the actor's country."""
     keep: list[Hit] = []
-    actor_hits = [h for h in names if ACTOR in h.kinds()]
+    actor_hits = [h for h in names if ACTOR in h.kset]
     for inner in nested:
         outer = next((a for a in actor_hits if a.field == inner.field
                       and a.start <= inner.start and inner.end <= a.end), None)
@@ -153,6 +152,9 @@ def _nested_same_country(gaz: Gazetteer, names: list[Hit], nested: list[Hit]) ->
 
 
 _NAME_NEXT = re.compile(r"[ \u00a0]+[A-Z][a-z]")
+_NOT_GIVEN_NAME = frozenset({ACTOR, BODY, DEMONYM})
+_STRONG = frozenset({ACTOR, COUNTRY, DEMONYM, SEAT, INSTITUTION, ADMIN1, BODY})
+_GEO = frozenset({COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT, INSTITUTION})
 
 
 def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields) -> dict:
@@ -164,13 +166,13 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
     blocked: dict[str, list[tuple[int, int]]] = {f: [] for f in _FIELDS}
     role_words = gaz.roles["_words"]
     for h in names:
-        kinds = h.kinds()
-        if not kinds & {ACTOR, BODY, DEMONYM} and " " not in h.surface:
+        kinds = h.kset
+        if not kinds & _NOT_GIVEN_NAME and " " not in h.surface:
             ctx = fields[h.field]
-            if (ctx.prev_word(h.start).rstrip(".") in role_words
-                    and _NAME_NEXT.match(ctx.text, h.end)):
+            if (_NAME_NEXT.match(ctx.text, h.end)
+                    and ctx.prev_word(h.start).rstrip(".") in role_words):
                 continue
-        strong = kinds & {ACTOR, COUNTRY, DEMONYM, SEAT, INSTITUTION, ADMIN1, BODY}
+        strong = kinds & _STRONG
         if not strong and PLACE in kinds:
             strong = {PLACE} if any(
                 gaz.places[r].curated or (gaz.places[r].population >= 100_000 and tag != "alt")
