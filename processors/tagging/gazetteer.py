@@ -123,6 +123,16 @@ class Gazetteer:
         self._keys = {}
 
     @classmethod
+    def load(cls, data_dir: Path = DATA_DIR) -> Gazetteer:
+        """The gazetteer for ``data_dir``: from the compiled cache when it is current
+        (see ``cache``), else built."""
+        from processors.tagging.cache import load_or_build
+
+        gaz = load_or_build(_digest(data_dir), lambda: cls.build(data_dir))
+        assert isinstance(gaz, Gazetteer)
+        return gaz
+
+    @classmethod
     def build(cls, data_dir: Path = DATA_DIR) -> Gazetteer:
         gaz = cls()
         gaz.data_digest = _digest(data_dir)

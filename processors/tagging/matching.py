@@ -74,6 +74,13 @@ class Automaton:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def __getstate__(self) -> tuple:
+        return self.keys, self.values  # the Rust matcher does not pickle; it is rebuilt
+
+    def __setstate__(self, state: tuple) -> None:
+        self.keys, self.values = state
+        self.matcher = ahocorasick_rs.AhoCorasick(self.keys) if self.keys else None
+
     def matches(self, text: str) -> list[tuple[int, int, int]]:
         """(key index, start, end) of every key occurrence, as ``iter``."""
         if self.matcher is None:

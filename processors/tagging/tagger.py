@@ -44,7 +44,7 @@ _FIELDS = ("title", "text")
 
 @functools.lru_cache(maxsize=1)
 def _shared_gazetteer() -> Gazetteer:
-    return Gazetteer.build()
+    return Gazetteer.load()
 
 
 class Tagger:
