@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from newswatch.durations import parse_seconds
+
 __all__ = [
     "DEFAULT_INTERVAL_S",
     "FeedConfig",
@@ -38,28 +40,11 @@ __all__ = [
     "feed_id_for_url",
     "feeds_to_yaml",
     "load_feeds",
-    "parse_duration",
     "parse_feeds_yaml",
 ]
 
 DEFAULT_INTERVAL_S = 900
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
-_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
-_UNIT_S = {None: 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(value: Any) -> int:
-    """Seconds from ``900``, ``"900"``, ``"15m"``, ``"1h"`` or ``"1d"``."""
-    if isinstance(value, bool):
-        # ValueError, not TypeError: pydantic turns only ValueError into a validation error
-        raise ValueError("expected a duration such as 900, '15m' or '1h'")  # noqa: TRY004
-    if isinstance(value, int | float):
-        return int(value)
-    match = _DURATION_RE.match(str(value))
-    if not match:
-        raise ValueError(f"{value!r} is not a duration such as 900, '15m' or '1h'")
-    unit = match.group(2).lower() if match.group(2) else None
-    return int(float(match.group(1)) * _UNIT_S[unit])
 
 
 def feed_id_for_url(url: str) -> str:
@@ -117,7 +102,7 @@ class FeedConfig(BaseModel):
     @field_validator("interval_s", mode="before")
     @classmethod
     def _check_interval(cls, value: Any) -> int:
-        return parse_duration(value)
+        return parse_seconds(value)
 
     @field_validator("tags", mode="before")
     @classmethod

@@ -32,6 +32,7 @@ from pydantic import (
 
 from newswatch.contracts import AlertSeverity
 from newswatch.contracts.tagged import ActorType, EventType
+from newswatch.durations import parse_duration
 
 __all__ = [
     "DEDUP_FIELDS",
@@ -46,7 +47,6 @@ __all__ = [
     "RulesError",
     "WebhookConfig",
     "load_rules",
-    "parse_duration",
     "parse_rules",
     "severity_rank",
 ]
@@ -67,8 +67,6 @@ DedupField = Literal[
 ]
 DEDUP_FIELDS: tuple[str, ...] = get_args(DedupField)
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class RulesError(ValueError):
@@ -78,34 +76,6 @@ class RulesError(ValueError):
 def severity_rank(severity: str) -> int:
     """Order of severities, ``info`` lowest; used for escalation and notification thresholds."""
     return SEVERITIES.index(severity)
-
-
-def parse_duration(value: Any) -> timedelta:
-    """``"30m"``, ``"1h30m"``, ``"2d"``, ``"45s"``, a number of seconds, or a timedelta."""
-    if isinstance(value, timedelta):
-        return value
-    # ValueError, not TypeError: pydantic turns only ValueError into a validation message.
-    if isinstance(value, bool):
-        raise ValueError("a duration cannot be a boolean")  # noqa: TRY004
-    if isinstance(value, int | float):
-        if value < 0:
-            raise ValueError("a duration cannot be negative")
-        return timedelta(seconds=value)
-    if not isinstance(value, str):
-        raise ValueError(  # noqa: TRY004
-            f"expected a duration like '30m', got {type(value).__name__}")
-    text = value.strip().lower()
-    if text in {"0", ""}:
-        return timedelta(0)
-    pos, seconds = 0, 0.0
-    for m in _DURATION.finditer(text):
-        if text[pos : m.start()].strip():
-            break
-        seconds += float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
-        pos = m.end()
-    if pos == 0 or text[pos:].strip():
-        raise ValueError(f"cannot read duration {value!r}: use e.g. '45s', '30m', '1h30m', '2d'")
-    return timedelta(seconds=seconds)
 
 
 def _upper_list(value: Any) -> Any:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sinks.alerts.rules import RulesError, load_rules, parse_duration, parse_rules
+from sinks.alerts.rules import RulesError, load_rules, parse_rules
 
 SHIPPED_RULES = Path(__file__).resolve().parents[2] / "sinks" / "alerts" / "rules.yaml"
 
@@ -15,20 +15,6 @@ def rule(**overrides):
             "match": {"all": {"event_types": ["attack"]}}}
     base.update(overrides)
     return base
-
-
-@pytest.mark.parametrize(("text", "seconds"), [
-    ("30m", 1800), ("1h30m", 5400), ("2d", 172800), ("45s", 45), ("0", 0), (90, 90),
-    ("1.5h", 5400), (" 10 m ", 600),
-])
-def test_parse_duration_reads_common_forms(text, seconds):
-    assert parse_duration(text) == timedelta(seconds=seconds)
-
-
-@pytest.mark.parametrize("text", ["abc", "30x", "m30", "1h x", "-5", True, [1]])
-def test_parse_duration_rejects_nonsense(text):
-    with pytest.raises(ValueError, match="duration"):
-        parse_duration(text)
 
 
 def test_minimal_rule_gets_defaults():

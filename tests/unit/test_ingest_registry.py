@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.opml import read_opml, write_opml
-from ingest.registry import FeedConfig, feeds_to_yaml, parse_duration, parse_feeds_yaml
+from ingest.registry import FeedConfig, feeds_to_yaml, parse_feeds_yaml
 
 GOOD_AND_BAD = """\
 defaults:
@@ -68,14 +68,6 @@ def test_non_mapping_entry_and_bad_interval_are_reported() -> None:
     assert loaded.feeds == []
     assert loaded.errors[0].line == 2
     assert loaded.errors[1].field == "interval_s" and loaded.errors[1].line == 4
-
-
-def test_durations() -> None:
-    assert parse_duration(90) == 90
-    assert parse_duration("90") == 90
-    assert parse_duration("15m") == 900
-    assert parse_duration("2h") == 7200
-    assert parse_duration("1d") == 86400
 
 
 def test_yaml_round_trip() -> None:

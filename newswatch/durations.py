@@ -1,0 +1,45 @@
+"""Durations as people write them in config files: ``"45s"``, ``"15m"``, ``"1h30m"``, ``"2d"``,
+``"10 min"``, or a number of seconds. One reader for feeds, rules and every later file."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+__all__ = ["parse_duration", "parse_seconds"]
+
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(sec|min|[smhd])?", re.IGNORECASE)
+_UNIT_SECONDS = {None: 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+_HELP = "use e.g. 90, '45s', '15m', '1h30m' or '2d'"
+
+
+def parse_duration(value: Any) -> timedelta:
+    """A timedelta from a duration; raises ValueError (which pydantic reports) otherwise."""
+    if isinstance(value, timedelta):
+        return value
+    # ValueError, not TypeError: pydantic turns only ValueError into a validation message.
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"expected a duration, got {type(value).__name__}: {_HELP}")  # noqa: TRY004
+    if isinstance(value, int | float):
+        if value < 0:
+            raise ValueError("a duration cannot be negative")
+        return timedelta(seconds=value)
+    text = value.strip().lower()
+    pos, seconds, parts = 0, 0.0, 0
+    for match in _PART.finditer(text):
+        if text[pos:match.start()].strip():
+            break
+        unit = match.group(2)
+        if unit is None and match.end() != len(text.rstrip()):
+            break  # a bare number only stands alone: "90", not "90 30m"
+        seconds += float(match.group(1)) * _UNIT_SECONDS[unit]
+        pos, parts = match.end(), parts + 1
+    if not parts or text[pos:].strip():
+        raise ValueError(f"cannot read duration {value!r}: {_HELP}")
+    return timedelta(seconds=seconds)
+
+
+def parse_seconds(value: Any) -> int:
+    """Whole seconds from a duration."""
+    return int(parse_duration(value).total_seconds())
