@@ -21,7 +21,7 @@ import uuid
 
 from newswatch.contracts import RawArticle
 from newswatch.kafka.broker import EmbeddedBroker
-from newswatch.kafka.clients import ensure_topics, make_consumer, make_producer
+from newswatch.kafka.clients import ensure_topics, make_producer
 from newswatch.kafka.runner import BatchRunner, Output
 from newswatch.settings import PACKAGE_ROOT, Settings
 
@@ -48,10 +48,8 @@ def load_articles(count: int) -> list[RawArticle]:
 def _time_runner(settings: Settings, role: str, transform, expected: int) -> float:
     stop = threading.Event()
     first_batch: list[float] = []
-    runner = BatchRunner(
-        role, make_consumer(settings, f"{role}-{uuid.uuid4().hex[:6]}", [settings.topics.raw]),
-        make_producer(settings), transform, settings.topics.dlq, stop,
-        poll_timeout_ms=settings.batch_timeout_ms, broker_timeout_s=60,
+    runner = BatchRunner.from_settings(
+        settings, role, f"{role}-{uuid.uuid4().hex[:6]}", settings.topics.raw, transform, stop,
         before_batch=lambda: first_batch or first_batch.append(time.perf_counter()),
     )
     thread = threading.Thread(target=runner.run)

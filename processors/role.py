@@ -11,7 +11,6 @@ from kafka.consumer.fetcher import ConsumerRecord
 from prometheus_client import Counter
 
 from newswatch.contracts import RawArticle
-from newswatch.kafka.clients import make_consumer, make_producer
 from newswatch.kafka.runner import BatchRunner, Output, Transform
 from newswatch.settings import Settings
 from processors.tagging import Tagger
@@ -38,16 +37,9 @@ def tag_transform(tagger: Tagger, tagged_topic: str) -> Transform:
 def build_process_runner(settings: Settings, stop: threading.Event,
                          tagger: Tagger | None = None) -> BatchRunner:
     tagger = tagger or Tagger(watchlist_path=settings.watchlist_file)
-    topics = settings.topics
-    return BatchRunner(
-        "process",
-        make_consumer(settings, settings.groups.process, [topics.raw]),
-        make_producer(settings),
-        tag_transform(tagger, topics.tagged),
-        topics.dlq,
-        stop,
-        poll_timeout_ms=settings.batch_timeout_ms,
-        broker_timeout_s=settings.broker_timeout_s,
+    return BatchRunner.from_settings(
+        settings, "process", settings.groups.process, settings.topics.raw,
+        tag_transform(tagger, settings.topics.tagged), stop,
         before_batch=tagger.reload_watchlist_if_changed,
     )
 

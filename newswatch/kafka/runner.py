@@ -30,7 +30,9 @@ from kafka.errors import CommitFailedError, KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from newswatch.contracts import DeadLetter
+from newswatch.kafka.clients import make_consumer, make_producer
 from newswatch.metrics import BATCH_SECONDS, COMMIT_FAILURES, DLQ_RECORDS, RECORDS_PROCESSED
+from newswatch.settings import Settings
 
 __all__ = [
     "EXIT_BROKER_LOST",
@@ -115,6 +117,18 @@ class BatchRunner:
         self._outage_since: float | None = None
         self.processed = 0
         self.dead_lettered = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings, role: str, group_id: str, source_topic: str,
+                      transform: Transform, stop: threading.Event, *,
+                      before_batch: Callable[[], object] | None = None) -> BatchRunner:
+        """A runner consuming ``source_topic`` in ``group_id``, dead-lettering to the DLQ topic,
+        with the clients, timeouts and batch settings of ``settings``."""
+        return cls(
+            role, make_consumer(settings, group_id, [source_topic]), make_producer(settings),
+            transform, settings.topics.dlq, stop, poll_timeout_ms=settings.batch_timeout_ms,
+            broker_timeout_s=settings.broker_timeout_s, before_batch=before_batch,
+        )
 
     def run(self) -> int:
         """Run until ``stop`` is set (returns 0) or the broker is lost (returns non-zero)."""

@@ -8,7 +8,6 @@ import threading
 from kafka.consumer.fetcher import ConsumerRecord
 
 from newswatch.contracts import TaggedArticle
-from newswatch.kafka.clients import make_consumer, make_producer
 from newswatch.kafka.runner import BatchRunner, Output, RetryLater, Transform
 from newswatch.settings import Settings
 from sinks.alerts.notify import ConsoleNotifier
@@ -41,16 +40,9 @@ def build_alert_runner(settings: Settings, stop: threading.Event, *,
         settings.state_dir.mkdir(parents=True, exist_ok=True)
         sink = AlertSink(settings.rules_file, settings.state_dir / "alerts.sqlite3",
                          notifiers=[ConsoleNotifier(fmt="json" if json_lines else "text")])
-    topics = settings.topics
-    return BatchRunner(
-        "alert",
-        make_consumer(settings, settings.groups.alert, [topics.tagged]),
-        make_producer(settings),
-        alert_transform(sink, topics.alerts),
-        topics.dlq,
-        stop,
-        poll_timeout_ms=settings.batch_timeout_ms,
-        broker_timeout_s=settings.broker_timeout_s,
+    return BatchRunner.from_settings(
+        settings, "alert", settings.groups.alert, settings.topics.tagged,
+        alert_transform(sink, settings.topics.alerts), stop,
     )
 
 
