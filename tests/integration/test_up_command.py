@@ -57,3 +57,30 @@ def test_up_prints_alerts_and_serves_metrics(tmp_path) -> None:
     assert _metric(metrics, "newswatch_alerts_raised_total") > 0
     alerts = [Alert.model_validate_json(line) for line in [first, *rest.splitlines()] if line]
     assert len({a.id for a in alerts}) >= 1
+
+
+def test_up_uses_a_configured_cluster_instead_of_starting_a_broker(make_settings, tmp_path) -> None:
+    from newswatch.kafka.clients import ensure_topics
+    from tests.kafka_helpers import read_topic
+
+    settings = make_settings()
+    ensure_topics(settings)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
+    env.update({"NEWSWATCH_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
+                "NEWSWATCH_TOPIC_PREFIX": settings.topic_prefix,
+                "NEWSWATCH_SESSION_TIMEOUT_MS": "6000", "NEWSWATCH_METRICS_PORT": "0"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newswatch.cli.main", "up", "--json", "--duration", "45",
+         "--state-dir", str(tmp_path / "state")],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        alerts = read_topic(settings, settings.topics.alerts, expect=1, timeout_s=80)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err[-3000:]
+    assert "embedded broker" not in err
+    assert alerts, "no alert reached the configured cluster's alerts topic"
+    printed = {Alert.model_validate_json(line).id for line in out.splitlines() if line}
+    assert {Alert.model_validate_json(r.value).id for r in alerts} <= printed
