@@ -30,14 +30,55 @@ _CLOSERS = "\"'”’)]"
 
 
 
+_NEXT_CAP = re.compile(r" ([A-Z][\w'’]*)")
+_PREV_CAP = re.compile(r"([A-Z][\w'’]*\.?) \Z")
+# a place followed by one of these is named in an institution's name ("Houston Police
+# Department", "Punjab Assembly"): still evidence of the place, unlike a person's name
+_INSTITUTION_NEXT = frozenset({
+    "police", "department", "council", "government", "assembly", "senate", "parliament",
+    "court", "province", "state", "region", "district", "county", "parish", "ministry",
+    "army", "airport", "governor", "legislature", "administration", "authorities",
+})
+# ordinary capitalised words that do not make a neighbouring place part of a longer name
+_NOT_NAMES = frozenset({
+    "the", "a", "an", "this", "that", "these", "those", "he", "she", "they", "it", "we", "i",
+    "his", "her", "their", "our", "its", "but", "and", "or", "on", "in", "at", "as", "if",
+    "when", "while", "after", "before", "last", "earlier", "later", "according", "from", "to",
+    "for", "by", "with", "of", "near", "north", "south", "east", "west", "northern",
+    "southern", "eastern", "western", "central", "downtown", "greater", "metro", "suburban",
+    "rural", "then", "so", "since", "until", "both", "all", "some", "many", "most", "no",
+    "yes", "like", "outside", "inside", "across", "around", "also", "even", "only", "just",
+})
+
+
+def name_neighbour(text: str, start: int, end: int, role_words: frozenset[str],
+                   never: frozenset[str]) -> bool:
+    """Whether the word at [start, end) is joined by one space to another capitalised word
+    that could be part of the same proper name (not "The", "In", a month, a role word)."""
+    nxt = _NEXT_CAP.match(text, end)
+    if nxt is not None and nxt.group(1).lower() in _INSTITUTION_NEXT:
+        return False
+    for m in (nxt, _PREV_CAP.search(text, max(0, start - 40), start)):
+        if m is None:
+            continue
+        word = m.group(1)
+        low = word.lower()
+        if (low in _NOT_NAMES or low in role_words or word in never or word.isupper()
+                or low.rstrip("’'s") in _NOT_NAMES):
+            continue
+        return True
+    return False
+
+
 class FieldText:
     """One article field; sentence starts are found on first use (many articles never ask)."""
 
-    __slots__ = ("_sent", "name", "text")
+    __slots__ = ("_sent", "all_caps", "name", "text")
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name
         self.text = text
+        self.all_caps = text[:400].isupper()
         self._sent: list[int] | None = None
 
     @property

@@ -6,6 +6,13 @@ Rules (each has a unit test with the sentence that motivated it):
 - a small city (< 100,000 people) named by a single word needs support: a locative word
   before it, a place noun after it ("Khost town"), or other evidence for its country;
 - a place inside a person's name is no place ("George Washington");
+- a single-word city that is one word of a longer capitalised name ("Paul Jenkins",
+  "Lake Superior", "Madison Square Garden", "Houston Rockets") is no place unless a locative
+  word comes before it ("in Paris Hilton's home town" stays out too: "in" is before "Paris");
+- same-name places: a candidate in a division that another mention names firmly wins
+  ("Athens" in a story that names Clarke County, Georgia);
+- same-name places in one country (the 30 "Washington County"s): the country counts, the
+  division only when another mention supports it;
 - a place inside an actor's name counts only for the actor's own country ("Afghan" in
   "Afghan Taliban" yes, "Shanghai" in "Shanghai Cooperation Organisation" no);
 - same-name places: the candidate whose country other mentions support wins, then the one
@@ -18,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from processors.tagging.context import LOCATIVE_WORDS, PLACE_NOUNS, FieldText
+from processors.tagging.context import LOCATIVE_WORDS, PLACE_NOUNS, FieldText, name_neighbour
 from processors.tagging.gazetteer import (
     ADMIN1,
     COUNTRY,
@@ -71,6 +78,9 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
             continue
         if kind in (PLACE, ADMIN1) and hit.surface in gaz.locative and not locative:
             continue
+        if kind == ADMIN1 and single and not locative and not ctx.all_caps and name_neighbour(
+                ctx.text, hit.start, hit.end, gaz.roles["_words"], gaz.never):
+            continue  # "Lt. Paul Henderson": not the Cape Verdean division Paul
         if kind == PLACE:
             place = gaz.places[ref]
             if place.locative_only and not locative:
@@ -84,6 +94,10 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
             if not place.curated and single and not locative and ctx.sentence_initial(hit.start):
                 out.append(("p?", ref))
                 continue
+            if (not place.curated and single and not locative and not ctx.all_caps
+                    and name_neighbour(ctx.text, hit.start, hit.end, gaz.roles["_words"],
+                                       gaz.never)):
+                continue  # one word of a longer name: "Paul Jenkins", "Lake Superior"
         out.append((kind, ref))
     return out
 
@@ -97,6 +111,14 @@ def _country_of(gaz: Gazetteer, kind: str, ref: object) -> str | None:
         return gaz.places[ref].country  # type: ignore[index]
     if kind == SEAT:
         return ref[0]  # type: ignore[index]
+    return None
+
+
+def _admin1_of(gaz: Gazetteer, kind: str, ref: object) -> str | None:
+    if kind == ADMIN1:
+        return str(ref)
+    if kind in (PLACE, "p?"):
+        return gaz.places[ref].admin1  # type: ignore[index]
     return None
 
 
@@ -139,10 +161,14 @@ def resolve_regions(
 
     # Countries that some hit names without doubt: the support for ambiguous ones.
     support: set[str] = set()
+    support_a1: set[str] = set()
     for _hit, options, _loc in cands:
         firm = {c for k, _r, c in options if k != "p?"}
         if len(firm) == 1 and None not in firm:
             support |= firm
+            a1 = {_admin1_of(gaz, k, r) for k, r, _c in options if k != "p?"}
+            if len(a1) == 1 and None not in a1:
+                support_a1 |= a1
 
     mentions: list[GeoMention] = []
     for hit, options, locative in cands:
@@ -150,11 +176,19 @@ def resolve_regions(
             kind, ref, country = options[0]
         else:
             kind, ref, country = max(options, key=lambda o: _prior(gaz, *o) + (
-                5.0 if o[2] in support else 0.0))
+                5.0 if o[2] in support else 0.0) + (
+                3.0 if _admin1_of(gaz, o[0], o[1]) in support_a1 else 0.0))
         if kind == "p?":
             if country not in support:
                 continue
             kind = PLACE
+        unsure_a1 = False
+        if kind == PLACE and len(options) > 1:
+            # same name, same country, other divisions: keep the division only if supported
+            a1 = _admin1_of(gaz, kind, ref)
+            others = {_admin1_of(gaz, k, r) for k, r, c in options
+                      if c == country and k in (PLACE, "p?")}
+            unsure_a1 = len(others) > 1 and a1 not in support_a1
         ambiguous = len(options) > 1 and len({c for _k, _r, c in options}) > 1
         m = GeoMention(hit=hit, kind=kind, country=country, locative=locative)
         if kind == ADMIN1:
@@ -162,7 +196,8 @@ def resolve_regions(
             m.confidence = 0.9
         elif kind == PLACE:
             place = gaz.places[ref]  # type: ignore[index]
-            m.place, m.admin1 = ref, place.admin1  # type: ignore[assignment]
+            m.place = ref  # type: ignore[assignment]
+            m.admin1 = None if unsure_a1 else place.admin1
             m.confidence = 0.9 if place.curated else (0.8 if place.population >= _SMALL_CITY else 0.7)
         elif kind == SEAT:
             m.place = ref[1]  # type: ignore[index]

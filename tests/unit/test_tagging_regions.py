@@ -130,3 +130,37 @@ def test_short_forms_and_acronyms_match_exactly():
     t = tag("The US and the UK issued a joint statement. Give us the facts, she said.")
     assert {"US", "GB"} <= countries(t)
     assert all(e.text != "us" for c in t.regions.countries for e in c.evidence)
+
+
+def test_place_word_inside_a_longer_name_is_no_place():
+    # "Paul" is a Cape Verdean division, "Superior" a US city: here both are parts of names
+    t = tag("The wounds were minor, said Lt. Paul Henderson, a police spokesman.")
+    assert countries(t) == set()
+    assert "US" not in countries(tag("Madison Clarke, a teacher, won the award."))
+    assert countries(tag("Two freighters crossed Lake Superior in the storm.")) == set()
+
+
+def test_place_named_in_an_institution_still_counts():
+    t = tag("The Houston Police Department said two men were arrested.")
+    assert "US" in countries(t)
+    assert "US-TX" in admin1(t)
+
+
+def test_division_named_elsewhere_picks_the_same_name_place():
+    assert "US-MS" in admin1(tag("Officials in Columbus said the plant will close, and "
+                                 "Mississippi lawmakers agreed."))
+    assert "US-OH" in admin1(tag("A fire in Athens destroyed a warehouse, Ohio officials said."))
+    assert "GR" not in countries(tag("A fire in Athens destroyed a warehouse, Ohio officials "
+                                     "said."))
+
+
+def test_same_name_places_in_one_country_give_the_country_not_a_division():
+    t = tag("In Springfield, police said the road would reopen on Monday.")
+    assert countries(t) == {"US"}
+    assert admin1(t) == set()
+
+
+def test_ordinary_words_that_name_small_towns_are_not_places():
+    t = tag("She studied at the University of Leeds. Man charged after Metro Bay crash.")
+    assert countries(t) <= {"GB"}
+    assert "US-FL" not in admin1(t)
