@@ -8,6 +8,9 @@ not make a story humanitarian.
 
 Severity: the highest base severity of the reported types, raised by the number of people
 reported killed or injured ("killed 12", "12 people were killed", "seven of its soldiers").
+Casualties count only in sentences that carry a cue of a reported harmful event type
+(severity >= 0.3): "a conflict that has claimed thousands of lives" in a background
+sentence about talks is history, not this story's toll.
 """
 
 from __future__ import annotations
@@ -100,13 +103,23 @@ def casualties(gaz: Gazetteer, text: str) -> tuple[int, int]:
     return killed, injured
 
 
-def severity(gaz: Gazetteer, events: list[dict], text: str) -> float:
+def severity(gaz: Gazetteer, events: list[dict], fields: dict) -> float:
+    """``fields``: field name -> ``FieldText`` (the evidence spans index into them)."""
     if not events:
         return 0.0
     base = max(gaz.event_severity.get(e["type"], 0.1) for e in events)
     if base < 0.3:
         return round(base, 3)  # talks, economy, sport: casualty counts are not theirs
-    killed, injured = casualties(gaz, text)
+    sentences: set[tuple[str, int, int]] = set()
+    for e in events:
+        if gaz.event_severity.get(e["type"], 0.1) < 0.3:
+            continue
+        for start, _end, _text, fname in e["evidence"]:
+            sentences.add((fname, *fields[fname].sentence_bounds(start)))
+    killed = injured = 0
+    for fname, a, b in sentences:
+        k, i = casualties(gaz, fields[fname].text[a:b])
+        killed, injured = max(killed, k), max(injured, i)
     harm = killed + 0.3 * injured
     if harm > 0:
         base = max(base, min(1.0, 0.6 + 0.12 * math.log2(1 + harm)))

@@ -122,7 +122,7 @@ class Tagger:
         person_tags = persons_mod.to_tags(persons, person_countries)
 
         event_tags = events_mod.resolve_events(gaz, lexical)
-        sev = events_mod.severity(gaz, event_tags, f"{title}\n{text}")
+        sev = events_mod.severity(gaz, event_tags, fields)
         watch_hits = _watchlist_hits(wl, wl_hits) if wl is not None else []
         return tagged_article(article, regions, actor_tags, person_tags, event_tags,
                               watch_hits, sev, self.version)

@@ -149,3 +149,13 @@ def test_threads_share_one_tagger():
     for th in threads:
         th.join()
     assert results == [expected] * 4
+
+
+def test_casualties_count_only_in_sentences_with_an_event_cue():
+    # the toll of a long conflict, told in a background sentence, is not this story's
+    background = tag("Negotiators met again on Monday. The decades-long insurgency has claimed "
+                     "thousands of lives. A roadside bomb wounded two soldiers near the border.")
+    assert background.severity < 0.9
+    toll = tag("Negotiators met again on Monday. A roadside bomb killed 30 soldiers and "
+               "wounded two others near the border.")
+    assert toll.severity > background.severity
