@@ -97,3 +97,19 @@ def test_person_from_speech_verb_only():
 def test_capitalised_phrase_without_cue_is_no_person():
     t = tag("Golden Gate Bridge traffic was slow.")
     assert t.persons == []
+
+
+def test_actors_outside_south_asia_and_the_middle_east():
+    t = tag("The Bundestag approved the aid package as the Verkhovna Rada met in Kyiv. The "
+            "Kenya Defence Forces and the Home Office issued statements, Xinhua and Le Monde "
+            "reported, while the Justice Department and the Knesset stayed silent.")
+    assert {"DE-LEG", "UA-LEG", "KE-MIL", "GB-HOME-OFFICE", "xinhua", "le-monde", "US-DOJ",
+            "IL-LEG"} <= actor_ids(t)
+    rada = next(a for a in t.actors if a.id == "UA-LEG")
+    assert rada.type == "government" and rada.country == "UA"
+
+
+def test_acronyms_that_are_ordinary_military_words_are_not_parties():
+    # "APC" is an armoured personnel carrier here, not Nigeria's ruling party
+    t = tag("An APC was hit by a roadside bomb outside the base.")
+    assert "apc" not in actor_ids(t)
