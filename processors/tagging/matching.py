@@ -214,17 +214,20 @@ def select_names(names: list[Hit]) -> tuple[list[Hit], list[Hit]]:
     "North Waziristan" beats "Waziristan". A geo hit nested inside a selected actor name is
     returned separately so the caller can keep it when it agrees with the actor's country
     ("Afghan" in "Afghan Taliban") and drop it otherwise ("Shanghai" in the SCO).
+    Title and text compete separately (their offsets index different strings).
     """
-    names = sorted(names, key=lambda h: (h.start, h.start - h.end))
     selected: list[Hit] = []
     nested: list[Hit] = []
-    last_end = -1
-    for hit in names:
-        if hit.start >= last_end:
-            selected.append(hit)
-            last_end = hit.end
-        elif selected and ACTOR in selected[-1].kset and hit.end <= selected[-1].end:
-            nested.append(hit)
+    for field in ("title", "text"):
+        last_end = -1
+        last: Hit | None = None
+        for hit in sorted((h for h in names if h.field == field),
+                          key=lambda h: (h.start, h.start - h.end)):
+            if hit.start >= last_end:
+                selected.append(hit)
+                last, last_end = hit, hit.end
+            elif last is not None and ACTOR in last.kset and hit.end <= last.end:
+                nested.append(hit)
     return selected, nested
 
 

@@ -164,3 +164,12 @@ def test_ordinary_words_that_name_small_towns_are_not_places():
     t = tag("She studied at the University of Leeds. Man charged after Metro Bay crash.")
     assert countries(t) <= {"GB"}
     assert "US-FL" not in admin1(t)
+
+
+def test_title_and_text_names_do_not_hide_each_other():
+    # offsets of title and text are in different strings: "Hamas" at text offset 23 must
+    # not hide "Qatar" at title offset 26
+    t = tag("Mediators in Doha said Hamas and Israel agreed.",
+            title="Ceasefire talks resume in Qatar")
+    qa = next(c for c in t.regions.countries if c.code == "QA")
+    assert ("title", "Qatar") in {(e.field, e.text) for e in qa.evidence}
