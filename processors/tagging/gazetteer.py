@@ -26,12 +26,13 @@ from processors.tagging.textnorm import fold, key_of, shape
 if TYPE_CHECKING:
     from processors.tagging.matching import Automaton
 
-__all__ = ["ANY", "CAP", "DATA_DIR", "EXACT", "Actor", "Body", "Gazetteer", "Place"]
+__all__ = ["ABBR", "ANY", "CAP", "DATA_DIR", "EXACT", "Actor", "Body", "Gazetteer", "Place"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-# How the surface of a hit must be cased for an entry to apply.
-ANY, CAP, EXACT = 0, 1, 2
+# How the surface of a hit must be cased for an entry to apply. ABBR: exactly as written,
+# and regions also wants the shape "<Name>, Abbr." (a US state in a dateline).
+ANY, CAP, EXACT, ABBR = 0, 1, 2, 3
 
 # Entry kinds.
 COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT, INSTITUTION = "C", "D", "A", "P", "S", "I"
@@ -111,7 +112,7 @@ class Gazetteer:
             key = key_of(variant)
             if not key.strip():
                 continue
-            entry = (kind, ref, mode, shape(variant) if mode == EXACT else tag)
+            entry = (kind, ref, mode, shape(variant) if mode in (EXACT, ABBR) else tag)
             bucket = self._keys.setdefault(key, [])
             if entry not in bucket:
                 bucket.append(entry)
@@ -223,6 +224,9 @@ def _load_admin1(gaz: Gazetteer, data_dir: Path, generic: frozenset[str]) -> dic
     for code, aliases in places.get("admin1_aliases", {}).items():
         for alias in aliases:
             gaz.add(alias, ADMIN1, code, EXACT if alias.isupper() else CAP)
+    for code, abbreviations in places.get("admin1_abbreviations", {}).items():
+        for abbr in abbreviations:
+            gaz.add(abbr, ADMIN1, code, ABBR)  # regions checks the dateline shape
     return mapping
 
 

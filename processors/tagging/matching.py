@@ -18,7 +18,7 @@ import re
 
 import ahocorasick_rs
 
-from processors.tagging.gazetteer import ACTOR, ANY, CAP, EVENT, EXACT, NAME_KINDS
+from processors.tagging.gazetteer import ABBR, ACTOR, ANY, CAP, EVENT, EXACT, NAME_KINDS
 from processors.tagging.textnorm import padded, shape
 
 __all__ = ["Automaton", "Hit", "compile_automaton", "scan", "scan_article", "select_names",
@@ -108,7 +108,7 @@ def _case_ok(entry: tuple, surface: str, all_caps_field: bool) -> bool:
     if mode == CAP:
         first = surface[0]
         return first.isupper() or first.isdigit() or (all_caps_field and surface.isupper())
-    if mode == EXACT:
+    if mode == EXACT or mode == ABBR:
         return shape(surface) == entry[3]
     return False
 

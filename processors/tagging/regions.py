@@ -17,16 +17,19 @@ Rules (each has a unit test with the sentence that motivated it):
   "Afghan Taliban" yes, "Shanghai" in "Shanghai Cooperation Organisation" no);
 - same-name places: the candidate whose country other mentions support wins, then the one
   with the larger population ("Hyderabad" in a Pakistani story is Hyderabad, Sindh);
+- a US state abbreviation counts only in the dateline shape "Athens, Ga.";
 - a city implies its division and country; a seat of government used for the government
   ("Islamabad said") implies the country but not its division.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from processors.tagging.context import LOCATIVE_WORDS, PLACE_NOUNS, FieldText, name_neighbour
 from processors.tagging.gazetteer import (
+    ABBR,
     ADMIN1,
     COUNTRY,
     DEMONYM,
@@ -44,6 +47,7 @@ from processors.tagging.textnorm import fold
 __all__ = ["GeoMention", "resolve_regions"]
 
 _SMALL_CITY = 100_000
+_DATELINE = re.compile(r"[A-Z][\w'’.-]*, \Z")  # "Athens, " before a state abbreviation
 _LANGUAGE_NEXT = frozenset({"language", "languages", "speaking", "speakers", "translation",
                             "subtitles", "version", "media", "press", "newspaper", "daily"})
 _PHRASE_END = frozenset({"", "and", "or", "but", "the", "a", "an", "as", "to", "with", "by",
@@ -69,9 +73,12 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
     single = " " not in hit.surface.strip()
     blocked = hit.surface in gaz.never
     out: list[tuple[str, object]] = []
-    for kind, ref, _mode, tag in hit.entries:
+    for kind, ref, mode, tag in hit.entries:
         if kind not in GEO_KINDS:
             continue
+        if mode == ABBR and not (hit.surface.endswith(".") and _DATELINE.search(
+                ctx.text, max(0, hit.start - 40), hit.start)):
+            continue  # "Ga." only as in "Athens, Ga."
         if kind == DEMONYM and (nxt in _LANGUAGE_NEXT or (prev == "in" and nxt in _PHRASE_END)):
             continue  # "in English", "Urdu-language daily": a language, not a nation
         if kind in (PLACE, ADMIN1, SEAT) and blocked:

@@ -173,3 +173,10 @@ def test_title_and_text_names_do_not_hide_each_other():
             title="Ceasefire talks resume in Qatar")
     qa = next(c for c in t.regions.countries if c.code == "QA")
     assert ("title", "Qatar") in {(e.field, e.text) for e in qa.evidence}
+
+
+def test_us_state_abbreviation_only_in_dateline_shape():
+    t = tag("The fire in Athens, Ga., destroyed a warehouse on Friday.")
+    assert "US-GA" in admin1(t)
+    assert "GR" not in countries(t)
+    assert admin1(tag("His Pa. said no, and Ga is a word in that language.")) == set()
