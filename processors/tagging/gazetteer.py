@@ -94,6 +94,7 @@ class Gazetteer:
     casualty_hint: tuple[str, ...] = ()  # every casualty word, to test for as a substring
     never: frozenset[str] = frozenset()
     locative: frozenset[str] = frozenset()
+    person_names: frozenset[str] = frozenset()
     roles: dict[str, frozenset[str]] = field(default_factory=dict)
     seat_place: dict[str, int] = field(default_factory=dict)
     automaton: Automaton | None = None
@@ -140,6 +141,7 @@ class Gazetteer:
         amb = _yaml(data_dir / "ambiguous.yaml")
         gaz.never = frozenset(amb["never"])
         gaz.locative = frozenset(amb["locative"])
+        gaz.person_names = frozenset(amb.get("person_names", ()))
         generic_admin1 = frozenset(amb["generic_admin1"])
         _load_countries(gaz, data_dir)
         admin1_codes = _load_admin1(gaz, data_dir, generic_admin1)

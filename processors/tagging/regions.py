@@ -17,6 +17,8 @@ Rules (each has a unit test with the sentence that motivated it):
   "Afghan Taliban" yes, "Shanghai" in "Shanghai Cooperation Organisation" no);
 - same-name places: the candidate whose country other mentions support wins, then the one
   with the larger population ("Hyderabad" in a Pakistani story is Hyderabad, Sindh);
+- a country name that is also a given name ("Jordan", "Chad") next to another name word is
+  a person ("Jordan Dyer", "Chad Walker");
 - a US state abbreviation counts only in the dateline shape "Athens, Ga.";
 - a city implies its division and country; a seat of government used for the government
   ("Islamabad said") implies the country but not its division.
@@ -85,6 +87,10 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
             continue
         if kind in (PLACE, ADMIN1) and hit.surface in gaz.locative and not locative:
             continue
+        if (kind in (COUNTRY, SEAT) and hit.surface in gaz.person_names and not locative
+                and not ctx.all_caps and name_neighbour(ctx.text, hit.start, hit.end,
+                                                        gaz.roles["_words"], gaz.never)):
+            continue  # "Jordan Dyer, 17": a person's given name, not the kingdom
         if kind == ADMIN1 and single and not locative and not ctx.all_caps and name_neighbour(
                 ctx.text, hit.start, hit.end, gaz.roles["_words"], gaz.never):
             continue  # "Lt. Paul Henderson": not the Cape Verdean division Paul

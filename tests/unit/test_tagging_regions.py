@@ -180,3 +180,9 @@ def test_us_state_abbreviation_only_in_dateline_shape():
     assert "US-GA" in admin1(t)
     assert "GR" not in countries(t)
     assert admin1(tag("His Pa. said no, and Ga is a word in that language.")) == set()
+
+
+def test_country_name_that_is_a_given_name_next_to_a_surname_is_a_person():
+    t = tag("Officers Ron Tate and Chad Walker found the car; Jordan Dyer, 17, was unhurt.")
+    assert not countries(t) & {"TD", "JO"}
+    assert "JO" in countries(tag("Aid trucks crossed from Jordan into the West Bank."))
