@@ -38,7 +38,7 @@ from ingest.politeness import Limits
 from ingest.publisher import Encoded, Publisher, PublishError, key_hash
 from ingest.registry import FeedConfig, load_feeds
 from ingest.schedule import FeedState, PollResult, advance
-from ingest.state import FeedCommit, StateStore
+from ingest.state import FeedCommit, StateStore, StateStoreError
 from newswatch.contracts import RawArticle
 from newswatch.settings import ConfigError
 
@@ -50,7 +50,7 @@ __all__ = ["CycleReport", "Ownership", "Poller", "run_poll"]
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_ALL_FAILED, EXIT_BAD_CONFIG, EXIT_PUBLISH_FAILED = 0, 1, 2, 4
+EXIT_OK, EXIT_ALL_FAILED, EXIT_BAD_CONFIG, EXIT_PUBLISH_FAILED, EXIT_STATE_FAILED = 0, 1, 2, 4, 5
 
 
 class Ownership(Protocol):
@@ -495,7 +495,8 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
         log.error("no usable feeds in %s", path)
         return EXIT_BAD_CONFIG
     store = StateStore.in_dir(settings.state_dir, seen_max_items=config.seen_max_items,
-                              seen_max_age_days=config.seen_max_age_days)
+                              seen_max_age_days=config.seen_max_age_days,
+                              max_size_bytes=config.state_max_bytes)
     publisher = KafkaPublisher(settings)
     ownership = None
     if not once:
@@ -517,3 +518,7 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
         except PublishError as exc:
             log.error("%s", exc)
             return EXIT_PUBLISH_FAILED
+        except StateStoreError as exc:
+            # Exit rather than poll on: every later cycle would re-publish the same articles.
+            log.error("%s", exc)
+            return EXIT_STATE_FAILED

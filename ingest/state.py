@@ -20,7 +20,7 @@ from typing import Self
 
 from ingest.schedule import FeedState
 
-__all__ = ["STATE_FILE", "FeedCommit", "StateStore"]
+__all__ = ["STATE_FILE", "FeedCommit", "StateStore", "StateStoreError"]
 
 STATE_FILE = "ingest-state.sqlite3"
 _COLUMNS = [f.name for f in fields(FeedState)]
@@ -40,6 +40,12 @@ CREATE INDEX IF NOT EXISTS seen_age ON seen (feed_id, seen_at);
 """
 
 
+class StateStoreError(RuntimeError):
+    """The poll state cannot be written (disk full, size cap, I/O error). The articles of the
+    poll were already published; not recording them means they are published again once the
+    store works (at least once), never lost."""
+
+
 @dataclass(slots=True)
 class FeedCommit:
     """Everything one poll of one feed writes: its new state and the ids it saw."""
@@ -52,7 +58,7 @@ class StateStore:
     """Thread-safe (one connection behind a lock; the poller writes from one thread anyway)."""
 
     def __init__(self, path: Path | str, *, seen_max_items: int = 2000,
-                 seen_max_age_days: float = 90.0) -> None:
+                 seen_max_age_days: float = 90.0, max_size_bytes: int | None = None) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,9 +70,12 @@ class StateStore:
         self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
+        if max_size_bytes is not None:  # keep the state from filling a disk shared with others
+            page_size = self._db.execute("PRAGMA page_size").fetchone()[0]
+            self._db.execute(f"PRAGMA max_page_count={max(1, max_size_bytes // page_size)}")
 
     @classmethod
-    def in_dir(cls, state_dir: Path, **kwargs: float) -> StateStore:
+    def in_dir(cls, state_dir: Path, **kwargs: float | None) -> StateStore:
         return cls(Path(state_dir) / STATE_FILE, **kwargs)  # type: ignore[arg-type]
 
     def close(self) -> None:
@@ -132,9 +141,18 @@ class StateStore:
                             [(item.state.feed_id, aid, digest, now) for aid, digest in item.seen])
                         self._prune(item.state.feed_id, now)
                 self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise StateStoreError(
+                    f"poll state {self.path} cannot be written: {exc}. The articles of this "
+                    "poll were published and will be published again once it can.") from exc
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:  # SQLite already rolled back after some errors (SQLITE_FULL)
+            self._db.execute("ROLLBACK")
 
     def import_seen(self, feed_id: str, items: Iterable[tuple[str, str | None, float]]) -> None:
         """Merge seen ids from elsewhere (another poller's shared state); newest wins."""

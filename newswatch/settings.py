@@ -76,6 +76,8 @@ class Ingest(BaseModel):
     # dedup memory, per feed
     seen_max_items: int = Field(default=2000, ge=10)
     seen_max_age_days: float = Field(default=90.0, gt=0)
+    state_max_bytes: int | None = Field(default=None, ge=64 * 1024,
+                                        description="Cap on the poll state file; unset: none")
     # publishing: at most this many articles per Kafka flush ...
     publish_batch: int = Field(default=5000, ge=1)
     # ... and a commit (publish + flush + state write) starts once this many articles are
