@@ -100,6 +100,9 @@ class Gazetteer:
     automaton: Automaton | None = None
     data_digest: str = ""
     _keys: dict[str, list[tuple]] = field(default_factory=dict)
+    # per-entry facts the resolvers derive (country, prior...): filled on first use; a dict
+    # write is atomic, so threads sharing the gazetteer at worst compute one twice
+    memo: dict = field(default_factory=dict)
 
     # -- building ---------------------------------------------------------------------------
     def add(self, name: str, kind: str, ref: object, mode: int = CAP, tag: str = "") -> None:

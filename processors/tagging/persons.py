@@ -34,6 +34,7 @@ _NON_SPACE = re.compile(r"[^\s\u00a0]+")
 # reversed text are the last four words before it (one match, no search from every offset).
 _PRE_WORDS_REV = re.compile(r"(?:[ \u00a0]+[\w'’.-]+){0,4}")
 _PREV_WORD_REV = re.compile(r"[ \u00a0]+(\w+)")
+_LAST_PRE_WORD_REV = re.compile(r"[ \u00a0]+([\w'’.-]+)")  # the last unit of _PRE_WORDS_REV
 _NEXT_WORD = re.compile(r"[ \u00a0]+(?:has\s+|had\s+|also\s+)?(\w+)")
 _APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+)"
                          r"(?=\s+(?:of|for|at|in|to|from|with)\b|[,.;)]|\s+(?:said|told))")
@@ -166,6 +167,13 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
     heads = gaz.roles["_heads"]
     # 1. role words inside the run, and lower-case role words right before it
     anchor = role_toks[0][1] if role_toks else n_start
+    if not role_toks:
+        # no role word in the run: a role needs a head word right before the name, or a
+        # comma after it (appositive) or before it (role clause) - test those cheaply first
+        last = _LAST_PRE_WORD_REV.match(text[max(0, anchor - 80):anchor][::-1])
+        if ((last is None or last.group(1)[::-1].lower() not in heads)
+                and text[n_end:n_end + 1] != "," and text[max(0, n_start - 2):n_start] != ", "):
+            return None, None, 0.7
     pre_words = _PRE_WORDS_REV.match(text[max(0, anchor - 80):anchor][::-1]).group()[::-1].split()
     if role_toks:
         role_start = role_toks[0][1]

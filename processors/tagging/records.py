@@ -66,20 +66,22 @@ def _obj(cls: type, values: dict, given: set[str]) -> Any:
 class _Maker:
     """Builds one model class from a dict of some of its fields (the rest take defaults)."""
 
-    __slots__ = ("cls", "fields")
+    __slots__ = ("cls", "fields", "names")
 
     def __init__(self, cls: type) -> None:
         self.cls = _supported(cls)
         self.fields = tuple(cls.model_fields.items())
+        self.names = tuple(cls.model_fields)
 
-    def __call__(self, values: dict) -> Any:
-        out = {}
-        for name, info in self.fields:
-            if name in values:
-                out[name] = values[name]
-            else:
-                out[name] = info.get_default(call_default_factory=True)
-        return _obj(self.cls, out, set(values))
+    def values(self, given: dict) -> dict:
+        """All fields in declaration order (as validation and model_construct store them)."""
+        if len(given) == len(self.names):
+            return {name: given[name] for name in self.names}
+        return {name: given[name] if name in given else info.get_default(
+            call_default_factory=True) for name, info in self.fields}
+
+    def __call__(self, given: dict) -> Any:
+        return _obj(self.cls, self.values(given), set(given))
 
 
 _supported(Span)
@@ -105,10 +107,11 @@ def _spans(evidence: list[SpanT]) -> list[Span]:
 
 def _tags(make: _Maker, tags: list[dict]) -> list[Any]:
     out = []
+    cls = make.cls
     for tag in tags:
-        tag = dict(tag)
-        tag["evidence"] = _spans(tag["evidence"])
-        out.append(make(tag))
+        values = make.values(tag)
+        values["evidence"] = _spans(values["evidence"])
+        out.append(_obj(cls, values, set(tag)))
     return out
 
 

@@ -135,6 +135,27 @@ def _admin1_of(gaz: Gazetteer, kind: str, ref: object) -> str | None:
     return None
 
 
+def _info(gaz: Gazetteer, kind: str, ref: object) -> tuple[str | None, str | None, float]:
+    """(country, division, prior score) of a candidate; memoised per gazetteer."""
+    key = (kind, ref)
+    info = gaz.memo.get(key)
+    if info is None:
+        country = _country_of(gaz, kind, ref)
+        info = (country, _admin1_of(gaz, kind, ref), _prior(gaz, kind, ref, country))
+        gaz.memo[key] = info
+    return info
+
+
+def _admin1_name(gaz: Gazetteer, code: str, default: str) -> str:
+    key = ("name", code)
+    name = gaz.memo.get(key)
+    if name is None:
+        name = fold(gaz.admin1_names.get(code, default))
+        if code in gaz.admin1_names:
+            gaz.memo[key] = name
+    return name
+
+
 _PRIOR = {COUNTRY: 10.0, DEMONYM: 9.0, SEAT: 9.0, INSTITUTION: 9.0, ADMIN1: 6.0}
 
 
@@ -170,27 +191,26 @@ def resolve_regions(
         locative = prev in LOCATIVE_WORDS or nxt in PLACE_NOUNS
         options = _candidates(gaz, hit, ctx, prev, nxt, locative)
         if options:
-            cands.append((hit, [(k, r, _country_of(gaz, k, r)) for k, r in options], locative))
+            cands.append((hit, [(k, r, *_info(gaz, k, r)) for k, r in options], locative))
 
     # Countries that some hit names without doubt: the support for ambiguous ones.
     support: set[str] = set()
     support_a1: set[str] = set()
     for _hit, options, _loc in cands:
-        firm = {c for k, _r, c in options if k != "p?"}
+        firm = {o[2] for o in options if o[0] != "p?"}
         if len(firm) == 1 and None not in firm:
             support |= firm
-            a1 = {_admin1_of(gaz, k, r) for k, r, _c in options if k != "p?"}
+            a1 = {o[3] for o in options if o[0] != "p?"}
             if len(a1) == 1 and None not in a1:
                 support_a1 |= a1
 
     mentions: list[GeoMention] = []
     for hit, options, locative in cands:
         if len(options) == 1:
-            kind, ref, country = options[0]
+            kind, ref, country, a1, _p = options[0]
         else:
-            kind, ref, country = max(options, key=lambda o: _prior(gaz, *o) + (
-                5.0 if o[2] in support else 0.0) + (
-                3.0 if _admin1_of(gaz, o[0], o[1]) in support_a1 else 0.0))
+            kind, ref, country, a1, _p = max(options, key=lambda o: o[4] + (
+                5.0 if o[2] in support else 0.0) + (3.0 if o[3] in support_a1 else 0.0))
         if kind == "p?":
             if country not in support:
                 continue
@@ -198,11 +218,9 @@ def resolve_regions(
         unsure_a1 = False
         if kind == PLACE and len(options) > 1:
             # same name, same country, other divisions: keep the division only if supported
-            a1 = _admin1_of(gaz, kind, ref)
-            others = {_admin1_of(gaz, k, r) for k, r, c in options
-                      if c == country and k in (PLACE, "p?")}
+            others = {o[3] for o in options if o[2] == country and o[0] in (PLACE, "p?")}
             unsure_a1 = len(others) > 1 and a1 not in support_a1
-        ambiguous = len(options) > 1 and len({c for _k, _r, c in options}) > 1
+        ambiguous = len(options) > 1 and len({o[2] for o in options}) > 1
         m = GeoMention(hit=hit, kind=kind, country=country, locative=locative)
         if kind == ADMIN1:
             m.admin1 = str(ref)
@@ -245,7 +263,7 @@ def _collect(gaz: Gazetteer, mentions: list[GeoMention]) -> dict:
         if m.admin1:
             a = admin1.get(m.admin1)
             if a is None:
-                name = fold(gaz.admin1_names.get(m.admin1, m.admin1))
+                name = _admin1_name(gaz, m.admin1, m.admin1)
                 admin1[m.admin1] = {"code": m.admin1, "name": name, "country": m.admin1[:2],
                                     "confidence": conf, "evidence": [span]}
             else:
@@ -275,7 +293,7 @@ def _place_tag(gaz: Gazetteer, m: GeoMention, span: tuple) -> dict | None:
                 "country": p.country, "admin1": m.admin1, "kind": p.kind,
                 "confidence": m.confidence, "evidence": [span]}
     if m.kind == ADMIN1 and m.admin1:
-        return {"name": fold(gaz.admin1_names.get(m.admin1, m.hit.surface)),
+        return {"name": _admin1_name(gaz, m.admin1, m.hit.surface),
                 "country": m.country, "admin1": m.admin1, "kind": "admin1",
                 "confidence": m.confidence, "evidence": [span]}
     if m.kind == COUNTRY and m.locative and m.country:
