@@ -95,6 +95,7 @@ class Gazetteer:
     never: frozenset[str] = frozenset()
     locative: frozenset[str] = frozenset()
     person_names: frozenset[str] = frozenset()
+    common_words: frozenset[str] = frozenset()
     roles: dict[str, frozenset[str]] = field(default_factory=dict)
     seat_place: dict[str, int] = field(default_factory=dict)
     automaton: Automaton | None = None
@@ -105,14 +106,18 @@ class Gazetteer:
     memo: dict = field(default_factory=dict)
 
     # -- building ---------------------------------------------------------------------------
-    def add(self, name: str, kind: str, ref: object, mode: int = CAP, tag: str = "") -> None:
+    def add(self, name: str, kind: str, ref: object, mode: int = CAP, tag: str = "",
+            skip: frozenset[str] = frozenset()) -> None:
         """Register ``name`` (and its ASCII-folded spelling) for an entry.
 
-        ``tag`` marks weaker entries: "alt" for a city's alternate name.
+        ``tag`` marks weaker entries: "alt" for a city's alternate name. ``skip``: spellings
+        (lower-cased) not to register, e.g. "to" for the folded "Tô".
         """
         if not name or not name.strip():
             return
         for variant in {name, fold(name)}:
+            if skip and variant.lower() in skip:
+                continue
             key = key_of(variant)
             if not key.strip():
                 continue
@@ -146,6 +151,7 @@ class Gazetteer:
         gaz.locative = frozenset(amb["locative"])
         gaz.person_names = frozenset(amb.get("person_names", ()))
         generic_admin1 = frozenset(amb["generic_admin1"])
+        gaz.common_words = frozenset(w.lower() for w in amb.get("common_words", ()))
         _load_countries(gaz, data_dir)
         admin1_codes = _load_admin1(gaz, data_dir, generic_admin1)
         _load_cities(gaz, data_dir, admin1_codes)
@@ -224,7 +230,7 @@ def _load_admin1(gaz: Gazetteer, data_dir: Path, generic: frozenset[str]) -> dic
                 gaz.admin1_names.setdefault(sub.code, sub.name)
                 continue
             gaz.admin1_names[sub.code] = sub.name
-            gaz.add(sub.name, ADMIN1, sub.code)
+            gaz.add(sub.name, ADMIN1, sub.code, skip=gaz.common_words)
     places = _yaml(data_dir / "places.yaml")
     for code, aliases in places.get("admin1_aliases", {}).items():
         for alias in aliases:
@@ -250,12 +256,12 @@ def _load_cities(gaz: Gazetteer, data_dir: Path, admin1_map: dict) -> None:
         )
         idx = len(gaz.places)
         gaz.places.append(place)
-        gaz.add(place.name, PLACE, idx)
+        gaz.add(place.name, PLACE, idx, skip=gaz.common_words)
         if pop >= _ALT_NAMES_POP:
             for alt in city["alternatenames"]:
                 if (len(alt) >= 4 and alt[0].isupper() and not alt.isupper() and alt.isascii()
                         and not any(ch.isdigit() for ch in alt)):
-                    gaz.add(alt, PLACE, idx, CAP, "alt")
+                    gaz.add(alt, PLACE, idx, CAP, "alt", skip=gaz.common_words)
 
 
 def _load_curated_places(gaz: Gazetteer, data_dir: Path) -> None:
