@@ -72,8 +72,14 @@ def find_persons(
         for run_start, run_end in _runs(text, blocked.get(fname, [])):
             piece = text[run_start:run_end]
             if " " in piece or "\u00a0" in piece:
-                _classify(gaz, ctx, run_start, run_end, persons, singles)
-                continue
+                core = piece.strip(" \u00a0")  # "The " left of a blocked span is one word
+                if not core:
+                    continue
+                if " " in core or "\u00a0" in core:
+                    _classify(gaz, ctx, run_start, run_end, persons, singles)
+                    continue
+                run_start += piece.index(core[0])
+                piece = core
             # one word (most runs): what _classify would do, without its general machinery
             low = piece.lower()
             w = low.rstrip(".")
