@@ -29,7 +29,6 @@ _STOP_NAME = frozenset({"the", "a", "an", "this", "that", "these", "those", "he"
                         "on", "in", "at", "as", "if", "when", "while", "after", "before", "last",
                         "earlier", "later", "according", "responding", "attempts", "relations",
                         "cooperation", "source", "both", "all", "some", "many"})
-_NON_SPACE = re.compile(r"[^\s\u00a0]+")
 # The words right before a point, read backwards: up to four "spaces + word" units of the
 # reversed text are the last four words before it (one match, no search from every offset).
 _PRE_WORDS_REV = re.compile(r"(?:[ \u00a0]+[\w'’.-]+){0,4}")
@@ -97,7 +96,11 @@ def _runs(text: str, blocked: list[tuple[int, int]]):
     """Capitalised runs, split at blocked spans."""
     spans = sorted(blocked)
     starts = [s for s, _e in spans]
-    longest = max((e - s for s, e in spans), default=0)
+    if not spans:
+        for m in _RUN.finditer(text):
+            yield m.span()
+        return
+    longest = max(e - s for s, e in spans)
     for m in _RUN.finditer(text):
         start, end = m.span()
         # spans overlapping [start, end) begin in (start - longest, end)
@@ -119,7 +122,15 @@ def _runs(text: str, blocked: list[tuple[int, int]]):
 
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    return [(m.group(), m.start(), m.end()) for m in _NON_SPACE.finditer(text, start, end)]
+    """(token, start, end) of the whitespace-separated tokens in [start, end)."""
+    out = []
+    pos = start
+    find = text.find
+    for tok in text[start:end].split():  # str.split and the regex \s agree on whitespace
+        pos = find(tok, pos)
+        out.append((tok, pos, pos + len(tok)))
+        pos += len(tok)
+    return out
 
 
 def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,

@@ -93,24 +93,30 @@ _regions = _Maker(Regions)
 _SPAN_GIVEN = frozenset(Span.model_fields)
 
 
-def _spans(evidence: list[SpanT]) -> list[Span]:
+def _spans(evidence: list[SpanT], made: dict[SpanT, Span]) -> list[Span]:
+    """Span models; one per distinct span of the article (a frozen Span can be shared by
+    the country, division and place one mention supports)."""
     out = []
-    for start, end, text, field in evidence:
-        obj = _new(Span)
-        _set(obj, "__dict__", {"start": start, "end": end, "text": text, "field": field})
-        _set(obj, "__pydantic_fields_set__", set(_SPAN_GIVEN))
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", None)
+    for key in evidence:
+        obj = made.get(key)
+        if obj is None:
+            start, end, text, field = key
+            obj = _new(Span)
+            _set(obj, "__dict__", {"start": start, "end": end, "text": text, "field": field})
+            _set(obj, "__pydantic_fields_set__", set(_SPAN_GIVEN))
+            _set(obj, "__pydantic_extra__", None)
+            _set(obj, "__pydantic_private__", None)
+            made[key] = obj
         out.append(obj)
     return out
 
 
-def _tags(make: _Maker, tags: list[dict]) -> list[Any]:
+def _tags(make: _Maker, tags: list[dict], made: dict[SpanT, Span]) -> list[Any]:
     out = []
     cls = make.cls
     for tag in tags:
         values = make.values(tag)
-        values["evidence"] = _spans(values["evidence"])
+        values["evidence"] = _spans(values["evidence"], made)
         out.append(_obj(cls, values, set(tag)))
     return out
 
@@ -120,10 +126,11 @@ def tagged_article(article: RawArticle, regions: dict, actors: list[dict],
                    severity: float, version: str) -> TaggedArticle:
     """The contract record from the working records (every tag dict has an ``evidence``
     list of span tuples). The raw article's fields are copied (lists shallow-copied)."""
+    made: dict[SpanT, Span] = {}
     reg = _regions({
-        "countries": _tags(_country, regions["countries"]),
-        "admin1": _tags(_admin1, regions["admin1"]),
-        "places": _tags(_place, regions["places"]),
+        "countries": _tags(_country, regions["countries"], made),
+        "admin1": _tags(_admin1, regions["admin1"], made),
+        "places": _tags(_place, regions["places"], made),
         "macro_regions": regions["macro_regions"],
         "primary_country": regions["primary_country"],
     })
@@ -131,10 +138,10 @@ def tagged_article(article: RawArticle, regions: dict, actors: list[dict],
     values = {name: (list(raw[name]) if type(raw[name]) is list else raw[name])
               for name in _RAW_FIELDS}
     values["regions"] = reg
-    values["actors"] = _tags(_actor, actors)
-    values["persons"] = _tags(_person, persons)
-    values["event_types"] = _tags(_event, events)
-    values["watchlist_hits"] = _tags(_watch, watch_hits)
+    values["actors"] = _tags(_actor, actors, made)
+    values["persons"] = _tags(_person, persons, made)
+    values["event_types"] = _tags(_event, events, made)
+    values["watchlist_hits"] = _tags(_watch, watch_hits, made)
     values["severity"] = severity
     values["tagger_version"] = version
     return _obj(TaggedArticle, values, set(values))
