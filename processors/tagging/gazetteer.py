@@ -127,9 +127,15 @@ class Gazetteer:
                 bucket.append(entry)
 
     def compile(self) -> None:
+        """Compile the automaton. Every entry becomes (kind, ref, mode, tag, country,
+        division, prior): what the region resolver needs about a geo entry is computed once
+        here, not per hit (None, None, 0.0 for other kinds)."""
         from processors.tagging.matching import compile_automaton  # matching imports us
+        from processors.tagging.regions import entry_facts
 
-        self.automaton = compile_automaton(self._keys)
+        keys = {key: [(*e, *entry_facts(self, e[0], e[1])) for e in entries]
+                for key, entries in self._keys.items()}
+        self.automaton = compile_automaton(keys)
         self._keys = {}
 
     @classmethod

@@ -75,7 +75,7 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
     single = " " not in hit.surface.strip()
     blocked = hit.surface in gaz.never
     out: list[tuple[str, object]] = []
-    for kind, ref, mode, tag in hit.entries:
+    for kind, ref, mode, tag, country, a1, prior in hit.entries:
         if kind not in GEO_KINDS:
             continue
         if mode == ABBR and not (hit.surface.endswith(".") and _DATELINE.search(
@@ -99,19 +99,19 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
             if place.locative_only and not locative:
                 continue
             if tag == "alt" and place.population < 1_000_000 and not locative:
-                out.append(("p?", ref))  # an alternate name of a mid-size city: weak
+                out.append(("p?", ref, country, a1, prior))  # alternate name of a mid-size city
                 continue
             if not place.curated and single and place.population < _SMALL_CITY and not locative:
-                out.append(("p?", ref))  # needs its country supported elsewhere
+                out.append(("p?", ref, country, a1, prior))  # needs its country supported
                 continue
             if not place.curated and single and not locative and ctx.sentence_initial(hit.start):
-                out.append(("p?", ref))
+                out.append(("p?", ref, country, a1, prior))
                 continue
             if (not place.curated and single and not locative and not ctx.all_caps
                     and name_neighbour(ctx.text, hit.start, hit.end, gaz.roles["_words"],
                                        gaz.never)):
                 continue  # one word of a longer name: "Paul Jenkins", "Lake Superior"
-        out.append((kind, ref))
+        out.append((kind, ref, country, a1, prior))
     return out
 
 
@@ -135,15 +135,12 @@ def _admin1_of(gaz: Gazetteer, kind: str, ref: object) -> str | None:
     return None
 
 
-def _info(gaz: Gazetteer, kind: str, ref: object) -> tuple[str | None, str | None, float]:
-    """(country, division, prior score) of a candidate; memoised per gazetteer."""
-    key = (kind, ref)
-    info = gaz.memo.get(key)
-    if info is None:
-        country = _country_of(gaz, kind, ref)
-        info = (country, _admin1_of(gaz, kind, ref), _prior(gaz, kind, ref, country))
-        gaz.memo[key] = info
-    return info
+def entry_facts(gaz: Gazetteer, kind: str, ref: object) -> tuple[str | None, str | None, float]:
+    """(country, division, prior score) of a gazetteer entry; computed when it is compiled."""
+    if kind not in GEO_KINDS:
+        return None, None, 0.0
+    country = _country_of(gaz, kind, ref)
+    return country, _admin1_of(gaz, kind, ref), _prior(gaz, kind, ref, country)
 
 
 def _admin1_name(gaz: Gazetteer, code: str, default: str) -> str:
@@ -191,7 +188,7 @@ def resolve_regions(
         locative = prev in LOCATIVE_WORDS or nxt in PLACE_NOUNS
         options = _candidates(gaz, hit, ctx, prev, nxt, locative)
         if options:
-            cands.append((hit, [(k, r, *_info(gaz, k, r)) for k, r in options], locative))
+            cands.append((hit, options, locative))
 
     # Countries that some hit names without doubt: the support for ambiguous ones.
     support: set[str] = set()
