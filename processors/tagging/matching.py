@@ -160,16 +160,18 @@ def scan_article(automaton: Automaton, title: str,
             end -= off
         else:
             continue  # across the title/text break
-        surface = src[start:end]
         case = value[2]
-        if case == _ALL_ANY:
-            name_entries, lex_entries, kset = value[3], value[4], value[5]
-        elif case == _ALL_CAP:
-            first = surface[0]
-            if not (first.isupper() or first.isdigit() or (caps and surface.isupper())):
+        if case == _ALL_CAP:
+            first = src[start]  # most rejected hits: a lower-case word ("of", "to")
+            if not (first.isupper() or first.isdigit() or (caps and src[start:end].isupper())):
                 continue
+            surface = src[start:end]
+            name_entries, lex_entries, kset = value[3], value[4], value[5]
+        elif case == _ALL_ANY:
+            surface = src[start:end]
             name_entries, lex_entries, kset = value[3], value[4], value[5]
         else:
+            surface = src[start:end]
             kept = [e for e in value[1] if _case_ok(e, surface, caps)]
             name_entries = tuple(e for e in kept if e[0] in NAME_KINDS)
             lex_entries = tuple(e for e in kept if e[0] == EVENT)
