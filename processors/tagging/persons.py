@@ -259,8 +259,30 @@ def _merge(persons: list[PersonCandidate], singles: list) -> None:
     persons[:] = [p for p in merged if len(p.tokens) > 1 or p.role]
 
 
-def to_tags(persons: list[PersonCandidate], countries: list[str | None]) -> list[dict]:
-    """Person tag records (see ``records``)."""
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+
+
+def _spell_out(role: str, texts: list[str]) -> str:
+    """Acronyms in a role that the article defines are written out: "FO spokesperson" in a
+    story that says "the Foreign Office (FO)" becomes "Foreign Office spokesperson"."""
+    def expand(m: re.Match) -> str:
+        acronym = m.group()
+        for text in texts:
+            i = text.find(f" ({acronym})")
+            if i <= 0:
+                continue
+            words = text[max(0, i - 120):i].split()[-len(acronym):]
+            if (len(words) == len(acronym) and all(w[:1].isupper() for w in words)
+                    and "".join(w[0] for w in words) == acronym):
+                return " ".join(words)
+        return acronym
+    return _ACRONYM.sub(expand, role)
+
+
+def to_tags(persons: list[PersonCandidate], countries: list[str | None],
+            texts: list[str] | None = None) -> list[dict]:
+    """Person tag records (see ``records``); ``texts``: the article's fields, for spelling
+    out acronyms in roles."""
     tags = []
     for p, country in zip(persons, countries, strict=True):
         evidence = [(p.start, p.end, p.name, p.field)]
@@ -270,6 +292,8 @@ def to_tags(persons: list[PersonCandidate], countries: list[str | None]) -> list
             if name != p.name and name not in aliases:
                 aliases.append(name)
         role = p.role.strip(" ,") if p.role else None
+        if role and texts and _ACRONYM.search(role):
+            role = _spell_out(role, texts)
         tags.append({"name": p.name, "role": role, "country": country, "aliases": aliases,
                      "confidence": p.confidence, "evidence": evidence})
     return tags

@@ -119,7 +119,7 @@ class Tagger:
         if wl is not None:
             actor_tags = _add_watchlist_actors(wl, wl_hits, actor_tags)
         person_countries = [_person_country(p, actor_tags, geo, primary) for p in persons]
-        person_tags = persons_mod.to_tags(persons, person_countries)
+        person_tags = persons_mod.to_tags(persons, person_countries, [title, text])
 
         event_tags = events_mod.resolve_events(gaz, lexical)
         sev = events_mod.severity(gaz, event_tags, fields)

@@ -113,3 +113,12 @@ def test_acronyms_that_are_ordinary_military_words_are_not_parties():
     # "APC" is an armoured personnel carrier here, not Nigeria's ruling party
     t = tag("An APC was hit by a roadside bomb outside the base.")
     assert "apc" not in actor_ids(t)
+
+
+def test_role_acronym_defined_in_the_story_is_spelled_out():
+    t = tag("The Foreign Office (FO) rejected the claim. FO spokesperson Mumtaz Zahra Baloch "
+            "said talks were off.")
+    person = next(p for p in t.persons if p.name == "Mumtaz Zahra Baloch")
+    assert person.role == "Foreign Office spokesperson"
+    undefined = tag("FO spokesperson Mumtaz Zahra Baloch said talks were off.")
+    assert next(p for p in undefined.persons).role == "FO spokesperson"
