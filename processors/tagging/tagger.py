@@ -175,7 +175,8 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
         strong = kinds & _STRONG
         if not strong and PLACE in kinds:
             strong = {PLACE} if any(
-                gaz.places[r].curated or (gaz.places[r].population >= 100_000 and tag != "alt")
+                gaz.places[r].curated or gaz.places[r].kind == "county"
+                or (gaz.places[r].population >= 100_000 and tag != "alt")
                 for k, r, _m, tag, *_ in h.entries if k == PLACE) else set()
         if strong and h.surface not in gaz.never:
             blocked[h.field].append((h.start, h.end))

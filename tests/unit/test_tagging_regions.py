@@ -192,3 +192,16 @@ def test_common_words_are_no_towns_in_any_case():
     # "Tô" (Burkina Faso) folds to "To", "Of" is a Turkish town, "Time" a Norwegian one
     t = tag("Time magazine said the talks would go on.", title="TO DATE, END OF TALKS NOT IN SIGHT")
     assert countries(t) == set()
+
+
+def test_us_county_gives_country_and_its_state_when_unique():
+    t = tag("Deputies in Edgar County said the bridge would reopen on Friday.")
+    assert countries(t) == {"US"} and "US-IL" in admin1(t)
+    assert t.persons == []  # "Edgar County said" is a place speaking, not a person
+    shared = tag("Officials in Washington County said the road was closed.")
+    assert countries(shared) == {"US"} and admin1(shared) == set()  # 30 states have one
+
+
+def test_ordinary_words_in_an_all_caps_line_follow_the_same_rules():
+    t = tag("Crowds came early.", title="NICE WEATHER FOR THE MARCH FAIR")
+    assert countries(t) == set()
