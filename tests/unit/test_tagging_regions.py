@@ -205,3 +205,18 @@ def test_us_county_gives_country_and_its_state_when_unique():
 def test_ordinary_words_in_an_all_caps_line_follow_the_same_rules():
     t = tag("Crowds came early.", title="NICE WEATHER FOR THE MARCH FAIR")
     assert countries(t) == set()
+
+
+def test_town_that_is_a_surname_needs_a_locative_word():
+    assert countries(tag("George said the council would vote again on Monday.")) == set()
+    assert "ZA" in countries(tag("Floods cut the road to George in the Western Cape."))
+
+
+def test_route_number_after_a_country_acronym_is_no_country():
+    assert "US" not in countries(tag("Traffic on US 41 was slow after the crash."))
+    assert "US" in countries(tag("The US said it would send aid."))
+
+
+def test_hand_written_demonym_wins_over_the_generated_table():
+    t = tag("American troops arrived at the base on Monday.")
+    assert countries(t) == {"US"}
