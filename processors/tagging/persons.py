@@ -138,12 +138,18 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     text = ctx.text
     toks = _tokens(text, start, end)
     # peel role words and honorifics off the front: "Defence Minister Khawaja Asif"
-    role_toks: list[tuple[str, int, int]] = []
-    while toks and _is_role_word(gaz, toks[0][0]):
-        role_toks.append(toks.pop(0))
-    while toks and toks[-1][0].rstrip(".").lower() in gaz.roles["_words"]:
-        toks.pop()  # "Khawaja Asif Minister" is rare; trailing role words are not the name
-    toks = [t for t in toks if t[0].strip(".,")]
+    role_words = gaz.roles["_words"]
+    i, j = 0, len(toks)
+    while i < j:
+        w = toks[i][0].lower().rstrip(".")
+        if w not in role_words and w not in _HONORIFIC_ONLY:
+            break
+        i += 1
+    # "Khawaja Asif Minister" is rare; trailing role words are not the name
+    while j > i and toks[j - 1][0].rstrip(".").lower() in role_words:
+        j -= 1
+    role_toks = toks[:i]
+    toks = [t for t in toks[i:j] if t[0].strip(".,")]
     if not toks:
         return
     # a sentence-initial ordinary word is no name part: "The", "But", "According"
@@ -166,8 +172,6 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     speech = _speech(gaz, ctx, n_start, n_end)
     if len(words) == 1:
         singles.append((name, ctx.name, n_start, n_end, bool(role or honorific or speech)))
-        if role and not honorific and ctx.sentence_initial(n_start) is False:
-            pass
         if not role:
             return
     if not (role or honorific or speech):
