@@ -38,7 +38,7 @@ from processors.tagging.watchlist import Watchlist, WatchlistError
 
 __all__ = ["CODE_VERSION", "Tagger"]
 
-CODE_VERSION = "0.1.0"
+CODE_VERSION = "0.2.0"  # 0.2: phase-2 accuracy rules change outputs
 _FIELDS = ("title", "text")
 
 
