@@ -214,7 +214,10 @@ def _load_countries(gaz: Gazetteer, data_dir: Path) -> None:
         gaz.country_pop[code] = int(info.get(code, {}).get("population") or 0)
         if subregion:
             gaz.subregion[code] = subregion
-        for name in [*names.split("|"), *more.get("names", [])]:
+        for name in names.split("|"):  # generated names: native spellings may be words
+            gaz.add(name, COUNTRY, code, CAP if name[:1].isupper() else ANY,
+                    skip=gaz.common_words)
+        for name in more.get("names", []):
             gaz.add(name, COUNTRY, code, CAP if name[:1].isupper() else ANY)
         for acronym in more.get("acronyms", []):
             gaz.add(acronym, COUNTRY, code, EXACT)

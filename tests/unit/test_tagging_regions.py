@@ -220,3 +220,10 @@ def test_route_number_after_a_country_acronym_is_no_country():
 def test_hand_written_demonym_wins_over_the_generated_table():
     t = tag("American troops arrived at the base on Monday.")
     assert countries(t) == {"US"}
+
+
+def test_native_country_name_that_is_a_word_is_not_the_country():
+    # "Island" is Iceland's own name for itself in the generated country table
+    assert countries(tag("Rhode Island Hospital said the patient was stable.")) <= {"US"}
+    assert countries(tag("Island residents voted to keep the ferry.")) == set()
+    assert countries(tag("Iceland said the volcano was calm.")) == {"IS"}
