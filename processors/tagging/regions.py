@@ -22,6 +22,8 @@ Rules (each has a unit test with the sentence that motivated it):
 - a country acronym followed by a number is a route ("US 41");
 - a country name that is also a given name ("Jordan", "Chad") next to another name word is
   a person ("Jordan Dyer", "Chad Walker");
+- a division that shares its name with a country ("Georgia") is the division only when
+  another place in the division's country below country level is named ("Atlanta", "Ohio");
 - a US state abbreviation counts only in the dateline shape "Athens, Ga.";
 - a US county ("Edgar County") gives the US and, when the name is unique, its state;
 - "never" and "locative" words apply to all-caps lines too ("NICE WEATHER");
@@ -213,13 +215,16 @@ def resolve_regions(
             if len(a1) == 1 and None not in a1:
                 support_a1 |= a1
 
+    # a division named like a country ("Georgia") needs support below country level
+    a1_countries = {a[:2] for a in support_a1}
     mentions: list[GeoMention] = []
     for hit, options, locative in cands:
         if len(options) == 1:
             kind, ref, country, a1, _p = options[0]
         else:
             kind, ref, country, a1, _p = max(options, key=lambda o: o[4] + (
-                5.0 if o[2] in support else 0.0) + (3.0 if o[3] in support_a1 else 0.0))
+                5.0 if o[2] in support and (o[0] != ADMIN1 or o[2] in a1_countries) else 0.0)
+                + (3.0 if o[3] in support_a1 else 0.0))
         if kind == "p?":
             if country not in support:
                 continue

@@ -227,3 +227,10 @@ def test_native_country_name_that_is_a_word_is_not_the_country():
     assert countries(tag("Rhode Island Hospital said the patient was stable.")) <= {"US"}
     assert countries(tag("Island residents voted to keep the ferry.")) == set()
     assert countries(tag("Iceland said the volcano was calm.")) == {"IS"}
+
+
+def test_division_named_like_a_country_needs_support_below_country_level():
+    war = tag("Russian tanks entered Georgia as the US called for a ceasefire.")
+    assert "GE" in countries(war) and "US-GA" not in admin1(war)
+    local = tag("Storms hit Georgia overnight and flooded roads near Atlanta.")
+    assert "US-GA" in admin1(local) and "GE" not in countries(local)
