@@ -21,7 +21,7 @@ import ahocorasick_rs
 from processors.tagging.gazetteer import ABBR, ACTOR, ANY, CAP, EVENT, EXACT, NAME_KINDS
 from processors.tagging.textnorm import padded, shape
 
-__all__ = ["Automaton", "Hit", "compile_automaton", "scan", "scan_article", "select_names",
+__all__ = ["Automaton", "Hit", "compile_automaton", "scan_article", "scan_fields", "select_names",
            "sentence_starts"]
 
 _ALL_ANY, _ALL_CAP, _MIXED = 0, 1, 2
@@ -113,25 +113,6 @@ def _case_ok(entry: tuple, surface: str, all_caps_field: bool) -> bool:
     return False
 
 
-def scan(automaton: Automaton, text: str, field: str) -> list[Hit]:
-    """Every whole-word hit in ``text`` with the entries whose case rule the surface meets."""
-    if not text:
-        return []
-    all_caps = text[:400].isupper()  # an all-caps headline: "PAKISTAN RULES OUT TALKS"
-    hits: list[Hit] = []
-    for start, value in automaton.iter(padded(text)):
-        length, entries = value[0], value[1]
-        end = start + length - 2  # padded index of the key's leading space = text index
-        surface = text[start:end]
-        if value[2] == _ALL_ANY:
-            kept = entries
-        else:
-            kept = tuple(e for e in entries if _case_ok(e, surface, all_caps))
-        if kept:
-            hits.append(Hit(field, start, end, surface, kept))
-    return hits
-
-
 def _fields(title: str, text: str):
     """(joined text to scan, offset of text in it, title all caps, text all caps)."""
     return f"{title}\n{text}", len(title) + 1, title[:400].isupper(), text[:400].isupper()
@@ -141,8 +122,8 @@ def scan_article(automaton: Automaton, title: str,
                  text: str) -> tuple[list[Hit], list[Hit]]:
     """(name hits, lexicon hits) of title and text, in scan order (title first).
 
-    Equivalent to ``scan`` of each field followed by splitting each hit's entries into name
-    and lexicon entries (what ``select_names`` used to do first).
+    Equivalent to ``scan_fields`` followed by splitting each hit's entries into name and
+    lexicon entries (what ``select_names`` used to do first).
     """
     joined, off, caps_title, caps_text = _fields(title, text)
     cut = off - 1
@@ -184,7 +165,8 @@ def scan_article(automaton: Automaton, title: str,
 
 
 def scan_fields(automaton: Automaton, title: str, text: str) -> list[Hit]:
-    """``scan`` of title then text, in one automaton pass (for watchlists)."""
+    """Every whole-word hit in title then text, in one automaton pass, with the entries whose
+    case rule the surface meets (for watchlists)."""
     joined, off, caps_title, caps_text = _fields(title, text)
     cut = off - 1
     hits: list[Hit] = []

@@ -35,7 +35,7 @@ from pathlib import Path
 import yaml
 
 from processors.tagging.gazetteer import ANY, CAP, EXACT, Actor, Place
-from processors.tagging.matching import Automaton, Hit, compile_automaton, scan, scan_fields
+from processors.tagging.matching import Automaton, Hit, compile_automaton, scan_fields
 
 __all__ = ["Watchlist", "WatchlistError"]
 
@@ -134,11 +134,6 @@ class Watchlist:
         if keys:
             wl.automaton = compile_automaton(keys)
         return wl
-
-    def scan(self, text: str, field_name: str) -> list[Hit]:
-        if self.automaton is None:
-            return []
-        return scan(self.automaton, text, field_name)
 
     def scan_article(self, title: str, text: str) -> list[Hit]:
         """Hits in title then text (one automaton pass)."""
