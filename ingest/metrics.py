@@ -8,9 +8,9 @@ state store and ``newswatch feeds``.
 
 from __future__ import annotations
 
-import threading
-
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
+
+from newswatch.metrics import on_default_registry
 
 __all__ = ["IngestMetrics", "default_metrics", "status_class"]
 
@@ -67,14 +67,6 @@ class IngestMetrics:
             registry=registry)
 
 
-_default: IngestMetrics | None = None
-_default_lock = threading.Lock()
-
-
 def default_metrics() -> IngestMetrics:
     """The metrics on the default registry, created once per process."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = IngestMetrics(REGISTRY)
-        return _default
+    return on_default_registry(IngestMetrics)

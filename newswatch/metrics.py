@@ -6,9 +6,13 @@ default prometheus-client registry so one endpoint per process serves them all.
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram, start_http_server
+import threading
+from typing import Protocol, TypeVar
 
-__all__ = ["BATCH_SECONDS", "COMMIT_FAILURES", "DLQ_RECORDS", "RECORDS_PROCESSED", "serve_metrics"]
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, start_http_server
+
+__all__ = ["BATCH_SECONDS", "COMMIT_FAILURES", "DLQ_RECORDS", "RECORDS_PROCESSED",
+           "on_default_registry", "serve_metrics"]
 
 RECORDS_PROCESSED = Counter(
     "newswatch_records_processed_total", "Records consumed and handled (incl. dead-lettered)", ["role"]
@@ -21,6 +25,25 @@ BATCH_SECONDS = Histogram(
 COMMIT_FAILURES = Counter(
     "newswatch_commit_failures_total", "Offset commits that failed (records will be redelivered)", ["role"]
 )
+
+
+class _MetricsSet(Protocol):
+    def __init__(self, registry: CollectorRegistry) -> None: ...
+
+
+M = TypeVar("M", bound=_MetricsSet)
+_instances: dict[type, object] = {}
+_instances_lock = threading.Lock()
+
+
+def on_default_registry(metrics_class: type[M]) -> M:
+    """The one instance of a role's metrics class on the default registry in this process.
+    Registering a metric twice raises, and roles of ``newswatch up`` start in parallel threads,
+    hence the lock. Tests pass their own registry to the class instead."""
+    with _instances_lock:
+        if metrics_class not in _instances:
+            _instances[metrics_class] = metrics_class(REGISTRY)
+        return _instances[metrics_class]  # type: ignore[return-value]
 
 
 def serve_metrics(port: int, host: str = "127.0.0.1") -> int:

@@ -7,9 +7,9 @@ ids, severities and notifier names, all bounded by the rules file.
 
 from __future__ import annotations
 
-import threading
-
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge
+
+from newswatch.metrics import on_default_registry
 
 __all__ = ["AlertMetrics", "default_metrics"]
 
@@ -46,14 +46,6 @@ class AlertMetrics:
             "Rule file changes that failed validation (old rules kept)", registry=registry)
 
 
-_default: AlertMetrics | None = None
-_default_lock = threading.Lock()
-
-
 def default_metrics() -> AlertMetrics:
     """The metrics on the default registry, created once per process."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = AlertMetrics(REGISTRY)
-        return _default
+    return on_default_registry(AlertMetrics)

@@ -10,11 +10,10 @@ pipeline's own counters (``newswatch_articles_tagged_total`` counts the tagger's
 
 from __future__ import annotations
 
-import threading
-
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 
 from newswatch.contracts import TaggedArticle
+from newswatch.metrics import on_default_registry
 
 __all__ = ["SEVERITY_BUCKETS", "ContentMetrics", "default_content_metrics", "observe"]
 
@@ -50,17 +49,9 @@ class ContentMetrics:
         self.severity.observe(tagged.severity)
 
 
-_default: ContentMetrics | None = None
-_lock = threading.Lock()
-
-
 def default_content_metrics() -> ContentMetrics:
-    """The metrics on the default registry, created on first use, once per process."""
-    global _default
-    with _lock:
-        if _default is None:
-            _default = ContentMetrics(REGISTRY)
-        return _default
+    """The metrics on the default registry, created once per process."""
+    return on_default_registry(ContentMetrics)
 
 
 def observe(tagged: TaggedArticle) -> None:
