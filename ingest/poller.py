@@ -20,6 +20,7 @@ import asyncio
 import logging
 import multiprocessing
 import random
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -113,6 +114,12 @@ def _parse(body: bytes, feed_id: str, feed_url: str, fetched_at: datetime,
                    parsed.update_period_s)
 
 
+def _ignore_interrupts() -> None:
+    """Parser workers leave Ctrl-C to the poller: a terminal sends SIGINT to the whole process
+    group, and the poller shuts its pool down itself after finishing the cycle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _warm_up() -> bool:
     import ingest.parse  # noqa: F401 - import the parser once, before the first feed
 
@@ -150,7 +157,8 @@ class Poller:
             return ThreadPoolExecutor(1, thread_name_prefix="poller-parse")
         # spawn, not fork: the Kafka producer and SQLite already have threads in this process
         pool = ProcessPoolExecutor(self.config.parse_workers,
-                                   mp_context=multiprocessing.get_context("spawn"))
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_ignore_interrupts)
         for future in [pool.submit(_warm_up) for _ in range(self.config.parse_workers)]:
             future.result()
         return pool

@@ -6,6 +6,8 @@ Memory-only: a restart loses every record, so durability is only ever tested on 
 
 from __future__ import annotations
 
+import ctypes
+import signal
 import socket
 import subprocess
 import time
@@ -14,6 +16,8 @@ from types import TracebackType
 from typing import Self
 
 __all__ = ["BrokerStartError", "EmbeddedBroker", "free_port"]
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class BrokerStartError(RuntimeError):
@@ -24,6 +28,14 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to SIGTERM it when the parent dies (no-op elsewhere)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 def _broker_binary() -> str:
@@ -52,13 +64,18 @@ class EmbeddedBroker:
         url = f"tcp://{self.host}:{self.port}"
         command = [_broker_binary(), "broker", "--listener-url", url,
                    "--advertised-listener-url", url]
+        # Its own session: a terminal's Ctrl-C reaches the whole foreground process group, and
+        # the broker must outlive the roles' last flush and commit; stop() ends it after them.
+        # Dying with its parent keeps a crashed or killed run from leaving a broker behind (Linux
+        # signals it when the starting *thread* ends: start it from one that lives as long).
+        options = {"stdin": subprocess.DEVNULL, "start_new_session": True,
+                   "preexec_fn": _die_with_parent}
         if self._log_path:
             with open(self._log_path, "ab") as log:  # the child keeps its own descriptor
-                self._process = subprocess.Popen(command, stdout=log, stderr=log,
-                                                 stdin=subprocess.DEVNULL)
+                self._process = subprocess.Popen(command, stdout=log, stderr=log, **options)
         else:
             self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                             stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+                                             stderr=subprocess.DEVNULL, **options)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self._process.poll() is not None:

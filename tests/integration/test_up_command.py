@@ -84,3 +84,24 @@ def test_up_uses_a_configured_cluster_instead_of_starting_a_broker(make_settings
     assert alerts, "no alert reached the configured cluster's alerts topic"
     printed = {Alert.model_validate_json(line).id for line in out.splitlines() if line}
     assert {Alert.model_validate_json(r.value).id for r in alerts} <= printed
+
+
+def test_ctrl_c_stops_everything_cleanly(tmp_path) -> None:
+    """A terminal's Ctrl-C sends SIGINT to the whole process group, parser workers included."""
+    import signal
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
+    env["NEWSWATCH_METRICS_PORT"] = "0"
+    proc = subprocess.Popen([sys.executable, "-m", "newswatch.cli.main", "up"], env=env,
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        assert proc.stdout.readline(), "no alert before the interrupt"
+        os.killpg(proc.pid, signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, err[-3000:]
+    assert "Traceback" not in err, err[-3000:]
+    assert "SIGINT received" in err
