@@ -15,6 +15,7 @@ RoleBody = Callable[[Settings, threading.Event], int]
 
 __all__ = [
     "ConfigError",
+    "broker_unreachable",
     "configure_logging",
     "require_cluster",
     "run_role",
@@ -63,7 +64,6 @@ def run_role(settings: Settings, role: str, body: RoleBody) -> int:
     from kafka.errors import KafkaError
 
     from newswatch.kafka.clients import ensure_topics
-    from newswatch.kafka.runner import EXIT_BROKER_LOST
     from newswatch.metrics import serve_metrics
 
     require_cluster(settings, role)
@@ -75,10 +75,21 @@ def run_role(settings: Settings, role: str, body: RoleBody) -> int:
         ensure_topics(settings, timeout_s=settings.broker_timeout_s)
         code = body(settings, stop)
     except KafkaError as exc:
-        # Raised while connecting (bootstrap, topic creation): the broker is not there.
-        log.error("%s: cannot reach the broker at %s within %.0fs: %s: %s", role,
-                  settings.bootstrap_servers, settings.broker_timeout_s, type(exc).__name__, exc)
-        return EXIT_BROKER_LOST
+        return broker_unreachable(settings, role, exc)
     log.info("%s: stopped with exit code %d", role, code)
     return code
+
+
+def broker_unreachable(settings: Settings, role: str, exc: Exception) -> int:
+    """A Kafka error raised while connecting (bootstrap, topic creation): the broker is not
+    there. Say so in one line and exit non-zero, so a supervisor restarts the role."""
+    from newswatch.kafka.runner import EXIT_BROKER_LOST
+
+    detail = str(exc)
+    if type(exc).__name__ not in detail:  # kafka-python's errors name themselves already
+        detail = f"{type(exc).__name__}: {detail}"
+    logging.getLogger("newswatch").error("%s: cannot reach the broker at %s within %.0fs: %s",
+                                         role, settings.bootstrap_servers,
+                                         settings.broker_timeout_s, detail)
+    return EXIT_BROKER_LOST
 

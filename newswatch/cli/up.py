@@ -16,7 +16,9 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
-from newswatch.cli.runtime import stop_on_signals
+from kafka.errors import KafkaError
+
+from newswatch.cli.runtime import broker_unreachable, stop_on_signals
 from newswatch.demo_server import serve_directory
 from newswatch.kafka.broker import EmbeddedBroker
 from newswatch.kafka.clients import ensure_topics
@@ -66,7 +68,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             state_dir = args.state_dir or settings.state_dir
         settings = settings.model_copy(update={"state_dir": state_dir})
-        ensure_topics(settings, timeout_s=settings.broker_timeout_s)
+        try:
+            ensure_topics(settings, timeout_s=settings.broker_timeout_s)
+        except KafkaError as exc:
+            return broker_unreachable(settings, "up", exc)
         feeds_file = args.feeds or _demo_feeds_file(stack, state_dir)
         port = _serve_metrics(settings)
         print(f"newswatch up: metrics on http://{settings.metrics_host}:{port}/metrics; "

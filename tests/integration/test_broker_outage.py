@@ -71,3 +71,17 @@ def test_role_started_without_a_reachable_broker_exits_non_zero_clearly() -> Non
     assert result.returncode == EXIT_BROKER_LOST, result.stderr
     assert f"cannot reach the broker at {address}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_up_with_an_unreachable_cluster_exits_non_zero_clearly(tmp_path) -> None:
+    from newswatch.kafka.broker import free_port
+
+    address = f"127.0.0.1:{free_port()}"
+    env = {**os.environ, "NEWSWATCH_BOOTSTRAP_SERVERS": address,
+           "NEWSWATCH_BROKER_TIMEOUT_S": "3", "NEWSWATCH_METRICS_PORT": "0"}
+    result = subprocess.run([sys.executable, "-m", "newswatch.cli.main", "up", "--duration", "30"],
+                            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert result.returncode == EXIT_BROKER_LOST, result.stderr
+    assert f"up: cannot reach the broker at {address}" in result.stderr
+    assert "Traceback" not in result.stderr
