@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 
-from kafka import KafkaConsumer
+from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 
 from newswatch.kafka.clients import make_consumer
@@ -18,8 +18,6 @@ def read_topic(settings: Settings, topic: str, *, expect: int, timeout_s: float 
     arrived or the timeout passed; returns what was read."""
     consumer: KafkaConsumer = make_consumer(settings, group_id=f"reader-{uuid.uuid4().hex[:8]}")
     try:
-        from kafka import TopicPartition
-
         partitions = consumer.partitions_for_topic(topic) or set()
         deadline = time.monotonic() + timeout_s
         while not partitions and time.monotonic() < deadline:
@@ -30,6 +28,23 @@ def read_topic(settings: Settings, topic: str, *, expect: int, timeout_s: float 
         records: list[ConsumerRecord] = []
         while len(records) < expect and time.monotonic() < deadline:
             for batch in consumer.poll(timeout_ms=300).values():
+                records.extend(batch)
+        return records
+    finally:
+        consumer.close()
+
+
+def read_to_end(settings: Settings, topic: str) -> list[ConsumerRecord]:
+    """Every record on ``topic`` now: from the beginning up to the current end offsets."""
+    consumer: KafkaConsumer = make_consumer(settings, group_id=None)  # type: ignore[arg-type]
+    try:
+        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        end = consumer.end_offsets(tps)
+        records: list[ConsumerRecord] = []
+        while any(consumer.position(tp) < end[tp] for tp in tps):
+            for batch in consumer.poll(timeout_ms=500).values():
                 records.extend(batch)
         return records
     finally:

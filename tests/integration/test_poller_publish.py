@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from kafka import TopicPartition
 
 from ingest.config import PollerConfig
 from ingest.poller import Poller, run_poll
@@ -20,6 +19,7 @@ from newswatch.contracts import RawArticle
 from newswatch.kafka.clients import ensure_topics, make_consumer
 from newswatch.settings import Settings
 from tests.integration.feedserver import FeedServer, Route, rss
+from tests.kafka_helpers import read_to_end
 
 pytestmark = pytest.mark.integration
 
@@ -32,23 +32,13 @@ def items(prefix: str, n: int, text: str = "body") -> list[tuple[str, str, str]]
 
 
 def read_all(settings: Settings, topic: str) -> list[RawArticle]:
-    """Every record on ``topic`` now (to the end offsets), as articles."""
-    consumer = make_consumer(settings, group_id=None)  # type: ignore[arg-type]
-    try:
-        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        consumer.assign(tps)
-        consumer.seek_to_beginning(*tps)
-        end = consumer.end_offsets(tps)
-        out: list[RawArticle] = []
-        while any(consumer.position(tp) < end[tp] for tp in tps):
-            for records in consumer.poll(timeout_ms=500).values():
-                for record in records:
-                    article = RawArticle.model_validate_json(record.value)
-                    assert record.key == article.id.encode()
-                    out.append(article)
-        return out
-    finally:
-        consumer.close()
+    """Every record on ``topic`` now, as articles keyed by their id."""
+    out: list[RawArticle] = []
+    for record in read_to_end(settings, topic):
+        article = RawArticle.model_validate_json(record.value)
+        assert record.key == article.id.encode()
+        out.append(article)
+    return out
 
 
 @pytest.fixture
