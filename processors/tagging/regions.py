@@ -28,7 +28,10 @@ Rules (each has a unit test with the sentence that motivated it):
 - a US county ("Edgar County") gives the US and, when the name is unique, its state;
 - "never" and "locative" words apply to all-caps lines too ("NICE WEATHER");
 - a city implies its division and country; a seat of government used for the government
-  ("Islamabad said") implies the country but not its division.
+  ("Islamabad said") implies the country but not its division;
+- a seat of government named as a target, a home or a scene is the city ("strikes on Kyiv",
+  "residents of Kabul", "Beirut's southern suburbs", the dateline "KYIV, Ukraine"), and so is
+  one listed with other places ("central London and Paris"): division yes, government no.
 """
 
 from __future__ import annotations
@@ -192,7 +195,7 @@ def resolve_regions(
 
     Returns the regions record (plain dicts, see ``records``) and the resolved mentions.
     """
-    cands: list[tuple[Hit, list[tuple[str, object]], bool]] = []
+    cands: list[tuple[Hit, list[tuple[str, object]], bool, bool]] = []
     for hit in hits:
         if person_spans and any(f == hit.field and s < hit.end and hit.start < e
                                 for f, s, e in person_spans):
@@ -202,12 +205,14 @@ def resolve_regions(
         locative = prev in LOCATIVE_WORDS or nxt in PLACE_NOUNS
         options = _candidates(gaz, hit, ctx, prev, nxt, locative)
         if options:
-            cands.append((hit, options, locative))
+            seat_place = (not locative and any(o[0] == SEAT for o in options)
+                          and _seat_as_place(ctx, hit, prev))
+            cands.append((hit, options, locative, seat_place))
 
     # Countries that some hit names without doubt: the support for ambiguous ones.
     support: set[str] = set()
     support_a1: set[str] = set()
-    for _hit, options, _loc in cands:
+    for _hit, options, _loc, _sp in cands:
         firm = {o[2] for o in options if o[0] != "p?"}
         if len(firm) == 1 and None not in firm:
             support |= firm
@@ -218,7 +223,7 @@ def resolve_regions(
     # a division named like a country ("Georgia") needs support below country level
     a1_countries = {a[:2] for a in support_a1}
     mentions: list[GeoMention] = []
-    for hit, options, locative in cands:
+    for hit, options, locative, seat_place in cands:
         if len(options) == 1:
             kind, ref, country, a1, _p = options[0]
         else:
@@ -246,8 +251,8 @@ def resolve_regions(
             m.confidence = 0.9 if place.curated else (0.8 if place.population >= _SMALL_CITY else 0.7)
         elif kind == SEAT:
             m.place = ref[1]  # type: ignore[index]
-            m.as_government = not locative
-            if locative:
+            m.as_government = not (locative or seat_place)
+            if not m.as_government:
                 m.admin1 = gaz.places[m.place].admin1
             m.confidence = 0.9
         else:
@@ -255,7 +260,66 @@ def resolve_regions(
         if ambiguous:
             m.confidence = round(m.confidence * 0.8, 3)
         mentions.append(m)
+    _seats_listed_with_places(gaz, mentions, fields)
     return _collect(gaz, mentions), mentions
+
+
+# Words before a seat of government (or before "of"/"on" before it) that make it the city:
+# a target ("strikes on Kyiv"), a home ("residents of Kabul"), a scene ("fled Kabul").
+_SEAT_TARGET_VERBS = frozenset({
+    "struck", "hit", "hits", "bombed", "shelled", "attacked", "targeted", "captured",
+    "seized", "entered", "besieged", "reached", "visited", "visiting", "fled", "left",
+    "evacuated", "encircled", "surrounded", "stormed", "rocked", "shook", "flooded",
+})
+_SEAT_PLACE_OF = frozenset({
+    "strike", "strikes", "airstrike", "airstrikes", "attack", "attacks", "assault", "raid",
+    "raids", "offensive", "bombardment", "shelling", "bombing", "march", "advance",
+    "residents", "resident", "streets", "outskirts", "suburbs", "suburb", "centre", "center",
+    "heart", "skies", "parts", "part", "people", "mayor", "governor", "city", "capital",
+    "neighbourhoods", "neighborhoods", "districts", "hospitals", "markets", "east", "west",
+    "north", "south",
+})
+# "Beirut's southern suburbs", "Kabul's airport": a possessive before parts of a city
+_SEAT_PARTS = frozenset({
+    "airport", "streets", "suburbs", "suburb", "outskirts", "residents", "mayor", "governor",
+    "centre", "center", "skyline", "hospitals", "hospital", "old", "southern", "northern",
+    "eastern", "western", "central", "main", "international", "downtown", "neighbourhoods",
+    "neighborhoods", "districts", "markets", "population", "police",
+})
+_POSSESSIVE_NEXT = re.compile(r"['’]s\s+([\w-]+)")
+_DATELINE_AFTER = re.compile(r"\s*(?:,|\(|—|–|-\s)")
+_LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$")
+
+
+def _seat_as_place(ctx: FieldText, hit: Hit, prev: str) -> bool:
+    """Whether a seat of government is named as the city rather than for its government."""
+    text = ctx.text
+    if prev in _SEAT_TARGET_VERBS:
+        return True
+    if prev in ("of", "on", "against") and ctx.prev_word(
+            text.rfind(prev, max(0, hit.start - 20), hit.start)) in _SEAT_PLACE_OF:
+        return True
+    m = _POSSESSIVE_NEXT.match(text, hit.end)
+    if m is not None and m.group(1).lower() in _SEAT_PARTS:
+        return True
+    # a dateline: "KYIV, Ukraine (AP) -", "KABUL (Reuters) -"
+    return (hit.surface.isupper() and len(hit.surface) > 3 and ctx.sentence_initial(hit.start)
+            and _DATELINE_AFTER.match(text, hit.end) is not None)
+
+
+def _seats_listed_with_places(gaz: Gazetteer, mentions: list[GeoMention], fields) -> None:
+    """A seat of government listed next to a place ("London and Paris") is a place too."""
+    prev_m: GeoMention | None = None
+    for m in mentions:  # in text order within each field
+        if prev_m is not None and prev_m.hit.field == m.hit.field:
+            gap = fields[m.hit.field].text[prev_m.hit.end:m.hit.start]
+            if len(gap) < 8 and _LIST_GAP.match(gap):
+                for seat, other in ((m, prev_m), (prev_m, m)):
+                    if (seat.kind == SEAT and seat.as_government and other.kind in (PLACE, SEAT)
+                            and not other.as_government):
+                        seat.as_government = False
+                        seat.admin1 = gaz.places[seat.place].admin1
+        prev_m = m
 
 
 def _collect(gaz: Gazetteer, mentions: list[GeoMention]) -> dict:

@@ -234,3 +234,25 @@ def test_division_named_like_a_country_needs_support_below_country_level():
     assert "GE" in countries(war) and "US-GA" not in admin1(war)
     local = tag("Storms hit Georgia overnight and flooded roads near Atlanta.")
     assert "US-GA" in admin1(local) and "GE" not in countries(local)
+
+
+def test_seat_of_government_as_target_home_or_scene_is_the_city():
+    struck = tag("Russian missiles struck Kyiv overnight, killing three people.")
+    assert "UA-30" in admin1(struck) and "UA-GOV" not in {a.id for a in struck.actors}
+    assert "AF-KAB" in admin1(tag("Residents of Kabul said the power was out for a third day."))
+    assert "LB-BA" in admin1(tag("Israeli strikes hit Beirut's southern suburbs."))
+    assert "UA-30" in admin1(tag("KYIV, Ukraine (AP) - Drones hit the city on Monday."))
+    listed = tag("Thousands marched through central London and Paris on Saturday.")
+    assert {"GB-ENG", "FR-IDF"} <= admin1(listed)
+    assert "FR-GOV" not in {a.id for a in listed.actors}
+
+
+def test_seat_as_speaker_stays_the_government():
+    t = tag("Tehran also says it will respond, while Islamabad accused Kabul of delays.")
+    assert admin1(t) == set()
+    assert {"IR-GOV", "PK-GOV", "AF-GOV"} <= {a.id for a in t.actors}
+
+
+def test_gaza_city_is_in_gaza_governorate():
+    assert "PS-GZA" in admin1(tag("Israeli strikes on Gaza City killed 20 people."))
+    assert admin1(tag("Aid trucks waited at the edge of the Gaza Strip.")) == set()
