@@ -1,4 +1,4 @@
-"""Actors: dictionary names, composed state bodies and seats of government.
+"""Actors: dictionary names, composed state bodies, seats of government, named organisations.
 
 Dictionary hits ("TTP", "Shanghai Cooperation Organisation") map straight to an actor.
 Composed actors bind a generic body to a country: from the phrase itself ("Pakistani troops",
@@ -6,16 +6,21 @@ Composed actors bind a generic body to a country: from the phrase itself ("Pakis
 a country ("the Foreign Office", "FO", "the government") - from the story's primary country.
 A seat of government used as a speaker ("Islamabad said", "accuse Kabul") is that country's
 government. Ids are stable slugs; composed ids ("PK-MOFA") equal dictionary ids where the
-dictionary knows the body, so both merge into one actor.
+dictionary knows the body, so both merge into one actor. Organisation names found by their
+shape (``organisations``: "Oromo Liberation Front (OLF)") are actors of their own unless a
+dictionary actor or a state body is named in them: "BBC World Service" is the BBC, "Ministry
+of Interior and Narcotics Control" the composed interior ministry - with the whole name as
+evidence either way.
 """
 
 from __future__ import annotations
 
 import re
 
-from processors.tagging.context import FieldText
+from processors.tagging.context import FieldText, name_neighbour
 from processors.tagging.gazetteer import ACTOR, BODY, Actor, Gazetteer
 from processors.tagging.matching import Hit
+from processors.tagging.organisations import OrgMention, title_case
 from processors.tagging.records import span_of
 from processors.tagging.regions import GeoMention
 
@@ -40,7 +45,7 @@ class _Acc:
                 "evidence": [span_of(hit)],
             }
             return
-        if all((e[3], e[0]) != (hit.field, hit.start) for e in tag["evidence"]):
+        if all((e[3], e[0], e[1]) != (hit.field, hit.start, hit.end) for e in tag["evidence"]):
             tag["evidence"].append(span_of(hit))
         tag["confidence"] = max(tag["confidence"], conf)
         if source == "dictionary":
@@ -65,40 +70,157 @@ def resolve_actors(
     geo: list[GeoMention],
     fields: dict[str, FieldText],
     primary: str | None,
+    orgs: list[OrgMention] = (),  # type: ignore[assignment]
 ) -> list[dict]:
     acc = _Acc()
     geo_by_field: dict[str, list[GeoMention]] = {}
     for m in geo:
         geo_by_field.setdefault(m.hit.field, []).append(m)
+    org_of, absorbed = _place_orgs(gaz, name_hits, orgs)
     for hit in name_hits:
+        org = org_of.get(id(hit))
+        if org is False:
+            continue  # a word inside a longer name: "Supreme Court Bar Association"
         for kind, ref, *_ in hit.entries:
             if kind == ACTOR:
                 acc.add(gaz.actors[ref], hit, 0.9, "dictionary")
+                if org is not None:
+                    _add_org_spans(acc, gaz.actors[ref], org, fields, 0.9, "dictionary")
             elif kind == BODY:
                 _compose(gaz, acc, hit, gaz.bodies[ref], geo_by_field.get(hit.field, []),
-                         fields[hit.field], primary)
+                         fields, primary, org)
+    made: dict[str, Actor] = {}
+    for org in sorted(orgs, key=lambda o: -len(o.name)):
+        if id(org) in absorbed:
+            continue
+        # a shorter form of a longer name in the same story ("Mineworkers Union" in the
+        # headline, "Mineworkers Union of Namibia" below) is the same body
+        actor = next((a for name, a in made.items() if org.name in name), None)
+        if actor is None:
+            actor = _org_actor(org, geo_by_field.get(org.field, []), primary)
+            made[org.name] = actor
+        _add_org_spans(acc, actor, org, fields, 0.6, "composed")
     for m in geo:
-        if m.as_government and m.country:
+        if m.as_government and m.country and _speaker(gaz, m.hit, fields[m.hit.field], orgs):
             actor = _state_actor(gaz, m.country, "GOV")
             if actor is not None:
                 acc.add(actor, m.hit, 0.75, "composed")
     return list(acc.tags.values())
 
 
-def _compose(gaz, acc: _Acc, hit: Hit, body, geo: list[GeoMention], ctx: FieldText,
-             primary: str | None) -> None:
+def _place_orgs(gaz: Gazetteer, name_hits: list[Hit], orgs: list[OrgMention]):
+    """How each organisation name relates to the dictionary and body hits overlapping it.
+
+    - a hit covering the whole name: the hit's actor takes the name ("People's Liberation
+      Army" holds the run "Liberation Army");
+    - a body covering the head word: the composed body takes the name ("Hamas-run Health
+      Ministry");
+    - a dictionary name covering the head word, the org adding words before it: a different
+      body ("Free Democratic Party" is not the US Democratic Party) - the hit is dropped;
+    - a dictionary name elsewhere inside: the named parent takes it ("BBC World Service").
+    Body words inside a longer name are only words ("Supreme Court Bar Association").
+
+    Returns ``org_of``: hit id -> the org its actor takes as evidence, or False for a hit
+    that yields no actor; and the ids of orgs taken by a hit.
+    """
+    org_of: dict[int, object] = {}
+    absorbed: set[int] = set()
+    for org in orgs:
+        over = [h for h in name_hits if h.field == org.field and h.start < org.end
+                and org.start < h.end and h.kset & {ACTOR, BODY}]
+        if not over:
+            continue
+        covering = next((h for h in over if h.start <= org.start and org.end <= h.end), None)
+        if covering is not None:
+            absorbed.add(id(org))
+            if org.extra:  # its acronym is still evidence
+                org_of[id(covering)] = org
+            continue
+        heads = [h for h in over if h.start <= org.head_start and org.head_end <= h.end]
+        body = next((h for h in heads if BODY in h.kset and ACTOR not in h.kset), None)
+        owner = body
+        if owner is None and not heads:
+            owner = max((h for h in over if ACTOR in h.kset), key=lambda h: h.end - h.start,
+                        default=None)
+        if owner is not None:
+            org_of[id(owner)] = org
+            absorbed.add(id(org))
+        for h in over:
+            if h is not owner and (BODY in h.kset and ACTOR not in h.kset or h in heads):
+                org_of[id(h)] = False
+    return org_of, absorbed
+
+
+def _slug(name: str) -> str:
+    return "org-" + re.sub(r"[^a-z0-9]+", "-", name.replace("\u00ad", "").lower()).strip("-")
+
+
+_STATE_TYPES = frozenset({"government", "police", "military", "court"})
+_NOT_NATIONAL = frozenset({"International", "World", "Global", "European", "African", "Asian",
+                           "Arab", "Islamic", "Inter-American", "Olympic", "Paralympic", "UN",
+                           "United", "Human"})
+
+
+def _org_actor(org: OrgMention, geo: list[GeoMention], primary: str | None) -> Actor:
+    """An actor for an organisation no dictionary knows: its country is a place named in it
+    ("Mineworkers Union of Namibia"), else - for state bodies - the story's country."""
+    country = next((m.country for m in geo if m.country and org.start <= m.hit.start
+                    and m.hit.end <= org.end), None)
+    if (country is None and org.type in _STATE_TYPES
+            and not any(w in _NOT_NATIONAL for w in org.name.split())):
+        country = primary
+    return Actor(id=_slug(org.name), name=org.name, type=org.type, cameo=org.cameo,
+                 country=country, source="composed")
+
+
+def _add_org_spans(acc: _Acc, actor: Actor, org: OrgMention, fields: dict[str, FieldText],
+                   conf: float, source: str) -> None:
+    acc.add(actor, Hit(org.field, org.start, org.end, org.name, ()), conf, source)
+    for fname, s, e in org.extra:
+        acc.add(actor, Hit(fname, s, e, fields[fname].text[s:e], ()), conf, source)
+
+
+_DATELINE_AFTER = re.compile(r"\s*(?:[:,(]|--|-\s|\u2013|\u2014)")
+
+
+def _speaker(gaz: Gazetteer, hit: Hit, ctx: FieldText, orgs: list[OrgMention]) -> bool:
+    """Whether a seat of government not used as a place stands for its government: not in a
+    dateline ("ISLAMABAD:", "Nairobi --", "BERLIN, Feb 17"), not part of a longer name
+    ("Berlin Film Festival", "Real Madrid")."""
+    text = ctx.text
+    if _DATELINE_AFTER.match(text, hit.end) and (
+            hit.surface.isupper() or hit.start == 0 or text[hit.start - 1] in "\n]"
+            or text[max(0, hit.start - 2):hit.start] == "] "):
+        return False
+    if any(o.field == hit.field and o.start <= hit.start < o.end for o in orgs):
+        return False
+    titled = ctx.all_caps or (ctx.name == "title" and title_case(text))
+    return titled or not name_neighbour(text, hit.start, hit.end, gaz.roles["_words"],
+                                        gaz.never)
+
+
+def _compose(gaz, acc: _Acc, hit: Hit, body, geo: list[GeoMention],
+             fields: dict[str, FieldText], primary: str | None, org) -> None:
+    ctx = fields[hit.field]
     text = ctx.text
     country: str | None = None
     conf = 0.8
     for m in geo:  # a country word right before: "Pakistani troops", "Pakistan's army"
         if m.country and m.hit.end <= hit.start and _JOIN.match(text[m.hit.end:hit.start]):
             country = m.country
-    if country is None:
+            phrase = Hit(hit.field, m.hit.start, hit.end, text[m.hit.start:hit.end],
+                         hit.entries)
+    if country is not None:
+        hit = phrase  # the evidence is the whole phrase, as a reader names the actor
+    else:
         for m in geo:  # "government of Pakistan": the evidence is the whole phrase
             if m.country and m.hit.start >= hit.end and _OF.match(text[hit.end:m.hit.start]):
                 country = m.country
                 hit = Hit(hit.field, hit.start, m.hit.end, text[hit.start:m.hit.end], hit.entries)
                 break
+    if country is None and org:  # a place named in the body's full name
+        country = next((m.country for m in geo if m.country and org.start <= m.hit.start
+                        and m.hit.end <= org.end), None)
     if country is None:
         term = hit.surface.lower()
         bare_ok = body.bare and (body.bare_terms is None or term in body.bare_terms
@@ -108,7 +230,13 @@ def _compose(gaz, acc: _Acc, hit: Hit, body, geo: list[GeoMention], ctx: FieldTe
         before = text[max(0, hit.start - 5):hit.start].lower()
         if not (hit.surface.isupper() or before.endswith("the ") or hit.surface[0].isupper()):
             return  # "a government", "any government": no particular one
+        if (hit.surface[0].isupper() and not hit.surface.isupper() and not org
+                and not before.endswith("the ") and not ctx.sentence_initial(hit.start)
+                and not (ctx.name == "title" and title_case(text))):
+            return  # "Local Government Area", "Heads of State and Government": a longer name
         country, conf = primary, 0.65
     actor = _state_actor(gaz, country, body.suffix)
     if actor is not None:
         acc.add(actor, hit, conf, "composed")
+        if org:
+            _add_org_spans(acc, actor, org, fields, conf, "composed")

@@ -17,6 +17,7 @@ from pathlib import Path
 from newswatch.contracts import RawArticle, TaggedArticle
 from processors.tagging import actors as actors_mod
 from processors.tagging import events as events_mod
+from processors.tagging import organisations as orgs_mod
 from processors.tagging import persons as persons_mod
 from processors.tagging import regions as regions_mod
 from processors.tagging.context import FieldText
@@ -105,6 +106,9 @@ class Tagger:
         geo_hits.sort(key=lambda h: (h.field, h.start))
 
         blocked = _blocking_spans(gaz, names, wl_hits, fields)
+        orgs = orgs_mod.find_organisations(fields, gaz.roles["_words"])
+        for f, s, e in orgs_mod.spans(orgs):  # an organisation's name is not a person's
+            blocked[f].append((s, e))
         persons = persons_mod.find_persons(gaz, fields, blocked)
         person_spans = [(p.field, p.start, p.end) for p in persons]
         person_spans += [(f, s, e) for p in persons for _n, f, s, e in p.aliases]
@@ -115,7 +119,7 @@ class Tagger:
         dict_actor_hits = [h for h in names if ACTOR in h.kset]
         primary = _primary_country(gaz, geo, dict_actor_hits, regions)
         regions["primary_country"] = primary
-        actor_tags = actors_mod.resolve_actors(gaz, names, geo, fields, primary)
+        actor_tags = actors_mod.resolve_actors(gaz, names, geo, fields, primary, orgs)
         if wl is not None:
             actor_tags = _add_watchlist_actors(wl, wl_hits, actor_tags)
         person_countries = [_person_country(p, actor_tags, geo, primary) for p in persons]

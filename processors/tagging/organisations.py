@@ -1,0 +1,285 @@
+"""Named organisations that no dictionary lists, found by the shape of their names.
+
+Why: world news names far more bodies than a dictionary can hold ("the Oromo Liberation Front",
+"Mineworkers Union of Namibia", "the National Disaster Management Authority (NDMA)"). Such a
+name is a run of capitalised words ending in - or starting with - a word that says what the
+body is (Party, Council, Ministry, Front, Times ...), and a parenthesised acronym right after
+it is its short form. Both are read off the text; nothing is guessed from a list of names.
+
+Only candidate spans are looked at: one regex pass finds head words, and the words around each
+head are read in place. The finder reports spans; ``actors`` decides how they merge with
+dictionary actors and composed state bodies and gives them a country. The tagger also keeps
+person detection off these spans ("Middle East Eye" is not a person).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from processors.tagging.context import FieldText
+
+__all__ = ["OrgMention", "find_organisations", "spans", "title_case"]
+
+
+
+def _words(*lines: str) -> list[str]:
+    return " ".join(lines).split()
+
+
+# head word -> (actor type, CAMEO-like code). Plural and national spellings share a row.
+_HEAD_GROUPS: tuple[tuple[list[str], tuple[str, str | None]], ...] = (
+    (_words("Ministry Department Council Commission Committee Authority Agency Office Bureau",
+            "Board Directorate Secretariat Administration Assembly Service Services Cabinet",
+            "Senate"), ("government", "GOV")),
+    (_words("Army Navy Forces Guard Guards Command Corps Brigade Brigades Regiment Battalion"),
+     ("military", "MIL")),
+    (_words("Police Gendarmerie Constabulary"), ("police", "COP")),
+    (_words("Front Militia Militias"), ("armed_group", "REB")),
+    (_words("Party Congress"), ("party", "PTY")),
+    (_words("Court Tribunal"), ("court", "JUD")),
+    (_words("Times News Post Herald Tribune Journal Telegraph Gazette Observer Broadcasting",
+            "Television"), ("media", "MED")),
+    (_words("Organisation Organization Association Foundation Institute Society Trust",
+            "Network Coalition Alliance Federation League Centre Center Fund Movement",
+            "Initiative Watch"), ("ngo", "NGO")),
+    (_words("Union Unions"), ("union", "LAB")),
+    (_words("Company Corporation Corp Inc Ltd Limited Group Holdings Airlines Airways Bank"),
+     ("company", "BUS")),
+    (_words("University College"), ("other", None)),
+)
+_HEADS = {w: kind for words, kind in _HEAD_GROUPS for w in words}
+_HEAD_RE = re.compile(r"\b(?:" + "|".join(sorted(_HEADS, key=len, reverse=True)) + r")\b")
+# words that make the type more precise than the head does ("Police Service", "Central Bank")
+_TYPE_WORDS = {"Police": ("police", "COP"), "Army": ("military", "MIL"),
+               "Military": ("military", "MIL"), "Liberation": ("armed_group", "REB"),
+               "Central": ("government", "GOV"), "Reserve": ("government", "GOV"),
+               "Supreme": ("court", "JUD"), "Electoral": ("government", "GOV"),
+               "Election": ("government", "GOV"), "Daily": ("media", "MED")}
+
+# capitalised words that are not part of a name before its head word
+_MONTHS_DAYS = frozenset(_words(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April",
+    "May June July August September October November December"))
+_STOP = _MONTHS_DAYS | frozenset(_words(
+    "The A An This That These Those His Her Their Its Our My Your As In On At For Of To And",
+    "But Or With By From After Before Amid Over Under Into Against About Says Say Said Told",
+    "Tells When While If Why How What Who Where Whose Which Former Ex Mr Mrs Ms Dr Sir",
+    "Breaking Latest Watch Live Exclusive Opinion Analysis Update Photos Video Editorial",
+    "Comment Also Both Each Every All Some Many No Not Only Then There Here We It He She They",
+    "I Yesterday Today Tomorrow Last Next Meanwhile However Via Per Nor Yet So Because Since",
+    "Until Despite Unlike Like Than Whether"))
+_ATTRIBUTIVE = ("-based", "-led", "-run", "-backed", "-linked", "-allied", "-affiliated")
+_FORWARD_CONN = frozenset({"of", "for", "on", "and", "&", "de", "des", "du"})
+_NOT_ORGS = frozenset({"Soviet Union", "West Bank", "Wall Street Journal", "World Bank Group"})
+_TOKEN = re.compile(r"\S+")
+_NEXT_WORD = re.compile(r"[ \u00a0]([A-Z][\w'’-]*)")
+_LEAD_PUNCT = "\"'“‘(["
+_TRAIL_PUNCT = "\"'”’),.;:!?]"
+_ACRONYM_AFTER = re.compile(r"[ \u00a0]*\(([A-Z][A-Za-z&]*[A-Z])\)")
+_WINDOW = 90  # characters read on each side of a head word
+
+
+@dataclass(slots=True)
+class OrgMention:
+    """One named organisation in one field: its name span, head word, and the spans of its
+    acronym (where the text defines one) - all evidence of the same actor."""
+
+    field: str
+    start: int
+    end: int
+    name: str
+    type: str
+    cameo: str | None
+    head_start: int
+    head_end: int
+    acronym: str | None = None
+    extra: list[tuple[str, int, int]] = field(default_factory=list)  # (field, start, end)
+
+
+def _cap(tok: str) -> bool:
+    if tok[:1].isupper():
+        return True
+    # "al-Qassam", "el-Sisi": an Arabic article before a capitalised name
+    return len(tok) > 3 and tok[2] == "-" and tok[3:4].isupper() and tok[:2] in ("al", "el")
+
+
+def title_case(text: str) -> bool:
+    """A headline in title case: capitals there say nothing about names."""
+    words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _tokens(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)]
+
+
+def _run_at(text: str, head_start: int, head_end: int, floor: int,
+            role_words: frozenset[str], titled: bool) -> tuple[int, int, list[str]] | None:
+    """The organisation name around the head word at [head_start, head_end), or None; it
+    starts at or after ``floor`` (where the previous name ended)."""
+    lo = max(0, head_start - _WINDOW)
+    toks = _tokens(text, lo, min(len(text), head_end + _WINDOW))
+    if lo > 0:
+        toks = toks[1:]  # the first token may be cut
+    i = next((k for k, t in enumerate(toks) if t[1] <= head_start < t[2]), None)
+    if i is None:
+        return None
+    tok, s, e = toks[i]
+    core = tok.rstrip(_TRAIL_PUNCT)
+    if core.endswith(("'s", "’s")) or s != head_start and tok[:head_start - s].strip(_LEAD_PUNCT):
+        return None  # "Council's" as a possessive is fine later; "UN-Council" is not a head
+    start, end = head_start, head_end
+    words = [text[head_start:head_end]]
+    closed_after = len(core) < len(tok) or e != head_end  # punctuation right after the head
+    # backwards: capitalised words, "and"/"&" between them ("Securities and Exchange")
+    k = i - 1
+    if text[s - 1:s] in _LEAD_PUNCT and s > 0:
+        k = -1  # the head opens a quote or bracket: nothing before belongs to it
+    pending: list[tuple[str, int]] = []
+    while k >= 0:
+        tok, ts, te = toks[k]
+        if ts < floor or toks[k + 1][1] - te != 1 or tok[-1] in _TRAIL_PUNCT:
+            break  # more than one space, or punctuation: a new phrase
+        lead = tok[0] in _LEAD_PUNCT
+        word = tok.lstrip(_LEAD_PUNCT)
+        if word in ("and", "&"):
+            pending.append((word, ts))
+            k -= 1
+            continue
+        if (not word or not _cap(word) or word in _STOP or word.endswith(("'s", "’s"))
+                or word.endswith(_ATTRIBUTIVE)):
+            break  # "Ramallah-based Palestinian Authority": the name starts after "-based"
+        for w, _p in pending:
+            words.insert(0, w)
+        pending = []
+        words.insert(0, word)
+        start = ts + (len(tok) - len(word))
+        if lead:
+            break
+        k -= 1
+    # forwards: "of/for/on/and (the) Capitalised...", further head words
+    k = i + 1
+    last = i
+    in_segment = False  # inside "of/for/on ..." words go on: "Committee on Capital Market"
+    while not closed_after and k < len(toks):
+        tok, ts, te = toks[k]
+        if ts - toks[k - 1][2] != 1:
+            break
+        word = tok.rstrip(_TRAIL_PUNCT)
+        if word in _FORWARD_CONN and not (word in ("and", "&") and not in_segment):
+            j = k + 1
+            if j < len(toks) and toks[j][0] == "the" and word != "and":
+                j += 1
+            if j >= len(toks) or toks[j][1] - toks[j - 1][2] != 1:
+                break
+            nxt = toks[j][0].rstrip(_TRAIL_PUNCT)
+            if (not nxt or not _cap(nxt) or nxt in _STOP or nxt in _MONTHS_DAYS
+                    or toks[j][0][0] in _LEAD_PUNCT
+                    or (word == "and" and nxt in _HEADS)):
+                break
+            k = j
+            in_segment = True
+            continue
+        if not word or not _cap(word) or word in _STOP or word in _MONTHS_DAYS:
+            break
+        if not in_segment and word not in _HEADS:
+            break  # right after the head only another head word: "Police Service"
+        possessive = word.endswith(("'s", "’s"))
+        if possessive:
+            word = word[:-2]
+        last = k
+        end = ts + len(word)
+        if possessive or len(word) < len(tok):
+            break
+        k += 1
+    if last > i:
+        words.extend(text[head_end:end].split())
+    if len(words) < 2:
+        return None  # a bare head word ("the Council") names nothing in particular
+    nxt = _NEXT_WORD.match(text, end)
+    if (nxt is not None and not titled and nxt.group(1) not in _STOP
+            and nxt.group(1).lower() not in role_words):
+        return None  # "Digital Services Act": part of a longer name that is no body's
+    return start, end, words
+
+
+def find_organisations(fields: dict[str, FieldText],
+                       role_words: frozenset[str] = frozenset()) -> list[OrgMention]:
+    """Organisation names in every field (title-case headlines only where the body repeats
+    the name), with acronyms the text defines for them. ``role_words`` may follow a name
+    ("Election Commission chief")."""
+    out: list[OrgMention] = []
+    body = fields["text"].text if "text" in fields else ""
+    for fname, ctx in fields.items():
+        text = ctx.text
+        if not text or ctx.all_caps:
+            continue
+        titled = fname == "title" and title_case(text)
+        end_of_last = -1
+        for m in _HEAD_RE.finditer(text):
+            if m.start() < end_of_last:
+                continue
+            run = _run_at(text, m.start(), m.end(), end_of_last, role_words, titled)
+            if run is None:
+                continue
+            start, end, words = run
+            name = text[start:end]
+            if name.startswith(("the ", "The ")):
+                continue
+            if name in _NOT_ORGS or (titled and name not in body):
+                continue
+            end_of_last = end
+            org = _make(fname, start, end, name, words, m.start(), m.end())
+            acro = _ACRONYM_AFTER.match(text, end)
+            if acro is not None and _fits(acro.group(1), words):
+                org.acronym = acro.group(1)
+                org.extra.append((fname, *acro.span(1)))
+                end_of_last = acro.end()
+            out.append(org)
+    _acronym_uses(out, fields)
+    return out
+
+
+def _make(fname: str, start: int, end: int, name: str, words: list[str], hs: int,
+          he: int) -> OrgMention:
+    kind = _HEADS[name[hs - start:he - start]]
+    for w in words:
+        if w in _TYPE_WORDS:
+            kind = _TYPE_WORDS[w]
+            break
+    return OrgMention(fname, start, end, name, kind[0], kind[1], hs, he)
+
+
+def _fits(acronym: str, words: list[str]) -> bool:
+    """Whether ``acronym`` abbreviates the name: its capitals are the initials of the name's
+    capitalised words, in order, allowing skipped words ("Investments and Securities
+    Tribunal (IST)", "Bangladesh Nationalist Party (BNP)")."""
+    letters = [c for c in acronym if c.isupper()]
+    initials = [w[0] for w in words if w[:1].isupper()]
+    if len(letters) < 2 or letters[0] != initials[0]:
+        return False
+    j = 0
+    for c in letters:  # the initials, in order, inside the acronym's capitals
+        if j < len(initials) and c == initials[j]:
+            j += 1
+    return j >= max(2, len(letters) - 1)
+
+
+def _acronym_uses(orgs: list[OrgMention], fields: dict[str, FieldText]) -> None:
+    """Later uses of a defined acronym ("the OLF said") are the same organisation."""
+    defined = {o.acronym: o for o in orgs if o.acronym}
+    if not defined:
+        return
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, defined)) + r")\b")
+    for fname, ctx in fields.items():
+        for m in pattern.finditer(ctx.text):
+            org = defined[m.group()]
+            span = (fname, m.start(), m.end())
+            if span not in org.extra:
+                org.extra.append(span)
+
+
+def spans(orgs: list[OrgMention]) -> list[tuple[str, int, int]]:
+    """(field, start, end) of every name and acronym mention of ``orgs``."""
+    return [(o.field, o.start, o.end) for o in orgs] + [x for o in orgs for x in o.extra]
