@@ -164,6 +164,7 @@ class Gazetteer:
         _load_curated_places(gaz, data_dir)
         _load_us_counties(gaz)
         _link_seats(gaz, data_dir)
+        _load_admin1_english(gaz, data_dir)
         _load_actors(gaz, data_dir)
         _load_bodies(gaz, data_dir)
         _load_events(gaz, data_dir)
@@ -229,9 +230,16 @@ def _load_countries(gaz: Gazetteer, data_dir: Path) -> None:
                 gaz.add(plural, DEMONYM, code)
         for inst in more.get("institutions", []):
             gaz.add(inst, INSTITUTION, code)
-    # Kosovo has a user-assigned code; pycountry lacks it
+    # Kosovo has a user-assigned code; pycountry lacks it, so only the extra file names it
     gaz.country_names.setdefault("XK", "Kosovo")
     gaz.subregion.setdefault("XK", "Southern Europe")
+    for code, more in extra.items():
+        if code in gaz.country_pop:
+            continue
+        for name in more.get("names", []):
+            gaz.add(name, COUNTRY, code)
+        for dem in more.get("demonyms", []):
+            gaz.add(dem, DEMONYM, code)
 
 
 def _load_admin1(gaz: Gazetteer, data_dir: Path, generic: frozenset[str]) -> dict:
@@ -254,6 +262,28 @@ def _load_admin1(gaz: Gazetteer, data_dir: Path, generic: frozenset[str]) -> dic
         for abbr in abbreviations:
             gaz.add(abbr, ADMIN1, code, ABBR)  # regions checks the dateline shape
     return mapping
+
+
+def _load_admin1_english(gaz: Gazetteer, data_dir: Path) -> None:
+    """English names of divisions ("Bavaria", "Xinjiang", "Kurdistan"), from
+    ``admin1_english.tsv``. Loaded after countries, cities and seats, and only for names that
+    none of those already claims but small towns: "Washington", "Kosovo" or "Surat" keep
+    their usual sense, "Tuscany" is the region before the Calgary suburb, and given names
+    ("Victoria", "Karen") and ordinary words stay out."""
+    taken = gaz.common_words | {n.lower() for n in gaz.person_names | gaz.never}
+
+    def claimed(entry: tuple) -> bool:
+        if entry[0] != PLACE:
+            return True
+        place = gaz.places[entry[1]]
+        return place.curated or place.population >= 100_000
+
+    for code, names in _tsv(data_dir / "admin1_english.tsv"):
+        for name in names.split("|"):
+            if name.lower() in taken or any(claimed(e) for v in {name, fold(name)}
+                                            for e in gaz._keys.get(key_of(v), ())):
+                continue
+            gaz.add(name, ADMIN1, code)
 
 
 def _load_cities(gaz: Gazetteer, data_dir: Path, admin1_map: dict) -> None:

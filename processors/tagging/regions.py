@@ -227,9 +227,8 @@ def resolve_regions(
         if len(options) == 1:
             kind, ref, country, a1, _p = options[0]
         else:
-            kind, ref, country, a1, _p = max(options, key=lambda o: o[4] + (
-                5.0 if o[2] in support and (o[0] != ADMIN1 or o[2] in a1_countries) else 0.0)
-                + (3.0 if o[3] in support_a1 else 0.0))
+            kind, ref, country, a1, _p = max(options, key=_option_score(
+                gaz, options, support, support_a1, a1_countries))
         if kind == "p?":
             if country not in support:
                 continue
@@ -262,6 +261,29 @@ def resolve_regions(
         mentions.append(m)
     _seats_listed_with_places(gaz, mentions, fields)
     return _collect(gaz, mentions), mentions
+
+
+def _option_score(gaz: Gazetteer, options, support: set, support_a1: set, a1_countries: set):
+    """Score of one reading of an ambiguous name: its prior plus support from the rest of
+    the article. A country named only as a country ("US and Iranian officials") does not
+    back a same-name town there against a namesake five times its size: "talks in Geneva"
+    stays in Switzerland, not Geneva, Illinois; a place or division in that country does.
+    """
+    pops = [gaz.places[o[1]].population for o in options if o[0] in (PLACE, "p?")]
+    top = max(pops, default=0)
+
+    def score(o) -> float:
+        bonus = 0.0
+        if o[2] in support:
+            local = o[2] in a1_countries
+            if o[0] == ADMIN1 and not local:
+                bonus = 0.0  # "Georgia" the state needs support below country level
+            elif o[0] in (PLACE, "p?") and not local and gaz.places[o[1]].population * 5 < top:
+                bonus = 0.0
+            else:
+                bonus = 5.0
+        return o[4] + bonus + (3.0 if o[3] in support_a1 else 0.0)
+    return score
 
 
 # Words before a seat of government (or before "of"/"on" before it) that make it the city:

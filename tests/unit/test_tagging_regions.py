@@ -256,3 +256,22 @@ def test_seat_as_speaker_stays_the_government():
 def test_gaza_city_is_in_gaza_governorate():
     assert "PS-GZA" in admin1(tag("Israeli strikes on Gaza City killed 20 people."))
     assert admin1(tag("Aid trucks waited at the edge of the Gaza Strip.")) == set()
+
+
+def test_country_named_alone_does_not_pull_a_famous_city_to_a_small_namesake():
+    t = tag("US and Iranian officials will hold talks in Geneva.")
+    assert "CH-GE" in admin1(t) and "US-IL" not in admin1(t)
+    # a place below country level still decides: Geneva, Illinois, near Chicago
+    assert "US-IL" in admin1(tag("Police in Chicago and Geneva searched for the suspect."))
+
+
+def test_english_names_of_divisions():
+    t = tag("Protests spread to Bavaria and Saxony, and fighting continued in Xinjiang.")
+    assert {"DE-BY", "DE-SN", "CN-XJ"} <= admin1(t)
+    assert "IT-52" in admin1(tag("Wildfires raged in Tuscany."))
+    assert admin1(tag("Peace returned to the valley, the mayor said.")) == set()
+
+
+def test_kosovo_is_a_country():
+    t = tag("The Kosovo government protested, Kosovar officials said.")
+    assert countries(t) == {"XK"} and admin1(t) == set()
