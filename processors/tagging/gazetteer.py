@@ -356,8 +356,13 @@ def _link_seats(gaz: Gazetteer, data_dir: Path) -> None:
         ):
             by_name[key] = idx
     for code, more in extra.items():
-        for seat in more.get("seats", []):
-            idx = by_name.get((fold(seat).lower(), code))
+        seats = more.get("seats", [])
+        found = [by_name.get((fold(seat).lower(), code)) for seat in seats]
+        # an old spelling the city list lacks ("Kiev") is the city another seat names ("Kyiv")
+        first = next((i for i in found if i is not None), None)
+        for seat, idx in zip(seats, found, strict=True):
+            if idx is None:
+                idx = first
             if idx is None:
                 idx = len(gaz.places)
                 gaz.places.append(Place(name=seat, country=code, admin1=None, kind="city"))

@@ -5,6 +5,8 @@ Rules (each has a unit test with the sentence that motivated it):
   never places; a few ("Nice", "Reading") only right after a locative word ("in Nice");
 - a small city (< 100,000 people) named by a single word needs support: a locative word
   before it, a place noun after it ("Khost town"), or other evidence for its country;
+- a small city from a country nothing else names, in a story that names other countries
+  at least twice, is a namesake ("Yauri" in a Nigerian story is not the Peruvian town);
 - a place inside a person's name is no place ("George Washington");
 - a single-word city that is one word of a longer capitalised name ("Paul Jenkins",
   "Lake Superior", "Madison Square Garden", "Houston Rockets") is no place unless a locative
@@ -212,10 +214,13 @@ def resolve_regions(
     # Countries that some hit names without doubt: the support for ambiguous ones.
     support: set[str] = set()
     support_a1: set[str] = set()
+    firm_hits: dict[str, int] = {}  # country -> how many hits name it without doubt
     for _hit, options, _loc, _sp in cands:
         firm = {o[2] for o in options if o[0] != "p?"}
         if len(firm) == 1 and None not in firm:
             support |= firm
+            for c in firm:
+                firm_hits[c] = firm_hits.get(c, 0) + 1
             a1 = {o[3] for o in options if o[0] != "p?"}
             if len(a1) == 1 and None not in a1:
                 support_a1 |= a1
@@ -233,6 +238,11 @@ def resolve_regions(
             if country not in support:
                 continue
             kind = PLACE
+        elif (kind == PLACE and firm_hits.get(country, 0) <= 1
+              and sum(firm_hits.values()) - firm_hits.get(country, 0) >= 2):
+            place = gaz.places[ref]  # type: ignore[index]
+            if not place.curated and place.population < _SMALL_CITY:
+                continue  # "in Yauri Local Government Area" of a Nigerian story: not Peru
         unsure_a1 = False
         if kind == PLACE and len(options) > 1:
             # same name, same country, other divisions: keep the division only if supported

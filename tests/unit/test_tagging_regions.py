@@ -275,3 +275,19 @@ def test_english_names_of_divisions():
 def test_kosovo_is_a_country():
     t = tag("The Kosovo government protested, Kosovar officials said.")
     assert countries(t) == {"XK"} and admin1(t) == set()
+
+
+def test_small_town_of_an_unnamed_country_in_a_story_about_another_is_a_namesake():
+    t = tag("Nigeria: 14 drown in Kebbi. The boat capsized in Yauri Local Government Area "
+            "of Kebbi State in North-west Nigeria.")
+    assert countries(t) == {"NG"}
+    assert admin1(t) == {"NG-KE"}  # neither Yauri, Peru nor South Africa's North West
+
+
+def test_old_spelling_of_a_seat_is_the_same_city():
+    assert "UA-30" in admin1(tag("She returned to Kiev a hero."))
+
+
+def test_nuclear_sites_are_places_in_their_provinces():
+    t = tag("Inspectors will visit three sites bombed last year: Natanz, Fordow and Isfahan.")
+    assert {"IR-10", "IR-25"} <= admin1(t)
