@@ -28,6 +28,13 @@ __all__ = ["resolve_actors"]
 
 _JOIN = re.compile(r"^(?:\s|'s\s|’s\s|-)+$")  # "Pakistani troops", "Pakistan's army"
 _OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
+_THE_COUNTRYS = re.compile(r"\b(?:the|its) (?:country|nation|kingdom|republic)(?:'s|’s) \Z")
+# a person's name in the possessive right before: "Tony Blair's government"
+_NOT_OWNERS = frozenset({
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+    "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Today", "Yesterday", "Tomorrow", "This", "Last", "Next", "Year"})
+_POSSESSOR = re.compile(r"\b[A-Z][\w-]+(?: [A-Z][\w-]+){0,2}(?:'s|’s) \Z")
 
 
 class _Acc:
@@ -218,6 +225,12 @@ def _compose(gaz, acc: _Acc, hit: Hit, body, geo: list[GeoMention],
                 country = m.country
                 hit = Hit(hit.field, hit.start, m.hit.end, text[hit.start:m.hit.end], hit.entries)
                 break
+    if country is None and _THE_COUNTRYS.search(text, max(0, hit.start - 20), hit.start):
+        country = primary  # "the country's army": the story's country, named by the text
+        if country is not None:
+            start = text.rfind(" ", 0, hit.start - 1)
+            start = text.rfind(" ", 0, start) + 1  # "the country's army", "its nation's army"
+            hit = Hit(hit.field, start, hit.end, text[start:hit.end], hit.entries)
     if country is None and org:  # a place named in the body's full name
         country = next((m.country for m in geo if m.country and org.start <= m.hit.start
                         and m.hit.end <= org.end), None)
@@ -228,9 +241,14 @@ def _compose(gaz, acc: _Acc, hit: Hit, body, geo: list[GeoMention],
         if not bare_ok or primary is None:
             return
         before = text[max(0, hit.start - 5):hit.start].lower()
-        if not (hit.surface.isupper() or before.endswith("the ") or hit.surface[0].isupper()):
+        owner = _POSSESSOR.search(text, max(0, hit.start - 40), hit.start)
+        if owner is not None and _NOT_OWNERS.isdisjoint(owner.group()[:-3].split()):
+            # "Tony Blair's government": that leader's, and the evidence says so
+            hit = Hit(hit.field, owner.start(), hit.end, text[owner.start():hit.end],
+                      hit.entries)
+        elif not (hit.surface.isupper() or before.endswith("the ") or hit.surface[0].isupper()):
             return  # "a government", "any government": no particular one
-        if (hit.surface[0].isupper() and not hit.surface.isupper() and not org
+        elif (hit.surface[0].isupper() and not hit.surface.isupper() and not org
                 and not before.endswith("the ") and not ctx.sentence_initial(hit.start)
                 and not (ctx.name == "title" and title_case(text))):
             return  # "Local Government Area", "Heads of State and Government": a longer name

@@ -32,7 +32,7 @@ _HEAD_GROUPS: tuple[tuple[list[str], tuple[str, str | None]], ...] = (
     (_words("Ministry Department Council Commission Committee Authority Agency Office Bureau",
             "Board Directorate Secretariat Administration Assembly Service Services Cabinet",
             "Senate"), ("government", "GOV")),
-    (_words("Army Navy Forces Guard Guards Command Corps Brigade Brigades Regiment Battalion"),
+    (_words("Army Navy Force Forces Guard Guards Command Corps Brigade Brigades Regiment Battalion"),
      ("military", "MIL")),
     (_words("Police Gendarmerie Constabulary"), ("police", "COP")),
     (_words("Front Militia Militias"), ("armed_group", "REB")),
@@ -73,6 +73,7 @@ _ATTRIBUTIVE = ("-based", "-led", "-run", "-backed", "-linked", "-allied", "-aff
 _FORWARD_CONN = frozenset({"of", "for", "on", "and", "&", "de", "des", "du"})
 _NOT_ORGS = frozenset({"Soviet Union", "West Bank", "Wall Street Journal", "World Bank Group"})
 _TOKEN = re.compile(r"\S+")
+_INITIAL = re.compile(r"[A-Z]\.")  # "Donald J. Trump Institute of Peace"
 _NEXT_WORD = re.compile(r"[ \u00a0]([A-Z][\w'’-]*)")
 _LEAD_PUNCT = "\"'“‘(["
 _TRAIL_PUNCT = "\"'”’),.;:!?]"
@@ -139,7 +140,8 @@ def _run_at(text: str, head_start: int, head_end: int, floor: int,
     pending: list[tuple[str, int]] = []
     while k >= 0:
         tok, ts, te = toks[k]
-        if ts < floor or toks[k + 1][1] - te != 1 or tok[-1] in _TRAIL_PUNCT:
+        if ts < floor or toks[k + 1][1] - te != 1 or (
+                tok[-1] in _TRAIL_PUNCT and not _INITIAL.fullmatch(tok)):
             break  # more than one space, or punctuation: a new phrase
         lead = tok[0] in _LEAD_PUNCT
         word = tok.lstrip(_LEAD_PUNCT)
