@@ -244,8 +244,12 @@ def _compose(gaz, acc: _Acc, hit: Hit, body, geo: list[GeoMention],
         owner = _POSSESSOR.search(text, max(0, hit.start - 40), hit.start)
         if owner is not None and _NOT_OWNERS.isdisjoint(owner.group()[:-3].split()):
             # "Tony Blair's government": that leader's, and the evidence says so
-            hit = Hit(hit.field, owner.start(), hit.end, text[owner.start():hit.end],
-                      hit.entries)
+            start = owner.start()
+            for word in owner.group().split()[:-1]:  # "Prime Minister Modi's": from "Modi"
+                if word.lower() not in gaz.roles["_words"]:
+                    break
+                start += len(word) + 1
+            hit = Hit(hit.field, start, hit.end, text[start:hit.end], hit.entries)
         elif not (hit.surface.isupper() or before.endswith("the ") or hit.surface[0].isupper()):
             return  # "a government", "any government": no particular one
         elif (hit.surface[0].isupper() and not hit.surface.isupper() and not org

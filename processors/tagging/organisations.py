@@ -69,7 +69,8 @@ _STOP = _MONTHS_DAYS | frozenset(_words(
     "Comment Also Both Each Every All Some Many No Not Only Then There Here We It He She They",
     "I Yesterday Today Tomorrow Last Next Meanwhile However Via Per Nor Yet So Because Since",
     "Until Despite Unlike Like Than Whether"))
-_ATTRIBUTIVE = ("-based", "-led", "-run", "-backed", "-linked", "-allied", "-affiliated")
+_ATTRIBUTIVE = ("-based", "-led", "-run", "-backed", "-linked", "-allied", "-affiliated",
+                "-mandated", "-sponsored", "-owned", "-funded", "-brokered", "-controlled")
 _FORWARD_CONN = frozenset({"of", "for", "on", "and", "&", "de", "des", "du"})
 _NOT_ORGS = frozenset({"Soviet Union", "West Bank", "Wall Street Journal", "World Bank Group"})
 _TOKEN = re.compile(r"\S+")

@@ -105,3 +105,10 @@ def test_seat_in_a_dateline_or_a_name_is_no_speaker():
 def test_fcdo_alias_is_one_name():
     t = tag("Foreign Minister Ishaq Dar met the Austrian chancellor in Vienna.")
     assert "GB-MOFA" not in {a.id for a in t.actors}
+
+
+def test_attributive_prefix_and_role_words_are_not_part_of_the_name():
+    t = tag("Its military joins the UN-mandated International Stabilisation Force in Gaza.")
+    assert {"International Stabilisation Force"} in evidence(t)
+    t = tag("India said Prime Minister Narendra Modi’s government would act.")
+    assert {"Narendra Modi’s government"} in evidence(t)
