@@ -225,6 +225,7 @@ def resolve_regions(
             if len(a1) == 1 and None not in a1:
                 support_a1 |= a1
 
+    ctx_of = fields
     # a division named like a country ("Georgia") needs support below country level
     a1_countries = {a[:2] for a in support_a1}
     mentions: list[GeoMention] = []
@@ -261,7 +262,7 @@ def resolve_regions(
         elif kind == SEAT:
             m.place = ref[1]  # type: ignore[index]
             m.as_government = not (locative or seat_place)
-            if not m.as_government:
+            if not m.as_government or not _seat_speaks(gaz, ctx_of[hit.field], hit):
                 m.admin1 = gaz.places[m.place].admin1
             m.confidence = 0.9
         else:
@@ -337,6 +338,42 @@ def _seat_as_place(ctx: FieldText, hit: Hit, prev: str) -> bool:
     # a dateline: "KYIV, Ukraine (AP) -", "KABUL (Reuters) -"
     return (hit.surface.isupper() and len(hit.surface) > 3 and ctx.sentence_initial(hit.start)
             and _DATELINE_AFTER.match(text, hit.end) is not None)
+
+
+_SEAT_ACTS = frozenset({
+    "accused", "accuses", "rejected", "rejects", "demanded", "demands", "responded",
+    "responds", "condemned", "condemns", "blamed", "blames", "threatened", "threatens",
+    "agreed", "agrees", "signed", "imposed", "imposes", "summoned", "expelled", "recalled",
+    "approved", "refused", "refuses", "retaliated", "wants", "wanted", "sought", "seeks",
+    "announced", "plans", "planned", "decided", "hopes", "believes", "considers", "sees",
+    "has", "had", "have", "is", "was", "will", "would", "should", "must", "also", "could",
+    "may", "might", "cannot", "did", "does", "remains",
+})
+_SEAT_ACTED_ON = frozenset({
+    "accuse", "accused", "accusing", "urge", "urged", "urging", "warn", "warned", "warning",
+    "pressed", "pressure", "pressured", "told", "asked", "ask", "criticised", "criticized",
+    "blamed", "blame", "lobby", "lobbied", "sanction", "sanctioned", "persuade", "convince",
+})
+_SEAT_WILL = frozenset({
+    "government", "decision", "policy", "policies", "response", "position", "stance",
+    "support", "demand", "demands", "offer", "plan", "plans", "refusal", "relations", "ties",
+    "allies", "envoy", "ambassador", "officials", "leaders", "rulers", "regime", "approach",
+    "claims", "move", "efforts", "failure", "reaction", "intentions", "role", "concerns",
+})
+
+
+def _seat_speaks(gaz: Gazetteer, ctx: FieldText, hit: Hit) -> bool:
+    """Whether a seat of government clearly stands for its government: it speaks or acts
+    ("Islamabad said", "Kabul has failed"), is acted on ("accuse Kabul"), or owns a will
+    ("Tehran's response"). Only then is its division left out; a seat read as the
+    government without such a cue keeps its division, since it may as well be the city."""
+    nxt = ctx.next_word(hit.end)
+    if nxt in gaz.roles["speech_verbs"] or nxt in _SEAT_ACTS:
+        return True
+    if ctx.prev_word(hit.start) in _SEAT_ACTED_ON:
+        return True
+    m = _POSSESSIVE_NEXT.match(ctx.text, hit.end)
+    return m is not None and m.group(1).lower() in _SEAT_WILL
 
 
 def _seats_listed_with_places(gaz: Gazetteer, mentions: list[GeoMention], fields) -> None:

@@ -291,3 +291,9 @@ def test_old_spelling_of_a_seat_is_the_same_city():
 def test_nuclear_sites_are_places_in_their_provinces():
     t = tag("Inspectors will visit three sites bombed last year: Natanz, Fordow and Isfahan.")
     assert {"IR-10", "IR-25"} <= admin1(t)
+
+
+def test_seat_without_a_clear_government_cue_keeps_its_division():
+    t = tag("The cleric urged the TTP and Islamabad to sit together for peace.")
+    assert "PK-IS" in admin1(t) and "PK-GOV" in {a.id for a in t.actors}
+    assert admin1(tag("Beijing's response was muted.")) == set()
