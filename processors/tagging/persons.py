@@ -1,25 +1,36 @@
-"""Persons: named people with a role or a speech verb, found without a statistical model.
+"""Persons: named people, found without a statistical model.
 
 A run of capitalised words is a person when the text says so: a role or honorific before it
 ("Defence Minister Khawaja Asif", "FO spokesperson Mumtaz Zahra Baloch", "Mr Asif"), a role
 after it ("Muhammad Nabi Omari, deputy interior minister of ..."), a role clause before a
-comma ("Secretary of the National Security Division, Waqar Ahmad"), or a speech verb
-("Imran Khan said"). Runs that are names of places or actors are not persons. Later short
-forms ("Asif", "Mr Asif", "Baloch") merge into the full name as aliases.
+comma ("Secretary of the National Security Division, Waqar Ahmad"), a speech verb ("Imran
+Khan said"), or a verb or description that fits people ("Jesse Jackson died", "Imran Khan, who
+was jailed", "Benjamin Netanyahu's government"). A run that starts with a known given name
+("Gisèle Pelicot", "Xi Jinping") needs no cue, as long as no word of it names a place or a body
+("Victoria Falls"). A full name without a cue is still a person when the story names it again
+by its last word ("Jesse Jackson ... Jackson"). A single word stands alone as a person only with
+a role, a speech or person verb, a person's possessive ("Netanyahu's government") or beside
+another name ("talks between Putin and Zelensky"). Runs that are names of places or actors are
+not persons. Later short forms ("Asif", "Mr Asif", "Baloch") merge into the full name as
+aliases.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from processors.tagging.context import FieldText
 from processors.tagging.gazetteer import Gazetteer
 
 __all__ = ["PersonCandidate", "find_persons"]
 
-_TOKEN = r"(?:[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*\.?)"
+# a capital letter, Latin-1 and Latin Extended-A included ("Ángela", "Łukasz", "Šefčovič")
+_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+_TOKEN = rf"(?:[{_UPPER}][\w'’\u00ad]*(?:-[A-Za-z][\w'’]*)*\.?)"
 _CONN = r"(?:bin|ibn|al|el|ul|ud|ur|de|da|di|du|van|von|der|den|le|la|abu|bint|e|i)"
 _RUN = re.compile(rf"{_TOKEN}(?:[ \u00a0]+(?:{_CONN}[ \u00a0-]+)?{_TOKEN})*")
 _HONORIFIC_ONLY = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord",
@@ -28,15 +39,39 @@ _STOP_NAME = frozenset({"the", "a", "an", "this", "that", "these", "those", "he"
                         "it", "we", "i", "his", "her", "their", "our", "its", "but", "and", "or",
                         "on", "in", "at", "as", "if", "when", "while", "after", "before", "last",
                         "earlier", "later", "according", "responding", "attempts", "relations",
-                        "cooperation", "source", "both", "all", "some", "many"})
+                        "cooperation", "source", "both", "all", "some", "many", "despite",
+                        "during", "under", "with", "without", "for", "from", "by", "to", "of",
+                        "into", "amid", "among", "since", "until", "about", "against", "over",
+                        "through", "within", "like", "unlike", "following", "including", "so",
+                        "meanwhile", "however", "yet", "then", "now", "today", "yesterday",
+                        "asked", "speaking", "there", "here", "what", "why", "how", "who",
+                        "where", "which", "once", "even", "only", "just", "also", "not", "no",
+                        "is", "was", "are", "were", "will", "would", "can", "could", "did",
+                        "does", "do", "has", "have", "had", "my", "your", "you", "me", "us"})
+# a full stop that ends a sentence inside a run ("Sheikh Hasina. Rahman is ..."), not an
+# abbreviation ("Mrs. Khan", "Gen. Munir", "U.S.")
+_SENTENCE_DOT = re.compile(r"([\w'’]{3,})\.[ \u00a0]+")
 # The words right before a point, read backwards: up to four "spaces + word" units of the
 # reversed text are the last four words before it (one match, no search from every offset).
 _PRE_WORDS_REV = re.compile(r"(?:[ \u00a0]+[\w'’.-]+){0,4}")
 _PREV_WORD_REV = re.compile(r"[ \u00a0]+(\w+)")
 _LAST_PRE_WORD_REV = re.compile(r"[ \u00a0]+([\w'’.-]+)")  # the last unit of _PRE_WORDS_REV
 _NEXT_WORD = re.compile(r"[ \u00a0]+(?:has\s+|had\s+|also\s+)?(\w+)")
-_APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w'’-]+\s+){0,4}?[\w'’-]+)"
-                         r"(?=\s+(?:of|for|at|in|to|from|with)\b|[,.;)]|\s+(?:said|told))")
+# the verb after a name, past auxiliaries: "Tarique Rahman is sworn in", "X has been jailed"
+_VERB_AFTER = re.compile(r"[ \u00a0]+(?:(?:has|had|have|also|was|is|were|been|being|later|then|"
+                         r"on \w+day)[ \u00a0]+){0,2}(\w+)")
+_DESCRIBED = re.compile(r",[ \u00a0]+(?:(\w+)\b|\d{1,3},)")  # "X, who ..." / "X, 45, ..."
+_BETWEEN_BEFORE = re.compile(r"\bbetween[ \u00a0]+([A-Z][\w'’-]+)[ \u00a0]+and[ \u00a0]+$")
+_AND_AFTER = re.compile(r"[ \u00a0]+and[ \u00a0]+([A-Z][\w'’-]+)")
+_POSSESSIVE = ("'s", "’s")
+_AGENT_NOUN = ("er", "or", "ist", "ant", "ent", "ian", "ers", "ors", "ists", "ants", "ents")
+# syllables of Chinese and Korean given names in romanised spelling ("Jinping", "Jong", "Jae-myung")
+_EAST_ASIAN = re.compile(r"(?:(?:zh|ch|sh|ts|[bcdfghjklmnpqrstwxyz])?y?[aeiouü]{1,3}"
+                         r"(?:ng|n|m|k|l|p|t|r)?){1,3}")
+_NAMES_FILE = Path(__file__).resolve().parent / "data" / "given_names.txt"
+_APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w'’.-]+\s+){0,4}?[\w'’-]+)"
+                         r"(?:(?=\s+(?:of|for|at|in|to|from|with)\b|[,;)]|\s+(?:said|told))"
+                         r"|(?<![A-Z])(?=\.))")  # not the stops in "U.S. ambassador"
 
 
 @dataclass
@@ -52,6 +87,22 @@ class PersonCandidate:
     aliases: list[tuple[str, str, int, int]] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """(given names, family names written first) from ``data/given_names.txt``."""
+    given: set[str] = set()
+    family: set[str] = set()
+    target = given
+    for line in _NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        if line == "[family_first]":
+            target = family
+            continue
+        target.add(line)
+    return frozenset(given), frozenset(family)
+
+
 def _is_role_word(gaz: Gazetteer, word: str) -> bool:
     w = word.lower().rstrip(".")
     return w in gaz.roles["_words"] or w in _HONORIFIC_ONLY
@@ -65,17 +116,22 @@ def find_persons(
     """Persons in all fields; ``blocked`` holds spans of places/actors (not person names)."""
     persons: list[PersonCandidate] = []
     singles: list[tuple[str, str, int, int, bool]] = []
+    pending: list[PersonCandidate] = []  # full names without a cue, kept if named again
     role_words = gaz.roles["_words"]
     for fname, ctx in fields.items():
         text = ctx.text
-        for run_start, run_end in _runs(text, blocked.get(fname, [])):
+        others = [f.text for n, f in fields.items() if n != fname]
+        title_case = fname == "title" and _title_case(text)
+        for run_start, run_end in _sentence_parts(
+                text, _runs(text, blocked.get(fname, [])), role_words):
             piece = text[run_start:run_end]
             if " " in piece or "\u00a0" in piece:
                 core = piece.strip(" \u00a0")  # "The " left of a blocked span is one word
                 if not core:
                     continue
                 if " " in core or "\u00a0" in core:
-                    _classify(gaz, ctx, run_start, run_end, persons, singles)
+                    _classify(gaz, ctx, run_start, run_end, persons, singles, pending,
+                              others if title_case else None)
                     continue
                 run_start += piece.index(core[0])
                 piece = core
@@ -86,10 +142,77 @@ def find_persons(
                 continue
             if not piece.strip(".,"):
                 continue
-            name = piece.rstrip(".,")
-            singles.append((name, fname, run_start, run_start + len(name), False))
-    _merge(persons, singles)
+            name = _bare(piece.rstrip(".,"))
+            end = run_start + len(name)
+            singles.append((name.replace("\u00ad", ""), fname, run_start, end, False))
+    _merge(gaz, fields, persons, singles, pending)
     return persons
+
+
+def _sentence_parts(text: str, runs, role_words: frozenset[str]):
+    """Runs cut where a sentence ends inside them."""
+    for start, end in runs:
+        piece = text[start:end]
+        if ". " not in piece and ".\u00a0" not in piece:
+            yield start, end
+            continue
+        pos = start
+        for m in _SENTENCE_DOT.finditer(piece):
+            word = m.group(1)
+            if word.isupper() or word.lower() in role_words or word.lower() in _HONORIFIC_ONLY:
+                continue
+            yield pos, start + m.start() + len(word)
+            pos = start + m.end()
+        yield pos, end
+
+
+def _bare(name: str) -> str:
+    """A name without its possessive ending ("Netanyahu's" -> "Netanyahu")."""
+    return name[:-2] if name.endswith(_POSSESSIVE) and len(name) > 3 else name
+
+
+def _title_case(text: str) -> bool:
+    """A headline in Title Case ("Gisèle Pelicot Speaks"): every longer word capitalised, so
+    a capitalised run there does not end where a name ends."""
+    words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
+    return len(words) >= 3 and all(w[0].isupper() for w in words)
+
+
+def _name_shaped(gaz, words: list[str]) -> bool:
+    """No word of the run names a place, body, event, role or date ("Victoria Falls")."""
+    stop = gaz.roles["not_name_words"]
+    role_words = gaz.roles["_words"]
+    for w in words:
+        low = _bare(w).rstrip(".,").lower()
+        if low in stop or low in _STOP_NAME or low in role_words or low in gaz.roles[
+                "generic_subjects"]:
+            return False
+        if len(w) > 1 and w.isupper() or any(c.isdigit() for c in w):
+            return False
+    return 1 < len(words) <= 4
+
+
+def _known_name(words: list[str]) -> bool:
+    """The run starts with a given name ("Jared Kushner") or, written family name first, a
+    Chinese or Korean name ("Xi Jinping", "Kim Jong Un")."""
+    given, family = _lexicon()
+    first = words[0]
+    if first in given or first.split("-")[0] in given:
+        return True
+    return first in family and bool(_EAST_ASIAN.fullmatch(words[1].lower().replace("-", "")))
+
+
+def _person_cue(gaz, text: str, n_end: int) -> bool:
+    """What follows a name says it is a person: a person verb ("died", "is sworn in"), a
+    description ("X, who ...", "X, 45,") or a person's possessive ("X's government")."""
+    if text.startswith(_POSSESSIVE, n_end):
+        nxt = _NEXT_WORD.match(text, n_end + 2, n_end + 40)
+        return bool(nxt and nxt.group(1).lower() in gaz.roles["person_nouns"])
+    nxt = _VERB_AFTER.match(text, n_end, n_end + 50)
+    if nxt and nxt.group(1).lower() in gaz.roles["person_verbs"]:
+        return True
+    desc = _DESCRIBED.match(text, n_end, n_end + 20)
+    return bool(desc and (desc.group(1) is None or desc.group(1) in gaz.roles["person_after"]))
 
 
 def _runs(text: str, blocked: list[tuple[int, int]]):
@@ -134,22 +257,36 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
 
 
 def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
-              persons: list[PersonCandidate], singles: list) -> None:
+              persons: list[PersonCandidate], singles: list, pending: list,
+              title_others: list[str] | None) -> None:
     text = ctx.text
-    toks = _tokens(text, start, end)
+    toks = [t for t in _tokens(text, start, end) if t[0].strip(".,")]
+    if title_others is not None and len(toks) > 2:
+        # a Title Case headline capitalises "After", "With": each stretch between is a run
+        cuts = [k for k, t in enumerate(toks) if k and t[0].lower() in _STOP_NAME]
+        if cuts:
+            for a, b in zip([0, *cuts], [*cuts, len(toks)], strict=True):
+                _classify(gaz, ctx, toks[a][1], toks[b - 1][2], persons, singles, pending,
+                          title_others)
+            return
+    # a sentence-initial ordinary word is no name part: "The", "But", "While PM Shehbaz"
+    if len(toks) > 1 and toks[0][0].lower() in _STOP_NAME:
+        toks.pop(0)
     # peel role words and honorifics off the front: "Defence Minister Khawaja Asif"
     role_words = gaz.roles["_words"]
     i, j = 0, len(toks)
     while i < j:
         w = toks[i][0].lower().rstrip(".")
-        if w not in role_words and w not in _HONORIFIC_ONLY:
+        if w not in role_words and w not in _HONORIFIC_ONLY and not (
+                "-" in w and w.split("-", 1)[0] in role_words
+                and w.split("-", 1)[1] in ("elect", "designate")):  # "PM-elect"
             break
         i += 1
     # "Khawaja Asif Minister" is rare; trailing role words are not the name
     while j > i and toks[j - 1][0].rstrip(".").lower() in role_words:
         j -= 1
     role_toks = toks[:i]
-    toks = [t for t in toks[i:j] if t[0].strip(".,")]
+    toks = toks[i:j]
     if not toks:
         return
     # a sentence-initial ordinary word is no name part: "The", "But", "According"
@@ -160,14 +297,17 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     if any(t[0].lower() in _STOP_NAME for t in toks):
         return
     n_start, n_end = toks[0][1], toks[-1][2]
-    name = text[n_start:n_end].rstrip(".,")
+    name = _bare(text[n_start:n_end].rstrip(".,"))
     n_end = n_start + len(name)
-    words = name.replace("\u00a0", " ").split()
+    words = name.replace("\u00a0", " ").replace("\u00ad", "").split()
     if len(words) == 1 and not role_toks:  # a bare word: only ever an alias of a known name
         singles.append((name, ctx.name, n_start, n_end, False))
         return
     honorific = any(t[0].rstrip(".").lower() in _HONORIFIC_ONLY
-                    or t[0].rstrip(".").lower() in gaz.roles["honorifics"] for t in role_toks)
+                    or t[0].rstrip(".") in gaz.roles["honorifics"] for t in role_toks)
+    if title_others is not None and not (role_toks or len(words) == 1):
+        _title_name(gaz, ctx, words, toks, title_others, pending, singles)
+        return
     role, role_span, conf = _role(gaz, ctx, role_toks, n_start, n_end)
     speech = _speech(gaz, ctx, n_start, n_end)
     if len(words) == 1:
@@ -175,11 +315,46 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
         if not role:
             return
     if not (role or honorific or speech):
+        if not _name_shaped(gaz, words):
+            return
+        if not _known_name(words):  # "Commissioner for the Mediterranean Dubravka Suica"
+            k = next((k for k in (1, 2) if len(words) - k > 1 and _known_name(words[k:])), 0)
+            words, n_start = words[k:], toks[k][1]
+            name = text[n_start:n_end]
+        cand = PersonCandidate(name=name, tokens=words, field=ctx.name, start=n_start,
+                               end=n_end, confidence=0.6)
+        if _known_name(words) or _person_cue(gaz, text, n_end):
+            persons.append(cand)
+        else:
+            pending.append(cand)
         return
     persons.append(PersonCandidate(
         name=name, tokens=words, field=ctx.name, start=n_start, end=n_end, role=role,
         role_span=role_span, confidence=conf if role else (0.8 if honorific else 0.7),
     ))
+
+
+def _title_name(gaz, ctx: FieldText, words: list[str], toks, others: list[str],
+                pending: list, singles: list) -> None:
+    """A name in a Title Case headline: the longest start of the run that the story repeats
+    ("Gisèle Pelicot Speaks" -> "Gisèle Pelicot"); kept only if the body makes it a person.
+    A word before a verb is a one-word name with its cue ("After Trump Threatens ...")."""
+    verb = words[1].lower()
+    if (verb in gaz.roles["speech_verbs"] or verb in gaz.roles["person_verbs"]) and not words[
+            0].lower().endswith(_AGENT_NOUN):  # "Protester Dies" is no name
+        singles.append((words[0], ctx.name, toks[0][1], toks[0][1] + len(words[0]), True))
+        return
+    for k in range(min(len(words), 4), 1, -1):
+        part = words[:k]
+        if not _name_shaped(gaz, part):
+            continue
+        surface = ctx.text[toks[0][1]:toks[k - 1][2]]
+        if any(surface in o for o in others) or k == 2 and _known_name(part) and any(
+                part[1] in o for o in others):
+            pending.append(PersonCandidate(name=surface, tokens=part, field=ctx.name,
+                                           start=toks[0][1], end=toks[k - 1][2],
+                                           confidence=0.6))
+            return
 
 
 def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
@@ -243,10 +418,19 @@ def _speech(gaz, ctx: FieldText, n_start: int, n_end: int) -> bool:
     return bool(prev and prev.group(1)[::-1].lower() in verbs)
 
 
-def _merge(persons: list[PersonCandidate], singles: list) -> None:
-    """Fold repeated and short mentions into one person per name."""
-    if not persons:
-        return  # single words only ever join a person
+def _merge(gaz, fields: dict[str, FieldText], persons: list[PersonCandidate], singles: list,
+           pending: list[PersonCandidate]) -> None:
+    """Fold repeated and short mentions into one person per name; keep a full name without a
+    cue when another mention names it again, and a single word that stands as a person."""
+    at = {(f, s) for _n, f, s, _e, _c in singles}
+    lone = [sg for sg in singles if _single_cue(gaz, fields[sg[1]].text, sg, at)]
+    cued = {sg[0] for sg in lone}
+    named = {sg[0] for sg in singles}
+    for p in pending:
+        known = {q.name for q in persons}
+        if (p.tokens[-1] in named or cued & set(p.tokens) or p.name in known
+                or any(p.name == q.name for q in pending if q is not p)):
+            persons.append(p)
     merged: list[PersonCandidate] = []
     for p in sorted(persons, key=lambda p: -len(p.tokens)):
         same = next((q for q in merged if set(p.tokens) <= set(q.tokens)), None)
@@ -256,11 +440,43 @@ def _merge(persons: list[PersonCandidate], singles: list) -> None:
         same.aliases.append((p.name, p.field, p.start, p.end))
         if same.role is None and p.role:
             same.role, same.role_span = p.role, p.role_span
-    for name, fname, s, e, _cue in singles:
+    loners: dict[str, PersonCandidate] = {}
+    for sg in singles:
+        name, fname, s, e, _cue = sg
         owners = [q for q in merged if name in q.tokens]
         if len(owners) == 1 and (fname, s) != (owners[0].field, owners[0].start):
             owners[0].aliases.append((name, fname, s, e))
-    persons[:] = [p for p in merged if len(p.tokens) > 1 or p.role]
+        elif not owners and name in cued:
+            if name in loners:
+                loners[name].aliases.append((name, fname, s, e))
+            else:
+                loners[name] = PersonCandidate(name=name, tokens=[name], field=fname, start=s,
+                                               end=e, confidence=0.6)
+    persons[:] = [p for p in merged if len(p.tokens) > 1 or p.role] + list(loners.values())
+
+
+def _single_cue(gaz, text: str, single, at: set) -> bool:
+    """A single capitalised word is a person by itself: "Trump signed", "Khan said",
+    "Netanyahu's government", "talks between Putin and Zelensky" - unless it is a word for a
+    group ("Officials said"), follows an article ("the Kremlin said") or is an acronym."""
+    name, fname, s, e, cue = single
+    low = name.lower()
+    if (len(name) < 3 or name.isupper() or low in gaz.roles["generic_subjects"]
+            or low in gaz.roles["not_name_words"] or not name[0].isupper()):
+        return False
+    prev = _PREV_WORD_REV.match(text[max(0, s - 12):s][::-1])
+    if prev and prev.group(1)[::-1].lower() in ("the", "a", "an", "its", "their", "this"):
+        return False
+    if cue or _speech(gaz, FieldText(fname, text), s, e) or _person_cue(gaz, text, e):
+        return True
+    before = _BETWEEN_BEFORE.search(text[max(0, s - 60):s])
+    if before:
+        other = s - len(before.group(0)) + before.group(0).index(before.group(1), 7)
+        return (fname, other) in at
+    if text[max(0, s - 8):s].endswith(("between ", "between\u00a0")):
+        after = _AND_AFTER.match(text, e)
+        return bool(after) and (fname, after.start(1)) in at
+    return False
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
@@ -290,14 +506,16 @@ def to_tags(persons: list[PersonCandidate], countries: list[str | None],
     tags = []
     for p, country in zip(persons, countries, strict=True):
         evidence = [(p.start, p.end, p.name, p.field)]
+        full = p.name.replace("\u00ad", "")  # a soft hyphen from the page ("Pram\u00adono")
         aliases: list[str] = []
         for name, fname, s, e in p.aliases:
             evidence.append((s, e, name, fname))
-            if name != p.name and name not in aliases:
+            name = name.replace("\u00ad", "")
+            if name != full and name not in aliases:
                 aliases.append(name)
         role = p.role.strip(" ,") if p.role else None
         if role and texts and _ACRONYM.search(role):
             role = _spell_out(role, texts)
-        tags.append({"name": p.name, "role": role, "country": country, "aliases": aliases,
+        tags.append({"name": full, "role": role, "country": country, "aliases": aliases,
                      "confidence": p.confidence, "evidence": evidence})
     return tags

@@ -1,0 +1,107 @@
+"""Persons without a role or speech verb: given-name lexicon, person verbs and descriptions,
+possessives, repeated mentions, pairs, Title Case headlines - and what must stay no person."""
+
+from functools import lru_cache
+
+from newswatch.contracts import RawArticle
+from processors.tagging import Tagger
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> Tagger:
+    return Tagger()
+
+
+def names(text: str, title: str = "") -> list[str]:
+    return [p.name for p in _tagger().tag(RawArticle(id="t", title=title, text=text)).persons]
+
+
+def test_run_starting_with_a_given_name_is_a_person():
+    assert names("Gisèle Pelicot has released a memoir.") == ["Gisèle Pelicot"]
+    assert names("Steve Witkoff and Jared Kushner in Israel last October.") == [
+        "Steve Witkoff", "Jared Kushner"]
+
+
+def test_family_name_first_with_name_syllables():
+    assert "Xi Jinping" in names("Chinese Foreign Minister Wang Yi met Xi Jinping on Monday.")
+
+
+def test_place_and_body_words_are_no_name_even_after_a_given_name():
+    assert names("Victoria Falls drew tourists. Golden Gate Bridge traffic was slow.") == []
+    assert names("The Jesse Jackson Foundation opened an office.") == []
+
+
+def test_person_verb_after_a_name():
+    assert names("Bangladesh is marking a new chapter as Tarique Rahman is sworn in as Prime "
+                 "Minister.") == ["Tarique Rahman"]
+
+
+def test_description_after_a_name():
+    assert names("Imran Khan, who was jailed in 2023, remains popular.") == ["Imran Khan"]
+
+
+def test_possessive_with_a_person_noun():
+    assert names("Netanyahu's government approved the plan.") == ["Netanyahu"]
+    assert names("Benjamin Netanyahu's government approved the plan.") == ["Benjamin Netanyahu"]
+
+
+def test_single_word_with_speech_or_person_verb():
+    assert names("Trump signed an order on Friday.") == ["Trump"]
+    assert names("Khan said the talks failed.") == ["Khan"]
+
+
+def test_group_words_and_articles_are_no_single_person():
+    assert names("Officials said the talks failed. Police said two died.") == []
+    assert names("Later the Kremlin said it would respond.") == []
+
+
+def test_pair_after_between():
+    assert names("Talks between Putin and Zelensky stalled.") == ["Putin", "Zelensky"]
+
+
+def test_full_name_without_cue_kept_when_named_again():
+    result = _tagger().tag(RawArticle(id="t", title="", text=(
+        "Tributes poured in for Adeliia Petrosian on Tuesday. Petrosian was 16.")))
+    assert [(p.name, p.aliases) for p in result.persons] == [("Adeliia Petrosian",
+                                                              ["Petrosian"])]
+
+
+def test_role_clause_with_possessive_and_comma_before_speech_verb():
+    assert names("The Prime Minister's adviser on political affairs, Rana Sanaullah, said "
+                 "talks would resume.") == ["Rana Sanaullah"]
+
+
+def test_appositive_role_with_dotted_acronym():
+    result = _tagger().tag(RawArticle(id="t", title="", text=(
+        "Bill White, the U.S. ambassador to Belgium, met on Tuesday with Belgian officials.")))
+    assert [(p.name, p.role) for p in result.persons] == [("Bill White", "U.S. ambassador")]
+
+
+def test_title_case_headline_name_confirmed_by_body():
+    assert names("She was drugged by her husband. Pelicot talked to us about her memoir.",
+                 title="Gisèle Pelicot Speaks") == ["Gisèle Pelicot"]
+    assert names("Rights groups are investigating the death of Ali Rahbar.",
+                 title="Iran Protester Dies in Custody, Raising Fears of Execution") == [
+        "Ali Rahbar"]
+    assert names("Iran has held drills.", title="Iran Holds Drills After Trump Threatens "
+                 "Military Action") == ["Trump"]
+
+
+def test_run_is_cut_at_a_sentence_end():
+    got = names("The uprising ousted Sheikh Hasina. Rahman is a scion of a dynasty. Khaleda Zia "
+                "was his mother.")
+    assert all("." not in n for n in got)
+
+
+def test_leading_word_and_role_before_a_single_name():
+    result = _tagger().tag(RawArticle(id="t", title="", text=(
+        "Prime Minister Shehbaz Sharif was away. While PM Shehbaz said he looked forward.")))
+    assert [(p.name, p.aliases) for p in result.persons] == [("Shehbaz Sharif", ["Shehbaz"])]
+
+
+def test_accented_capital_and_soft_hyphen_in_names():
+    assert names("Colombian congresswoman Ángela Vergara says her son was detained.") == [
+        "Ángela Vergara"]
+    result = _tagger().tag(RawArticle(id="t", title="", text=(
+        "Army spokesperson Donny Pram\u00adono noted the plan. Pramono said more would come.")))
+    assert [(p.name, p.aliases) for p in result.persons] == [("Donny Pramono", ["Pramono"])]
