@@ -6,7 +6,7 @@ name is a run of capitalised words ending in - or starting with - a word that sa
 body is (Party, Council, Ministry, Front, Times ...), and a parenthesised acronym right after
 it is its short form. Both are read off the text; nothing is guessed from a list of names.
 
-Only candidate spans are looked at: one regex pass finds head words, and the words around each
+Only candidate spans are looked at: one automaton pass finds head words, and the words around each
 head are read in place. The finder reports spans; ``actors`` decides how they merge with
 dictionary actors and composed state bodies and gives them a country. The tagger also keeps
 person detection off these spans ("Middle East Eye" is not a person).
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+import ahocorasick_rs
 
 from processors.tagging.context import FieldText
 
@@ -49,7 +51,10 @@ _HEAD_GROUPS: tuple[tuple[list[str], tuple[str, str | None]], ...] = (
     (_words("University College"), ("other", None)),
 )
 _HEADS = {w: kind for words, kind in _HEAD_GROUPS for w in words}
-_HEAD_RE = re.compile(r"\b(?:" + "|".join(sorted(_HEADS, key=len, reverse=True)) + r")\b")
+# one Rust automaton pass finds head words: a regex alternation of ~80 words costs ten
+# times as much on a news item
+_HEAD_FINDER = ahocorasick_rs.AhoCorasick(list(_HEADS),
+                                          matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 # words that make the type more precise than the head does ("Police Service", "Central Bank")
 _TYPE_WORDS = {"Police": ("police", "COP"), "Army": ("military", "MIL"),
                "Military": ("military", "MIL"), "Liberation": ("armed_group", "REB"),
@@ -220,10 +225,11 @@ def find_organisations(fields: dict[str, FieldText],
             continue
         titled = fname == "title" and title_case(text)
         end_of_last = -1
-        for m in _HEAD_RE.finditer(text):
-            if m.start() < end_of_last:
-                continue
-            run = _run_at(text, m.start(), m.end(), end_of_last, role_words, titled)
+        for _i, hs, he in _HEAD_FINDER.find_matches_as_indexes(text):
+            if hs < end_of_last or (hs and text[hs - 1].isalnum()) or (
+                    he < len(text) and text[he].isalnum()):
+                continue  # "Armyworm", "Unionist": not a whole word
+            run = _run_at(text, hs, he, end_of_last, role_words, titled)
             if run is None:
                 continue
             start, end, words = run
@@ -233,7 +239,7 @@ def find_organisations(fields: dict[str, FieldText],
             if name in _NOT_ORGS or (titled and name not in body):
                 continue
             end_of_last = end
-            org = _make(fname, start, end, name, words, m.start(), m.end())
+            org = _make(fname, start, end, name, words, hs, he)
             acro = _ACRONYM_AFTER.match(text, end)
             if acro is not None and _fits(acro.group(1), words):
                 org.acronym = acro.group(1)
