@@ -18,6 +18,7 @@ Rules (each has a unit test with the sentence that motivated it):
 - a place inside an actor's name counts only for the actor's own country ("Afghan" in
   "Afghan Taliban" yes, "Shanghai" in "Shanghai Cooperation Organisation" no);
 - same-name places: the candidate whose country other mentions support wins, then the one
+  whose country the names listed with it share ("Birmingham and Manchester"), then the one
   with the larger population ("Hyderabad" in a Pakistani story is Hyderabad, Sindh);
 - a town that is also a common given name or surname ("George", "Madison", "Walker") is a
   place only after a locative word ("in Madison": the "locative" list);
@@ -31,8 +32,10 @@ Rules (each has a unit test with the sentence that motivated it):
 - "never" and "locative" words apply to all-caps lines too ("NICE WEATHER");
 - a city implies its division and country; a seat of government used for the government
   ("Islamabad said") implies the country but not its division;
+- the place of a dateline ("DUBAI, Feb 17 (Reuters) -", "KYIV, Ukraine (AP) -") is named as
+  a place, like one after a locative word;
 - a seat of government named as a target, a home or a scene is the city ("strikes on Kyiv",
-  "residents of Kabul", "Beirut's southern suburbs", the dateline "KYIV, Ukraine"), and so is
+  "residents of Kabul", "Beirut's southern suburbs", a dateline), and so is
   one listed with other places ("central London and Paris"): division yes, government no.
 """
 
@@ -204,7 +207,9 @@ def resolve_regions(
             continue
         ctx = fields[hit.field]
         prev, nxt = ctx.prev_word(hit.start), ctx.next_word(hit.end)
-        locative = prev in LOCATIVE_WORDS or nxt in PLACE_NOUNS
+        locative = (prev in LOCATIVE_WORDS or nxt in PLACE_NOUNS
+                    or (_DATELINE_AFTER.match(ctx.text, hit.end) is not None
+                        and ctx.sentence_initial(hit.start)))
         options = _candidates(gaz, hit, ctx, prev, nxt, locative)
         if options:
             seat_place = (not locative and any(o[0] == SEAT for o in options)
@@ -229,12 +234,13 @@ def resolve_regions(
     # a division named like a country ("Georgia") needs support below country level
     a1_countries = {a[:2] for a in support_a1}
     mentions: list[GeoMention] = []
-    for hit, options, locative, seat_place in cands:
+    for i, (hit, options, locative, seat_place) in enumerate(cands):
         if len(options) == 1:
             kind, ref, country, a1, _p = options[0]
         else:
             kind, ref, country, a1, _p = max(options, key=_option_score(
-                gaz, options, support, support_a1, a1_countries))
+                gaz, options, support, support_a1, a1_countries,
+                _list_neighbours_countries(cands, i, fields)))
         if kind == "p?":
             if country not in support:
                 continue
@@ -274,7 +280,23 @@ def resolve_regions(
     return _collect(gaz, mentions), mentions
 
 
-def _option_score(gaz: Gazetteer, options, support: set, support_a1: set, a1_countries: set):
+def _list_neighbours_countries(cands: list, i: int, fields) -> set:
+    """Countries that the names listed right next to cands[i] may be in ("Birmingham and
+    Manchester": both English, whatever else each name could be)."""
+    hit = cands[i][0]
+    out: set = set()
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(cands) and cands[j][0].field == hit.field:
+            other = cands[j][0]
+            a, b = (other, hit) if j < i else (hit, other)
+            gap = fields[hit.field].text[a.end:b.start]
+            if len(gap) < 8 and _LIST_GAP.match(gap):
+                out |= {o[2] for o in cands[j][1]}
+    return out
+
+
+def _option_score(gaz: Gazetteer, options, support: set, support_a1: set, a1_countries: set,
+                  listed_with: set):
     """Score of one reading of an ambiguous name: its prior plus support from the rest of
     the article. A country named only as a country ("US and Iranian officials") does not
     back a same-name town there against a namesake five times its size: "talks in Geneva"
@@ -293,7 +315,8 @@ def _option_score(gaz: Gazetteer, options, support: set, support_a1: set, a1_cou
                 bonus = 0.0
             else:
                 bonus = 5.0
-        return o[4] + bonus + (3.0 if o[3] in support_a1 else 0.0)
+        return (o[4] + bonus + (3.0 if o[3] in support_a1 else 0.0)
+                + (2.0 if o[2] in listed_with else 0.0))
     return score
 
 
@@ -320,7 +343,11 @@ _SEAT_PARTS = frozenset({
     "neighborhoods", "districts", "markets", "population", "police",
 })
 _POSSESSIVE_NEXT = re.compile(r"['’]s\s+([\w-]+)")
-_DATELINE_AFTER = re.compile(r"\s*(?:,|\(|—|–|-\s)")
+# what follows the place of a dateline: "DUBAI, Feb 17 (Reuters) -", "KYIV, Ukraine (AP) -",
+# "Dubai (Reuters) -", "GAZA -"
+_DATELINE_AFTER = re.compile(
+    r"(?:,\s+(?:[A-Z][\w.'’-]*\s+){0,3}?)?\s*(?:\([A-Z][\w .-]{1,24}\)|[—–]|-\s|"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)")
 _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$")
 
 
@@ -333,11 +360,7 @@ def _seat_as_place(ctx: FieldText, hit: Hit, prev: str) -> bool:
             text.rfind(prev, max(0, hit.start - 20), hit.start)) in _SEAT_PLACE_OF:
         return True
     m = _POSSESSIVE_NEXT.match(text, hit.end)
-    if m is not None and m.group(1).lower() in _SEAT_PARTS:
-        return True
-    # a dateline: "KYIV, Ukraine (AP) -", "KABUL (Reuters) -"
-    return (hit.surface.isupper() and len(hit.surface) > 3 and ctx.sentence_initial(hit.start)
-            and _DATELINE_AFTER.match(text, hit.end) is not None)
+    return m is not None and m.group(1).lower() in _SEAT_PARTS
 
 
 _SEAT_ACTS = frozenset({

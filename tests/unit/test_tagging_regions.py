@@ -297,3 +297,14 @@ def test_seat_without_a_clear_government_cue_keeps_its_division():
     t = tag("The cleric urged the TTP and Islamabad to sit together for peace.")
     assert "PK-IS" in admin1(t) and "PK-GOV" in {a.id for a in t.actors}
     assert admin1(tag("Beijing's response was muted.")) == set()
+
+
+def test_dateline_place_is_named_as_a_place():
+    assert "AE-DU" in admin1(tag("DUBAI, Feb 17 (Reuters) - Oil prices rose."))
+    assert "AE-DU" in admin1(tag("Dubai (Reuters) - Oil prices rose."))
+    assert admin1(tag("Reading, she said, is her passion.")) == set()
+
+
+def test_places_listed_together_share_a_country():
+    t = tag("Police raided homes in Birmingham and Manchester.")
+    assert countries(t) == {"GB"} and "JM-12" not in admin1(t)
