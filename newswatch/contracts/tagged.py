@@ -67,7 +67,11 @@ class ActorTag(_Tag):
     type: ActorType
     country: str | None = None
     cameo: str | None = Field(default=None, description="CAMEO-like code: GOV, MIL, REB, IGO...")
-    source: Literal["dictionary", "composed", "watchlist"] = "dictionary"
+    source: Literal["dictionary", "composed", "pattern", "watchlist"] = Field(
+        default="dictionary",
+        description="dictionary: the actor list; composed: a state body bound to a country "
+                    "from context; pattern: an organisation found by the shape of its name "
+                    "(head word, defined acronym), no list knows it; watchlist: the user's")
 
 
 class PersonTag(_Tag):

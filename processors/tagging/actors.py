@@ -106,7 +106,7 @@ def resolve_actors(
         if actor is None:
             actor = _org_actor(org, geo_by_field.get(org.field, []), primary)
             made[org.name] = actor
-        _add_org_spans(acc, actor, org, fields, 0.6, "composed")
+        _add_org_spans(acc, actor, org, fields, 0.6, "pattern")
     for m in geo:
         if m.as_government and m.country and _speaker(gaz, m.hit, fields[m.hit.field], orgs):
             actor = _state_actor(gaz, m.country, "GOV")
@@ -177,7 +177,7 @@ def _org_actor(org: OrgMention, geo: list[GeoMention], primary: str | None) -> A
             and not any(w in _NOT_NATIONAL for w in org.name.split())):
         country = primary
     return Actor(id=_slug(org.name), name=org.name, type=org.type, cameo=org.cameo,
-                 country=country, source="composed")
+                 country=country, source="pattern")
 
 
 def _add_org_spans(acc: _Acc, actor: Actor, org: OrgMention, fields: dict[str, FieldText],

@@ -42,7 +42,7 @@ def test_acronym_defined_in_the_text_is_the_same_actor():
             "NDMA teams were deployed.")
     org = next(a for a in t.actors if a.name == "National Disaster Management Authority")
     assert {e.text for e in org.evidence} == {"National Disaster Management Authority", "NDMA"}
-    assert org.type == "government" and org.source == "composed"
+    assert org.type == "government" and org.source == "pattern"
 
 
 def test_not_organisations():
