@@ -30,7 +30,7 @@ __all__ = ["PersonCandidate", "find_persons"]
 
 # a capital letter, Latin-1 and Latin Extended-A included ("Ángela", "Łukasz", "Šefčovič")
 _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
-_TOKEN = rf"(?:[{_UPPER}][\w'’\u00ad]*(?:-[A-Za-z][\w'’]*)*\.?)"
+_TOKEN = rf"(?:(?:[A-Z]\.){{2,3}}|[{_UPPER}][\w'’\u00ad]*(?:-[A-Za-z][\w'’]*)*\.?)"  # "U.T." too
 _CONN = r"(?:bin|ibn|al|el|ul|ud|ur|de|da|di|du|van|von|der|den|le|la|abu|bint|e|i)"
 _RUN = re.compile(rf"{_TOKEN}(?:[ \u00a0]+(?:{_CONN}[ \u00a0-]+)?{_TOKEN})*")
 _HONORIFIC_ONLY = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord",
@@ -47,7 +47,10 @@ _STOP_NAME = frozenset({"the", "a", "an", "this", "that", "these", "those", "he"
                         "asked", "speaking", "there", "here", "what", "why", "how", "who",
                         "where", "which", "once", "even", "only", "just", "also", "not", "no",
                         "is", "was", "are", "were", "will", "would", "can", "could", "did",
-                        "does", "do", "has", "have", "had", "my", "your", "you", "me", "us"})
+                        "does", "do", "has", "have", "had", "my", "your", "you", "me", "us",
+                        "more", "most", "every", "another", "such"})
+# words before a place, not a person ("conflict in Asia threatens", "residents of Anna Nagar")
+_LOCATIVE = frozenset({"in", "at", "near", "into", "across", "outside", "inside", "towards"})
 # a full stop that ends a sentence inside a run ("Sheikh Hasina. Rahman is ..."), not an
 # abbreviation ("Mrs. Khan", "Gen. Munir", "U.S.")
 _SENTENCE_DOT = re.compile(r"([\w'’]{3,})\.[ \u00a0]+")
@@ -64,6 +67,9 @@ _DESCRIBED = re.compile(r",[ \u00a0]+(?:(\w+)\b|\d{1,3},)")  # "X, who ..." / "X
 _BETWEEN_BEFORE = re.compile(r"\bbetween[ \u00a0]+([A-Z][\w'’-]+)[ \u00a0]+and[ \u00a0]+$")
 _AND_AFTER = re.compile(r"[ \u00a0]+and[ \u00a0]+([A-Z][\w'’-]+)")
 _POSSESSIVE = ("'s", "’s")
+_NOT_NAME_END = ("ing", "ted", "hed", "ped", "ked", "ied", "sed", "zed", "ion", "ions", "ity",
+                 "ities", "ness", "ment", "ments", "ism", "ship", "ance", "ence", "ancy", "ency",
+                 "acy")
 _AGENT_NOUN = ("er", "or", "ist", "ant", "ent", "ian", "ers", "ors", "ists", "ants", "ents")
 # syllables of Chinese and Korean given names in romanised spelling ("Jinping", "Jong", "Jae-myung")
 _EAST_ASIAN = re.compile(r"(?:(?:zh|ch|sh|ts|[bcdfghjklmnpqrstwxyz])?y?[aeiouü]{1,3}"
@@ -136,13 +142,13 @@ def find_persons(
                 run_start += piece.index(core[0])
                 piece = core
             # one word (most runs): what _classify would do, without its general machinery
-            low = piece.lower()
+            name = _bare(piece.rstrip(".,"))
+            low = name.lower()
             w = low.rstrip(".")
             if w in role_words or w in _HONORIFIC_ONLY or low in _STOP_NAME:
                 continue
-            if not piece.strip(".,"):
+            if not name.strip(".,"):
                 continue
-            name = _bare(piece.rstrip(".,"))
             end = run_start + len(name)
             singles.append((name.replace("\u00ad", ""), fname, run_start, end, False))
     _merge(gaz, fields, persons, singles, pending)
@@ -189,7 +195,8 @@ def _name_shaped(gaz, words: list[str]) -> bool:
             return False
         if len(w) > 1 and w.isupper() or any(c.isdigit() for c in w):
             return False
-    return 1 < len(words) <= 4
+    first = words[0].lower()
+    return 1 < len(words) <= 4 and not (len(first) > 5 and first.endswith(_NOT_NAME_END))
 
 
 def _known_name(words: list[str]) -> bool:
@@ -260,7 +267,15 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
               persons: list[PersonCandidate], singles: list, pending: list,
               title_others: list[str] | None) -> None:
     text = ctx.text
-    toks = [t for t in _tokens(text, start, end) if t[0].strip(".,")]
+    toks = [t for t in _tokens(text, start, end) if t[0].strip(".,") and t[0] not in _POSSESSIVE]
+    # a name ends at its possessive: "Vladislav Heraskevych's Olympic dream"
+    own = next((k for k, t in enumerate(toks[:-1]) if t[0].endswith(_POSSESSIVE)), None)
+    if own is not None:
+        _classify(gaz, ctx, toks[own + 1][1], toks[-1][2], persons, singles, pending,
+                  title_others)
+        toks = toks[:own + 1]
+    if not toks:
+        return
     if title_others is not None and len(toks) > 2:
         # a Title Case headline capitalises "After", "With": each stretch between is a run
         cuts = [k for k, t in enumerate(toks) if k and t[0].lower() in _STOP_NAME]
@@ -287,6 +302,11 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
         j -= 1
     role_toks = toks[:i]
     toks = toks[i:j]
+    if title_others is not None and role_toks:
+        # "Former Us President Obama Invited Kenyan ...": the name stops at the verb
+        verbs = gaz.roles["speech_verbs"] | gaz.roles["person_verbs"]
+        toks = toks[:next((k for k, t in enumerate(toks) if k and t[0].lower() in verbs),
+                          len(toks))]
     if not toks:
         return
     # a sentence-initial ordinary word is no name part: "The", "But", "According"
@@ -300,6 +320,8 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     name = _bare(text[n_start:n_end].rstrip(".,"))
     n_end = n_start + len(name)
     words = name.replace("\u00a0", " ").replace("\u00ad", "").split()
+    if len(words) == 1 and len(name) > 5 and name.lower().endswith(_NOT_NAME_END):
+        return  # "Peru President Impeached After ..."
     if len(words) == 1 and not role_toks:  # a bare word: only ever an alias of a known name
         singles.append((name, ctx.name, n_start, n_end, False))
         return
@@ -311,6 +333,8 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     role, role_span, conf = _role(gaz, ctx, role_toks, n_start, n_end)
     speech = _speech(gaz, ctx, n_start, n_end)
     if len(words) == 1:
+        if title_others is not None and not any(words[0] in o for o in title_others):
+            role = honorific = None  # "Israel's President Touches a Nerve": no name
         singles.append((name, ctx.name, n_start, n_end, bool(role or honorific or speech)))
         if not role:
             return
@@ -323,6 +347,9 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
             name = text[n_start:n_end]
         cand = PersonCandidate(name=name, tokens=words, field=ctx.name, start=n_start,
                                end=n_end, confidence=0.6)
+        prev = _PREV_WORD_REV.match(text[max(0, n_start - 12):n_start][::-1])
+        if prev and prev.group(1)[::-1].lower() in _LOCATIVE:
+            return  # "residents of Anna Nagar", "walking track at Race Course"
         if _known_name(words) or _person_cue(gaz, text, n_end):
             persons.append(cand)
         else:
@@ -423,7 +450,8 @@ def _merge(gaz, fields: dict[str, FieldText], persons: list[PersonCandidate], si
     """Fold repeated and short mentions into one person per name; keep a full name without a
     cue when another mention names it again, and a single word that stands as a person."""
     at = {(f, s) for _n, f, s, _e, _c in singles}
-    lone = [sg for sg in singles if _single_cue(gaz, fields[sg[1]].text, sg, at)]
+    doc = "\n".join(f.text for f in fields.values())
+    lone = [sg for sg in singles if _single_cue(gaz, fields[sg[1]].text, sg, at, doc)]
     cued = {sg[0] for sg in lone}
     named = {sg[0] for sg in singles}
     for p in pending:
@@ -455,7 +483,11 @@ def _merge(gaz, fields: dict[str, FieldText], persons: list[PersonCandidate], si
     persons[:] = [p for p in merged if len(p.tokens) > 1 or p.role] + list(loners.values())
 
 
-def _single_cue(gaz, text: str, single, at: set) -> bool:
+def _plural(low: str) -> bool:
+    return low.endswith("s") and not low.endswith(("ss", "us", "is", "as", "os"))
+
+
+def _single_cue(gaz, text: str, single, at: set, doc: str) -> bool:
     """A single capitalised word is a person by itself: "Trump signed", "Khan said",
     "Netanyahu's government", "talks between Putin and Zelensky" - unless it is a word for a
     group ("Officials said"), follows an article ("the Kremlin said") or is an acronym."""
@@ -464,10 +496,17 @@ def _single_cue(gaz, text: str, single, at: set) -> bool:
     if (len(name) < 3 or name.isupper() or low in gaz.roles["generic_subjects"]
             or low in gaz.roles["not_name_words"] or not name[0].isupper()):
         return False
+    if len(name) > 5 and low.endswith(_NOT_NAME_END) or low in gaz.roles["_words"]:
+        return False  # "Demonstrations took place", "Minister"
     prev = _PREV_WORD_REV.match(text[max(0, s - 12):s][::-1])
-    if prev and prev.group(1)[::-1].lower() in ("the", "a", "an", "its", "their", "this"):
+    prev_word = prev.group(1)[::-1].lower() if prev else ""
+    if prev_word in ("the", "a", "an", "its", "their", "this") or prev_word in _LOCATIVE:
         return False
-    if cue or _speech(gaz, FieldText(fname, text), s, e) or _person_cue(gaz, text, e):
+    ctx = FieldText(fname, text)
+    if ctx.sentence_initial(s) and (low.endswith(_AGENT_NOUN) or _plural(low) or re.search(
+            rf"\b{re.escape(low)}\b", doc)):  # "Worker dies ... the worker was", "Youths"
+        return False
+    if cue or _speech(gaz, ctx, s, e) or _person_cue(gaz, text, e):
         return True
     before = _BETWEEN_BEFORE.search(text[max(0, s - 60):s])
     if before:

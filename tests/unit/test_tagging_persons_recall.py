@@ -105,3 +105,29 @@ def test_accented_capital_and_soft_hyphen_in_names():
     result = _tagger().tag(RawArticle(id="t", title="", text=(
         "Army spokesperson Donny Pram\u00adono noted the plan. Pramono said more would come.")))
     assert [(p.name, p.aliases) for p in result.persons] == [("Donny Pramono", ["Pramono"])]
+
+
+def test_name_ends_at_its_possessive():
+    assert names("Vladislav Heraskevych's Olympic dream ended.") == ["Vladislav Heraskevych"]
+    assert names("Rio de Janeiro's Carnival is using samba parades.") == []
+
+
+def test_initials_with_stops_are_one_name_word():
+    assert names("Minister U.T. Khader directs officials to act.") == ["U.T. Khader"]
+
+
+def test_word_shapes_and_positions_that_are_no_single_name():
+    assert names("Demonstrations took place in several cities on Monday.") == []
+    assert names("A worker died. Worker dies as wall collapses.") == []
+    assert names("The spread of conflict in Asia threatens air travel.") == []
+    assert names("Residents of Anna Nagar thronged the office.") == []
+
+
+def test_title_case_verb_or_headline_word_after_a_role_is_no_name():
+    assert names("Claims went viral.", title="Kenya: No Evidence That Former Us President "
+                 "Obama Invited Kenyan Politician Musyoka to His Chicago Home") == ["Obama"]
+    assert names("President Trump met Israel's president, Isaac Herzog.", title=(
+        "Trump's Stinging Attack on Israel's President Touches a Nerve")) == [
+        "Isaac Herzog", "Trump"]
+    assert names("Peru's Congress voted.", title="Peru President Impeached After 4 Months In "
+                 "Office Amid Corruption Charges") == []
