@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 
-from processors.tagging.gazetteer import EVENT, Gazetteer
+from processors.tagging.gazetteer import EVENT, NOT_EVENT, Gazetteer
 from processors.tagging.matching import Hit
 
 __all__ = ["resolve_events", "severity"]
@@ -40,7 +40,12 @@ _STRIPPED_WORDS = re.compile(r",*((?:\w+,+)*\w+),*|,+")
 def resolve_events(gaz: Gazetteer, hits: list[Hit]) -> list[dict]:
     """Event tag records (see ``records``), in the lexicon's order of types."""
     found: dict[str, list[Hit]] = {}
+    cancelled = [(h.field, h.start, h.end) for h in hits
+                 if any(e[1] == NOT_EVENT for e in h.entries)]
     for hit in hits:
+        if cancelled and any(f == hit.field and s <= hit.start and hit.end <= e
+                             for f, s, e in cancelled):
+            continue  # "landslide" in "a landslide victory"
         for kind, etype, *_ in hit.entries:
             if kind == EVENT:
                 found.setdefault(etype, []).append(hit)

@@ -36,6 +36,7 @@ ANY, CAP, EXACT, ABBR = 0, 1, 2, 3
 
 # Entry kinds.
 COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT, INSTITUTION = "C", "D", "A", "P", "S", "I"
+NOT_EVENT = "-"  # the event "type" of a phrase that cancels the cues inside it
 ACTOR, BODY, MASK, EVENT = "R", "B", "M", "E"
 GEO_KINDS = frozenset({COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT, INSTITUTION})
 NAME_KINDS = GEO_KINDS | {ACTOR, BODY, MASK}
@@ -404,6 +405,8 @@ def _load_events(gaz: Gazetteer, data_dir: Path) -> None:
                     gaz.add(cue[:-1] + suffix, EVENT, etype, ANY)
             else:
                 gaz.add(cue, EVENT, etype, ANY)
+    for phrase in data.get("not_events", []):
+        gaz.add(phrase, EVENT, NOT_EVENT, ANY)
     gaz.casualty_words = {k: frozenset(v) for k, v in data["casualties"].items()}
     gaz.casualty_hint = tuple(sorted({w for v in gaz.casualty_words.values() for w in v}))
 

@@ -159,3 +159,22 @@ def test_casualties_count_only_in_sentences_with_an_event_cue():
     toll = tag("Negotiators met again on Monday. A roadside bomb killed 30 soldiers and "
                "wounded two others near the border.")
     assert toll.severity > background.severity
+
+
+def test_workers_strike_is_a_protest_and_a_military_strike_is_not():
+    assert "protest" in types(tag("Kenya's main airport resumes operations after 2-day strike."))
+    assert "protest" in types(tag("Lufthansa pilots went on strike, grounding flights."))
+    assert "protest" not in types(tag("A drone strike hit a convoy."))
+
+
+def test_legal_diplomatic_fire_and_killing_cues():
+    assert "legal" in types(tag("", title="Former energy minister charged with money laundering"))
+    assert "diplomatic" in types(tag("", title="Erdogan on first trip to the Horn of Africa"))
+    assert "fire" in types(tag("", title="Five young people killed in building fire"))
+    assert "attack" in types(tag("Police investigate the killing of a US citizen."))
+
+
+def test_a_landslide_victory_is_no_disaster():
+    t = tag("The party won a landslide victory in the election.")
+    assert "natural_disaster" not in types(t)
+    assert "natural_disaster" in types(tag("A landslide buried a village after heavy rain."))
