@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +29,9 @@ __all__ = ["PersonCandidate", "find_persons"]
 
 # a capital letter, Latin-1 and Latin Extended-A included ("Ángela", "Łukasz", "Šefčovič")
 _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
-_TOKEN = rf"(?:(?:[A-Z]\.){{2,3}}|[{_UPPER}][\w'’\u00ad]*(?:-[A-Za-z][\w'’]*)*\.?)"  # "U.T." too
+# one capital first, so the scan for a run's start stays a single character-class test;
+# dotted initials ("U.T. Khader") are one word
+_TOKEN = rf"(?:[{_UPPER}](?:(?:\.[A-Z]){{1,2}}\.|[\w'’\u00ad]*(?:-[A-Za-z][\w'’]*)*\.?))"
 _CONN = r"(?:bin|ibn|al|el|ul|ud|ur|de|da|di|du|van|von|der|den|le|la|abu|bint|e|i)"
 _RUN = re.compile(rf"{_TOKEN}(?:[ \u00a0]+(?:{_CONN}[ \u00a0-]+)?{_TOKEN})*")
 _HONORIFIC_ONLY = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord",
@@ -51,6 +52,7 @@ _STOP_NAME = frozenset({"the", "a", "an", "this", "that", "these", "those", "he"
                         "more", "most", "every", "another", "such"})
 # words before a place, not a person ("conflict in Asia threatens", "residents of Anna Nagar")
 _LOCATIVE = frozenset({"in", "at", "near", "into", "across", "outside", "inside", "towards"})
+_LOCATIVE_BEFORE = tuple(f" {w} " for w in _LOCATIVE)
 # a full stop that ends a sentence inside a run ("Sheikh Hasina. Rahman is ..."), not an
 # abbreviation ("Mrs. Khan", "Gen. Munir", "U.S.")
 _SENTENCE_DOT = re.compile(r"([\w'’]{3,})\.[ \u00a0]+")
@@ -63,6 +65,9 @@ _NEXT_WORD = re.compile(r"[ \u00a0]+(?:has\s+|had\s+|also\s+)?(\w+)")
 # the verb after a name, past auxiliaries: "Tarique Rahman is sworn in", "X has been jailed"
 _VERB_AFTER = re.compile(r"[ \u00a0]+(?:(?:has|had|have|also|was|is|were|been|being|later|then|"
                          r"on \w+day)[ \u00a0]+){0,2}(\w+)")
+_AFTER = re.compile(r"(?:'s|’s)[ \u00a0]+(\w+)|[ \u00a0]+(?:(?:has|had|have|also|was|is|were|"
+                    r"been|being|later|then|on \w+day)[ \u00a0]+){0,2}(\w+)"
+                    r"|,[ \u00a0]+(?:(\w+)\b|\d{1,3},)")  # the three cues after a word at once
 _DESCRIBED = re.compile(r",[ \u00a0]+(?:(\w+)\b|\d{1,3},)")  # "X, who ..." / "X, 45, ..."
 _BETWEEN_BEFORE = re.compile(r"\bbetween[ \u00a0]+([A-Z][\w'’-]+)[ \u00a0]+and[ \u00a0]+$")
 _AND_AFTER = re.compile(r"[ \u00a0]+and[ \u00a0]+([A-Z][\w'’-]+)")
@@ -70,17 +75,21 @@ _POSSESSIVE = ("'s", "’s")
 _NOT_NAME_END = ("ing", "ted", "hed", "ped", "ked", "ied", "sed", "zed", "ion", "ions", "ity",
                  "ities", "ness", "ment", "ments", "ism", "ship", "ance", "ence", "ancy", "ency",
                  "acy")
+_SPEECH_TAIL = ("d ", "s ", "e ")  # how the speech verbs end ("said Khan", "says", "wrote")
+_SKIP_SINGLE = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady",
+                          "'s", "’s", ""})
 _AGENT_NOUN = ("er", "or", "ist", "ant", "ent", "ian", "ers", "ors", "ists", "ants", "ents")
 # syllables of Chinese and Korean given names in romanised spelling ("Jinping", "Jong", "Jae-myung")
 _EAST_ASIAN = re.compile(r"(?:(?:zh|ch|sh|ts|[bcdfghjklmnpqrstwxyz])?y?[aeiouü]{1,3}"
                          r"(?:ng|n|m|k|l|p|t|r)?){1,3}")
+_NOT_NAME_CACHE: dict[int, frozenset[str]] = {}
 _NAMES_FILE = Path(__file__).resolve().parent / "data" / "given_names.txt"
 _APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w'’.-]+\s+){0,4}?[\w'’-]+)"
                          r"(?:(?=\s+(?:of|for|at|in|to|from|with)\b|[,;)]|\s+(?:said|told))"
                          r"|(?<![A-Z])(?=\.))")  # not the stops in "U.S. ambassador"
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonCandidate:
     name: str
     tokens: list[str]
@@ -124,52 +133,61 @@ def find_persons(
     singles: list[tuple[str, str, int, int, bool]] = []
     pending: list[PersonCandidate] = []  # full names without a cue, kept if named again
     role_words = gaz.roles["_words"]
+    not_name = _not_name(gaz)
     for fname, ctx in fields.items():
         text = ctx.text
-        others = [f.text for n, f in fields.items() if n != fname]
-        title_case = fname == "title" and _title_case(text)
-        for run_start, run_end in _sentence_parts(
-                text, _runs(text, blocked.get(fname, [])), role_words):
+        title_others = None  # the other fields, when this one is a Title Case headline
+        if fname == "title" and _title_case(text):
+            title_others = [f.text for n, f in fields.items() if n != fname]
+        for run_start, run_end in _runs(text, blocked.get(fname, [])):
             piece = text[run_start:run_end]
             if " " in piece or "\u00a0" in piece:
                 core = piece.strip(" \u00a0")  # "The " left of a blocked span is one word
                 if not core:
                     continue
                 if " " in core or "\u00a0" in core:
-                    _classify(gaz, ctx, run_start, run_end, persons, singles, pending,
-                              others if title_case else None)
+                    if ". " in core or ".\u00a0" in core:
+                        for part_start, part_end in _sentence_parts(text, run_start, run_end,
+                                                                    role_words):
+                            _classify(gaz, ctx, part_start, part_end, persons, singles,
+                                      pending, title_others)
+                    else:
+                        _classify(gaz, ctx, run_start, run_end, persons, singles, pending,
+                                  title_others)
                     continue
                 run_start += piece.index(core[0])
                 piece = core
             # one word (most runs): what _classify would do, without its general machinery
-            name = _bare(piece.rstrip(".,"))
+            name = piece.rstrip(".,")
+            if name[-2:] in _POSSESSIVE and len(name) > 3:
+                name = name[:-2]  # "Netanyahu's"
             low = name.lower()
-            w = low.rstrip(".")
-            if w in role_words or w in _HONORIFIC_ONLY or low in _STOP_NAME:
-                continue
-            if not name.strip(".,"):
+            # words that are never a name, acronyms ("USB"), a possessive left of a place
+            if low in not_name or low in _SKIP_SINGLE or name.isupper() and len(name) > 1:
                 continue
             end = run_start + len(name)
-            singles.append((name.replace("\u00ad", ""), fname, run_start, end, False))
+            if "\u00ad" in name:
+                name = name.replace("\u00ad", "")
+            singles.append((name, fname, run_start, end, False))
     _merge(gaz, fields, persons, singles, pending)
     return persons
 
 
-def _sentence_parts(text: str, runs, role_words: frozenset[str]):
-    """Runs cut where a sentence ends inside them."""
-    for start, end in runs:
-        piece = text[start:end]
-        if ". " not in piece and ".\u00a0" not in piece:
-            yield start, end
+def _sentence_parts(text: str, start: int, end: int, role_words: frozenset[str]):
+    """A run cut where a sentence ends inside it ("Sheikh Hasina. Rahman is")."""
+    piece = text[start:end]
+    if ". " not in piece and ".\u00a0" not in piece:
+        return [(start, end)]
+    parts = []
+    pos = start
+    for m in _SENTENCE_DOT.finditer(piece):
+        word = m.group(1)
+        if word.isupper() or word.lower() in role_words or word.lower() in _HONORIFIC_ONLY:
             continue
-        pos = start
-        for m in _SENTENCE_DOT.finditer(piece):
-            word = m.group(1)
-            if word.isupper() or word.lower() in role_words or word.lower() in _HONORIFIC_ONLY:
-                continue
-            yield pos, start + m.start() + len(word)
-            pos = start + m.end()
-        yield pos, end
+        parts.append((pos, start + m.start() + len(word)))
+        pos = start + m.end()
+    parts.append((pos, end))
+    return parts
 
 
 def _bare(name: str) -> str:
@@ -180,20 +198,34 @@ def _bare(name: str) -> str:
 def _title_case(text: str) -> bool:
     """A headline in Title Case ("Gisèle Pelicot Speaks"): every longer word capitalised, so
     a capitalised run there does not end where a name ends."""
-    words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
-    return len(words) >= 3 and all(w[0].isupper() for w in words)
+    n = 0
+    for w in text.split():
+        if len(w) > 3 and w[0].isalpha():
+            if w[0].islower():
+                return False
+            n += 1
+    return n >= 3
+
+
+def _not_name(gaz) -> frozenset[str]:
+    """Every word that is never part of a person's name (one set, built once per gazetteer)."""
+    got = _NOT_NAME_CACHE.get(id(gaz))
+    if got is None:
+        got = _NOT_NAME_CACHE[id(gaz)] = (gaz.roles["not_name_words"] | _STOP_NAME
+                                          | gaz.roles["_words"] | gaz.roles["generic_subjects"])
+    return got
 
 
 def _name_shaped(gaz, words: list[str]) -> bool:
     """No word of the run names a place, body, event, role or date ("Victoria Falls")."""
-    stop = gaz.roles["not_name_words"]
-    role_words = gaz.roles["_words"]
+    stop = _not_name(gaz)
     for w in words:
-        low = _bare(w).rstrip(".,").lower()
-        if low in stop or low in _STOP_NAME or low in role_words or low in gaz.roles[
-                "generic_subjects"]:
+        if len(w) > 1 and w.isupper():
             return False
-        if len(w) > 1 and w.isupper() or any(c.isdigit() for c in w):
+        if w.isalpha():
+            if w.lower() in stop:
+                return False
+        elif any(c.isdigit() for c in w) or _bare(w).rstrip(".,").lower() in stop:
             return False
     first = words[0].lower()
     return 1 < len(words) <= 4 and not (len(first) > 5 and first.endswith(_NOT_NAME_END))
@@ -222,33 +254,33 @@ def _person_cue(gaz, text: str, n_end: int) -> bool:
     return bool(desc and (desc.group(1) is None or desc.group(1) in gaz.roles["person_after"]))
 
 
-def _runs(text: str, blocked: list[tuple[int, int]]):
-    """Capitalised runs, split at blocked spans."""
+def _runs(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Capitalised runs, split at blocked spans (one sweep: both come in text order)."""
+    if not blocked:
+        return [m.span() for m in _RUN.finditer(text)]
     spans = sorted(blocked)
-    starts = [s for s, _e in spans]
-    if not spans:
-        for m in _RUN.finditer(text):
-            yield m.span()
-        return
-    longest = max(e - s for s, e in spans)
+    n = len(spans)
+    out = []
+    i = 0  # first span that may still overlap a later run
     for m in _RUN.finditer(text):
         start, end = m.span()
-        # spans overlapping [start, end) begin in (start - longest, end)
-        i = bisect_left(starts, start - longest + 1) if spans else 0
+        while i < n and spans[i][1] <= start:
+            i += 1
         pos = start
-        n = len(spans)
-        while i < n:
-            s, e = spans[i]
+        k = i
+        while k < n:
+            s, e = spans[k]
             if s >= end:
                 break
-            i += 1
+            k += 1
             if e <= start:
                 continue
             if s > pos:
-                yield pos, s
+                out.append((pos, s))
             pos = max(pos, e)
         if pos < end:
-            yield pos, end
+            out.append((pos, end))
+    return out
 
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -269,7 +301,9 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     text = ctx.text
     toks = [t for t in _tokens(text, start, end) if t[0].strip(".,") and t[0] not in _POSSESSIVE]
     # a name ends at its possessive: "Vladislav Heraskevych's Olympic dream"
-    own = next((k for k, t in enumerate(toks[:-1]) if t[0].endswith(_POSSESSIVE)), None)
+    own = None
+    if text.find("s ", start, end) != -1:
+        own = next((k for k, t in enumerate(toks[:-1]) if t[0].endswith(_POSSESSIVE)), None)
     if own is not None:
         _classify(gaz, ctx, toks[own + 1][1], toks[-1][2], persons, singles, pending,
                   title_others)
@@ -341,19 +375,18 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     if not (role or honorific or speech):
         if not _name_shaped(gaz, words):
             return
-        if not _known_name(words):  # "Commissioner for the Mediterranean Dubravka Suica"
-            k = next((k for k in (1, 2) if len(words) - k > 1 and _known_name(words[k:])), 0)
-            words, n_start = words[k:], toks[k][1]
-            name = text[n_start:n_end]
+        known = _known_name(words)
+        if not known:  # "Commissioner for the Mediterranean Dubravka Suica"
+            for k in (1, 2):
+                if len(words) - k > 1 and _known_name(words[k:]):
+                    words, n_start, known = words[k:], toks[k][1], True
+                    name = text[n_start:n_end]
+                    break
+        if text[max(0, n_start - 9):n_start].lower().endswith(_LOCATIVE_BEFORE):
+            return  # "conflict in Asia", "walking track at Race Course"
         cand = PersonCandidate(name=name, tokens=words, field=ctx.name, start=n_start,
                                end=n_end, confidence=0.6)
-        prev = _PREV_WORD_REV.match(text[max(0, n_start - 12):n_start][::-1])
-        if prev and prev.group(1)[::-1].lower() in _LOCATIVE:
-            return  # "residents of Anna Nagar", "walking track at Race Course"
-        if _known_name(words) or _person_cue(gaz, text, n_end):
-            persons.append(cand)
-        else:
-            pending.append(cand)
+        (persons if known or _person_cue(gaz, text, n_end) else pending).append(cand)
         return
     persons.append(PersonCandidate(
         name=name, tokens=words, field=ctx.name, start=n_start, end=n_end, role=role,
@@ -390,12 +423,12 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
     heads = gaz.roles["_heads"]
     # 1. role words inside the run, and lower-case role words right before it
     anchor = role_toks[0][1] if role_toks else n_start
-    if not role_toks:
-        # no role word in the run: a role needs a head word right before the name, or a
-        # comma after it (appositive) or before it (role clause) - test those cheaply first
-        last = _LAST_PRE_WORD_REV.match(text[max(0, anchor - 80):anchor][::-1])
-        if ((last is None or last.group(1)[::-1].lower() not in heads)
-                and text[n_end:n_end + 1] != "," and text[max(0, n_start - 2):n_start] != ", "):
+    # no role word in the run: a role needs a head word right before the name, or a
+    # comma after it (appositive) or before it (role clause) - test those cheaply first
+    if not role_toks and text[n_end:n_end + 1] != "," and text[max(0, n_start - 2):n_start] != ", ":
+        last = _LAST_PRE_WORD_REV.match(text[max(0, anchor - 32):anchor][::-1]) if text[
+            anchor - 1:anchor] in (" ", "\u00a0") else None
+        if last is None or last.group(1)[::-1].lower() not in heads:
             return None, None, 0.7
     pre_words = _PRE_WORDS_REV.match(text[max(0, anchor - 80):anchor][::-1]).group()[::-1].split()
     if role_toks:
@@ -441,6 +474,8 @@ def _speech(gaz, ctx: FieldText, n_start: int, n_end: int) -> bool:
     nxt = _NEXT_WORD.match(ctx.text, n_end, n_end + 30)
     if nxt and nxt.group(1).lower() in verbs:
         return True
+    if ctx.text[n_start - 2:n_start - 1] not in ("d", "s", "e"):  # said, says, wrote, ...
+        return False
     prev = _PREV_WORD_REV.match(ctx.text[max(0, n_start - 20):n_start][::-1])
     return bool(prev and prev.group(1)[::-1].lower() in verbs)
 
@@ -449,72 +484,153 @@ def _merge(gaz, fields: dict[str, FieldText], persons: list[PersonCandidate], si
            pending: list[PersonCandidate]) -> None:
     """Fold repeated and short mentions into one person per name; keep a full name without a
     cue when another mention names it again, and a single word that stands as a person."""
-    at = {(f, s) for _n, f, s, _e, _c in singles}
-    doc = "\n".join(f.text for f in fields.values())
-    lone = [sg for sg in singles if _single_cue(gaz, fields[sg[1]].text, sg, at, doc)]
-    cued = {sg[0] for sg in lone}
-    named = {sg[0] for sg in singles}
-    for p in pending:
-        known = {q.name for q in persons}
-        if (p.tokens[-1] in named or cued & set(p.tokens) or p.name in known
-                or any(p.name == q.name for q in pending if q is not p)):
-            persons.append(p)
-    merged: list[PersonCandidate] = []
-    for p in sorted(persons, key=lambda p: -len(p.tokens)):
-        same = next((q for q in merged if set(p.tokens) <= set(q.tokens)), None)
-        if same is None:
-            merged.append(p)
-            continue
-        same.aliases.append((p.name, p.field, p.start, p.end))
-        if same.role is None and p.role:
-            same.role, same.role_span = p.role, p.role_span
+    if pending:
+        named = {sg[0] for sg in singles}
+        for p in pending:
+            if (p.tokens[-1] in named or any(p.name == q.name for q in persons)
+                    or any(p.name == q.name for q in pending if q is not p)):
+                persons.append(p)
+    if not persons:
+        rest = singles
+    else:
+        rest = _fold(persons, singles)
     loners: dict[str, PersonCandidate] = {}
-    for sg in singles:
-        name, fname, s, e, _cue = sg
-        owners = [q for q in merged if name in q.tokens]
-        if len(owners) == 1 and (fname, s) != (owners[0].field, owners[0].start):
-            owners[0].aliases.append((name, fname, s, e))
-        elif not owners and name in cued:
+    if rest:
+        lazy: dict = {"singles": singles, "fields": fields,
+                      "between": any("between" in f.text for f in fields.values())}
+        cued = set()
+        for sg in rest:
+            _name, fname, s, e, cue = sg
+            text = fields[fname].text
+            # a cheap look first: a cue needs a lower-case word or [,'] after the word (any
+            # word in a headline), a speech verb before it, or "between" in the story
+            if not (cue or lazy["between"] or text[s - 2:s] in _SPEECH_TAIL):
+                nxt = text[e:e + 2]
+                if not (nxt[:1] in ",'’" or nxt[:1] == " " and (
+                        nxt[1:].islower() or fname == "title" and nxt[1:].isalpha())):
+                    continue
+            if _single_cue(gaz, text, sg, lazy):
+                cued.add(sg[0])
+        for name, fname, s, e, _cue in rest:
+            if name not in cued:
+                continue
             if name in loners:
                 loners[name].aliases.append((name, fname, s, e))
             else:
                 loners[name] = PersonCandidate(name=name, tokens=[name], field=fname, start=s,
                                                end=e, confidence=0.6)
-    persons[:] = [p for p in merged if len(p.tokens) > 1 or p.role] + list(loners.values())
+    persons[:] = [p for p in persons if len(p.tokens) > 1 or p.role] + list(loners.values())
+
+
+def _fold(persons: list[PersonCandidate], singles: list) -> list:
+    """Merge persons whose tokens one holds ("Asif" into "Khawaja Asif") and single words
+    that are one person's token into it as aliases; ``persons`` keeps the merged ones. Returns
+    the single words that belong to no person."""
+    merged: list[PersonCandidate] = []
+    sets: list[set[str]] = []
+    for p in sorted(persons, key=lambda p: -len(p.tokens)):
+        toks = set(p.tokens)
+        same = next((q for q, qs in zip(merged, sets, strict=True) if toks <= qs), None)
+        if same is None:
+            merged.append(p)
+            sets.append(toks)
+            continue
+        same.aliases.append((p.name, p.field, p.start, p.end))
+        if same.role is None and p.role:
+            same.role, same.role_span = p.role, p.role_span
+    persons[:] = merged
+    owners: dict[str, list[PersonCandidate]] = {}
+    for q, qs in zip(merged, sets, strict=True):
+        for t in qs:
+            owners.setdefault(t, []).append(q)
+    rest = []
+    for sg in singles:
+        name, fname, s, e, _cue = sg
+        own = owners.get(name)
+        if own is None:
+            rest.append(sg)
+        elif len(own) == 1 and (fname, s) != (own[0].field, own[0].start):
+            own[0].aliases.append((name, fname, s, e))
+    return rest
 
 
 def _plural(low: str) -> bool:
     return low.endswith("s") and not low.endswith(("ss", "us", "is", "as", "os"))
 
 
-def _single_cue(gaz, text: str, single, at: set, doc: str) -> bool:
+def _single_cue(gaz, text: str, single, lazy: dict) -> bool:
     """A single capitalised word is a person by itself: "Trump signed", "Khan said",
     "Netanyahu's government", "talks between Putin and Zelensky" - unless it is a word for a
     group ("Officials said"), follows an article ("the Kremlin said") or is an acronym."""
     name, fname, s, e, cue = single
-    low = name.lower()
-    if (len(name) < 3 or name.isupper() or low in gaz.roles["generic_subjects"]
-            or low in gaz.roles["not_name_words"] or not name[0].isupper()):
+    if len(name) < 3 or name.isupper() or not name[0].isupper():
         return False
-    if len(name) > 5 and low.endswith(_NOT_NAME_END) or low in gaz.roles["_words"]:
-        return False  # "Demonstrations took place", "Minister"
-    prev = _PREV_WORD_REV.match(text[max(0, s - 12):s][::-1])
-    prev_word = prev.group(1)[::-1].lower() if prev else ""
+    if not cue:  # most single words have none: a look at the next characters decides
+        nxt = text[e:e + 2]
+        m = _AFTER.match(text, e, e + 50) if nxt[:1] in ",'’" or nxt[:1] == " " and nxt[
+            1:].isalpha() else None
+        if m is not None:
+            noun, verb, desc = m.groups()
+            if noun is not None:
+                cue = noun.lower() in gaz.roles["person_nouns"]
+            elif verb is not None:
+                verb = verb.lower()
+                cue = verb in gaz.roles["person_verbs"] or verb in gaz.roles["speech_verbs"]
+            else:
+                cue = desc is None or desc in gaz.roles["person_after"]
+        if not cue and not (_speech_before(gaz, text, s) or lazy["between"] and _between(
+                text, fname, s, e, lazy)):
+            return False
+    low = name.lower()
+    if (low in gaz.roles["generic_subjects"] or low in gaz.roles["not_name_words"]
+            or low in gaz.roles["_words"] or len(name) > 5 and low.endswith(_NOT_NAME_END)):
+        return False  # "Officials said", "Minister", "Demonstrations took place"
+    ctx = FieldText(fname, text)
+    prev_word = ctx.prev_word(s)
     if prev_word in ("the", "a", "an", "its", "their", "this") or prev_word in _LOCATIVE:
         return False
-    ctx = FieldText(fname, text)
-    if ctx.sentence_initial(s) and (low.endswith(_AGENT_NOUN) or _plural(low) or re.search(
-            rf"\b{re.escape(low)}\b", doc)):  # "Worker dies ... the worker was", "Youths"
-        return False
-    if cue or _speech(gaz, ctx, s, e) or _person_cue(gaz, text, e):
+    # "Worker dies ... the worker was", "Youths said": a sentence's first word that is a noun
+    if not ctx.sentence_initial(s):
         return True
-    before = _BETWEEN_BEFORE.search(text[max(0, s - 60):s])
+    if "doc" not in lazy:
+        lazy["doc"] = "\n".join(f.text for f in lazy["fields"].values())
+    return not (low.endswith(_AGENT_NOUN) or _plural(low) or _has_word(lazy["doc"], low))
+
+
+def _speech_before(gaz, text: str, s: int) -> bool:
+    """ "..., said Khan": the word right before is a speech verb (they end in d, s or e)."""
+    if s < 2 or text[s - 1] != " " or text[s - 2] not in "dse":
+        return False
+    k = text.rfind(" ", max(0, s - 20), s - 1)
+    return text[k + 1:s - 1].lower() in gaz.roles["speech_verbs"]
+
+
+def _between(text: str, fname: str, s: int, e: int, lazy: dict) -> bool:
+    """One of two single names joined by "between X and Y", both not places or bodies."""
+    if text.find("between", max(0, s - 60), s) == -1:
+        return False
+    if "at" not in lazy:
+        lazy["at"] = {(f, s) for _n, f, s, _e, _c in lazy["singles"]}
+    at = lazy["at"]
+    window = text[max(0, s - 60):s]
+    before = _BETWEEN_BEFORE.search(window)
     if before:
         other = s - len(before.group(0)) + before.group(0).index(before.group(1), 7)
         return (fname, other) in at
-    if text[max(0, s - 8):s].endswith(("between ", "between\u00a0")):
+    if window.endswith(("between ", "between\u00a0")):
         after = _AND_AFTER.match(text, e)
         return bool(after) and (fname, after.start(1)) in at
+    return False
+
+
+def _has_word(doc: str, low: str) -> bool:
+    """``low`` occurs in ``doc`` as a whole lower-case word."""
+    i = doc.find(low)
+    while i != -1:
+        j = i + len(low)
+        if (i == 0 or not doc[i - 1].isalnum()) and (j == len(doc) or not doc[j].isalnum()):
+            return True
+        i = doc.find(low, i + 1)
     return False
 
 
