@@ -373,15 +373,15 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
         if not role:
             return
     if not (role or honorific or speech):
-        if not _name_shaped(gaz, words):
-            return
         known = _known_name(words)
-        if not known:  # "Commissioner for the Mediterranean Dubravka Suica"
+        if not known:  # "European Commissioner for Enlargement Marta Kos"
             for k in (1, 2):
                 if len(words) - k > 1 and _known_name(words[k:]):
                     words, n_start, known = words[k:], toks[k][1], True
                     name = text[n_start:n_end]
                     break
+        if not _name_shaped(gaz, words):
+            return
         if text[max(0, n_start - 9):n_start].lower().endswith(_LOCATIVE_BEFORE):
             return  # "conflict in Asia", "walking track at Race Course"
         cand = PersonCandidate(name=name, tokens=words, field=ctx.name, start=n_start,
@@ -573,9 +573,10 @@ def _single_cue(gaz, text: str, single, lazy: dict) -> bool:
             noun, verb, desc = m.groups()
             if noun is not None:
                 cue = noun.lower() in gaz.roles["person_nouns"]
-            elif verb is not None:
+            elif verb is not None:  # "Pilots have warned": a plural is a group
                 verb = verb.lower()
-                cue = verb in gaz.roles["person_verbs"] or verb in gaz.roles["speech_verbs"]
+                cue = (verb in gaz.roles["person_verbs"] or verb in gaz.roles["speech_verbs"]) \
+                    and " have " not in m.group() and " were " not in m.group()
             else:
                 cue = desc is None or desc in gaz.roles["person_after"]
         if not cue and not (_speech_before(gaz, text, s) or lazy["between"] and _between(

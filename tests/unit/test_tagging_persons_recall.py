@@ -121,6 +121,7 @@ def test_word_shapes_and_positions_that_are_no_single_name():
     assert names("A worker died. Worker dies as wall collapses.") == []
     assert names("The spread of conflict in Asia threatens air travel.") == []
     assert names("Residents of Anna Nagar thronged the office.") == []
+    assert names("Nairobi -- Pilots have warned of possible fatigue.") == []
 
 
 def test_title_case_verb_or_headline_word_after_a_role_is_no_name():
@@ -131,3 +132,22 @@ def test_title_case_verb_or_headline_word_after_a_role_is_no_name():
         "Isaac Herzog", "Trump"]
     assert names("Peru's Congress voted.", title="Peru President Impeached After 4 Months In "
                  "Office Amid Corruption Charges") == []
+
+
+def test_hyphenated_role_before_a_name():
+    result = _tagger().tag(RawArticle(id="t", title="", text=(
+        "Ahsan Iqbal will attend Bangladesh PM-elect Tarique Rahman's oath-taking ceremony.")))
+    assert "Tarique Rahman" in [p.name for p in result.persons]
+
+
+def test_family_name_first_needs_name_syllables_after_it():
+    assert names("Zhang Bridgewater opened on Monday.") == []
+    assert names("Zhang Youxia opened on Monday.") == ["Zhang Youxia"]
+
+
+def test_between_pair_needs_two_single_names():
+    assert names("Talks between Putin and Ukraine stalled.") == []
+
+
+def test_leading_capitalised_word_before_a_known_given_name_is_dropped():
+    assert names("European Commissioner for Enlargement Marta Kos visited.") == ["Marta Kos"]

@@ -6,8 +6,9 @@ capitalised words whose first word is a known given name is a person. The names 
 Faker's person providers (MIT), every locale written in Latin script, plus the Cyrillic locales
 transliterated; a short hand list adds romanised Arabic, Persian, Hebrew, Urdu, Hindi and
 Slavic names common in world news that those lists lack (names are facts). Given names that are
-also ordinary lower-case English words ("Will", "May", "Hope", "Dawn", "Summer") are dropped,
-judged by the SCOWL word list of Debian's ``wamerican`` package, except a short list of names
+also ordinary lower-case English words ("Will", "May", "Hope", "Dawn", "Summer"), country
+names, demonyms and religions ("Oman", "German", "Christian") are dropped, the words judged by
+the SCOWL word list of Debian's ``wamerican`` package, except a short list of names
 far more often a name than a word at the start of a capitalised run ("Mark", "Bill", "Grant").
 Chinese and Korean names put the family name first ("Xi Jinping", "Kim Jong Un"), so the
 romanised family names go in a second section.
@@ -126,6 +127,17 @@ def _translit(name: str) -> list[str]:
     return [f.capitalize() for f in forms if f.isascii() and f.isalpha()]
 
 
+def _country_words() -> set[str]:
+    """Country names and demonyms of ``countries_base.tsv`` (never a given name here)."""
+    out = {"Muslim", "Christian", "Jewish", "Hindu", "Sikh", "Buddhist"}
+    for line in (DATA / "countries_base.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            cols = line.split("\t")
+            out.update(cols[1].split("|"))
+            out.add(cols[2])
+    return out
+
+
 def _provider_names() -> tuple[set[str], set[str]]:
     from faker.providers import person  # build-time only
 
@@ -164,6 +176,7 @@ def main() -> None:
     given.update(KEEP_WORDS)
     family_first.update(EXTRA_FAMILY_FIRST)
     words = {w for w in WORDS.read_text(encoding="utf-8").split() if w.islower()}
+    words |= {w.lower() for w in _country_words()}  # "German", "Oman": the gazetteer's
     keep = set(KEEP_WORDS)
     never = set(_NEVER) | _NOT_GIVEN
     given = {n for n in given if len(n) > 1 and n not in never
