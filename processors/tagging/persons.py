@@ -82,7 +82,7 @@ _AGENT_NOUN = ("er", "or", "ist", "ant", "ent", "ian", "ers", "ors", "ists", "an
 # syllables of Chinese and Korean given names in romanised spelling ("Jinping", "Jong", "Jae-myung")
 _EAST_ASIAN = re.compile(r"(?:(?:zh|ch|sh|ts|[bcdfghjklmnpqrstwxyz])?y?[aeiouü]{1,3}"
                          r"(?:ng|n|m|k|l|p|t|r)?){1,3}")
-_NOT_NAME_CACHE: dict[int, frozenset[str]] = {}
+_NOT_NAME_CACHE: dict[int, tuple[object, frozenset[str]]] = {}
 _NAMES_FILE = Path(__file__).resolve().parent / "data" / "given_names.txt"
 _APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w'’.-]+\s+){0,4}?[\w'’-]+)"
                          r"(?:(?=\s+(?:of|for|at|in|to|from|with)\b|[,;)]|\s+(?:said|told))"
@@ -210,10 +210,10 @@ def _title_case(text: str) -> bool:
 def _not_name(gaz) -> frozenset[str]:
     """Every word that is never part of a person's name (one set, built once per gazetteer)."""
     got = _NOT_NAME_CACHE.get(id(gaz))
-    if got is None:
-        got = _NOT_NAME_CACHE[id(gaz)] = (gaz.roles["not_name_words"] | _STOP_NAME
+    if got is None or got[0] is not gaz:  # keyed by identity: a new gazetteer gets its own
+        got = _NOT_NAME_CACHE[id(gaz)] = (gaz, gaz.roles["not_name_words"] | _STOP_NAME
                                           | gaz.roles["_words"] | gaz.roles["generic_subjects"])
-    return got
+    return got[1]
 
 
 def _name_shaped(gaz, words: list[str]) -> bool:
