@@ -94,6 +94,18 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
     if surface.isupper() and len(surface) > 1:  # "NICE", "MARCH" in an all-caps line
         surface = surface.title()
     blocked = surface in gaz.never
+    # facts about the hit's context, each worked out at most once (a name like "Paris" has
+    # dozens of entries)
+    neighbour: bool | None = None
+    initial: bool | None = None
+
+    def next_to_name() -> bool:
+        nonlocal neighbour
+        if neighbour is None:
+            neighbour = not ctx.all_caps and name_neighbour(
+                ctx.text, hit.start, hit.end, gaz.roles["_words"], gaz.never)
+        return neighbour
+
     out: list[tuple[str, object]] = []
     for kind, ref, mode, tag, country, a1, prior in hit.entries:
         if kind not in GEO_KINDS:
@@ -101,38 +113,44 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
         if mode == ABBR and not (hit.surface.endswith(".") and _DATELINE.search(
                 ctx.text, max(0, hit.start - 40), hit.start)):
             continue  # "Ga." only as in "Athens, Ga."
+        if kind == PLACE:
+            if blocked:
+                continue
+            place = gaz.places[ref]
+            if locative:
+                out.append((kind, ref, country, a1, prior))
+                continue
+            if place.locative_only or surface in gaz.locative:
+                continue
+            if tag == "alt" and place.population < 1_000_000:
+                out.append(("p?", ref, country, a1, prior))  # alternate name of a mid-size city
+                continue
+            if not place.curated and single:
+                if place.population < _SMALL_CITY:
+                    out.append(("p?", ref, country, a1, prior))  # needs its country supported
+                    continue
+                if initial is None:
+                    initial = ctx.sentence_initial(hit.start)
+                if initial:
+                    out.append(("p?", ref, country, a1, prior))
+                    continue
+                if next_to_name():
+                    continue  # one word of a longer name: "Paul Jenkins", "Lake Superior"
+            out.append((kind, ref, country, a1, prior))
+            continue
         if kind == DEMONYM and (nxt in _LANGUAGE_NEXT or (prev == "in" and nxt in _PHRASE_END)):
             continue  # "in English", "Urdu-language daily": a language, not a nation
-        if kind in (PLACE, ADMIN1, SEAT) and blocked:
+        if kind in (ADMIN1, SEAT) and blocked:
             continue
-        if kind in (PLACE, ADMIN1) and surface in gaz.locative and not locative:
+        if kind == ADMIN1 and surface in gaz.locative and not locative:
             continue
         if kind == COUNTRY and mode == EXACT and _ROUTE_NEXT.match(ctx.text, hit.end):
             continue  # "US 41", "US-24": a route, not the country
         if (kind in (COUNTRY, SEAT) and hit.surface in gaz.person_names and not locative
-                and not ctx.all_caps and name_neighbour(ctx.text, hit.start, hit.end,
-                                                        gaz.roles["_words"], gaz.never)):
+                and next_to_name()):
             continue  # "Jordan Dyer, 17": a person's given name, not the kingdom
-        if kind == ADMIN1 and single and not locative and not ctx.all_caps and name_neighbour(
-                ctx.text, hit.start, hit.end, gaz.roles["_words"], gaz.never):
+        if kind == ADMIN1 and single and not locative and next_to_name():
             continue  # "Lt. Paul Henderson": not the Cape Verdean division Paul
-        if kind == PLACE:
-            place = gaz.places[ref]
-            if place.locative_only and not locative:
-                continue
-            if tag == "alt" and place.population < 1_000_000 and not locative:
-                out.append(("p?", ref, country, a1, prior))  # alternate name of a mid-size city
-                continue
-            if not place.curated and single and place.population < _SMALL_CITY and not locative:
-                out.append(("p?", ref, country, a1, prior))  # needs its country supported
-                continue
-            if not place.curated and single and not locative and ctx.sentence_initial(hit.start):
-                out.append(("p?", ref, country, a1, prior))
-                continue
-            if (not place.curated and single and not locative and not ctx.all_caps
-                    and name_neighbour(ctx.text, hit.start, hit.end, gaz.roles["_words"],
-                                       gaz.never)):
-                continue  # one word of a longer name: "Paul Jenkins", "Lake Superior"
         out.append((kind, ref, country, a1, prior))
     return out
 
