@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-__all__ = ["LOCATIVE_WORDS", "PLACE_NOUNS", "FieldText"]
+__all__ = ["LOCATIVE_WORDS", "PLACE_NOUNS", "FieldText", "tokens"]
 
 LOCATIVE_WORDS = frozenset({
     "in", "at", "near", "from", "to", "into", "outside", "inside", "around", "across", "towards",
@@ -49,6 +49,20 @@ _NOT_NAMES = frozenset({
     "rural", "then", "so", "since", "until", "both", "all", "some", "many", "most", "no",
     "yes", "like", "outside", "inside", "across", "around", "also", "even", "only", "just",
 })
+
+
+def tokens(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """(token, start, end) of the whitespace-separated tokens in [lo, hi) (a token crossing
+    ``hi`` is cut there). str.split and str.find: several times faster than a regex's match
+    objects, and they agree with the regex ``\\S+`` on what whitespace is."""
+    out = []
+    pos = lo
+    find = text.find
+    for tok in text[lo:hi].split():
+        pos = find(tok, pos)
+        out.append((tok, pos, pos + len(tok)))
+        pos += len(tok)
+    return out
 
 
 def name_neighbour(text: str, start: int, end: int, role_words: frozenset[str],

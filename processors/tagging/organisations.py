@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick_rs
 
-from processors.tagging.context import FieldText
+from processors.tagging.context import FieldText, tokens
 
 __all__ = ["OrgMention", "find_organisations", "spans", "title_case"]
 
@@ -78,7 +78,6 @@ _ATTRIBUTIVE = ("-based", "-led", "-run", "-backed", "-linked", "-allied", "-aff
                 "-mandated", "-sponsored", "-owned", "-funded", "-brokered", "-controlled")
 _FORWARD_CONN = frozenset({"of", "for", "on", "and", "&", "de", "des", "du"})
 _NOT_ORGS = frozenset({"Soviet Union", "West Bank", "Wall Street Journal", "World Bank Group"})
-_TOKEN = re.compile(r"\S+")
 _INITIAL = re.compile(r"[A-Z]\.")  # "Donald J. Trump Institute of Peace"
 _NEXT_WORD = re.compile(r"[ \u00a0]([A-Z][\w'’-]*)")
 _LEAD_PUNCT = "\"'“‘(["
@@ -117,16 +116,12 @@ def title_case(text: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
-def _tokens(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
-    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)]
-
-
 def _run_at(text: str, head_start: int, head_end: int, floor: int,
             role_words: frozenset[str], titled: bool) -> tuple[int, int, list[str]] | None:
     """The organisation name around the head word at [head_start, head_end), or None; it
     starts at or after ``floor`` (where the previous name ended)."""
     lo = max(0, head_start - _WINDOW)
-    toks = _tokens(text, lo, min(len(text), head_end + _WINDOW))
+    toks = tokens(text, lo, min(len(text), head_end + _WINDOW))
     if lo > 0:
         toks = toks[1:]  # the first token may be cut
     i = next((k for k, t in enumerate(toks) if t[1] <= head_start < t[2]), None)

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from processors.tagging.context import FieldText
+from processors.tagging.context import FieldText, tokens
 from processors.tagging.gazetteer import Gazetteer
 
 __all__ = ["PersonCandidate", "find_persons"]
@@ -283,23 +283,11 @@ def _runs(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    """(token, start, end) of the whitespace-separated tokens in [start, end)."""
-    out = []
-    pos = start
-    find = text.find
-    for tok in text[start:end].split():  # str.split and the regex \s agree on whitespace
-        pos = find(tok, pos)
-        out.append((tok, pos, pos + len(tok)))
-        pos += len(tok)
-    return out
-
-
 def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
               persons: list[PersonCandidate], singles: list, pending: list,
               title_others: list[str] | None) -> None:
     text = ctx.text
-    toks = [t for t in _tokens(text, start, end) if t[0].strip(".,") and t[0] not in _POSSESSIVE]
+    toks = [t for t in tokens(text, start, end) if t[0].strip(".,") and t[0] not in _POSSESSIVE]
     # a name ends at its possessive: "Vladislav Heraskevych's Olympic dream"
     own = None
     if text.find("s ", start, end) != -1:
