@@ -11,7 +11,8 @@ Kept: Latin-script names of at least 4 letters that differ from the official nam
 every country's name ("Georgia" the state is handled by the tagger's own rule). Dropped: names
 with digits or brackets, and names made only of ordinary English words - the translations
 "Misty", "Peace", "The Valley", "Southern Region", "North of the lake" would turn everyday
-text into places. Ordinary words are the lower-case entries of the system word list
+text into places - and a short hand-made list of names that news uses for other things
+(surnames such as "Cortez", translations such as "River of January", old names). Ordinary words are the lower-case entries of the system word list
 (``/usr/share/dict/words``, Debian's ``wamerican``).
 
 Run: ``pip install iso3166-2 && python -m processors.tagging.tools.build_admin1_english``.
@@ -35,6 +36,18 @@ def _latin(name: str) -> bool:
 
 
 _WORDS = Path("/usr/share/dict/words")
+# English names that news uses for something else: surnames and given names ("Ocasio-Cortez",
+# "Simon Bolivar"), literal translations and nicknames ("River of January", "Blighty")
+_NOT_USED = frozenset({
+    "Cortez", "Columbus", "Bolivar", "Santiago", "Victoria", "Atlantis", "Atlantic",
+    "Amazonia", "Magellan", "Concepcion", "Cordoba", "Merida", "Gregorio", "Garbo", "Albion",
+    "Blighty", "Deseret", "Vacationland", "Aerodrome", "Tassie", "Saint Barbara",
+    "Saint Paul", "Saint Catherine", "Saint Helen", "Saint Dominic", "Saint Christopher",
+    "River of January", "New Sparta", "Capital of Europe", "Paris of the East", "Cultral City",
+    "Bandeirante State", "Island of France", "Heights of France", "Great East", "Middle",
+    "Mountain State", "Kingsmill", "Tristan", "Johanna", "Karen", "Karenni", "Peking",
+    "Bagdad", "Sebastopol", "Petrograd", "Kalinin", "Kuybyshev", "Stalinabad",
+})
 
 
 def _ordinary_words() -> frozenset[str]:
@@ -63,7 +76,7 @@ def english_names() -> dict[str, list[str]]:
                 low = name.lower()
                 if (len(name) < 4 or not name[0].isupper() or not _latin(name)
                         or re.search(r"[\d()\[\]]", name) or low == official
-                        or low in countries or name in names
+                        or low in countries or name in names or name in _NOT_USED
                         or all(w in ordinary for w in re.split(r"[\s-]+", low) if w)):
                     continue
                 names.append(name)
