@@ -12,18 +12,20 @@ by its last word ("Jesse Jackson ... Jackson"). A single word stands alone as a 
 a role, a speech or person verb, a person's possessive ("Netanyahu's government") or beside
 another name ("talks between Putin and Zelensky"). Runs that are names of places or actors are
 not persons. Later short forms ("Asif", "Mr Asif", "Baloch") merge into the full name as
-aliases.
+aliases. The given names live in ``given_names``, the rules for a single word in
+``single_names``; this module finds the runs, reads their roles and merges the mentions.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from processors.tagging.context import FieldText, tokens
 from processors.tagging.gazetteer import Gazetteer
+from processors.tagging.given_names import known_name
+from processors.tagging.not_names import AGENT_NOUN, LOCATIVE, NOT_NAME_END
+from processors.tagging.single_names import single_cue
 
 __all__ = ["PersonCandidate", "find_persons"]
 
@@ -50,9 +52,7 @@ _STOP_NAME = frozenset({"the", "a", "an", "this", "that", "these", "those", "he"
                         "is", "was", "are", "were", "will", "would", "can", "could", "did",
                         "does", "do", "has", "have", "had", "my", "your", "you", "me", "us",
                         "more", "most", "every", "another", "such"})
-# words before a place, not a person ("conflict in Asia threatens", "residents of Anna Nagar")
-_LOCATIVE = frozenset({"in", "at", "near", "into", "across", "outside", "inside", "towards"})
-_LOCATIVE_BEFORE = tuple(f" {w} " for w in _LOCATIVE)
+_LOCATIVE_BEFORE = tuple(f" {w} " for w in LOCATIVE)
 # a full stop that ends a sentence inside a run ("Sheikh Hasina. Rahman is ..."), not an
 # abbreviation ("Mrs. Khan", "Gen. Munir", "U.S.")
 _SENTENCE_DOT = re.compile(r"([\w'’]{3,})\.[ \u00a0]+")
@@ -65,25 +65,12 @@ _NEXT_WORD = re.compile(r"[ \u00a0]+(?:has\s+|had\s+|also\s+)?(\w+)")
 # the verb after a name, past auxiliaries: "Tarique Rahman is sworn in", "X has been jailed"
 _VERB_AFTER = re.compile(r"[ \u00a0]+(?:(?:has|had|have|also|was|is|were|been|being|later|then|"
                          r"on \w+day)[ \u00a0]+){0,2}(\w+)")
-_AFTER = re.compile(r"(?:'s|’s)[ \u00a0]+(\w+)|[ \u00a0]+(?:(?:has|had|have|also|was|is|were|"
-                    r"been|being|later|then|on \w+day)[ \u00a0]+){0,2}(\w+)"
-                    r"|,[ \u00a0]+(?:(\w+)\b|\d{1,3},)")  # the three cues after a word at once
 _DESCRIBED = re.compile(r",[ \u00a0]+(?:(\w+)\b|\d{1,3},)")  # "X, who ..." / "X, 45, ..."
-_BETWEEN_BEFORE = re.compile(r"\bbetween[ \u00a0]+([A-Z][\w'’-]+)[ \u00a0]+and[ \u00a0]+$")
-_AND_AFTER = re.compile(r"[ \u00a0]+and[ \u00a0]+([A-Z][\w'’-]+)")
 _POSSESSIVE = ("'s", "’s")
-_NOT_NAME_END = ("ing", "ted", "hed", "ped", "ked", "ied", "sed", "zed", "ion", "ions", "ity",
-                 "ities", "ness", "ment", "ments", "ism", "ship", "ance", "ence", "ancy", "ency",
-                 "acy")
 _SPEECH_TAIL = ("d ", "s ", "e ")  # how the speech verbs end ("said Khan", "says", "wrote")
-_SKIP_SINGLE = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady",
-                          "'s", "’s", ""})
-_AGENT_NOUN = ("er", "or", "ist", "ant", "ent", "ian", "ers", "ors", "ists", "ants", "ents")
-# syllables of Chinese and Korean given names in romanised spelling ("Jinping", "Jong", "Jae-myung")
-_EAST_ASIAN = re.compile(r"(?:(?:zh|ch|sh|ts|[bcdfghjklmnpqrstwxyz])?y?[aeiouü]{1,3}"
-                         r"(?:ng|n|m|k|l|p|t|r)?){1,3}")
+# a single word that is never a name by itself: an honorific, a bare possessive ending
+_SKIP_SINGLE = _HONORIFIC_ONLY | {"'s", "’s", ""}
 _NOT_NAME_CACHE: dict[int, tuple[object, frozenset[str]]] = {}
-_NAMES_FILE = Path(__file__).resolve().parent / "data" / "given_names.txt"
 _APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w'’.-]+\s+){0,4}?[\w'’-]+)"
                          r"(?:(?=\s+(?:of|for|at|in|to|from|with)\b|[,;)]|\s+(?:said|told))"
                          r"|(?<![A-Z])(?=\.))")  # not the stops in "U.S. ambassador"
@@ -100,22 +87,6 @@ class PersonCandidate:
     role_span: tuple[int, int] | None = None
     confidence: float = 0.8
     aliases: list[tuple[str, str, int, int]] = field(default_factory=list)
-
-
-@functools.lru_cache(maxsize=1)
-def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
-    """(given names, family names written first) from ``data/given_names.txt``."""
-    given: set[str] = set()
-    family: set[str] = set()
-    target = given
-    for line in _NAMES_FILE.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        if line == "[family_first]":
-            target = family
-            continue
-        target.add(line)
-    return frozenset(given), frozenset(family)
 
 
 def _is_role_word(gaz: Gazetteer, word: str) -> bool:
@@ -228,17 +199,7 @@ def _name_shaped(gaz, words: list[str]) -> bool:
         elif any(c.isdigit() for c in w) or _bare(w).rstrip(".,").lower() in stop:
             return False
     first = words[0].lower()
-    return 1 < len(words) <= 4 and not (len(first) > 5 and first.endswith(_NOT_NAME_END))
-
-
-def _known_name(words: list[str]) -> bool:
-    """The run starts with a given name ("Jared Kushner") or, written family name first, a
-    Chinese or Korean name ("Xi Jinping", "Kim Jong Un")."""
-    given, family = _lexicon()
-    first = words[0]
-    if first in given or first.split("-")[0] in given:
-        return True
-    return first in family and bool(_EAST_ASIAN.fullmatch(words[1].lower().replace("-", "")))
+    return 1 < len(words) <= 4 and not (len(first) > 5 and first.endswith(NOT_NAME_END))
 
 
 def _person_cue(gaz, text: str, n_end: int) -> bool:
@@ -342,7 +303,7 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     name = _bare(text[n_start:n_end].rstrip(".,"))
     n_end = n_start + len(name)
     words = name.replace("\u00a0", " ").replace("\u00ad", "").split()
-    if len(words) == 1 and len(name) > 5 and name.lower().endswith(_NOT_NAME_END):
+    if len(words) == 1 and len(name) > 5 and name.lower().endswith(NOT_NAME_END):
         return  # "Peru President Impeached After ..."
     if len(words) == 1 and not role_toks:  # a bare word: only ever an alias of a known name
         singles.append((name, ctx.name, n_start, n_end, False))
@@ -361,10 +322,10 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
         if not role:
             return
     if not (role or honorific or speech):
-        known = _known_name(words)
+        known = known_name(words)
         if not known:  # "European Commissioner for Enlargement Marta Kos"
             for k in (1, 2):
-                if len(words) - k > 1 and _known_name(words[k:]):
+                if len(words) - k > 1 and known_name(words[k:]):
                     words, n_start, known = words[k:], toks[k][1], True
                     name = text[n_start:n_end]
                     break
@@ -389,7 +350,7 @@ def _title_name(gaz, ctx: FieldText, words: list[str], toks, others: list[str],
     A word before a verb is a one-word name with its cue ("After Trump Threatens ...")."""
     verb = words[1].lower()
     if (verb in gaz.roles["speech_verbs"] or verb in gaz.roles["person_verbs"]) and not words[
-            0].lower().endswith(_AGENT_NOUN):  # "Protester Dies" is no name
+            0].lower().endswith(AGENT_NOUN):  # "Protester Dies" is no name
         singles.append((words[0], ctx.name, toks[0][1], toks[0][1] + len(words[0]), True))
         return
     for k in range(min(len(words), 4), 1, -1):
@@ -397,7 +358,7 @@ def _title_name(gaz, ctx: FieldText, words: list[str], toks, others: list[str],
         if not _name_shaped(gaz, part):
             continue
         surface = ctx.text[toks[0][1]:toks[k - 1][2]]
-        if any(surface in o for o in others) or k == 2 and _known_name(part) and any(
+        if any(surface in o for o in others) or k == 2 and known_name(part) and any(
                 part[1] in o for o in others):
             pending.append(PersonCandidate(name=surface, tokens=part, field=ctx.name,
                                            start=toks[0][1], end=toks[k - 1][2],
@@ -497,7 +458,7 @@ def _merge(gaz, fields: dict[str, FieldText], persons: list[PersonCandidate], si
                 if not (nxt[:1] in ",'’" or nxt[:1] == " " and (
                         nxt[1:].islower() or fname == "title" and nxt[1:].isalpha())):
                     continue
-            if _single_cue(gaz, text, sg, lazy):
+            if single_cue(gaz, text, sg, lazy):
                 cued.add(sg[0])
         for name, fname, s, e, _cue in rest:
             if name not in cued:
@@ -540,87 +501,6 @@ def _fold(persons: list[PersonCandidate], singles: list) -> list:
         elif len(own) == 1 and (fname, s) != (own[0].field, own[0].start):
             own[0].aliases.append((name, fname, s, e))
     return rest
-
-
-def _plural(low: str) -> bool:
-    return low.endswith("s") and not low.endswith(("ss", "us", "is", "as", "os"))
-
-
-def _single_cue(gaz, text: str, single, lazy: dict) -> bool:
-    """A single capitalised word is a person by itself: "Trump signed", "Khan said",
-    "Netanyahu's government", "talks between Putin and Zelensky" - unless it is a word for a
-    group ("Officials said"), follows an article ("the Kremlin said") or is an acronym."""
-    name, fname, s, e, cue = single
-    if len(name) < 3 or name.isupper() or not name[0].isupper():
-        return False
-    if not cue:  # most single words have none: a look at the next characters decides
-        nxt = text[e:e + 2]
-        m = _AFTER.match(text, e, e + 50) if nxt[:1] in ",'’" or nxt[:1] == " " and nxt[
-            1:].isalpha() else None
-        if m is not None:
-            noun, verb, desc = m.groups()
-            if noun is not None:
-                cue = noun.lower() in gaz.roles["person_nouns"]
-            elif verb is not None:  # "Pilots have warned": a plural is a group
-                verb = verb.lower()
-                cue = (verb in gaz.roles["person_verbs"] or verb in gaz.roles["speech_verbs"]) \
-                    and " have " not in m.group() and " were " not in m.group()
-            else:
-                cue = desc is None or desc in gaz.roles["person_after"]
-        if not cue and not (_speech_before(gaz, text, s) or lazy["between"] and _between(
-                text, fname, s, e, lazy)):
-            return False
-    low = name.lower()
-    if (low in gaz.roles["generic_subjects"] or low in gaz.roles["not_name_words"]
-            or low in gaz.roles["_words"] or len(name) > 5 and low.endswith(_NOT_NAME_END)):
-        return False  # "Officials said", "Minister", "Demonstrations took place"
-    ctx = FieldText(fname, text)
-    prev_word = ctx.prev_word(s)
-    if prev_word in ("the", "a", "an", "its", "their", "this") or prev_word in _LOCATIVE:
-        return False
-    # "Worker dies ... the worker was", "Youths said": a sentence's first word that is a noun
-    if not ctx.sentence_initial(s):
-        return True
-    if "doc" not in lazy:
-        lazy["doc"] = "\n".join(f.text for f in lazy["fields"].values())
-    return not (low.endswith(_AGENT_NOUN) or _plural(low) or _has_word(lazy["doc"], low))
-
-
-def _speech_before(gaz, text: str, s: int) -> bool:
-    """ "..., said Khan": the word right before is a speech verb (they end in d, s or e)."""
-    if s < 2 or text[s - 1] != " " or text[s - 2] not in "dse":
-        return False
-    k = text.rfind(" ", max(0, s - 20), s - 1)
-    return text[k + 1:s - 1].lower() in gaz.roles["speech_verbs"]
-
-
-def _between(text: str, fname: str, s: int, e: int, lazy: dict) -> bool:
-    """One of two single names joined by "between X and Y", both not places or bodies."""
-    if text.find("between", max(0, s - 60), s) == -1:
-        return False
-    if "at" not in lazy:
-        lazy["at"] = {(f, s) for _n, f, s, _e, _c in lazy["singles"]}
-    at = lazy["at"]
-    window = text[max(0, s - 60):s]
-    before = _BETWEEN_BEFORE.search(window)
-    if before:
-        other = s - len(before.group(0)) + before.group(0).index(before.group(1), 7)
-        return (fname, other) in at
-    if window.endswith(("between ", "between\u00a0")):
-        after = _AND_AFTER.match(text, e)
-        return bool(after) and (fname, after.start(1)) in at
-    return False
-
-
-def _has_word(doc: str, low: str) -> bool:
-    """``low`` occurs in ``doc`` as a whole lower-case word."""
-    i = doc.find(low)
-    while i != -1:
-        j = i + len(low)
-        if (i == 0 or not doc[i - 1].isalnum()) and (j == len(doc) or not doc[j].isalnum()):
-            return True
-        i = doc.find(low, i + 1)
-    return False
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
