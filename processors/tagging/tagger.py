@@ -39,7 +39,7 @@ from processors.tagging.watchlist import Watchlist, WatchlistError
 
 __all__ = ["CODE_VERSION", "Tagger"]
 
-CODE_VERSION = "0.2.0"  # 0.2: phase-2 accuracy rules change outputs
+CODE_VERSION = "0.3.0"  # 0.3: organisations and persons by name shape, seats as places, event cues
 _FIELDS = ("title", "text")
 
 
