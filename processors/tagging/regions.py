@@ -226,8 +226,7 @@ def resolve_regions(
         ctx = fields[hit.field]
         prev, nxt = ctx.prev_word(hit.start), ctx.next_word(hit.end)
         locative = (prev in LOCATIVE_WORDS or nxt in PLACE_NOUNS
-                    or (_DATELINE_AFTER.match(ctx.text, hit.end) is not None
-                        and ctx.sentence_initial(hit.start)))
+                    or _dateline(ctx, hit))
         options = _candidates(gaz, hit, ctx, prev, nxt, locative)
         if options:
             seat_place = (not locative and any(o[0] == SEAT for o in options)
@@ -248,7 +247,6 @@ def resolve_regions(
             if len(a1) == 1 and None not in a1:
                 support_a1 |= a1
 
-    ctx_of = fields
     # a division named like a country ("Georgia") needs support below country level
     a1_countries = {a[:2] for a in support_a1}
     mentions: list[GeoMention] = []
@@ -286,7 +284,7 @@ def resolve_regions(
         elif kind == SEAT:
             m.place = ref[1]  # type: ignore[index]
             m.as_government = not (locative or seat_place)
-            if not m.as_government or not _seat_speaks(gaz, ctx_of[hit.field], hit):
+            if not m.as_government or not _seat_speaks(gaz, fields[hit.field], hit):
                 m.admin1 = gaz.places[m.place].admin1
             m.confidence = 0.9
         else:
@@ -307,8 +305,7 @@ def _list_neighbours_countries(cands: list, i: int, fields) -> set:
         if 0 <= j < len(cands) and cands[j][0].field == hit.field:
             other = cands[j][0]
             a, b = (other, hit) if j < i else (hit, other)
-            gap = fields[hit.field].text[a.end:b.start]
-            if len(gap) < 8 and _LIST_GAP.match(gap):
+            if _listed_together(fields[hit.field].text, a, b):
                 out |= {o[2] for o in cands[j][1]}
     return out
 
@@ -369,6 +366,19 @@ _DATELINE_AFTER = re.compile(
 _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$")
 
 
+def _listed_together(text: str, first: Hit, second: Hit) -> bool:
+    """Whether two names stand side by side in a list: "London and Paris", "Sumy, Kharkiv"."""
+    gap = text[first.end:second.start]
+    return len(gap) < 8 and _LIST_GAP.match(gap) is not None
+
+
+def _dateline(ctx: FieldText, hit: Hit) -> bool:
+    """Whether the hit is the place of a dateline: first in its sentence and followed by a
+    dateline's shape."""
+    return (_DATELINE_AFTER.match(ctx.text, hit.end) is not None
+            and ctx.sentence_initial(hit.start))
+
+
 def _seat_as_place(ctx: FieldText, hit: Hit, prev: str) -> bool:
     """Whether a seat of government is named as the city rather than for its government."""
     text = ctx.text
@@ -421,14 +431,13 @@ def _seats_listed_with_places(gaz: Gazetteer, mentions: list[GeoMention], fields
     """A seat of government listed next to a place ("London and Paris") is a place too."""
     prev_m: GeoMention | None = None
     for m in mentions:  # in text order within each field
-        if prev_m is not None and prev_m.hit.field == m.hit.field:
-            gap = fields[m.hit.field].text[prev_m.hit.end:m.hit.start]
-            if len(gap) < 8 and _LIST_GAP.match(gap):
-                for seat, other in ((m, prev_m), (prev_m, m)):
-                    if (seat.kind == SEAT and seat.as_government and other.kind in (PLACE, SEAT)
-                            and not other.as_government):
-                        seat.as_government = False
-                        seat.admin1 = gaz.places[seat.place].admin1
+        if (prev_m is not None and prev_m.hit.field == m.hit.field
+                and _listed_together(fields[m.hit.field].text, prev_m.hit, m.hit)):
+            for seat, other in ((m, prev_m), (prev_m, m)):
+                if (seat.kind == SEAT and seat.as_government and other.kind in (PLACE, SEAT)
+                        and not other.as_government):
+                    seat.as_government = False
+                    seat.admin1 = gaz.places[seat.place].admin1
         prev_m = m
 
 
