@@ -273,6 +273,8 @@ def test_build_context_allow_list_covers_every_package_pip_installs() -> None:
         top = pattern.rstrip("*").rstrip(".")
         assert f"!{top}/" in ignore, f"package {top} would be missing from the image"
     assert "!pyproject.toml" in ignore
+    assert "!setup.py" in ignore, "the build hook that compiles the tagger"
+    assert "**/*.so" in ignore, "modules compiled on the host must not reach the image"
 
 
 def test_image_user_matches_the_kubernetes_security_context() -> None:
