@@ -39,12 +39,14 @@ def error_table(title: str, per_field: dict[str, Outcome], k: int) -> str:
 
 
 def speed_table(rows: list[dict]) -> str:
-    lines = ["\n== speed: one pinned core, fresh subprocess per system, same documents",
+    lines = [("\n== speed: one pinned core, fresh subprocess per system and round, same "
+              "documents; the fastest of interleaved rounds"),
              f"{'system':<17}{'docs/s':>10}{'doc bytes':>11}{'docs':>8}{'RSS +MB':>9}  note"]
     for r in rows:
         if "error" in r:
             lines.append(f"{r['system']:<17}{'-':>10}{'':>11}{'':>8}{'':>9}  {r['error']}")
         else:
             lines.append(f"{r['system']:<17}{r['docs_per_s']:>10.1f}{r['mean_doc_bytes']:>11}"
-                         f"{r['docs']:>8}{r['rss_delta_mb']:>9.1f}  cpu {r['cpu']}")
+                         f"{r['docs']:>8}{r['rss_delta_mb']:>9.1f}  cpu {r['cpu']}; rounds "
+                         + ", ".join(f"{x:.0f}" for x in r.get("rounds_docs_per_s", [])))
     return "\n".join(lines)

@@ -135,6 +135,23 @@ def test_speed_docs_are_cut_at_sentences_near_the_target_size():
     assert all(d.endswith("Monday.") for d in docs)
 
 
+def test_speed_keeps_each_systems_fastest_round_and_lists_them_all():
+    from benchmarks.evaluation.speed import best_rounds
+
+    def run(rate):
+        return {"system": "x", "docs_per_s": rate, "docs": 10}
+
+    rows = best_rounds({
+        "a": [run(900.0), run(1200.0), run(1100.0)],
+        "b": [{"system": "b", "error": "timed out"}, run(50.0)],
+        "c": [{"system": "c", "error": "no module"}, {"system": "c", "error": "still none"}],
+    })
+    assert [r.get("docs_per_s") for r in rows] == [1200.0, 50.0, None]
+    assert rows[0]["rounds_docs_per_s"] == [900.0, 1200.0, 1100.0]
+    assert rows[1]["rounds_docs_per_s"] == [50.0]
+    assert rows[2]["error"] == "still none"
+
+
 def test_feed_html_becomes_clean_text_with_paragraphs():
     from benchmarks.evaluation.heldout import clean_text, text_hash
 
