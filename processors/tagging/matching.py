@@ -14,15 +14,12 @@ matches in the same order (by end, longest first).
 
 from __future__ import annotations
 
-import re
-
 import ahocorasick_rs
 
 from processors.tagging.gazetteer import ABBR, ACTOR, ANY, CAP, EVENT, EXACT, NAME_KINDS
 from processors.tagging.textnorm import padded, shape
 
-__all__ = ["Automaton", "Hit", "compile_automaton", "scan_article", "scan_fields", "select_names",
-           "sentence_starts"]
+__all__ = ["Automaton", "Hit", "compile_automaton", "scan_article", "scan_fields", "select_names"]
 
 _ALL_ANY, _ALL_CAP, _MIXED = 0, 1, 2
 
@@ -214,11 +211,3 @@ def select_names(names: list[Hit]) -> tuple[list[Hit], list[Hit]]:
                 nested.append(hit)
     return selected, nested
 
-
-_SENT_END = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|\n\s*)")
-
-
-def sentence_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(m.end() for m in _SENT_END.finditer(text))
-    return starts
