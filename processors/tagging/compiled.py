@@ -19,9 +19,12 @@ _HERE = Path(__file__).resolve().parent
 def _builds(folder: Path) -> dict[str, Path]:
     """Module name -> its compiled file, for every compiled module in ``folder``."""
     out: dict[str, Path] = {}
-    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+    seen: set[Path] = set()
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:  # the most specific first
         for path in folder.glob(f"*{suffix}"):
-            out.setdefault(path.name[:-len(suffix)], path)
+            if path not in seen:  # "x.cpython-311-....so" also ends in ".so"
+                seen.add(path)
+                out.setdefault(path.name[:-len(suffix)], path)
     return out
 
 
