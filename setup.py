@@ -3,8 +3,8 @@
 Everything else about the package is declared in ``pyproject.toml``. The compiled modules are
 the same Python source, compiled as it stands: their output is the same (a test checks it
 against the plain modules) and they run about a sixth fewer instructions per article (the
-README gives the measurements). Where no compiler is available
-the build falls back to the plain modules (each extension is optional); set
+README gives the measurements). Where no compiler is available the build falls back to the
+plain modules (each extension is optional); set
 ``NEWSWATCH_PURE_PYTHON=1`` to skip compiling on purpose, for example while editing those
 modules: a compiled module hides later edits of its source until the package is built again
 (``processors.tagging.compiled`` warns of such stale modules).

@@ -9,13 +9,13 @@
 
 import warnings
 
-from processors.tagging.compiled import stale_modules
+from processors.tagging.compiled import IN_SOURCE_TREE, stale_modules
 from processors.tagging.tagger import Tagger
 from processors.tagging.watchlist import WatchlistError
 
 __all__ = ["Tagger", "WatchlistError"]
 
-if _stale := stale_modules():
+if IN_SOURCE_TREE and (_stale := stale_modules()):
     warnings.warn(f"compiled tagging modules older than their source: {', '.join(_stale)}; the "
                   "old build runs until `pip install -e .` builds them again (or delete "
                   "processors/tagging/*.so)", RuntimeWarning, stacklevel=2)

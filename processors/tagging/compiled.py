@@ -3,7 +3,9 @@
 A compiled module sits beside its source as ``NAME.cpython-*.so`` and Python imports it in
 preference to ``NAME.py``. After an edit of ``NAME.py`` the old build would still run, so
 ``stale_modules`` names every compiled module older than its source, and importing the
-tagger warns of them.
+tagger warns of them where that can happen: in a source tree (an editable install, with
+``setup.py`` beside the packages). An installed wheel writes sources and builds in one go, in
+an order that says nothing about which was edited last.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 import importlib.machinery
 from pathlib import Path
 
-__all__ = ["compiled_modules", "stale_modules"]
+__all__ = ["IN_SOURCE_TREE", "compiled_modules", "stale_modules"]
 
 _HERE = Path(__file__).resolve().parent
+IN_SOURCE_TREE = (_HERE.parents[1] / "setup.py").is_file()
 
 
 def _builds(folder: Path) -> dict[str, Path]:
