@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from newswatch import yaml_files
 from newswatch.durations import parse_seconds
 
 __all__ = [
@@ -183,7 +184,7 @@ def parse_feeds_yaml(text: str, *, source: str = "<feeds>") -> RegistryLoad:
     result = RegistryLoad()
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml_files.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

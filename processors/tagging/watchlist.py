@@ -34,6 +34,7 @@ from pathlib import Path
 
 import yaml
 
+from newswatch import yaml_files
 from processors.tagging.gazetteer import ANY, CAP, EXACT, Actor, Place
 from processors.tagging.matching import Automaton, Hit, compile_automaton, scan_fields
 
@@ -80,7 +81,7 @@ class Watchlist:
 
         try:
             raw = path.read_bytes()
-            data = yaml.safe_load(raw) or {}
+            data = yaml_files.load(raw) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise WatchlistError(f"cannot read watchlist {path}: {exc}") from exc
         if not isinstance(data, dict):

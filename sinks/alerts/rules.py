@@ -30,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 
+from newswatch import yaml_files
 from newswatch.contracts import AlertSeverity
 from newswatch.contracts.tagged import ActorType, EventType
 from newswatch.durations import parse_duration
@@ -304,7 +305,7 @@ def load_rules(path: Path) -> RuleSet:
     except OSError as exc:
         raise RulesError(f"{path}: cannot read rules file: {exc}") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml_files.load(text)
     except yaml.YAMLError as exc:
         raise RulesError(f"{path}: not valid YAML: {exc}") from exc
     return parse_rules(data, str(path))

@@ -107,3 +107,10 @@ def test_shipped_demo_rules_are_valid():
     assert "pk-militant-attack" in ids and "ttp-mentions" in ids
     assert len(ids) >= 6
     assert all(r.match.all.names() or r.match.any.names() for r in rs.rules)
+
+
+def test_load_rules_refuses_a_key_given_twice(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules: []\nnotifications: []\nrules: []\n", encoding="utf-8")
+    with pytest.raises(RulesError, match="'rules' a second time"):
+        load_rules(path)

@@ -114,3 +114,10 @@ def test_opml_export_imports_back_unchanged() -> None:
 def test_opml_that_is_not_xml_is_an_error_not_an_exception() -> None:
     loaded = read_opml(b"<opml><body><outline", source="x.opml")
     assert loaded.feeds == [] and "not valid OPML" in str(loaded.errors[0])
+
+
+def test_a_key_given_twice_is_an_error_not_a_silent_overwrite() -> None:
+    loaded = parse_feeds_yaml("feeds:\n  - id: a\n    url: https://a.example/\n"
+                              "    url: https://b.example/\n", source="f.yaml")
+    assert loaded.feeds == []
+    assert loaded.errors[0].line == 4 and "a second time" in loaded.errors[0].message

@@ -91,6 +91,9 @@ def test_malformed_watchlist_raises(tmp_path):
     path.write_text("keywords: [unclosed\n")
     with pytest.raises(WatchlistError):
         Watchlist.load(path)
+    path.write_text("keywords: [measles]\nkeywords: [cholera]\n")
+    with pytest.raises(WatchlistError, match="a second time"):
+        Watchlist.load(path)
 
 
 SAMPLES = [
