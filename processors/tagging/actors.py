@@ -203,7 +203,7 @@ def _speaker(gaz: Gazetteer, hit: Hit, ctx: FieldText, orgs: list[OrgMention]) -
         return False
     titled = ctx.all_caps or (ctx.name == "title" and title_case(text))
     return titled or not name_neighbour(text, hit.start, hit.end, gaz.roles["_words"],
-                                        gaz.never)
+                                        gaz.never_words)
 
 
 def _compose(gaz, acc: _Acc, hit: Hit, body, geo: list[GeoMention],

@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-__all__ = ["LOCATIVE_WORDS", "PLACE_NOUNS", "FieldText", "tokens"]
+__all__ = [
+    "LOCATIVE_WORDS", "PLACE_NOUNS", "FieldText", "name_neighbour", "tokens", "without_possessive",
+]
 
 LOCATIVE_WORDS = frozenset({
     "in", "at", "near", "from", "to", "into", "outside", "inside", "around", "across", "towards",
@@ -37,7 +39,7 @@ _PREV_CAP = re.compile(r"([A-Z][\w'’]*\.?) \Z")
 _INSTITUTION_NEXT = frozenset({
     "police", "department", "council", "government", "assembly", "senate", "parliament",
     "court", "province", "state", "region", "district", "county", "parish", "ministry",
-    "army", "airport", "governor", "legislature", "administration", "authorities",
+    "army", "airport", "governor", "legislature", "administration", "authorities", "gov", "govt",
 })
 # ordinary capitalised words that do not make a neighbouring place part of a longer name
 _NOT_NAMES = frozenset({
@@ -65,19 +67,24 @@ def tokens(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     return out
 
 
+def without_possessive(word: str) -> str:
+    """A word without its possessive ending ("gov's" -> "gov")."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
 def name_neighbour(text: str, start: int, end: int, role_words: frozenset[str],
-                   never: frozenset[str]) -> bool:
+                   ordinary: frozenset[str]) -> bool:
     """Whether the word at [start, end) is joined by one space to another capitalised word
     that could be part of the same proper name (not "The", "In", a month, a role word)."""
     nxt = _NEXT_CAP.match(text, end)
-    if nxt is not None and nxt.group(1).lower() in _INSTITUTION_NEXT:
-        return False
+    if nxt is not None and without_possessive(nxt.group(1).lower()) in _INSTITUTION_NEXT:
+        return False  # "Houston Police", "Niger Gov's aide"
     for m in (nxt, _PREV_CAP.search(text, max(0, start - 40), start)):
         if m is None:
             continue
         word = m.group(1)
         low = word.lower()
-        if (low in _NOT_NAMES or low in role_words or word in never or word.isupper()
+        if (low in _NOT_NAMES or low in role_words or word in ordinary or word.isupper()
                 or low.rstrip("’'s") in _NOT_NAMES):
             continue
         return True

@@ -98,13 +98,21 @@ def compile_automaton(keys: dict[str, list[tuple]]) -> Automaton:
     return Automaton(keys)
 
 
+def _capitalised(surface: str, all_caps_field: bool) -> bool:
+    """A proper name's case: a capital or digit first. Two or three capitals are an acronym
+    outside an all-caps line, not the name: "IG Metall" is no mention of Ig, Slovenia."""
+    first = surface[0]
+    if len(surface) <= 3 and surface.isupper() and not all_caps_field:
+        return False
+    return first.isupper() or first.isdigit() or (all_caps_field and surface.isupper())
+
+
 def _case_ok(entry: tuple, surface: str, all_caps_field: bool) -> bool:
     mode = entry[2]
     if mode == ANY:
         return True
     if mode == CAP:
-        first = surface[0]
-        return first.isupper() or first.isdigit() or (all_caps_field and surface.isupper())
+        return _capitalised(surface, all_caps_field)
     if mode == EXACT or mode == ABBR:
         return shape(surface) == entry[3]
     return False
@@ -141,9 +149,11 @@ def scan_article(automaton: Automaton, title: str,
         case = value[2]
         if case == _ALL_CAP:
             first = src[start]  # most rejected hits: a lower-case word ("of", "to")
-            if not (first.isupper() or first.isdigit() or (caps and src[start:end].isupper())):
+            if not (first.isupper() or first.isdigit() or caps):
                 continue
             surface = src[start:end]
+            if not _capitalised(surface, caps):
+                continue
             name_entries, lex_entries, kset = value[3], value[4], value[5]
         elif case == _ALL_ANY:
             surface = src[start:end]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from processors.tagging.context import FieldText, tokens
+from processors.tagging.context import FieldText, tokens, without_possessive
 from processors.tagging.gazetteer import Gazetteer
 from processors.tagging.given_names import known_name
 from processors.tagging.not_names import AGENT_NOUN, LOCATIVE, NOT_NAME_END
@@ -163,7 +163,7 @@ def _sentence_parts(text: str, start: int, end: int, role_words: frozenset[str])
 
 def _bare(name: str) -> str:
     """A name without its possessive ending ("Netanyahu's" -> "Netanyahu")."""
-    return name[:-2] if name.endswith(_POSSESSIVE) and len(name) > 3 else name
+    return without_possessive(name) if len(name) > 3 else name
 
 
 def _title_case(text: str) -> bool:

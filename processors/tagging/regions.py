@@ -44,7 +44,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from processors.tagging.context import LOCATIVE_WORDS, PLACE_NOUNS, FieldText, name_neighbour
+from processors.tagging.context import (
+    LOCATIVE_WORDS,
+    PLACE_NOUNS,
+    FieldText,
+    name_neighbour,
+    without_possessive,
+)
 from processors.tagging.gazetteer import (
     ABBR,
     ADMIN1,
@@ -103,7 +109,7 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
         nonlocal neighbour
         if neighbour is None:
             neighbour = not ctx.all_caps and name_neighbour(
-                ctx.text, hit.start, hit.end, gaz.roles["_words"], gaz.never)
+                ctx.text, hit.start, hit.end, gaz.roles["_words"], gaz.never_words)
         return neighbour
 
     out: list[tuple[str, object]] = []
@@ -122,6 +128,8 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
                 continue
             if place.locative_only or surface in gaz.locative:
                 continue
+            if not place.curated and single and next_to_name():
+                continue  # one word of a longer name: "Paul Jenkins", "Arad Braverman, a"
             if tag == "alt" and place.population < 1_000_000:
                 out.append(("p?", ref, country, a1, prior))  # alternate name of a mid-size city
                 continue
@@ -134,8 +142,6 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
                 if initial:
                     out.append(("p?", ref, country, a1, prior))
                     continue
-                if next_to_name():
-                    continue  # one word of a longer name: "Paul Jenkins", "Lake Superior"
             out.append((kind, ref, country, a1, prior))
             continue
         if kind == DEMONYM and (nxt in _LANGUAGE_NEXT or (prev == "in" and nxt in _PHRASE_END)):
@@ -256,7 +262,7 @@ def resolve_regions(
         else:
             kind, ref, country, a1, _p = max(options, key=_option_score(
                 gaz, options, support, support_a1, a1_countries,
-                _list_neighbours_countries(cands, i, fields)))
+                _list_neighbours_countries(cands, i, fields), _division_next(fields, hit)))
         if kind == "p?":
             if country not in support:
                 continue
@@ -310,22 +316,38 @@ def _list_neighbours_countries(cands: list, i: int, fields) -> set:
     return out
 
 
+# Words after a name that make it a division's government or the division itself: "Niger
+# Gov's aide", "a Niger Government official" in a Nigerian story are Niger State, not Niger
+_DIVISION_NEXT = frozenset({"state", "governor", "gov", "gov.", "government", "govt",
+                            "assembly", "legislature", "commissioner"})
+
+
+def _division_next(fields: dict[str, FieldText], hit: Hit) -> bool:
+    return without_possessive(fields[hit.field].next_word(hit.end)) in _DIVISION_NEXT
+
+
 def _option_score(gaz: Gazetteer, options, support: set, support_a1: set, a1_countries: set,
-                  listed_with: set):
+                  listed_with: set, division_next: bool = False):
     """Score of one reading of an ambiguous name: its prior plus support from the rest of
     the article. A country named only as a country ("US and Iranian officials") does not
     back a same-name town there against a namesake five times its size: "talks in Geneva"
     stays in Switzerland, not Geneva, Illinois; a place or division in that country does.
+    A division named like a country ("Niger", "Georgia") and followed by its government
+    ("Niger Gov's aide") is the division when the article backs the division's country.
     """
     pops = [gaz.places[o[1]].population for o in options if o[0] in (PLACE, "p?")]
     top = max(pops, default=0)
+    # readings all in one country: support for that country favours none of them ("in
+    # Oregon" is the state, not the town of Oregon, Ohio, though the name alone backs the US)
+    one_country = len({o[2] for o in options}) == 1
 
     def score(o) -> float:
         bonus = 0.0
-        if o[2] in support:
+        if o[2] in support and not one_country:
             local = o[2] in a1_countries
             if o[0] == ADMIN1 and not local:
-                bonus = 0.0  # "Georgia" the state needs support below country level
+                # "Georgia" the state needs support below country level, or its government
+                bonus = 5.0 if division_next else 0.0
             elif o[0] in (PLACE, "p?") and not local and gaz.places[o[1]].population * 5 < top:
                 bonus = 0.0
             else:

@@ -314,3 +314,40 @@ def test_norway_is_not_yaml_false():
     t = tag("Talks were held in Oslo, Norwegian officials said.")
     assert countries(t) == {"NO"}
     assert all(isinstance(p.country, str) for p in t.regions.places)
+
+
+def test_a_place_that_is_a_given_name_before_a_surname_is_no_place():
+    # Arad is a town in Israel; Vladimir and Bello are cities (the last two also under
+    # alternate names, which took another path through the rules)
+    t = tag("Arad Braverman, a senior Jerusalem police officer, said forces would deploy.")
+    assert "IL-D" not in admin1(t)
+    t = tag("Floats mocking Vladimir Putin landed the satirist before a court in Russia.")
+    assert "RU-VLA" not in admin1(t)
+    t = tag("Nigerian witnesses denied threatening Ali Bello and his co-defendant.")
+    assert "CO" not in countries(t)
+
+
+def test_a_division_outranks_a_small_namesake_town_in_the_same_country():
+    # the name alone backs the US; that must not favour the town of Oregon, Ohio
+    t = tag("Sixteen defendants plead not guilty over the occupation of a refuge in Oregon.")
+    assert admin1(t) == {"US-OR"}
+
+
+def test_a_division_named_like_a_country_before_its_government_is_the_division():
+    t = tag("Police detained a journalist over a story about a Niger Gov's aide.",
+            title="Nigeria: Police detain journalist")
+    assert countries(t) == {"NG"}
+    assert admin1(t) == {"NG-NI"}
+    # without the division's country in the story, Niger stays the country
+    assert countries(tag("A Niger Government official denied the report.")) == {"NE"}
+
+
+def test_two_or_three_capitals_are_an_acronym_not_a_place():
+    t = tag("The IG Metall union called the company's claim a lie.")
+    assert countries(t) == set()
+    assert "SI" in countries(tag("THE MAYOR OF IG SPOKE", title=""))
+
+
+def test_a_landmark_implies_its_division():
+    t = tag("An 18-year-old man ran toward the US Capitol with a loaded shotgun.")
+    assert admin1(t) == {"US-DC"}

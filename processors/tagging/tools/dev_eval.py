@@ -45,6 +45,9 @@ def main(argv: list[str]) -> int:
     only = p.add_mutually_exclusive_group()
     only.add_argument("--feeds", action="store_true", help="only the dev feed items")
     only.add_argument("--corpora", action="store_true", help="only LGL and GeoVirus")
+    p.add_argument("--gold", type=Path, default=DEV_FEEDS,
+                   help="annotated feed items to score (default: the dev set); a new batch is "
+                        "worth scoring once before any tuning on it, as a fresh held-out check")
     args = p.parse_args(argv)
     shared = shared_dir()
     if not shared.is_dir():
@@ -53,20 +56,21 @@ def main(argv: list[str]) -> int:
     if not args.feeds:
         _score_corpora(shared / "benchmarks" / "geoparsing", args.errors)
     if not args.corpora:
-        _score_feeds(shared, args.errors)
+        _score_feeds(shared, args.errors, args.gold)
     return 0
 
 
-def _score_feeds(shared: Path, errors: int) -> None:
+def _score_feeds(shared: Path, errors: int, gold: Path = DEV_FEEDS) -> None:
     """The dev feed items, scored by the benchmark's own evaluate/totals (one scoring)."""
-    dev = load_heldout(shared, DEV_FEEDS)
+    dev = load_heldout(shared, gold)
     for s in dev.skipped:
         print(f"dev feeds: skipped {s}")
     if not dev.docs:
         return
     outcomes, _ = evaluate(dev.docs, {"newswatch": build("newswatch")})
     res = totals(outcomes)
-    print(report.score_table("dev feed items (hand-annotated, for tuning)", len(dev.docs), res))
+    print(report.score_table(f"{gold.name}: feed items (hand-annotated, for tuning)",
+                             len(dev.docs), res))
     if errors:
         print(report.error_table("dev feeds, newswatch", res["newswatch"], errors))
         per_field = outcomes["newswatch"]
