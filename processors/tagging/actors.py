@@ -23,6 +23,7 @@ from processors.tagging.matching import Hit
 from processors.tagging.organisations import OrgMention, title_case
 from processors.tagging.records import span_of
 from processors.tagging.regions import GeoMention
+from processors.tagging.textnorm import key_of
 
 __all__ = ["resolve_actors"]
 
@@ -42,6 +43,11 @@ class _Acc:
 
     def __init__(self) -> None:
         self.tags: dict[str, dict] = {}
+
+    def covers(self, hit: Hit) -> bool:
+        """Whether the hit lies inside some actor's evidence ("Moscow" in "a Moscow court")."""
+        return any(f == hit.field and s <= hit.start and hit.end <= e
+                   for tag in self.tags.values() for s, e, _t, f in tag["evidence"])
 
     def add(self, actor: Actor, hit: Hit, conf: float, source: str) -> None:
         tag = self.tags.get(actor.id)
@@ -108,7 +114,8 @@ def resolve_actors(
             made[org.name] = actor
         _add_org_spans(acc, actor, org, fields, 0.6, "pattern")
     for m in geo:
-        if m.as_government and m.country and _speaker(gaz, m.hit, fields[m.hit.field], orgs):
+        if (m.as_government and m.country and not acc.covers(m.hit)
+                and _speaker(gaz, m.hit, fields[m.hit.field], orgs)):  # not "a Moscow court"
             actor = _state_actor(gaz, m.country, "GOV")
             if actor is not None:
                 acc.add(actor, m.hit, 0.75, "composed")
@@ -235,8 +242,7 @@ def _compose(gaz, acc: _Acc, hit: Hit, body, geo: list[GeoMention],
         country = next((m.country for m in geo if m.country and org.start <= m.hit.start
                         and m.hit.end <= org.end), None)
     if country is None:
-        term = hit.surface.lower()
-        bare_ok = body.bare and (body.bare_terms is None or term in body.bare_terms
+        bare_ok = body.bare and (body.bare_terms is None or key_of(hit.surface) in body.bare_terms
                                  or hit.surface.isupper())
         if not bare_ok or primary is None:
             return

@@ -78,7 +78,7 @@ class Body:
     type: str
     cameo: str
     bare: bool
-    bare_terms: frozenset[str] | None = None
+    bare_terms: frozenset[str] | None = None  # match keys (``key_of``) of the terms allowed bare
 
 
 @dataclass
@@ -392,8 +392,8 @@ def _load_bodies(gaz: Gazetteer, data_dir: Path) -> None:
     for idx, row in enumerate(_yaml(data_dir / "bodies.yaml")["bodies"]):
         gaz.bodies.append(Body(suffix=row["suffix"], name=row["name"], type=row["type"],
                                cameo=row["cameo"], bare=bool(row["bare"]),
-                               bare_terms=frozenset(row["bare_terms"]) if "bare_terms" in row
-                               else None))
+                               bare_terms=frozenset(map(key_of, row["bare_terms"]))
+                               if "bare_terms" in row else None))
         for term in row["terms"]:
             gaz.add(term, BODY, idx, ANY)
         for acronym in row.get("acronyms", []):
