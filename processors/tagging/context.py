@@ -68,8 +68,10 @@ def tokens(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
 
 
 def without_possessive(word: str) -> str:
-    """A word without its possessive ending ("gov's" -> "gov")."""
-    return word[:-2] if word.endswith(("'s", "’s")) else word
+    """A word without its possessive ending ("gov's" -> "gov", "Babis'" -> "Babis")."""
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return word[:-1] if word.endswith(("s'", "s’")) else word
 
 
 def name_neighbour(text: str, start: int, end: int, role_words: frozenset[str],

@@ -67,6 +67,7 @@ _VERB_AFTER = re.compile(r"[ \u00a0]+(?:(?:has|had|have|also|was|is|were|been|be
                          r"on \w+day)[ \u00a0]+){0,2}(\w+)")
 _DESCRIBED = re.compile(r",[ \u00a0]+(?:(\w+)\b|\d{1,3},)")  # "X, who ..." / "X, 45, ..."
 _POSSESSIVE = ("'s", "’s")
+_PLURAL_POSSESSIVE = ("s'", "s’")
 _SPEECH_TAIL = ("d ", "s ", "e ")  # how the speech verbs end ("said Khan", "says", "wrote")
 # a single word that is never a name by itself: an honorific, a bare possessive ending
 _SKIP_SINGLE = _HONORIFIC_ONLY | {"'s", "’s", ""}
@@ -129,9 +130,7 @@ def find_persons(
                 run_start += piece.index(core[0])
                 piece = core
             # one word (most runs): what _classify would do, without its general machinery
-            name = piece.rstrip(".,")
-            if name[-2:] in _POSSESSIVE and len(name) > 3:
-                name = name[:-2]  # "Netanyahu's"
+            name = _bare(piece.rstrip(".,"))  # "Netanyahu's", "Babis'"
             low = name.lower()
             # words that are never a name, acronyms ("USB"), a possessive left of a place
             if low in not_name or low in _SKIP_SINGLE or name.isupper() and len(name) > 1:
@@ -162,7 +161,7 @@ def _sentence_parts(text: str, start: int, end: int, role_words: frozenset[str])
 
 
 def _bare(name: str) -> str:
-    """A name without its possessive ending ("Netanyahu's" -> "Netanyahu")."""
+    """A name without its possessive ending ("Netanyahu's" -> "Netanyahu", "Babis'")."""
     return without_possessive(name) if len(name) > 3 else name
 
 
@@ -251,8 +250,10 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     toks = [t for t in tokens(text, start, end) if t[0].strip(".,") and t[0] not in _POSSESSIVE]
     # a name ends at its possessive: "Vladislav Heraskevych's Olympic dream"
     own = None
-    if text.find("s ", start, end) != -1:
-        own = next((k for k, t in enumerate(toks[:-1]) if t[0].endswith(_POSSESSIVE)), None)
+    if text.find("s ", start, end) != -1 or text.find("' ", start, end) != -1 or text.find(
+            "’ ", start, end) != -1:  # "Hunters' West gang": "West" is not the name's
+        own = next((k for k, t in enumerate(toks[:-1])
+                    if t[0].endswith(_POSSESSIVE) or t[0].endswith(_PLURAL_POSSESSIVE)), None)
     if own is not None:
         _classify(gaz, ctx, toks[own + 1][1], toks[-1][2], persons, singles, pending,
                   title_others)
@@ -311,7 +312,7 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     honorific = any(t[0].rstrip(".").lower() in _HONORIFIC_ONLY
                     or t[0].rstrip(".") in gaz.roles["honorifics"] for t in role_toks)
     if title_others is not None and not (role_toks or len(words) == 1):
-        _title_name(gaz, ctx, words, toks, title_others, pending, singles)
+        _title_name(gaz, ctx, words, toks, title_others, persons, pending, singles)
         return
     role, role_span, conf = _role(gaz, ctx, role_toks, n_start, n_end)
     speech = _speech(gaz, ctx, n_start, n_end)
@@ -337,6 +338,8 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
                                end=n_end, confidence=0.6)
         (persons if known or _person_cue(gaz, text, n_end) else pending).append(cand)
         return
+    if len(words) > 1 and words[-1].lower() in gaz.roles["not_name_words"]:
+        return  # "chief of the Attawapiskat First Nation": a body's name, whatever the role
     persons.append(PersonCandidate(
         name=name, tokens=words, field=ctx.name, start=n_start, end=n_end, role=role,
         role_span=role_span, confidence=conf if role else (0.8 if honorific else 0.7),
@@ -344,14 +347,21 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
 
 
 def _title_name(gaz, ctx: FieldText, words: list[str], toks, others: list[str],
-                pending: list, singles: list) -> None:
+                persons: list, pending: list, singles: list) -> None:
     """A name in a Title Case headline: the longest start of the run that the story repeats
     ("Gisèle Pelicot Speaks" -> "Gisèle Pelicot"); kept only if the body makes it a person.
-    A word before a verb is a one-word name with its cue ("After Trump Threatens ...")."""
-    verb = words[1].lower()
-    if (verb in gaz.roles["speech_verbs"] or verb in gaz.roles["person_verbs"]) and not words[
-            0].lower().endswith(AGENT_NOUN):  # "Protester Dies" is no name
+    Words before a verb are a name with its cue: one word ("After Trump Threatens ..."), or a
+    full name ("..., Lindsey Graham Says")."""
+    verbs = (gaz.roles["speech_verbs"], gaz.roles["person_verbs"])
+    v = next((k for k, w in enumerate(words[1:4], 1) if any(w.lower() in vs for vs in verbs)),
+             None)
+    if v == 1 and not words[0].lower().endswith(AGENT_NOUN):  # "Protester Dies" is no name
         singles.append((words[0], ctx.name, toks[0][1], toks[0][1] + len(words[0]), True))
+        return
+    if v is not None and v > 1 and _name_shaped(gaz, words[:v]) and known_name(words[:v]):
+        persons.append(PersonCandidate(name=ctx.text[toks[0][1]:toks[v - 1][2]],
+                                       tokens=words[:v], field=ctx.name, start=toks[0][1],
+                                       end=toks[v - 1][2], confidence=0.7))
         return
     for k in range(min(len(words), 4), 1, -1):
         part = words[:k]
@@ -471,6 +481,15 @@ def _merge(gaz, fields: dict[str, FieldText], persons: list[PersonCandidate], si
     persons[:] = [p for p in persons if len(p.tokens) > 1 or p.role] + list(loners.values())
 
 
+def _spelling(word: str) -> str:
+    """One key for the usual transliterations of a Slavic name's ending: "Zelenskiy",
+    "Zelenskyy" and "Zelensky" are one person."""
+    for end in ("iy", "yy", "yi"):
+        if word.endswith(end):
+            return word[:-2] + "y"
+    return word
+
+
 def _fold(persons: list[PersonCandidate], singles: list) -> list:
     """Merge persons whose tokens one holds ("Asif" into "Khawaja Asif") and single words
     that are one person's token into it as aliases; ``persons`` keeps the merged ones. Returns
@@ -478,7 +497,7 @@ def _fold(persons: list[PersonCandidate], singles: list) -> list:
     merged: list[PersonCandidate] = []
     sets: list[set[str]] = []
     for p in sorted(persons, key=lambda p: -len(p.tokens)):
-        toks = set(p.tokens)
+        toks = {_spelling(t) for t in p.tokens}
         same = next((q for q, qs in zip(merged, sets, strict=True) if toks <= qs), None)
         if same is None:
             merged.append(p)
@@ -495,7 +514,7 @@ def _fold(persons: list[PersonCandidate], singles: list) -> list:
     rest = []
     for sg in singles:
         name, fname, s, e, _cue = sg
-        own = owners.get(name)
+        own = owners.get(_spelling(name))
         if own is None:
             rest.append(sg)
         elif len(own) == 1 and (fname, s) != (own[0].field, own[0].start):

@@ -20,7 +20,7 @@ from processors.tagging import events as events_mod
 from processors.tagging import organisations as orgs_mod
 from processors.tagging import persons as persons_mod
 from processors.tagging import regions as regions_mod
-from processors.tagging.context import FieldText
+from processors.tagging.context import FieldText, name_neighbour
 from processors.tagging.gazetteer import (
     ACTOR,
     ADMIN1,
@@ -180,7 +180,9 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
         if not strong and PLACE in kinds:
             strong = {PLACE} if any(
                 gaz.places[r].curated or gaz.places[r].kind == "county"
-                or (gaz.places[r].population >= 100_000 and tag != "alt")
+                or (gaz.places[r].population >= 100_000 and tag != "alt"
+                    and not name_neighbour(fields[h.field].text, h.start, h.end, role_words,
+                                           gaz.never_words))  # "Ali Bello", not Bello
                 for k, r, _m, tag, *_ in h.entries if k == PLACE) else set()
         if strong and h.surface not in gaz.never:
             blocked[h.field].append((h.start, h.end))

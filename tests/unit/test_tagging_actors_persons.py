@@ -122,3 +122,59 @@ def test_role_acronym_defined_in_the_story_is_spelled_out():
     assert person.role == "Foreign Office spokesperson"
     undefined = tag("FO spokesperson Mumtaz Zahra Baloch said talks were off.")
     assert next(p for p in undefined.persons).role == "FO spokesperson"
+
+
+def persons(t) -> dict[str, list[str]]:
+    return {p.name: p.aliases for p in t.persons}
+
+
+def test_a_court_of_a_named_country_is_its_courts_and_the_seat_does_not_speak():
+    t = tag("Floats mocking the president have landed the satirist before a Moscow court.")
+    assert "RU-COURTS" in actor_ids(t)
+    assert "RU-GOV" not in actor_ids(t)  # Moscow is part of the court's phrase, not a speaker
+    assert "QA-COURTS" in actor_ids(tag("A Qatari court convicted the woman."))
+    assert not any(a.type == "court" for a in tag("The court adjourned.").actors)
+
+
+def test_bare_terms_match_with_typographic_apostrophes():
+    t = tag("Indonesia plans executions, a spokesman for the attorney-general’s office said.")
+    assert "ID-PROS" in actor_ids(t)
+
+
+def test_a_singular_official_tied_to_a_country_is_its_government():
+    assert "US-GOV" in actor_ids(tag("A U.S. official said the test was nuclear."))
+
+
+def test_a_plural_possessive_ends_a_name():
+    t = tag("Prime Minister Andrej Babis' new government wants control of the broadcaster.")
+    assert "Andrej Babis" in persons(t)
+
+
+def test_a_full_name_before_a_verb_in_a_title_case_headline():
+    t = tag("The Republican senator's comments contradict the president's position.",
+            title="Russia 'Not Serious' About Peace Deal, Lindsey Graham Says")
+    assert "Lindsey Graham" in persons(t)
+    # without a known given name the words before the verb are not taken for a name
+    assert persons(tag("The court ruled on Monday.", title="Supreme Court Justice Rules")) == {}
+
+
+def test_transliterations_of_one_name_are_one_person():
+    t = tag("Ukrainian President Volodymyr Zelenskiy said the pressure was undue.",
+            title="Zelensky Says Trump Exerting Undue Pressure")
+    assert persons(t) == {"Volodymyr Zelenskiy": ["Zelensky"]}
+
+
+def test_a_body_named_after_a_role_is_no_person():
+    t = tag("Chief Bruce Shisheesh of the Attawapiskat First Nation met the prime minister.")
+    assert "Attawapiskat First Nation" not in persons(t)
+    assert "Bruce Shisheesh" in persons(t)
+
+
+def test_a_sentence_opening_adverb_is_no_name():
+    t = tag("Newly elected lawmakers are expected to be sworn in on Tuesday.")
+    assert persons(t) == {}
+
+
+def test_a_city_name_after_a_given_name_does_not_block_the_person():
+    t = tag("The witnesses denied threatening Ali Bello and his co-defendant, Ali Bello said.")
+    assert "Ali Bello" in persons(t)
