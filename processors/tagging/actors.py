@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from processors.tagging.context import FieldText, name_neighbour
-from processors.tagging.gazetteer import ACTOR, BODY, Actor, Gazetteer
+from processors.tagging.gazetteer import ACTOR, BODY, DEMONYM, Actor, Gazetteer
 from processors.tagging.matching import Hit
 from processors.tagging.organisations import OrgMention, title_case
 from processors.tagging.records import span_of
@@ -29,6 +29,7 @@ __all__ = ["resolve_actors"]
 
 _JOIN = re.compile(r"^(?:\s|'s\s|’s\s|-)+$")  # "Pakistani troops", "Pakistan's army"
 _OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
+_AND = re.compile(r"\s+and\s+|\s*,\s*(?:and\s+)?")  # "Russian and Ukrainian officials"
 _THE_COUNTRYS = re.compile(r"\b(?:the|its) (?:country|nation|kingdom|republic)(?:'s|’s) \Z")
 # a person's name in the possessive right before: "Tony Blair's government"
 _NOT_OWNERS = frozenset({
@@ -113,6 +114,7 @@ def resolve_actors(
             actor = _org_actor(org, geo_by_field.get(org.field, []), primary)
             made[org.name] = actor
         _add_org_spans(acc, actor, org, fields, 0.6, "pattern")
+    _listed_before(gaz, acc, geo_by_field, fields)
     for m in geo:
         if (m.as_government and m.country and not acc.covers(m.hit)
                 and _speaker(gaz, m.hit, fields[m.hit.field], orgs)):  # not "a Moscow court"
@@ -120,6 +122,32 @@ def resolve_actors(
             if actor is not None:
                 acc.add(actor, m.hit, 0.75, "composed")
     return list(acc.tags.values())
+
+
+def _listed_before(gaz: Gazetteer, acc: _Acc, geo_by_field: dict[str, list[GeoMention]],
+                   fields: dict[str, FieldText]) -> None:
+    """A state body named after a list of countries is each country's: "Russian and
+    Ukrainian officials", "US, British and French troops" (the phrase is the evidence)."""
+    suffixes = {b.suffix for b in gaz.bodies}
+    for tag in list(acc.tags.values()):
+        country = tag["country"]
+        if not country or tag["id"][len(country) + 1:] not in suffixes or not tag["id"].startswith(
+                f"{country}-"):
+            continue
+        suffix = tag["id"][len(country) + 1:]
+        for start, end, _text, f in list(tag["evidence"]):
+            geo = geo_by_field.get(f, [])
+            text = fields[f].text
+            cur = next((m for m in geo if m.hit.start == start and m.country == country), None)
+            while cur is not None:
+                cur = next((m for m in geo if m.country and m.country != country
+                            and (m.kind == DEMONYM or m.hit.surface.isupper())  # "US, British"
+                            and m.hit.end <= cur.hit.start
+                            and _AND.fullmatch(text, m.hit.end, cur.hit.start)), None)
+                actor = _state_actor(gaz, cur.country, suffix) if cur is not None else None
+                if actor is not None:
+                    acc.add(actor, Hit(f, cur.hit.start, end, text[cur.hit.start:end], ()),
+                            tag["confidence"], "composed")
 
 
 def _place_orgs(gaz: Gazetteer, name_hits: list[Hit], orgs: list[OrgMention]):
@@ -259,9 +287,10 @@ def _compose(gaz, acc: _Acc, hit: Hit, body, geo: list[GeoMention],
         elif not (hit.surface.isupper() or before.endswith("the ") or hit.surface[0].isupper()):
             return  # "a government", "any government": no particular one
         elif (hit.surface[0].isupper() and not hit.surface.isupper() and not org
-                and not before.endswith("the ") and not ctx.sentence_initial(hit.start)
+                and not before.endswith(("the ", ": ")) and not ctx.sentence_initial(hit.start)
                 and not (ctx.name == "title" and title_case(text))):
             return  # "Local Government Area", "Heads of State and Government": a longer name
+        # (a capital after a colon opens the clause: "Czech Republic: Government attacks")
         country, conf = primary, 0.65
     actor = _state_actor(gaz, country, body.suffix)
     if actor is not None:

@@ -40,6 +40,7 @@ _INSTITUTION_NEXT = frozenset({
     "police", "department", "council", "government", "assembly", "senate", "parliament",
     "court", "province", "state", "region", "district", "county", "parish", "ministry",
     "army", "airport", "governor", "legislature", "administration", "authorities", "gov", "govt",
+    "office",
 })
 # ordinary capitalised words that do not make a neighbouring place part of a longer name
 _NOT_NAMES = frozenset({

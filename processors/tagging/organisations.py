@@ -46,7 +46,8 @@ _HEAD_GROUPS: tuple[tuple[list[str], tuple[str, str | None]], ...] = (
             "Network Coalition Alliance Federation League Centre Center Fund Movement",
             "Initiative Watch"), ("ngo", "NGO")),
     (_words("Union Unions"), ("union", "LAB")),
-    (_words("Company Corporation Corp Inc Ltd Limited Group Holdings Airlines Airways Bank"),
+    (_words("Company Corporation Corp Inc Ltd Limited Group Holdings Airlines Airways Bank",
+            "Construction Technologies Motors Industries Pharmaceuticals Enterprises"),
      ("company", "BUS")),
     (_words("University College"), ("other", None)),
 )
@@ -84,6 +85,14 @@ _LEAD_PUNCT = "\"'“‘(["
 _TRAIL_PUNCT = "\"'”’),.;:!?]"
 _ACRONYM_AFTER = re.compile(r"[ \u00a0]*\(([A-Z][A-Za-z&]*[A-Z])\)")
 _WINDOW = 90  # characters read on each side of a head word
+# a company named after what it is: "drone maker Xtend", "Spanish shipbuilder Cardama",
+# "tech giant Nvidia" (nouns that name a person too - producer, developer - are left out)
+_COMPANY_NOUNS = ("maker", "makers", "shipbuilder", "manufacturer", "firm", "company", "retailer",
+                  "discounter", "airline", "startup", "start-up", "conglomerate", "insurer",
+                  "lender", "automaker", "carmaker", "chipmaker", "giant", "e-commerce platform")
+_COMPANY_NAMED = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, _COMPANY_NOUNS)) + r")[ \u00a0]+"
+    r"([A-Z][\w&'’.-]*(?:[ \u00a0][A-Z][\w&'’.-]*){0,2})")
 
 
 @dataclass(slots=True)
@@ -241,7 +250,36 @@ def find_organisations(fields: dict[str, FieldText],
                 org.extra.append((fname, *acro.span(1)))
                 end_of_last = acro.end()
             out.append(org)
+    out += _companies(fields, out, role_words)
     _acronym_uses(out, fields)
+    return out
+
+
+def _companies(fields: dict[str, FieldText], found: list[OrgMention],
+               role_words: frozenset[str]) -> list[OrgMention]:
+    """Companies the text names after what they are ("drone maker Xtend")."""
+    out: list[OrgMention] = []
+    for fname, ctx in fields.items():
+        text = ctx.text
+        if ctx.all_caps or not any(n in text for n in _COMPANY_NOUNS):
+            continue
+        for m in _COMPANY_NAMED.finditer(text):
+            words = []
+            for w in m.group(1).replace("\u00a0", " ").split():
+                bare = w.rstrip(_TRAIL_PUNCT)
+                if bare in _STOP or bare.lower() in role_words or bare.endswith(("'s", "’s")):
+                    break
+                words.append(bare)
+                if len(bare) < len(w):
+                    break
+            if not words:
+                continue
+            start = m.start(1)
+            end = text.index(words[-1], start) + len(words[-1])
+            if any(o.field == fname and o.start < end and start < o.end for o in found):
+                continue
+            out.append(OrgMention(fname, start, end, text[start:end], "company", "BUS",
+                                  start, end))
     return out
 
 

@@ -178,3 +178,28 @@ def test_a_sentence_opening_adverb_is_no_name():
 def test_a_city_name_after_a_given_name_does_not_block_the_person():
     t = tag("The witnesses denied threatening Ali Bello and his co-defendant, Ali Bello said.")
     assert "Ali Bello" in persons(t)
+
+
+def test_a_body_after_a_list_of_countries_is_each_countrys():
+    t = tag("Russian and Ukrainian officials met in Geneva.")
+    assert {"RU-GOV", "UA-GOV"} <= actor_ids(t)
+    t = tag("US, British and French troops left the base.")
+    assert {"US-MIL", "GB-MIL", "FR-MIL"} <= actor_ids(t)
+    # a country named as a party, not as an adjective of the body: only the body's country
+    assert actor_ids(tag("Talks between Iran and Israeli officials resumed.")) == {"IL-GOV"}
+
+
+def test_a_capitalised_government_after_a_headline_colon_is_the_countrys():
+    t = tag("The new government wants control of the broadcaster.",
+            title="Czech Republic: Government attacks public television")
+    assert "CZ-GOV" in actor_ids(t)
+
+
+def test_a_company_named_after_what_it_is():
+    t = tag("Uruguay will examine the contract with Spanish shipbuilder Cardama for two vessels.")
+    cardama = next(a for a in t.actors if a.name == "Cardama")
+    assert cardama.type == "company" and cardama.source == "pattern"
+    assert "Xtend" in {a.name for a in tag("The drone maker Xtend won a contract.").actors}
+    # a role word after the noun starts a person, not a company
+    t = tag("The company Chairman John Smith resigned.")
+    assert not any(a.type == "company" for a in t.actors)
