@@ -44,10 +44,10 @@ def resolve_events(gaz: Gazetteer, hits: list[Hit]) -> list[dict]:
                  if any(e[1] == NOT_EVENT for e in h.entries)]
     for hit in hits:
         if cancelled and any(f == hit.field and s <= hit.start and hit.end <= e
-                             for f, s, e in cancelled):
-            continue  # "landslide" in "a landslide victory"
+                             and (s, e) != (hit.start, hit.end) for f, s, e in cancelled):
+            continue  # "landslide" in "a landslide victory", "attack" in "heart attack"
         for kind, etype, *_ in hit.entries:
-            if kind == EVENT:
+            if kind == EVENT and etype != NOT_EVENT:  # the phrase itself may be a cue
                 found.setdefault(etype, []).append(hit)
     tags = []
     for etype, ev in found.items():

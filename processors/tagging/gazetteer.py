@@ -405,15 +405,18 @@ def _load_events(gaz: Gazetteer, data_dir: Path) -> None:
     for etype, spec in data["events"].items():
         gaz.event_severity[etype] = float(spec["severity"])
         for cue in spec["cues"]:
-            if cue.endswith("*"):
-                for suffix in _SUFFIXES:
-                    gaz.add(cue[:-1] + suffix, EVENT, etype, ANY)
-            else:
-                gaz.add(cue, EVENT, etype, ANY)
+            for form in _cue_forms(cue):
+                gaz.add(form, EVENT, etype, ANY)
     for phrase in data.get("not_events", []):
-        gaz.add(phrase, EVENT, NOT_EVENT, ANY)
+        for form in _cue_forms(phrase):
+            gaz.add(form, EVENT, NOT_EVENT, ANY)
     gaz.casualty_words = {k: frozenset(v) for k, v in data["casualties"].items()}
     gaz.casualty_hint = tuple(sorted({w for v in gaz.casualty_words.values() for w in v}))
+
+
+def _cue_forms(cue: str) -> list[str]:
+    """The phrases a cue stands for: "airstrike*" -> "airstrike", "airstrikes", ..."""
+    return [cue[:-1] + suffix for suffix in _SUFFIXES] if cue.endswith("*") else [cue]
 
 
 def _float(value: object) -> float | None:

@@ -181,3 +181,28 @@ def test_a_landslide_victory_is_no_disaster():
     t = tag("The party won a landslide victory in the election.")
     assert "natural_disaster" not in types(t)
     assert "natural_disaster" in types(tag("A landslide buried a village after heavy rain."))
+
+
+def test_a_firefighter_is_no_firefight():
+    t = tag("A firefighter was badly burned.", title="5 People Injured In New York Church Explosion")
+    assert "armed_clash" not in types(t)
+    assert {"fire", "accident"} <= types(tag("Firefighters came.", title="Gas explosion injures five"))
+
+
+def test_a_landslide_election_is_an_election_not_a_disaster():
+    t = tag("The prime minister won a landslide election last week.",
+            title="Takaichi will be reappointed as Japan's prime minister")
+    assert "natural_disaster" not in types(t)
+    assert "election" in types(t)
+
+
+def test_court_pleas_charges_and_investigations_are_legal():
+    assert "legal" in types(tag("", title="Ammon Bundy, others plead not guilty in refuge case"))
+    assert "legal" in types(tag("", title="Nigeria investigates Temu for data breaches"))
+    assert "legal" not in types(tag("", title="A conspiracy theory spread online"))
+
+
+def test_figurative_attacks_are_no_attacks():
+    t = tag("The satirist called the charges an assault on freedom of expression.")
+    assert "attack" not in types(t)
+    assert "health" in types(tag("", title="Minister suffers heart attack"))
