@@ -222,7 +222,6 @@ def _add_org_spans(acc: _Acc, actor: Actor, org: OrgMention, fields: dict[str, F
         acc.add(actor, Hit(fname, s, e, fields[fname].text[s:e], ()), conf, source)
 
 
-_DATELINE_AFTER = re.compile(r"\s*(?:[:,(]|--|-\s|\u2013|\u2014)")
 
 
 def _speaker(gaz: Gazetteer, hit: Hit, ctx: FieldText, orgs: list[OrgMention]) -> bool:
@@ -230,9 +229,7 @@ def _speaker(gaz: Gazetteer, hit: Hit, ctx: FieldText, orgs: list[OrgMention]) -
     dateline ("ISLAMABAD:", "Nairobi --", "BERLIN, Feb 17"), not part of a longer name
     ("Berlin Film Festival", "Real Madrid")."""
     text = ctx.text
-    if _DATELINE_AFTER.match(text, hit.end) and (
-            hit.surface.isupper() or hit.start == 0 or text[hit.start - 1] in "\n]"
-            or text[max(0, hit.start - 2):hit.start] == "] "):
+    if ctx.dateline(hit.start, hit.end):
         return False
     if any(o.field == hit.field and o.start <= hit.start < o.end for o in orgs):
         return False

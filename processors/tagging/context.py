@@ -41,6 +41,8 @@ _INSTITUTION_NEXT = frozenset({
     "court", "province", "state", "region", "district", "county", "parish", "ministry",
     "army", "airport", "governor", "legislature", "administration", "authorities", "gov", "govt",
     "office",
+    # a party member of the place's delegation: "a Texas Democrat", "Ohio Republicans"
+    "democrat", "democrats", "republican", "republicans",
 })
 # ordinary capitalised words that do not make a neighbouring place part of a longer name
 _NOT_NAMES = frozenset({
@@ -92,6 +94,14 @@ def name_neighbour(text: str, start: int, end: int, role_words: frozenset[str],
             continue
         return True
     return False
+
+
+# what follows the place of a dateline: "BERLIN, Feb 17 (Reuters) -", "GENEVA (AP) —",
+# "Nairobi --", "ISLAMABAD: ..."; a state or country may come between ("Athens, Ga., (AP)")
+_DATELINE_AFTER = re.compile(
+    r"(?:,\s+(?:[A-Z][\w.'’-]*\s+){0,3}?)?\s*(?:\([A-Z][\w .-]{1,24}\)|[—–]|--|-\s|:\s|"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)")
+_CAPS_DATELINE_AFTER = re.compile(r"\s*[:,(]")  # "KARACHI, 17 Feb", "QUETTA (APP)"
 
 
 class FieldText:
@@ -153,6 +163,17 @@ class FieldText:
             if c > 0 and text[c - 1] in ".!?":
                 return True
         return False
+
+    def dateline(self, start: int, end: int) -> bool:
+        """Whether the name at [start, end) is the place of a dateline: it opens a line, a
+        sentence or follows a source in brackets ("[Daily Trust] Abuja, ..."), and a dateline's
+        punctuation follows (any after a name in capitals: "KARACHI, 17 Feb")."""
+        text = self.text
+        if not (text[max(0, start - 2):start] == "] " or self.sentence_initial(start)):
+            return False
+        if _DATELINE_AFTER.match(text, end) is not None:
+            return True
+        return text[start:end].isupper() and _CAPS_DATELINE_AFTER.match(text, end) is not None
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self._starts, pos) - 1

@@ -232,7 +232,7 @@ def resolve_regions(
         ctx = fields[hit.field]
         prev, nxt = ctx.prev_word(hit.start), ctx.next_word(hit.end)
         locative = (prev in LOCATIVE_WORDS or nxt in PLACE_NOUNS
-                    or _dateline(ctx, hit))
+                    or ctx.dateline(hit.start, hit.end))
         options = _candidates(gaz, hit, ctx, prev, nxt, locative)
         if options:
             seat_place = (not locative and any(o[0] == SEAT for o in options)
@@ -382,9 +382,6 @@ _SEAT_PARTS = frozenset({
 _POSSESSIVE_NEXT = re.compile(r"['’]s\s+([\w-]+)")
 # what follows the place of a dateline: "DUBAI, Feb 17 (Reuters) -", "KYIV, Ukraine (AP) -",
 # "Dubai (Reuters) -", "GAZA -"
-_DATELINE_AFTER = re.compile(
-    r"(?:,\s+(?:[A-Z][\w.'’-]*\s+){0,3}?)?\s*(?:\([A-Z][\w .-]{1,24}\)|[—–]|-\s|"
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)")
 _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$")
 
 
@@ -392,13 +389,6 @@ def _listed_together(text: str, first: Hit, second: Hit) -> bool:
     """Whether two names stand side by side in a list: "London and Paris", "Sumy, Kharkiv"."""
     gap = text[first.end:second.start]
     return len(gap) < 8 and _LIST_GAP.match(gap) is not None
-
-
-def _dateline(ctx: FieldText, hit: Hit) -> bool:
-    """Whether the hit is the place of a dateline: first in its sentence and followed by a
-    dateline's shape."""
-    return (_DATELINE_AFTER.match(ctx.text, hit.end) is not None
-            and ctx.sentence_initial(hit.start))
 
 
 def _seat_as_place(ctx: FieldText, hit: Hit, prev: str) -> bool:

@@ -351,3 +351,17 @@ def test_two_or_three_capitals_are_an_acronym_not_a_place():
 def test_a_landmark_implies_its_division():
     t = tag("An 18-year-old man ran toward the US Capitol with a loaded shotgun.")
     assert admin1(t) == {"US-DC"}
+
+
+def test_a_dateline_in_capitals_with_a_colon_is_a_place_and_no_speaker():
+    t = tag("BRUSSELS: Nearly 70 groups hit out on Monday at EU reforms to migration.")
+    assert countries(t) == {"BE"} and admin1(t) == {"BE-BRU"}
+    t = tag("ISLAMABAD: Officials met on Monday to discuss the budget.")
+    assert "PK" in countries(t)
+    assert not any(a.id == "PK-GOV" and any(e.text == "ISLAMABAD" for e in a.evidence)
+                   for a in t.actors)
+
+
+def test_a_state_before_a_party_member_is_the_state():
+    t = tag("The network stopped the interview with a Texas Democrat from airing.")
+    assert admin1(t) == {"US-TX"}
