@@ -169,11 +169,10 @@ class FieldText:
         sentence or follows a source in brackets ("[Daily Trust] Abuja, ..."), and a dateline's
         punctuation follows (any after a name in capitals: "KARACHI, 17 Feb")."""
         text = self.text
-        if not (text[max(0, start - 2):start] == "] " or self.sentence_initial(start)):
+        if _DATELINE_AFTER.match(text, end) is None and not (
+                text[start:end].isupper() and _CAPS_DATELINE_AFTER.match(text, end) is not None):
             return False
-        if _DATELINE_AFTER.match(text, end) is not None:
-            return True
-        return text[start:end].isupper() and _CAPS_DATELINE_AFTER.match(text, end) is not None
+        return text[max(0, start - 2):start] == "] " or self.sentence_initial(start)
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self._starts, pos) - 1

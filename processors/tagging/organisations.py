@@ -90,9 +90,9 @@ _WINDOW = 90  # characters read on each side of a head word
 _COMPANY_NOUNS = ("maker", "makers", "shipbuilder", "manufacturer", "firm", "company", "retailer",
                   "discounter", "airline", "startup", "start-up", "conglomerate", "insurer",
                   "lender", "automaker", "carmaker", "chipmaker", "giant", "e-commerce platform")
-_COMPANY_NAMED = re.compile(
-    r"\b(?:" + "|".join(map(re.escape, _COMPANY_NOUNS)) + r")[ \u00a0]+"
-    r"([A-Z][\w&'’.-]*(?:[ \u00a0][A-Z][\w&'’.-]*){0,2})")
+_COMPANY_FINDER = ahocorasick_rs.AhoCorasick(list(_COMPANY_NOUNS),
+                                             matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+_NAME_AFTER = re.compile(r"[ \u00a0]+([A-Z][\w&'’.-]*(?:[ \u00a0][A-Z][\w&'’.-]*){0,2})")
 
 
 @dataclass(slots=True)
@@ -255,15 +255,25 @@ def find_organisations(fields: dict[str, FieldText],
     return out
 
 
+def _company_names(text: str) -> list[re.Match]:
+    """The capitalised words right after each whole-word company noun, in text order (one
+    automaton pass, as for head words)."""
+    found = []
+    for _k, i, j in _COMPANY_FINDER.find_matches_as_indexes(text):
+        if (i == 0 or not text[i - 1].isalnum()) and (m := _NAME_AFTER.match(text, j)):
+            found.append(m)
+    return found
+
+
 def _companies(fields: dict[str, FieldText], found: list[OrgMention],
                role_words: frozenset[str]) -> list[OrgMention]:
     """Companies the text names after what they are ("drone maker Xtend")."""
     out: list[OrgMention] = []
     for fname, ctx in fields.items():
         text = ctx.text
-        if ctx.all_caps or not any(n in text for n in _COMPANY_NOUNS):
+        if ctx.all_caps:
             continue
-        for m in _COMPANY_NAMED.finditer(text):
+        for m in _company_names(text):
             words = []
             for w in m.group(1).replace("\u00a0", " ").split():
                 bare = w.rstrip(_TRAIL_PUNCT)
