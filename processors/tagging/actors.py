@@ -131,10 +131,9 @@ def _listed_before(gaz: Gazetteer, acc: _Acc, geo_by_field: dict[str, list[GeoMe
     suffixes = {b.suffix for b in gaz.bodies}
     for tag in list(acc.tags.values()):
         country = tag["country"]
-        if not country or tag["id"][len(country) + 1:] not in suffixes or not tag["id"].startswith(
-                f"{country}-"):
-            continue
-        suffix = tag["id"][len(country) + 1:]
+        suffix = tag["id"][len(country) + 1:] if country else None
+        if suffix not in suffixes or not tag["id"].startswith(f"{country}-"):
+            continue  # not a state body ("PK-MIL"), or a dictionary actor of its own
         for start, end, _text, f in list(tag["evidence"]):
             geo = geo_by_field.get(f, [])
             text = fields[f].text
@@ -220,8 +219,6 @@ def _add_org_spans(acc: _Acc, actor: Actor, org: OrgMention, fields: dict[str, F
     acc.add(actor, Hit(org.field, org.start, org.end, org.name, ()), conf, source)
     for fname, s, e in org.extra:
         acc.add(actor, Hit(fname, s, e, fields[fname].text[s:e], ()), conf, source)
-
-
 
 
 def _speaker(gaz: Gazetteer, hit: Hit, ctx: FieldText, orgs: list[OrgMention]) -> bool:

@@ -484,9 +484,8 @@ def _merge(gaz, fields: dict[str, FieldText], persons: list[PersonCandidate], si
 def _spelling(word: str) -> str:
     """One key for the usual transliterations of a Slavic name's ending: "Zelenskiy",
     "Zelenskyy" and "Zelensky" are one person."""
-    for end in ("iy", "yy", "yi"):
-        if word.endswith(end):
-            return word[:-2] + "y"
+    if len(word) > 4 and word.endswith(("iy", "yy", "yi")):  # not "Wang Yi"
+        return word[:-2] + "y"
     return word
 
 

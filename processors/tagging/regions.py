@@ -380,8 +380,6 @@ _SEAT_PARTS = frozenset({
     "neighborhoods", "districts", "markets", "population", "police",
 })
 _POSSESSIVE_NEXT = re.compile(r"['’]s\s+([\w-]+)")
-# what follows the place of a dateline: "DUBAI, Feb 17 (Reuters) -", "KYIV, Ukraine (AP) -",
-# "Dubai (Reuters) -", "GAZA -"
 _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$")
 
 

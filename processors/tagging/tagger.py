@@ -39,7 +39,7 @@ from processors.tagging.watchlist import Watchlist, WatchlistError
 
 __all__ = ["CODE_VERSION", "Tagger"]
 
-CODE_VERSION = "0.3.0"  # 0.3: organisations and persons by name shape, seats as places, event cues
+CODE_VERSION = "0.4.0"  # 0.4: companies, courts, listed countries, one dateline rule, name-vs-place fixes
 _FIELDS = ("title", "text")
 
 
