@@ -262,7 +262,8 @@ def resolve_regions(
         else:
             kind, ref, country, a1, _p = max(options, key=_option_score(
                 gaz, options, support, support_a1, a1_countries,
-                _list_neighbours_countries(cands, i, fields), _division_next(fields, hit)))
+                _list_neighbours_countries(cands, i, fields),
+                any(o[0] == ADMIN1 for o in options) and _division_next(fields, hit)))
         if kind == "p?":
             if country not in support:
                 continue

@@ -165,7 +165,8 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
     """Spans that cannot be part of a person's name: actors, countries, big or curated places.
 
     A country or place name right after a role word and right before another capitalised
-    word is a given name ("Spokesman Jordan Miles") and does not block.
+    word is a given name ("Spokesman Jordan Miles") and does not block; nor does a big city's
+    name joined to another name word ("Ali Bello", not Bello, Colombia).
     """
     blocked: dict[str, list[tuple[int, int]]] = {f: [] for f in _FIELDS}
     role_words = gaz.roles["_words"]
@@ -178,12 +179,12 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
                 continue
         strong = kinds & _STRONG
         if not strong and PLACE in kinds:
-            strong = {PLACE} if any(
-                gaz.places[r].curated or gaz.places[r].kind == "county"
-                or (gaz.places[r].population >= 100_000 and tag != "alt"
+            places = [(gaz.places[r], tag) for k, r, _m, tag, *_ in h.entries if k == PLACE]
+            if any(p.curated or p.kind == "county" for p, _tag in places) or (
+                    any(p.population >= 100_000 and tag != "alt" for p, tag in places)
                     and not name_neighbour(fields[h.field].text, h.start, h.end, role_words,
-                                           gaz.never_words))  # "Ali Bello", not Bello
-                for k, r, _m, tag, *_ in h.entries if k == PLACE) else set()
+                                           gaz.never_words)):  # "Ali Bello", not Bello
+                strong = {PLACE}
         if strong and h.surface not in gaz.never:
             blocked[h.field].append((h.start, h.end))
     for h in wl_hits:
