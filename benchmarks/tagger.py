@@ -214,6 +214,7 @@ def run(argv: list[str]) -> dict:
         print(report.speed_table(rows))
         figures["speed"] = {r["system"]: r.get("docs_per_s", r.get("error")) for r in rows}
         figures["speed_rounds"] = {r["system"]: r.get("rounds_docs_per_s") for r in rows}
+        figures["speed_stage_us"] = next((r["stage_us"] for r in rows if "stage_us" in r), None)
         figures["speed_doc_bytes"] = next((r["mean_doc_bytes"] for r in rows if "error" not in r),
                                           None)
         nw = next((r for r in rows if r["system"] == "newswatch" and "error" not in r), None)
@@ -247,6 +248,13 @@ def _targets(fig: dict) -> dict:
     ratio = round(nws / fgt, 2) if ok and isinstance(fgt, float) and fgt else None
     out[f"speed >= {SPEED_RATIO:.0f}x flashgeotext"] = {
         "value": ratio, "met": None if ratio is None else ratio >= SPEED_RATIO}
+    stages = fig.get("speed_stage_us")
+    if stages and isinstance(fgt, float) and fgt:
+        # the time per document the ratio allows, against what the scan and output alone take
+        budget = round(1e6 / (SPEED_RATIO * fgt), 1)
+        floor = round(stages["scan"] + stages["output"], 1)
+        out[f"us/doc allowed by {SPEED_RATIO:.0f}x flashgeotext >= scan + output"] = {
+            "value": {"allowed": budget, "scan + output": floor}, "met": budget >= floor}
     mem = fig.get("tagger_rss_delta_mb")
     out[f"RSS delta <= {MEMORY_MB:.0f} MB"] = {"value": mem,
                                                "met": None if mem is None else mem <= MEMORY_MB}

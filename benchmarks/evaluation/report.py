@@ -49,4 +49,13 @@ def speed_table(rows: list[dict]) -> str:
             lines.append(f"{r['system']:<17}{r['docs_per_s']:>10.1f}{r['mean_doc_bytes']:>11}"
                          f"{r['docs']:>8}{r['rss_delta_mb']:>9.1f}  cpu {r['cpu']}; rounds "
                          + ", ".join(f"{x:.0f}" for x in r.get("rounds_docs_per_s", [])))
+    lines += [stage_line(r) for r in rows if "stage_us" in r]
     return "\n".join(lines)
+
+
+def stage_line(row: dict) -> str:
+    """Where one system's time goes, from its ``stage_us`` (microseconds per document)."""
+    st = row["stage_us"]
+    return (f"{row['system']} stages, us/doc: scan {st['scan']:.1f}, rules {st['rules']:.1f}, "
+            f"output {st['output']:.1f} (the scan and the output are a floor the rules "
+            f"cannot go below: {st['scan'] + st['output']:.1f} us)")

@@ -110,12 +110,12 @@ class Newswatch:
         from processors.tagging import Tagger
 
         self._raw = RawArticle
-        self._tagger = Tagger()
+        self.tagger = Tagger()
         self._n = 0
 
     def tag(self, title: str, text: str):
         self._n += 1
-        return self._tagger.tag(self._raw(id=f"bench-{self._n}", title=title, text=text))
+        return self.tagger.tag(self._raw(id=f"bench-{self._n}", title=title, text=text))
 
     def predict(self, title: str, text: str) -> Prediction:
         t = self.tag(title, text)

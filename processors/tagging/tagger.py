@@ -13,6 +13,7 @@ import os
 import re
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 from newswatch.contracts import RawArticle, TaggedArticle
 from processors.tagging import actors as actors_mod
@@ -37,10 +38,24 @@ from processors.tagging.matching import Hit, scan_article, select_names
 from processors.tagging.records import span_of, tagged_article
 from processors.tagging.watchlist import Watchlist, WatchlistError
 
-__all__ = ["CODE_VERSION", "Tagger"]
+__all__ = ["CODE_VERSION", "Resolved", "Tagger"]
 
 CODE_VERSION = "0.4.0"  # 0.4: companies, courts, listed countries, one dateline rule, name-vs-place fixes
 _FIELDS = ("title", "text")
+
+
+class Resolved(NamedTuple):
+    """What ``Tagger.resolve`` found, as working records (``records``), in the order of
+    ``records.tagged_article``'s parameters."""
+
+    article: RawArticle
+    regions: dict
+    actors: list[dict]
+    persons: list[dict]
+    events: list[dict]
+    watch_hits: list[dict]
+    severity: float
+    version: str
 
 
 @functools.lru_cache(maxsize=1)
@@ -92,8 +107,19 @@ class Tagger:
                 return False
             return True
 
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The loaded gazetteer (shared, read-only)."""
+        return self._gaz
+
     # -- tagging ----------------------------------------------------------------------------
     def tag(self, article: RawArticle) -> TaggedArticle:
+        return tagged_article(*self.resolve(article))
+
+    def resolve(self, article: RawArticle) -> Resolved:
+        """The work of ``tag`` without building the output models: the working records
+        ``records.tagged_article`` turns into the ``TaggedArticle``. Split out so the cost of
+        each can be measured (``benchmarks/evaluation/speed.py``)."""
         gaz, wl = self._gaz, self._wl
         title, text = article.title or "", article.text or ""
         fields = {"title": FieldText("title", title), "text": FieldText("text", text)}
@@ -128,8 +154,8 @@ class Tagger:
         event_tags = events_mod.resolve_events(gaz, lexical)
         sev = events_mod.severity(gaz, event_tags, fields)
         watch_hits = _watchlist_hits(wl, wl_hits) if wl is not None else []
-        return tagged_article(article, regions, actor_tags, person_tags, event_tags,
-                              watch_hits, sev, self.version)
+        return Resolved(article, regions, actor_tags, person_tags, event_tags, watch_hits,
+                        sev, self.version)
 
 
 def _drop_masked(names: list[Hit]) -> list[Hit]:

@@ -160,3 +160,18 @@ def test_feed_html_becomes_clean_text_with_paragraphs():
     escaped = "&lt;p&gt;One&lt;/p&gt;&lt;p&gt;Two&lt;/p&gt;"   # entity-escaped HTML in feeds
     assert clean_text(escaped) == "One\n\nTwo"
     assert text_hash("t", "b") != text_hash("t", "b ")
+
+
+def test_stage_costs_split_the_tagger_into_scan_rules_and_output():
+    from benchmarks.evaluation.report import stage_line
+    from benchmarks.evaluation.speed import stage_costs
+    from processors.tagging import Tagger
+
+    docs = ["A suicide bomber struck a market in Quetta, police chief Ali Raza said.",
+            "Floods displaced thousands in Sylhet, Bangladesh."]
+    st = stage_costs(Tagger(), docs)
+    assert set(st) == {"scan", "rules", "output"}
+    assert st["scan"] > 0 and st["output"] > 0 and st["rules"] > 0
+    line = stage_line({"system": "newswatch", "stage_us": {"scan": 30.0, "rules": 300.0,
+                                                           "output": 25.5}})
+    assert "scan 30.0, rules 300.0, output 25.5" in line and "55.5 us" in line

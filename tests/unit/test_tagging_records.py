@@ -89,3 +89,13 @@ def test_every_seat_of_government_tags_to_valid_models():
         _strict_round_trip(built)
         assert all(isinstance(c.code, str) and len(c.code) == 2
                    for c in built.regions.countries), seat
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=[a.id for a in ARTICLES])
+def test_tag_is_resolve_then_tagged_article(article):
+    from processors.tagging.records import tagged_article
+
+    tagger = _taggers()[1]
+    resolved = tagger.resolve(article)
+    assert resolved.article is article and resolved.version == tagger.version
+    assert tagged_article(*resolved) == tagger.tag(article)
