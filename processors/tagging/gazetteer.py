@@ -317,7 +317,20 @@ def _load_cities(gaz: Gazetteer, data_dir: Path, admin1_map: dict) -> None:
 
 def _load_curated_places(gaz: Gazetteer, data_dir: Path) -> None:
     data = _yaml(data_dir / "places.yaml")
+    # GeoNames cities whose division maps to no ISO code (geonames_admin1_fixes.tsv: the
+    # "West Bank" spans eleven governorates) take it from the curated row for the same town
+    undivided: dict = {}
+    for i, p in enumerate(gaz.places):
+        if p.admin1 is None and p.country:
+            undivided[p.geonameid] = i
+            undivided[(fold(p.name).lower(), p.country)] = i
     for row in data["places"]:
+        if row.get("admin1") and undivided:
+            for key in (row.get("geonameid"), *((fold(n).lower(), row.get("country"))
+                                                for n in [row["name"], *row.get("aliases", [])])):
+                i = undivided.get(key) if key is not None else None
+                if i is not None and gaz.places[i].country == row.get("country"):
+                    gaz.places[i].admin1 = row["admin1"]
         place = Place(
             name=row["name"], country=row.get("country"), admin1=row.get("admin1"),
             lat=_float(row.get("lat")), lon=_float(row.get("lon")), geonameid=row.get("geonameid"),

@@ -72,6 +72,19 @@ __all__ = ["GeoMention", "resolve_regions"]
 
 _SMALL_CITY = 100_000
 _ROUTE_NEXT = re.compile(r"[ -]\d")  # "US 41", "US-24"
+# a report's languages in its title ("Snapshot [EN/UK]", "[EN/AR/FR]"), as ReliefWeb writes
+_LANGUAGES = re.compile(r"\[(?:[A-Z]{2}/)+[A-Z]{2}\]")
+
+
+def _language_tag(text: str, hit: Hit) -> bool:
+    """Whether the hit is a code in a bracketed list of languages that includes English."""
+    start = text.rfind("[", max(0, hit.start - 12), hit.start)
+    if start < 0:
+        return False
+    tag = _LANGUAGES.match(text, start)
+    return tag is not None and hit.end < tag.end() and "EN" in tag.group()[1:-1].split("/")
+
+
 _DATELINE = re.compile(r"[A-Z][\w'’.-]*, \Z")  # "Athens, " before a state abbreviation
 _LANGUAGE_NEXT = frozenset({"language", "languages", "speaking", "speakers", "translation",
                             "subtitles", "version", "media", "press", "newspaper", "daily"})
@@ -150,8 +163,9 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
             continue
         if kind == ADMIN1 and surface in gaz.locative and not locative:
             continue
-        if kind == COUNTRY and mode == EXACT and _ROUTE_NEXT.match(ctx.text, hit.end):
-            continue  # "US 41", "US-24": a route, not the country
+        if kind == COUNTRY and mode == EXACT and (_ROUTE_NEXT.match(ctx.text, hit.end)
+                                                  or _language_tag(ctx.text, hit)):
+            continue  # "US 41", "US-24": a route; "[EN/UK]": languages, not the country
         if (kind in (COUNTRY, SEAT) and hit.surface in gaz.person_names and not locative
                 and next_to_name()):
             continue  # "Jordan Dyer, 17": a person's given name, not the kingdom

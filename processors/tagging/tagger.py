@@ -127,6 +127,7 @@ class Tagger:
         wl_hits = wl.scan_article(title, text) if wl is not None else []
         names, nested = select_names(names)
         names = _drop_masked(names)
+        names = _companies_not_places(gaz, names)
         geo_hits = [h for h in names if h.kset & _GEO]
         geo_hits += _nested_same_country(gaz, names, nested)
         geo_hits.sort(key=lambda h: (h.field, h.start))
@@ -162,6 +163,24 @@ def _drop_masked(names: list[Hit]) -> list[Hit]:
     return [h for h in names if MASK not in h.kset]
 
 
+def _companies_not_places(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:
+    """A name that is a company's is not a place of the same name: "Meta" is not the
+    Colombian department, "Toyota" not the Japanese city. (Governments and agencies keep
+    their place reading: "White House" is also the building.)"""
+    out = names
+    for i, h in enumerate(names):
+        if ACTOR not in h.kset or not h.kset & _PLACE_KINDS:
+            continue
+        kinds = {gaz.actors[e[1]].type for e in h.entries if e[0] == ACTOR}
+        if kinds != {"company"}:
+            continue
+        if out is names:
+            out = list(names)
+        out[i] = Hit(h.field, h.start, h.end, h.surface,
+                     tuple(e for e in h.entries if e[0] not in _PLACE_KINDS))
+    return out
+
+
 def _nested_same_country(gaz: Gazetteer, names: list[Hit], nested: list[Hit]) -> list[Hit]:
     """Geo hits inside an actor's name that agree with the actor's country."""
     keep: list[Hit] = []
@@ -185,6 +204,7 @@ _NAME_NEXT = re.compile(r"[ \u00a0]+[A-Z][a-z]")
 _NOT_GIVEN_NAME = frozenset({ACTOR, BODY, DEMONYM})
 _STRONG = frozenset({ACTOR, COUNTRY, DEMONYM, SEAT, INSTITUTION, ADMIN1, BODY})
 _GEO = frozenset({COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT, INSTITUTION})
+_PLACE_KINDS = frozenset({ADMIN1, PLACE})
 
 
 def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields) -> dict:

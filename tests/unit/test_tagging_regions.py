@@ -365,3 +365,28 @@ def test_a_dateline_in_capitals_with_a_colon_is_a_place_and_no_speaker():
 def test_a_state_before_a_party_member_is_the_state():
     t = tag("The network stopped the interview with a Texas Democrat from airing.")
     assert admin1(t) == {"US-TX"}
+
+
+def test_west_bank_towns_get_their_own_governorate():
+    # GeoNames files every West Bank town under one "West Bank" division; ISO has eleven
+    t = tag("Protesters gathered in Ramallah and Hebron on Friday.")
+    assert {"PS-RBH", "PS-HBN"} <= admin1(t)
+
+
+def test_language_codes_of_a_report_title_are_no_countries():
+    t = tag("Report.", title="Ukraine: Crossing the Contact Line, August 2020 Snapshot [EN/UK]")
+    assert countries(t) == {"UA"}
+    both = tag("The UK and US [and others] met.", title="US/UK talks")
+    assert {"GB", "US"} <= countries(both)
+
+
+def test_a_company_name_is_not_the_place_of_that_name():
+    t = tag("Spain asked prosecutors to investigate X, Meta, and TikTok.")
+    assert "CO" not in countries(t) and "CO-MET" not in admin1(t)
+
+
+def test_macro_region_adjectives_and_straits_name_no_country():
+    t = tag("Peru impeached the Latin American country's seventh head of state in a decade.")
+    assert "US" not in countries(t)
+    strait = tag("The island lies close to the Strait of Malacca, one of the busiest lanes.")
+    assert "MY" not in countries(strait)
