@@ -29,6 +29,7 @@ __all__ = ["resolve_actors"]
 
 _JOIN = re.compile(r"^(?:\s|'s\s|’s\s|-)+$")  # "Pakistani troops", "Pakistan's army"
 _OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
+_IN = re.compile(r"^\s+in\s+(?:the\s+)?$")
 _AND = re.compile(r"\s+and\s+|\s*,\s*(?:and\s+)?")  # "Russian and Ukrainian officials"
 _THE_COUNTRYS = re.compile(r"\b(?:the|its) (?:country|nation|kingdom|republic)(?:'s|’s) \Z")
 # a person's name in the possessive right before: "Tony Blair's government"
@@ -221,12 +222,16 @@ def _add_org_spans(acc: _Acc, actor: Actor, org: OrgMention, fields: dict[str, F
         acc.add(actor, Hit(fname, s, e, fields[fname].text[s:e], ()), conf, source)
 
 
+_LOCATED = ("-based", "-born", "-headquartered", "\u2011based")
+
+
 def _speaker(gaz: Gazetteer, hit: Hit, ctx: FieldText, orgs: list[OrgMention]) -> bool:
     """Whether a seat of government not used as a place stands for its government: not in a
     dateline ("ISLAMABAD:", "Nairobi --", "BERLIN, Feb 17"), not part of a longer name
-    ("Berlin Film Festival", "Real Madrid")."""
+    ("Berlin Film Festival", "Real Madrid"), not where something is ("the Ramallah-based
+    Palestinian Authority"; "Moscow-backed" is the government)."""
     text = ctx.text
-    if ctx.dateline(hit.start, hit.end):
+    if ctx.dateline(hit.start, hit.end) or text.startswith(_LOCATED, hit.end):
         return False
     if any(o.field == hit.field and o.start <= hit.start < o.end for o in orgs):
         return False
@@ -250,9 +255,15 @@ def _compose(gaz, acc: _Acc, hit: Hit, body, geo: list[GeoMention],
         hit = phrase  # the evidence is the whole phrase, as a reader names the actor
     else:
         for m in geo:  # "government of Pakistan": the evidence is the whole phrase
-            if m.country and m.hit.start >= hit.end and _OF.match(text[hit.end:m.hit.start]):
+            if not m.country or m.hit.start < hit.end:
+                continue
+            between = text[hit.end:m.hit.start]
+            if _OF.match(between):
                 country = m.country
                 hit = Hit(hit.field, hit.start, m.hit.end, text[hit.start:m.hit.end], hit.entries)
+                break
+            if body.located and _IN.match(between):  # "police in Paris": the body named
+                country = m.country
                 break
     if country is None and _THE_COUNTRYS.search(text, max(0, hit.start - 20), hit.start):
         country = primary  # "the country's army": the story's country, named by the text

@@ -79,6 +79,7 @@ class Body:
     cameo: str
     bare: bool
     bare_terms: frozenset[str] | None = None  # match keys (``key_of``) of the terms allowed bare
+    located: bool = True  # "<term> in <place>" is that place's country's body
 
 
 @dataclass
@@ -406,7 +407,8 @@ def _load_bodies(gaz: Gazetteer, data_dir: Path) -> None:
         gaz.bodies.append(Body(suffix=row["suffix"], name=row["name"], type=row["type"],
                                cameo=row["cameo"], bare=bool(row["bare"]),
                                bare_terms=frozenset(map(key_of, row["bare_terms"]))
-                               if "bare_terms" in row else None))
+                               if "bare_terms" in row else None,
+                               located=bool(row.get("located", True))))
         for term in row["terms"]:
             gaz.add(term, BODY, idx, ANY)
         for acronym in row.get("acronyms", []):

@@ -274,6 +274,9 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     # peel role words and honorifics off the front: "Defence Minister Khawaja Asif"
     role_words = gaz.roles["_words"]
     i, j = 0, len(toks)
+    if (j > 2 and len(toks[0][0]) > 1 and toks[0][0].isupper()
+            and toks[1][0].lower().rstrip(".") in role_words):
+        i = 1  # an organisation's acronym opens the role: "TUC General Secretary Frances"
     while i < j:
         w = toks[i][0].lower().rstrip(".")
         if w not in role_words and w not in _HONORIFIC_ONLY and not (
@@ -489,6 +492,9 @@ def _spelling(word: str) -> str:
     return word
 
 
+_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ud", "ul"})
+
+
 def _fold(persons: list[PersonCandidate], singles: list) -> list:
     """Merge persons whose tokens one holds ("Asif" into "Khawaja Asif") and single words
     that are one person's token into it as aliases; ``persons`` keeps the merged ones. Returns
@@ -510,6 +516,9 @@ def _fold(persons: list[PersonCandidate], singles: list) -> list:
     for q, qs in zip(merged, sets, strict=True):
         for t in qs:
             owners.setdefault(t, []).append(q)
+            article, dash, rest_of = t.partition("-")  # "al-Baghdadi" is also "Baghdadi"
+            if dash and rest_of and article.lower() in _ARTICLES and rest_of not in qs:
+                owners.setdefault(rest_of, []).append(q)
     rest = []
     for sg in singles:
         name, fname, s, e, _cue = sg

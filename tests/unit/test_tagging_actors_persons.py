@@ -203,3 +203,53 @@ def test_a_company_named_after_what_it_is():
     # a role word after the noun starts a person, not a company
     t = tag("The company Chairman John Smith resigned.")
     assert not any(a.type == "company" for a in t.actors)
+
+
+def test_a_seat_of_government_in_x_based_is_where_not_who():
+    t = tag("The Ramallah-based Palestinian Authority called for international intervention.")
+    assert "PS-GOV" not in actor_ids(t)
+    backed = tag("Kyiv says Moscow-backed separatists shelled the town.")
+    assert "RU-GOV" in actor_ids(backed)
+
+
+def test_presidency_and_prime_ministers_office_are_state_bodies():
+    t = tag("The French presidency said Macron would travel to India. Pakistan's Prime "
+            "Minister's Office confirmed the visit.")
+    assert {"FR-PRES", "PK-PMO"} <= actor_ids(t)
+    term = tag("During his presidency, Trump cut taxes. Trump's presidency was turbulent.")
+    assert not any(a.id.endswith("-PRES") for a in term.actors)
+
+
+def test_a_body_in_a_country_is_that_countrys_but_troops_in_it_are_not():
+    t = tag("Prosecutors in Sweden charged the man. Protesters threw objects at police in Paris.")
+    assert {"SE-PROS", "FR-POL"} <= actor_ids(t)
+    police = next(a for a in t.actors if a.id == "FR-POL")
+    assert [e.text for e in police.evidence] == ["police"]
+    troops = tag("Rebels attacked troops in Syria on Monday, the monitor said.")
+    assert "SY-MIL" not in actor_ids(troops)
+
+
+def test_military_units_courts_and_coalitions_named_by_nationality():
+    t = tag("A Ukrainian artillery brigade fired near the front. An Argentine commercial court "
+            "declared him bankrupt. The U.S.-led coalition struck Raqqa.")
+    assert {"UA-MIL", "AR-COURTS", "us-led-coalition"} <= actor_ids(t)
+    court = next(a for a in t.actors if a.id == "AR-COURTS")
+    assert "Argentine commercial court" in {e.text for e in court.evidence}
+
+
+def test_a_convention_is_no_person():
+    t = tag("The ministers cited the Fourth Geneva Convention and Resolution 2334.")
+    assert t.persons == []
+
+
+def test_an_acronym_before_a_role_belongs_to_the_role():
+    t = tag("\"Don't risk our NHS,\" TUC General Secretary Frances O'Grady said.")
+    p = next(p for p in t.persons)
+    assert p.name == "Frances O'Grady" and p.role.startswith("TUC General Secretary")
+    assert "tuc" in actor_ids(t)
+
+
+def test_a_surname_without_its_arabic_article_is_the_same_person():
+    t = tag("The Islamic State (IS) leader Abu Bakr al-Baghdadi has been killed in Syria.",
+            title="Baghdadi killed in U.S. air strike, say reports")
+    assert [(p.name, p.aliases) for p in t.persons] == [("Abu Bakr al-Baghdadi", ["Baghdadi"])]
