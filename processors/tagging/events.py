@@ -3,8 +3,9 @@
 Violent and concrete events (attack, bombing, airstrike, clash, kidnapping, disaster, protest,
 arrest, negotiation) count on one cue. Background types that stories mention in passing
 (economic, legal, humanitarian, health, diplomatic, election, sports, fire, accident) need two
-cues or one in the title, so "massive displacement of people" in a background sentence does
-not make a story humanitarian.
+cues, or one in the title or the lede (the text's first sentence, which says what the story is
+about: "Russia's economy is hanging between stagnation and decline"), so "massive
+displacement of people" in a background sentence does not make a story humanitarian.
 
 Severity: the highest base severity of the reported types, raised by the number of people
 reported killed or injured ("killed 12", "12 people were killed", "seven of its soldiers").
@@ -37,8 +38,9 @@ _WORDS = re.compile(r"[\w,]+")
 _STRIPPED_WORDS = re.compile(r",*((?:\w+,+)*\w+),*|,+")
 
 
-def resolve_events(gaz: Gazetteer, hits: list[Hit]) -> list[dict]:
-    """Event tag records (see ``records``), in the lexicon's order of types."""
+def resolve_events(gaz: Gazetteer, hits: list[Hit], lede_end: int = 0) -> list[dict]:
+    """Event tag records (see ``records``), in the lexicon's order of types. ``lede_end``:
+    where the text's first sentence ends."""
     found: dict[str, list[Hit]] = {}
     cancelled = [(h.field, h.start, h.end) for h in hits
                  if any(e[1] == NOT_EVENT for e in h.entries)]
@@ -53,7 +55,8 @@ def resolve_events(gaz: Gazetteer, hits: list[Hit]) -> list[dict]:
     for etype, ev in found.items():
         distinct = {h.surface.lower() for h in ev}
         in_title = any(h.field == "title" for h in ev)
-        if etype not in _STRONG and len(ev) < 2 and not in_title:
+        if etype not in _STRONG and len(ev) < 2 and not in_title and not (
+                ev[0].field == "text" and ev[0].end <= lede_end):
             continue
         conf = min(0.95, 0.55 + 0.1 * len(distinct) + (0.15 if in_title else 0.0))
         evidence = [(h.start, h.end, h.surface, h.field) for h in ev]

@@ -206,3 +206,17 @@ def test_figurative_attacks_are_no_attacks():
     t = tag("The satirist called the charges an assault on freedom of expression.")
     assert "attack" not in types(t)
     assert "health" in types(tag("", title="Minister suffers heart attack"))
+
+
+def test_a_background_cue_in_the_lede_counts_once():
+    # the first sentence says what the story is about (a fresh feed item's lede)
+    lede = tag("Russia's economy is hanging between stagnation and decline. Shoppers "
+               "are feeling the pinch.", title="Is the war hitting Russians in the pocket?")
+    assert "economic" in types(lede)
+    later = tag("Gunmen attacked a convoy on Monday. The economy was already weak.")
+    assert "economic" not in types(later)
+
+
+def test_a_mountain_summit_is_no_diplomacy():
+    t = tag("He is accused of leaving her exhausted close to the summit during a blizzard.")
+    assert "diplomatic" not in types(t)
