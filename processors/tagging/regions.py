@@ -392,8 +392,12 @@ _SEAT_PARTS = frozenset({
     "airport", "streets", "suburbs", "suburb", "outskirts", "residents", "mayor", "governor",
     "centre", "center", "skyline", "hospitals", "hospital", "old", "southern", "northern",
     "eastern", "western", "central", "main", "international", "downtown", "neighbourhoods",
-    "neighborhoods", "districts", "markets", "population", "police",
+    "neighborhoods", "districts", "markets", "population", "police", "subway", "metro",
+    "underground", "tube", "transport", "council", "city", "schools", "port", "housing",
 })
+# a city's own offices right after its name: "London Mayor", "Kabul Governor"
+_SEAT_LOCAL = frozenset({"mayor", "governor", "council", "city", "metro", "subway", "airport",
+                         "residents", "municipality", "municipal"})
 _POSSESSIVE_NEXT = re.compile(r"['’]s\s+([\w-]+)")
 _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$")
 
@@ -411,6 +415,8 @@ def _seat_as_place(ctx: FieldText, hit: Hit, prev: str) -> bool:
         return True
     if prev in ("of", "on", "against") and ctx.prev_word(
             text.rfind(prev, max(0, hit.start - 20), hit.start)) in _SEAT_PLACE_OF:
+        return True
+    if ctx.next_word(hit.end) in _SEAT_LOCAL:
         return True
     m = _POSSESSIVE_NEXT.match(text, hit.end)
     return m is not None and m.group(1).lower() in _SEAT_PARTS

@@ -253,3 +253,11 @@ def test_a_surname_without_its_arabic_article_is_the_same_person():
     t = tag("The Islamic State (IS) leader Abu Bakr al-Baghdadi has been killed in Syria.",
             title="Baghdadi killed in U.S. air strike, say reports")
     assert [(p.name, p.aliases) for p in t.persons] == [("Abu Bakr al-Baghdadi", ["Baghdadi"])]
+
+
+def test_a_capitals_own_offices_are_the_city_not_the_government():
+    t = tag("The London Mayor banned the ads on London's subway network.",
+            title="Ads banned by London Mayor")
+    assert "GB-GOV" not in actor_ids(t)
+    speaks = tag("Moscow's decision angered Kyiv, and London said it would respond.")
+    assert {"RU-GOV", "UA-GOV", "GB-GOV"} <= actor_ids(speaks)
