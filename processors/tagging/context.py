@@ -90,7 +90,7 @@ def name_neighbour(text: str, start: int, end: int, role_words: frozenset[str],
         word = m.group(1)
         low = word.lower()
         if (low in _NOT_NAMES or low in role_words or word in ordinary or word.isupper()
-                or low.rstrip("’'s") in _NOT_NAMES):
+                or without_possessive(low) in _NOT_NAMES):
             continue
         return True
     return False
