@@ -33,11 +33,11 @@ def _words(*lines: str) -> list[str]:
 _HEAD_GROUPS: tuple[tuple[list[str], tuple[str, str | None]], ...] = (
     (_words("Ministry Department Council Commission Committee Authority Agency Office Bureau",
             "Board Directorate Secretariat Administration Assembly Service Services Cabinet",
-            "Senate"), ("government", "GOV")),
+            "Senate Parliament"), ("government", "GOV")),
     (_words("Army Navy Force Forces Guard Guards Command Corps Brigade Brigades Regiment Battalion"),
      ("military", "MIL")),
     (_words("Police Gendarmerie Constabulary"), ("police", "COP")),
-    (_words("Front Militia Militias"), ("armed_group", "REB")),
+    (_words("Front Militia Militias Cartel"), ("armed_group", "REB")),
     (_words("Party Congress"), ("party", "PTY")),
     (_words("Court Tribunal"), ("court", "JUD")),
     (_words("Times News Post Herald Tribune Journal Telegraph Gazette Observer Broadcasting",

@@ -112,3 +112,10 @@ def test_attributive_prefix_and_role_words_are_not_part_of_the_name():
     assert {"International Stabilisation Force"} in evidence(t)
     t = tag("India said Prime Minister Narendra Modi’s government would act.")
     assert {"Narendra Modi’s government"} in evidence(t)
+
+
+def test_cartels_are_armed_groups_and_parliaments_state_bodies():
+    t = tag("Mexican troops clashed with the Gulf Cartel in Tamaulipas.")
+    cartel = next(a for a in t.actors if a.name == "Gulf Cartel")
+    assert cartel.type == "armed_group"
+    assert "Somaliland Parliament" in orgs("The Somaliland Parliament voted on Monday.")
