@@ -174,6 +174,13 @@ class FieldText:
             return False
         return text[max(0, start - 2):start] == "] " or self.sentence_initial(start)
 
+    def first_sentence_end(self) -> int:
+        """Where the first sentence ends (one search, unless the sentences are known)."""
+        if self._sent is not None:
+            return self._sent[1] if len(self._sent) > 1 else len(self.text)
+        m = _SENT_END.search(self.text)
+        return m.end() if m else len(self.text)
+
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self._starts, pos) - 1
         end = self._starts[i + 1] if i + 1 < len(self._starts) else len(self.text)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 
+from processors.tagging.context import FieldText
 from processors.tagging.gazetteer import EVENT, NOT_EVENT, Gazetteer
 from processors.tagging.matching import Hit
 
@@ -38,9 +39,9 @@ _WORDS = re.compile(r"[\w,]+")
 _STRIPPED_WORDS = re.compile(r",*((?:\w+,+)*\w+),*|,+")
 
 
-def resolve_events(gaz: Gazetteer, hits: list[Hit], lede_end: int = 0) -> list[dict]:
-    """Event tag records (see ``records``), in the lexicon's order of types. ``lede_end``:
-    where the text's first sentence ends."""
+def resolve_events(gaz: Gazetteer, hits: list[Hit], text: FieldText | None = None) -> list[dict]:
+    """Event tag records (see ``records``), in the lexicon's order of types. ``text``: the
+    article's text field, whose first sentence is the lede."""
     found: dict[str, list[Hit]] = {}
     cancelled = [(h.field, h.start, h.end) for h in hits
                  if any(e[1] == NOT_EVENT for e in h.entries)]
@@ -56,7 +57,7 @@ def resolve_events(gaz: Gazetteer, hits: list[Hit], lede_end: int = 0) -> list[d
         distinct = {h.surface.lower() for h in ev}
         in_title = any(h.field == "title" for h in ev)
         if etype not in _STRONG and len(ev) < 2 and not in_title and not (
-                ev[0].field == "text" and ev[0].end <= lede_end):
+                text is not None and ev[0].end <= text.first_sentence_end()):
             continue
         conf = min(0.95, 0.55 + 0.1 * len(distinct) + (0.15 if in_title else 0.0))
         evidence = [(h.start, h.end, h.surface, h.field) for h in ev]

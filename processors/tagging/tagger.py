@@ -152,8 +152,7 @@ class Tagger:
         person_countries = [_person_country(p, actor_tags, geo, primary) for p in persons]
         person_tags = persons_mod.to_tags(persons, person_countries, [title, text])
 
-        lede_end = fields["text"].sentence_bounds(0)[1] if text else 0
-        event_tags = events_mod.resolve_events(gaz, lexical, lede_end)
+        event_tags = events_mod.resolve_events(gaz, lexical, fields["text"])
         sev = events_mod.severity(gaz, event_tags, fields)
         watch_hits = _watchlist_hits(wl, wl_hits) if wl is not None else []
         return Resolved(article, regions, actor_tags, person_tags, event_tags, watch_hits,
