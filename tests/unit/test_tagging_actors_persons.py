@@ -261,3 +261,16 @@ def test_a_capitals_own_offices_are_the_city_not_the_government():
     assert "GB-GOV" not in actor_ids(t)
     speaks = tag("Moscow's decision angered Kyiv, and London said it would respond.")
     assert {"RU-GOV", "UA-GOV", "GB-GOV"} <= actor_ids(speaks)
+
+
+def test_regulators_and_state_media_of_a_named_country():
+    t = tag("Nigeria's data watchdog has opened an investigation into Temu. Iranian state TV "
+            "said the talks ended.")
+    assert {"NG-REG", "IR-STMED"} <= actor_ids(t)
+    un = tag("The IAEA, the UN nuclear watchdog, said Iran had enriched uranium.")
+    assert not any(a.id.endswith("-REG") for a in un.actors)
+
+
+def test_the_presidential_palace_is_a_building():
+    t = tag("Thousands gathered in front of the presidential palace in Khartoum on Saturday.")
+    assert not any(a.id.endswith("-PRES") for a in t.actors)
