@@ -56,6 +56,7 @@ def speed_table(rows: list[dict]) -> str:
 def stage_line(row: dict) -> str:
     """Where one system's time goes, from its ``stage_us`` (microseconds per document)."""
     st = row["stage_us"]
+    floor = st["scan"] + st["output"]
     return (f"{row['system']} stages, us/doc: scan {st['scan']:.1f}, rules {st['rules']:.1f}, "
             f"output {st['output']:.1f} (the scan and the output are a floor the rules "
-            f"cannot go below: {st['scan'] + st['output']:.1f} us)")
+            f"cannot go below: {floor:.1f} us, {floor / sum(st.values()):.0%} of the time)")

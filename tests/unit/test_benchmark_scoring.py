@@ -174,4 +174,4 @@ def test_stage_costs_split_the_tagger_into_scan_rules_and_output():
     assert st["scan"] > 0 and st["output"] > 0 and st["rules"] > 0
     line = stage_line({"system": "newswatch", "stage_us": {"scan": 30.0, "rules": 300.0,
                                                            "output": 25.5}})
-    assert "scan 30.0, rules 300.0, output 25.5" in line and "55.5 us" in line
+    assert "scan 30.0, rules 300.0, output 25.5" in line and "55.5 us, 16% of the time" in line
