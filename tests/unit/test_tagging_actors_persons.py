@@ -274,3 +274,9 @@ def test_regulators_and_state_media_of_a_named_country():
 def test_the_presidential_palace_is_a_building():
     t = tag("Thousands gathered in front of the presidential palace in Khartoum on Saturday.")
     assert not any(a.id.endswith("-PRES") for a in t.actors)
+
+
+def test_a_junta_is_its_countrys_government():
+    t = tag("Myanmar's junta said it would hold elections. The junta also freed prisoners.")
+    gov = next(a for a in t.actors if a.id == "MM-GOV")
+    assert {"Myanmar's junta", "junta"} <= {e.text for e in gov.evidence}
