@@ -323,7 +323,8 @@ def _load_curated_places(gaz: Gazetteer, data_dir: Path) -> None:
     undivided: dict = {}
     for i, p in enumerate(gaz.places):
         if p.admin1 is None and p.country:
-            undivided[p.geonameid] = i
+            if p.geonameid:
+                undivided[p.geonameid] = i
             undivided[(fold(p.name).lower(), p.country)] = i
     for row in data["places"]:
         if row.get("admin1") and undivided:

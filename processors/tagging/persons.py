@@ -379,6 +379,25 @@ def _title_name(gaz, ctx: FieldText, words: list[str], toks, others: list[str],
             return
 
 
+# "Secretary of State Marco Rubio", "leader of Hamas Ismail Haniyeh": a head word, "of" and
+# one to three capitalised words right before the name
+_HEAD_OF = re.compile(r"([\w'’.-]+)[ \u00a0]+of[ \u00a0]+(?:the[ \u00a0]+)?"
+                      r"(?:[A-Z][\w'’-]*[ \u00a0]+){1,3}\Z")
+
+
+def _head_of_role(gaz, text: str, anchor: int, n_end: int):
+    m = _HEAD_OF.search(text, max(0, anchor - 60), anchor)
+    if m is None or m.group(1).lower() not in gaz.roles["_heads"]:
+        return None, None, 0.7
+    start = m.start()
+    # extend left over role words and acronyms: "US Secretary of State", "deputy head of"
+    for word in reversed(text[max(0, start - 40):start].split()):
+        if not (_is_role_word(gaz, word) or word.isupper()):
+            break
+        start = text.rfind(word, 0, start)
+    return text[start:anchor].rstrip(), (start, n_end), 0.9
+
+
 def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
     """The role the text gives the name, and where it is (for the person's country)."""
     text = ctx.text
@@ -391,7 +410,7 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
         last = _LAST_PRE_WORD_REV.match(text[max(0, anchor - 32):anchor][::-1]) if text[
             anchor - 1:anchor] in (" ", "\u00a0") else None
         if last is None or last.group(1)[::-1].lower() not in heads:
-            return None, None, 0.7
+            return _head_of_role(gaz, text, n_start, n_end)
     pre_words = _PRE_WORDS_REV.match(text[max(0, anchor - 80):anchor][::-1]).group()[::-1].split()
     if role_toks:
         role_start = role_toks[0][1]
@@ -428,7 +447,7 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
         if cw and cw[0].lower() in heads or (len(cw) > 1 and cw[0].lower() in
                                              gaz.roles["_words"] and cw[1].lower() in heads):
             return clause, (clause_start, n_end), 0.85
-    return None, None, 0.7
+    return _head_of_role(gaz, text, n_start, n_end)
 
 
 def _speech(gaz, ctx: FieldText, n_start: int, n_end: int) -> bool:

@@ -40,7 +40,7 @@ from processors.tagging.watchlist import Watchlist, WatchlistError
 
 __all__ = ["CODE_VERSION", "Resolved", "Tagger"]
 
-CODE_VERSION = "0.4.0"  # 0.4: companies, courts, listed countries, one dateline rule, name-vs-place fixes
+CODE_VERSION = "0.5.0"  # 0.5: West Bank governorates, presidencies, bodies "in" a country, lede events
 _FIELDS = ("title", "text")
 
 

@@ -280,3 +280,18 @@ def test_a_junta_is_its_countrys_government():
     t = tag("Myanmar's junta said it would hold elections. The junta also freed prisoners.")
     gov = next(a for a in t.actors if a.id == "MM-GOV")
     assert {"Myanmar's junta", "junta"} <= {e.text for e in gov.evidence}
+
+
+def test_a_head_of_something_before_the_name_is_the_role():
+    t = tag("U.S. Secretary of State Marco Rubio said so. Minister of Foreign Affairs Ishaq "
+            "Dar met him.")
+    roles = {p.name: p.role for p in t.persons}
+    assert roles == {"Marco Rubio": "U.S. Secretary of State",
+                     "Ishaq Dar": "Minister of Foreign Affairs"}
+    crowd = tag("Members of Congress John Smith and others met.")
+    assert [p.role for p in crowd.persons] == [None]
+
+
+def test_an_unknown_acronym_before_a_role_belongs_to_the_role():
+    t = tag("\"No,\" XYZW Chairman John Smith said.")
+    assert [(p.name, p.role) for p in t.persons] == [("John Smith", "XYZW Chairman")]
