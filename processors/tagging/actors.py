@@ -25,7 +25,7 @@ from processors.tagging.records import span_of
 from processors.tagging.regions import GeoMention
 from processors.tagging.textnorm import key_of
 
-__all__ = ["resolve_actors"]
+__all__ = ["leader_offices", "resolve_actors"]
 
 _JOIN = re.compile(r"^(?:\s|'s\s|’s\s|-)+$")  # "Pakistani troops", "Pakistan's army"
 _OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
@@ -122,6 +122,41 @@ def resolve_actors(
             actor = _state_actor(gaz, m.country, "GOV")
             if actor is not None:
                 acc.add(actor, m.hit, 0.75, "composed")
+    return list(acc.tags.values())
+
+
+_PM = re.compile(r"\b(?:prime minister|pm|premier)\b")
+_PRESIDENT = re.compile(r"\bpresident\b")
+_NOT_IN_OFFICE = ("former", "ex-", "late ", "vice", "deputy", "elect", "candidate", "hopeful")
+
+
+def leader_offices(gaz: Gazetteer, tags: list[dict], persons: list, countries: list,
+                   fields: dict[str, FieldText]) -> list[dict]:
+    """``tags`` with the offices of the heads of state and government the story names with
+    their role: "Modi's office" is India's Prime Minister's Office when the story calls Modi
+    prime minister, "Macron's office" France's presidency. ``countries``: each person's."""
+    acc = _Acc()
+    acc.tags = {t["id"]: t for t in tags}
+    for p, country in zip(persons, countries, strict=True):
+        if not p.role or not country:
+            continue
+        role = p.role.lower()
+        if any(w in role for w in _NOT_IN_OFFICE):
+            continue
+        suffix = "PMO" if _PM.search(role) else "PRES" if _PRESIDENT.search(role) else None
+        actor = _state_actor(gaz, country, suffix) if suffix else None
+        if actor is None:
+            continue
+        for name in {p.name, p.tokens[-1], *(a[0] for a in p.aliases)}:
+            for fname, ctx in fields.items():
+                text = ctx.text
+                for office in (f"{name}'s office", f"{name}\u2019s office"):
+                    i = text.find(office)
+                    while i != -1:
+                        if i == 0 or not text[i - 1].isalnum():
+                            acc.add(actor, Hit(fname, i, i + len(office), office, ()), 0.8,
+                                    "composed")
+                        i = text.find(office, i + 1)
     return list(acc.tags.values())
 
 

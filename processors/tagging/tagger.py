@@ -149,7 +149,9 @@ class Tagger:
         actor_tags = actors_mod.resolve_actors(gaz, names, geo, fields, primary, orgs)
         if wl is not None:
             actor_tags = _add_watchlist_actors(wl, wl_hits, actor_tags)
-        person_countries = [_person_country(p, actor_tags, geo, primary) for p in persons]
+        person_countries = [_person_country(p, actor_tags, geo, primary, fields)
+                            for p in persons]
+        actor_tags = actors_mod.leader_offices(gaz, actor_tags, persons, person_countries, fields)
         person_tags = persons_mod.to_tags(persons, person_countries, [title, text])
 
         event_tags = events_mod.resolve_events(gaz, lexical, fields["text"])
@@ -271,7 +273,11 @@ def _primary_country(gaz, geo, actor_hits: list[Hit], regions) -> str | None:
     return max(scores, key=lambda c: (scores[c], -order.get(c, 99)))
 
 
-def _person_country(p, actor_tags: list[dict], geo, primary: str | None) -> str | None:
+_ROLE_JOIN = re.compile(r"(?:'s|’s)?[ \u00a0]+")
+
+
+def _person_country(p, actor_tags: list[dict], geo, primary: str | None,
+                    fields: dict[str, FieldText]) -> str | None:
     """The country of a person's role: an actor or country named in the role, else primary."""
     if p.role_span is None:
         return primary
@@ -290,6 +296,11 @@ def _person_country(p, actor_tags: list[dict], geo, primary: str | None) -> str 
         return best[1]
     for m in geo:
         if m.country and m.hit.field == p.field and s <= m.hit.start and m.hit.end <= e:
+            return m.country
+    text = fields[p.field].text
+    for m in geo:  # a country word right before the role: "French President Emmanuel Macron"
+        if m.country and m.hit.field == p.field and s - 4 <= m.hit.end <= s and (
+                _ROLE_JOIN.fullmatch(text, m.hit.end, s) is not None):
             return m.country
     return primary
 

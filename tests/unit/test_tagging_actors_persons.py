@@ -295,3 +295,13 @@ def test_a_head_of_something_before_the_name_is_the_role():
 def test_an_unknown_acronym_before_a_role_belongs_to_the_role():
     t = tag("\"No,\" XYZW Chairman John Smith said.")
     assert [(p.name, p.role) for p in t.persons] == [("John Smith", "XYZW Chairman")]
+
+
+def test_a_leaders_office_is_the_presidency_or_prime_ministers_office():
+    t = tag("French President Emmanuel Macron arrived in Mumbai to meet Prime Minister "
+            "Narendra Modi. Modi's office confirmed the visit, and Macron's office said so.")
+    assert {"FR-PRES", "IN-PMO"} <= actor_ids(t)
+    assert {p.name: p.country for p in t.persons} == {"Emmanuel Macron": "FR",
+                                                      "Narendra Modi": "IN"}
+    former = tag("Former President Donald Trump spoke in Ohio. Trump's office declined to comment.")
+    assert not any(a.id.endswith(("-PRES", "-PMO")) for a in former.actors)
