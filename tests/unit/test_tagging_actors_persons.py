@@ -267,6 +267,8 @@ def test_regulators_and_state_media_of_a_named_country():
     t = tag("Nigeria's data watchdog has opened an investigation into Temu. Iranian state TV "
             "said the talks ended.")
     assert {"NG-REG", "IR-STMED"} <= actor_ids(t)
+    graft = tag("Ukraine's anti-corruption bodies charged the former energy minister.")
+    assert "UA-ACA" in actor_ids(graft)
     un = tag("The IAEA, the UN nuclear watchdog, said Iran had enriched uranium.")
     assert not any(a.id.endswith("-REG") for a in un.actors)
 
