@@ -307,3 +307,12 @@ def test_a_leaders_office_is_the_presidency_or_prime_ministers_office():
                                                       "Narendra Modi": "IN"}
     former = tag("Former President Donald Trump spoke in Ohio. Trump's office declined to comment.")
     assert not any(a.id.endswith(("-PRES", "-PMO")) for a in former.actors)
+
+
+def test_central_banks_spy_agencies_election_bodies_ministries_and_rebels_of_a_country():
+    t = tag("Russia's central bank raised rates. Australia's intelligence agency warned of "
+            "threats. Bangladesh's election commission set the date. Syrian rebels seized the "
+            "town, and Ukraine's energy ministry said the grid was hit.")
+    assert {"RU-CB", "AU-INT", "BD-EC", "SY-REB", "UA-MOE"} <= actor_ids(t)
+    located = tag("Rebels in Congo attacked a village on Monday.")
+    assert not any(a.id.endswith("-REB") for a in located.actors)
