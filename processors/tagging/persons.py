@@ -379,17 +379,20 @@ def _title_name(gaz, ctx: FieldText, words: list[str], toks, others: list[str],
             return
 
 
-# "Secretary of State Marco Rubio", "leader of Hamas Ismail Haniyeh": a head word, "of" and
-# one to three capitalised words right before the name
-_HEAD_OF = re.compile(r"([\w'’.-]+)[ \u00a0]+of[ \u00a0]+(?:the[ \u00a0]+)?"
-                      r"(?:[A-Z][\w'’-]*[ \u00a0]+){1,3}\Z")
-
-
 def _head_of_role(gaz, text: str, anchor: int, n_end: int):
-    m = _HEAD_OF.search(text, max(0, anchor - 60), anchor)
-    if m is None or m.group(1).lower() not in gaz.roles["_heads"]:
+    """A head word, "of" and one to three capitalised words right before the name: "Secretary
+    of State Marco Rubio", "Minister of Foreign Affairs Ishaq Dar"."""
+    k = text.rfind(" of ", max(0, anchor - 60), anchor)
+    if k == -1 or text[anchor - 1:anchor] not in (" ", "\u00a0"):
+        return None, None, 0.7  # most names: no "of" right before them
+    after = text[k + 4:anchor].split()
+    if after and after[0] == "the":
+        after = after[1:]
+    head_start = text.rfind(" ", 0, k) + 1
+    if not (0 < len(after) <= 3 and all(w[:1].isupper() for w in after)) or (
+            text[head_start:k].lower() not in gaz.roles["_heads"]):
         return None, None, 0.7
-    start = m.start()
+    start = head_start
     # extend left over role words and acronyms: "US Secretary of State", "deputy head of"
     for word in reversed(text[max(0, start - 40):start].split()):
         if not (_is_role_word(gaz, word) or word.isupper()):
