@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import ahocorasick_rs
 
 from processors.tagging.context import FieldText, tokens
+from processors.tagging.given_names import known_name
 
 __all__ = ["OrgMention", "find_organisations", "spans", "title_case"]
 
@@ -251,7 +252,58 @@ def find_organisations(fields: dict[str, FieldText],
                 end_of_last = acro.end()
             out.append(org)
     out += _companies(fields, out, role_words)
+    out += _defined_by_acronym(fields, out)
     _acronym_uses(out, fields)
+    return out
+
+
+# a name the text abbreviates in brackets right after it: "the Platform for International
+# Cooperation on Undocumented Migrants (PICUM)", "the NGO Right to Protection (R2P)"
+_DEFINED = re.compile(r"[ \u00a0]\(([A-Z][A-Za-z0-9&]*[A-Z0-9])\)")
+_INNER_CONN = _FORWARD_CONN | {"the", "to", "in"}
+# last words of abbreviated names that are no organisation: "Gross Domestic Product (GDP)",
+# "Entry-Exit Checkpoints (EECPs)", "Line of Control (LoC)", "Citizenship Amendment Act"
+_NOT_ORG_TAILS = frozenset(_words(
+    "product index rate rates price prices act law laws bill order rules system systems device",
+    "devices weapon weapons vehicle vehicles missile missiles disease syndrome virus",
+    "intelligence gas fuel persons people treaty agreement accord plan",
+    "scheme policy strategy corridor highway route line zone zones area areas checkpoint",
+    "checkpoints crossing crossings test tests summit games cup report survey award prize",
+    "day week year programme program project certificate card number code tax tariff",
+    "visa exam examination standard standards payment payments allowance benefit benefits",
+    "credit professional"))
+
+
+def _defined_by_acronym(fields: dict[str, FieldText],
+                        found: list[OrgMention]) -> list[OrgMention]:
+    """Organisations no head word names but the text defines an acronym for (three letters
+    or more, abbreviating the name's capitalised words)."""
+    out: list[OrgMention] = []
+    for fname, ctx in fields.items():
+        text = ctx.text
+        if ctx.all_caps or "(" not in text:
+            continue
+        for m in _DEFINED.finditer(text):
+            acronym = m.group(1)
+            if len(acronym) < 3 or any(o.field == fname and o.start <= m.start() < o.end + 2
+                                       for o in (*found, *out)):
+                continue
+            words: list[str] = []
+            pos = m.start()
+            for w in reversed(text[max(0, pos - 120):pos].split()):
+                if w in _STOP or not (_cap(w) or w in _INNER_CONN) or w[-1] in ",.;:!?\"”’)":
+                    break
+                words.append(w)
+            words.reverse()
+            while words and words[0][:1] != acronym[0]:
+                words.pop(0)  # "the NGO Right to Protection (R2P)": the name starts there
+            caps = [w for w in words if _cap(w)]
+            if (len(caps) < 2 or words[-1].lower() in _NOT_ORG_TAILS
+                    or not _fits(acronym, words) or known_name(caps[:2])):
+                continue  # "Andres Manuel Lopez Obrador (AMLO)" is a person
+            start = text.rindex(words[0], 0, pos)
+            out.append(OrgMention(fname, start, pos, text[start:pos], "other", None, start, pos,
+                                  acronym=acronym, extra=[(fname, *m.span(1))]))
     return out
 
 

@@ -119,3 +119,16 @@ def test_cartels_are_armed_groups_and_parliaments_state_bodies():
     cartel = next(a for a in t.actors if a.name == "Gulf Cartel")
     assert cartel.type == "armed_group"
     assert "Somaliland Parliament" in orgs("The Somaliland Parliament voted on Monday.")
+
+
+def test_a_name_the_text_abbreviates_is_an_organisation():
+    t = tag("Nearly 70 groups, including the Platform for International Cooperation on "
+            "Undocumented Migrants (PICUM), slammed the plan. The survey was run by the NGO "
+            "Right to Protection (R2P). R2P said it would continue.")
+    assert {"Platform for International Cooperation on Undocumented Migrants",
+            "Right to Protection"} <= {a.name for a in t.actors}
+    r2p = next(a for a in t.actors if a.name == "Right to Protection")
+    assert [e.text for e in r2p.evidence].count("R2P") == 2
+    # measures, places, laws and people abbreviated the same way are no organisations
+    assert orgs("Gross Domestic Product (GDP) grew. People crossed Entry-Exit Checkpoints "
+                "(EECPs). Andres Manuel Lopez Obrador (AMLO) spoke.") == []
