@@ -281,7 +281,8 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
         w = toks[i][0].lower().rstrip(".")
         if w not in role_words and w not in _HONORIFIC_ONLY and not (
                 "-" in w and w.split("-", 1)[0] in role_words
-                and w.split("-", 1)[1] in ("elect", "designate")):  # "PM-elect"
+                and (w.split("-", 1)[1] in ("elect", "designate")  # "PM-elect"
+                     or w.split("-", 1)[1] in role_words)):  # "Secretary-General"
             break
         i += 1
     # "Khawaja Asif Minister" is rare; trailing role words are not the name
@@ -422,7 +423,7 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
             role_start -= len(pre_words[-1]) + 1
             pre_words.pop()
         role = text[role_start:role_toks[-1][2]]
-        if any(w.lower().rstrip(".") in heads for w in role.split()):
+        if any(p in heads for w in role.split() for p in w.lower().rstrip(".").split("-")):
             return role, (role_start, n_end), 0.9
     if pre_words and pre_words[-1].lower() in heads:
         i = len(pre_words)

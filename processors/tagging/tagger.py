@@ -162,20 +162,30 @@ class Tagger:
 
 
 def _drop_masked(names: list[Hit]) -> list[Hit]:
-    return [h for h in names if MASK not in h.kset]
+    """Hits of a mask ("South China Sea") go; a mask that is also an actor's name ("New York
+    Times", "Bank of England") keeps only its actor entries."""
+    out = []
+    for h in names:
+        if MASK not in h.kset:
+            out.append(h)
+        elif ACTOR in h.kset:
+            out.append(Hit(h.field, h.start, h.end, h.surface,
+                           tuple(e for e in h.entries if e[0] == ACTOR)))
+    return out
 
 
 def _companies_not_places(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:
-    """A name that is a company's is not a place of the same name: "Meta" is not the
-    Colombian department, "Toyota" not the Japanese city. (Governments and agencies keep
-    their place reading: "White House" is also the building.)"""
+    """A name that is a company's, or an actor's acronym, is not a place of the same name:
+    "Meta" is not the Colombian department, "Toyota" not the Japanese city, "CAIR" not the
+    Macedonian village. (Other actors keep their place reading: "White House" is also the
+    building.)"""
     out = names
     for i, h in enumerate(names):
         if ACTOR not in h.kset or not h.kset & _PLACE_KINDS:
             continue
         kinds = {gaz.actors[e[1]].type for e in h.entries if e[0] == ACTOR}
-        if kinds != {"company"}:
-            continue
+        if kinds != {"company"} and not (h.surface.isupper() and 2 < len(h.surface) < 6):
+            continue  # an acronym is the actor's: "CAIR" is not the Macedonian village
         if out is names:
             out = list(names)
         out[i] = Hit(h.field, h.start, h.end, h.surface,

@@ -316,3 +316,22 @@ def test_central_banks_spy_agencies_election_bodies_ministries_and_rebels_of_a_c
     assert {"RU-CB", "AU-INT", "BD-EC", "SY-REB", "UA-MOE"} <= actor_ids(t)
     located = tag("Rebels in Congo attacked a village on Monday.")
     assert not any(a.id.endswith("-REB") for a in located.actors)
+
+
+def test_masked_names_that_are_actors_stay_actors_and_acronyms_are_not_places():
+    t = tag("The Washington Post and the New York Times reported it. The Washington-based "
+            "Council on American-Islamic Relations (CAIR) said so; CAIR said more.")
+    assert {"wapo", "nyt"} <= actor_ids(t)
+    assert "MK" not in {c.code for c in t.regions.countries}
+
+
+def test_a_bare_senate_and_treasury_are_the_storys_countrys():
+    t = tag("The Senate met in Abuja to debate Nigeria's electoral law. The National Treasury "
+            "said spending rose.")
+    assert {"NG-LEG", "NG-MOF"} <= actor_ids(t)
+
+
+def test_a_hyphenated_role_is_peeled_off_the_name():
+    t = tag("UN Secretary-General Antonio Guterres said the measure was unlawful.")
+    assert [(p.name, p.role) for p in t.persons] == [("Antonio Guterres",
+                                                       "UN Secretary-General")]

@@ -220,3 +220,12 @@ def test_a_background_cue_in_the_lede_counts_once():
 def test_a_mountain_summit_is_no_diplomacy():
     t = tag("He is accused of leaving her exhausted close to the summit during a blizzard.")
     assert "diplomatic" not in types(t)
+
+
+def test_stabbings_sieges_takeovers_malaria_and_magistrates():
+    t = tag("A lawmaker was fatally stabbed in a terrorist incident.")
+    assert "attack" in types(t)
+    assert "armed_clash" in types(tag("Residents lived through the siege of the city."))
+    assert "health" in types(tag("Malaria claims one as cases rise in the district."))
+    assert "economic" in types(tag("Warner Bros rejects latest Paramount takeover bid."))
+    assert "legal" in types(tag("France assembles a team of magistrates to examine the files."))
