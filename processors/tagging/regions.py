@@ -411,8 +411,8 @@ def _listed_together(text: str, first: Hit, second: Hit) -> bool:
 def _seat_as_place(ctx: FieldText, hit: Hit, prev: str) -> bool:
     """Whether a seat of government is named as the city rather than for its government."""
     text = ctx.text
-    if prev in _SEAT_TARGET_VERBS:
-        return True
+    if prev in _SEAT_TARGET_VERBS or prev in ("a", "an"):
+        return True  # "a Tel Aviv bar", "an Islamabad hotel": the city's
     if prev in ("of", "on", "against") and ctx.prev_word(
             text.rfind(prev, max(0, hit.start - 20), hit.start)) in _SEAT_PLACE_OF:
         return True

@@ -184,7 +184,8 @@ def _companies_not_places(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:
         if ACTOR not in h.kset or not h.kset & _PLACE_KINDS:
             continue
         kinds = {gaz.actors[e[1]].type for e in h.entries if e[0] == ACTOR}
-        if kinds != {"company"} and not (h.surface.isupper() and 2 < len(h.surface) < 6):
+        if kinds != {"company"} and not (h.surface.isupper()
+                                         and 2 < len(h.surface.strip("(),.;:")) < 6):
             continue  # an acronym is the actor's: "CAIR" is not the Macedonian village
         if out is names:
             out = list(names)

@@ -335,3 +335,11 @@ def test_a_hyphenated_role_is_peeled_off_the_name():
     t = tag("UN Secretary-General Antonio Guterres said the measure was unlawful.")
     assert [(p.name, p.role) for p in t.persons] == [("Antonio Guterres",
                                                        "UN Secretary-General")]
+
+
+def test_tel_aviv_speaks_for_israel_but_a_tel_aviv_bar_is_a_bar():
+    t = tag("The UN chief called upon Tel Aviv to reverse its new policy.")
+    assert "IL-GOV" in actor_ids(t)
+    bar = tag("A gunman opened fire in a Tel Aviv bar, killing two.")
+    assert "IL-GOV" not in actor_ids(bar)
+    assert "IL-TA" in {a.code for a in bar.regions.admin1}
