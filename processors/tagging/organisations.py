@@ -259,7 +259,7 @@ def find_organisations(fields: dict[str, FieldText],
 
 # a name the text abbreviates in brackets right after it: "the Platform for International
 # Cooperation on Undocumented Migrants (PICUM)", "the NGO Right to Protection (R2P)"
-_DEFINED = re.compile(r"[ \u00a0]\(([A-Z][A-Za-z0-9&]*[A-Z0-9])\)")
+_DEFINED = re.compile(r"\(([A-Z][A-Za-z0-9&]+[A-Z0-9])\)")  # tried at each " (" found
 _INNER_CONN = _FORWARD_CONN | {"the", "to", "in"}
 # last words of abbreviated names that are no organisation: "Gross Domestic Product (GDP)",
 # "Entry-Exit Checkpoints (EECPs)", "Line of Control (LoC)", "Citizenship Amendment Act"
@@ -274,6 +274,17 @@ _NOT_ORG_TAILS = frozenset(_words(
     "credit professional"))
 
 
+def _defined_acronyms(text: str) -> list[re.Match]:
+    """Bracketed acronyms after a space (str.find: ten times faster than a regex scan)."""
+    out = []
+    i = text.find("(")
+    while i != -1:
+        if i and text[i - 1] in " \u00a0" and (m := _DEFINED.match(text, i)) is not None:
+            out.append(m)
+        i = text.find("(", i + 1)
+    return out
+
+
 def _defined_by_acronym(fields: dict[str, FieldText],
                         found: list[OrgMention]) -> list[OrgMention]:
     """Organisations no head word names but the text defines an acronym for (three letters
@@ -283,13 +294,12 @@ def _defined_by_acronym(fields: dict[str, FieldText],
         text = ctx.text
         if ctx.all_caps or "(" not in text:
             continue
-        for m in _DEFINED.finditer(text):
+        for m in _defined_acronyms(text):
             acronym = m.group(1)
-            if len(acronym) < 3 or any(o.field == fname and o.start <= m.start() < o.end + 2
-                                       for o in (*found, *out)):
+            pos = m.start() - 1  # the space before the bracket
+            if any(o.field == fname and o.start <= pos < o.end + 2 for o in (*found, *out)):
                 continue
             words: list[str] = []
-            pos = m.start()
             for w in reversed(text[max(0, pos - 120):pos].split()):
                 if w in _STOP or not (_cap(w) or w in _INNER_CONN) or w[-1] in ",.;:!?\"”’)":
                     break
