@@ -299,19 +299,21 @@ def _defined_by_acronym(fields: dict[str, FieldText],
             pos = m.start() - 1  # the space before the bracket
             if any(o.field == fname and o.start <= pos < o.end + 2 for o in (*found, *out)):
                 continue
-            words: list[str] = []
-            for w in reversed(text[max(0, pos - 120):pos].split()):
+            toks: list[tuple[str, int, int]] = []
+            for tok in reversed(tokens(text, max(0, pos - 120), pos)):
+                w = tok[0]
                 if w in _STOP or not (_cap(w) or w in _INNER_CONN) or w[-1] in ",.;:!?\"”’)":
                     break
-                words.append(w)
-            words.reverse()
-            while words and words[0][:1] != acronym[0]:
-                words.pop(0)  # "the NGO Right to Protection (R2P)": the name starts there
+                toks.append(tok)
+            toks.reverse()
+            while toks and toks[0][0][:1] != acronym[0]:
+                toks.pop(0)  # "the NGO Right to Protection (R2P)": the name starts there
+            words = [t[0] for t in toks]
             caps = [w for w in words if _cap(w)]
             if (len(caps) < 2 or words[-1].lower() in _NOT_ORG_TAILS
                     or not _fits(acronym, words) or known_name(caps[:2])):
                 continue  # "Andres Manuel Lopez Obrador (AMLO)" is a person
-            start = text.rindex(words[0], 0, pos)
+            start = toks[0][1]
             out.append(OrgMention(fname, start, pos, text[start:pos], "other", None, start, pos,
                                   acronym=acronym, extra=[(fname, *m.span(1))]))
     return out

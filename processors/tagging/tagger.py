@@ -163,14 +163,15 @@ class Tagger:
 
 def _drop_masked(names: list[Hit]) -> list[Hit]:
     """Hits of a mask ("South China Sea") go; a mask that is also an actor's name ("New York
-    Times", "Bank of England") keeps only its actor entries."""
+    Times", "Bank of England") keeps only its actor entries, and stays a mask: the place
+    inside it is no place of the story (``_nested_same_country``)."""
     out = []
     for h in names:
         if MASK not in h.kset:
             out.append(h)
         elif ACTOR in h.kset:
             out.append(Hit(h.field, h.start, h.end, h.surface,
-                           tuple(e for e in h.entries if e[0] == ACTOR)))
+                           tuple(e for e in h.entries if e[0] in (ACTOR, MASK))))
     return out
 
 
@@ -197,7 +198,7 @@ def _companies_not_places(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:
 def _nested_same_country(gaz: Gazetteer, names: list[Hit], nested: list[Hit]) -> list[Hit]:
     """Geo hits inside an actor's name that agree with the actor's country."""
     keep: list[Hit] = []
-    actor_hits = [h for h in names if ACTOR in h.kset]
+    actor_hits = [h for h in names if ACTOR in h.kset and MASK not in h.kset]
     for inner in nested:
         outer = next((a for a in actor_hits if a.field == inner.field
                       and a.start <= inner.start and inner.end <= a.end), None)

@@ -323,6 +323,9 @@ def test_masked_names_that_are_actors_stay_actors_and_acronyms_are_not_places():
             "Council on American-Islamic Relations (CAIR) said so; CAIR said more.")
     assert {"wapo", "nyt"} <= actor_ids(t)
     assert "MK" not in {c.code for c in t.regions.countries}
+    # the city in the paper's name is no place of the story ("Washington-based" is one)
+    papers = tag("The Washington Post and the New York Times reported it on Monday.")
+    assert {"wapo", "nyt"} <= actor_ids(papers) and papers.regions.admin1 == []
 
 
 def test_a_bare_senate_and_treasury_are_the_storys_countrys():
