@@ -126,8 +126,7 @@ class Tagger:
         names, lexical = scan_article(gaz.automaton, title, text)
         wl_hits = wl.scan_article(title, text) if wl is not None else []
         names, nested = select_names(names)
-        names = _drop_masked(names)
-        names = _companies_not_places(gaz, names)
+        names = _hidden_readings_dropped(gaz, names)
         geo_hits = [h for h in names if h.kset & _GEO]
         geo_hits += _nested_same_country(gaz, names, nested)
         geo_hits.sort(key=lambda h: (h.field, h.start))
@@ -161,37 +160,33 @@ class Tagger:
                         sev, self.version)
 
 
-def _drop_masked(names: list[Hit]) -> list[Hit]:
-    """Hits of a mask ("South China Sea") go; a mask that is also an actor's name ("New York
-    Times", "Bank of England") keeps only its actor entries, and stays a mask: the place
-    inside it is no place of the story (``_nested_same_country``)."""
+def _hidden_readings_dropped(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:
+    """The name hits without the readings their kind of name hides, in one pass:
+
+    - a mask ("South China Sea") hides every reading: the hit goes, unless it is also an
+      actor's name ("New York Times", "Bank of England"), which keeps its actor entries and
+      stays a mask for the place inside it (``_nested_same_country``);
+    - a company's name or an actor's acronym hides the place of the same name: "Meta" is not
+      the Colombian department, "Toyota" not the Japanese city, "CAIR" not the Macedonian
+      village. (Other actors keep their place reading: "White House" is also the building.)
+    """
     out = []
     for h in names:
-        if MASK not in h.kset:
-            out.append(h)
-        elif ACTOR in h.kset:
-            out.append(Hit(h.field, h.start, h.end, h.surface,
-                           tuple(e for e in h.entries if e[0] in (ACTOR, MASK))))
-    return out
-
-
-def _companies_not_places(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:
-    """A name that is a company's, or an actor's acronym, is not a place of the same name:
-    "Meta" is not the Colombian department, "Toyota" not the Japanese city, "CAIR" not the
-    Macedonian village. (Other actors keep their place reading: "White House" is also the
-    building.)"""
-    out = names
-    for i, h in enumerate(names):
-        if ACTOR not in h.kset or not h.kset & _PLACE_KINDS:
+        kset = h.kset
+        if ACTOR not in kset:
+            if MASK not in kset:
+                out.append(h)
             continue
-        kinds = {gaz.actors[e[1]].type for e in h.entries if e[0] == ACTOR}
-        if kinds != {"company"} and not (h.surface.isupper()
-                                         and 2 < len(h.surface.strip("(),.;:")) < 6):
-            continue  # an acronym is the actor's: "CAIR" is not the Macedonian village
-        if out is names:
-            out = list(names)
-        out[i] = Hit(h.field, h.start, h.end, h.surface,
-                     tuple(e for e in h.entries if e[0] not in _PLACE_KINDS))
+        if MASK in kset:
+            entries = tuple(e for e in h.entries if e[0] in (ACTOR, MASK))
+        elif kset & _PLACE_KINDS and (
+                {gaz.actors[e[1]].type for e in h.entries if e[0] == ACTOR} == {"company"}
+                or (h.surface.isupper() and 2 < len(h.surface.strip("(),.;:")) < 6)):
+            entries = tuple(e for e in h.entries if e[0] not in _PLACE_KINDS)
+        else:
+            out.append(h)
+            continue
+        out.append(Hit(h.field, h.start, h.end, h.surface, entries))
     return out
 
 
