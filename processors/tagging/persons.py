@@ -380,6 +380,15 @@ def _title_name(gaz, ctx: FieldText, words: list[str], toks, others: list[str],
             return
 
 
+def _role_words_from(gaz, words: list[str]) -> int:
+    """Where the run of role words and acronyms that ends ``words`` begins (``len(words)``
+    when the last word is neither): a role extends left over them ("US deputy")."""
+    i = len(words)
+    while i > 0 and (_is_role_word(gaz, words[i - 1]) or words[i - 1].isupper()):
+        i -= 1
+    return i
+
+
 def _head_of_role(gaz, text: str, anchor: int, n_end: int):
     """A head word, "of" and one to three capitalised words right before the name: "Secretary
     of State Marco Rubio", "Minister of Foreign Affairs Ishaq Dar"."""
@@ -395,9 +404,8 @@ def _head_of_role(gaz, text: str, anchor: int, n_end: int):
         return None, None, 0.7
     start = head_start
     # extend left over role words and acronyms: "US Secretary of State", "deputy head of"
-    for word in reversed(text[max(0, start - 40):start].split()):
-        if not (_is_role_word(gaz, word) or word.isupper()):
-            break
+    before = text[max(0, start - 40):start].split()
+    for word in reversed(before[_role_words_from(gaz, before):]):
         start = text.rfind(word, 0, start)
     return text[start:anchor].rstrip(), (start, n_end), 0.9
 
@@ -419,17 +427,14 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
     if role_toks:
         role_start = role_toks[0][1]
         # extend left over lower-case role words and acronyms: "FO spokesperson", "deputy"
-        while pre_words and (_is_role_word(gaz, pre_words[-1]) or pre_words[-1].isupper()):
-            role_start -= len(pre_words[-1]) + 1
-            pre_words.pop()
+        k = _role_words_from(gaz, pre_words)
+        role_start -= sum(len(w) + 1 for w in pre_words[k:])
+        del pre_words[k:]
         role = text[role_start:role_toks[-1][2]]
         if any(p in heads for w in role.split() for p in w.lower().rstrip(".").split("-")):
             return role, (role_start, n_end), 0.9
     if pre_words and pre_words[-1].lower() in heads:
-        i = len(pre_words)
-        while i > 0 and (_is_role_word(gaz, pre_words[i - 1]) or pre_words[i - 1].isupper()):
-            i -= 1
-        role = " ".join(pre_words[i:])
+        role = " ".join(pre_words[_role_words_from(gaz, pre_words):])
         return role, (n_start - len(role) - 1, n_end), 0.9
     # 2. appositive after: "Muhammad Nabi Omari, deputy interior minister of ..."
     after = _APPOSITIVE.match(text, n_end, n_end + 120)
