@@ -152,8 +152,8 @@ def scan_article(automaton: Automaton, title: str,
             if not (first.isupper() or first.isdigit() or caps):
                 continue
             surface = src[start:end]
-            if end - start <= 3 and not caps and surface.isupper():
-                continue  # an acronym, not the name (see _capitalised)
+            if not _capitalised(surface, caps):
+                continue  # an acronym, not the name, or lower case in an all-caps field
             name_entries, lex_entries, kset = value[3], value[4], value[5]
         elif case == _ALL_ANY:
             surface = src[start:end]

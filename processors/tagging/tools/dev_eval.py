@@ -4,7 +4,7 @@ field on the hand-annotated dev feed items.
 Why: accuracy work needs a set to look at errors on that is not the team's test data. LGL and
 GeoVirus are the development split; GeoWebNews and TR-News stay test corpora (score them with
 ``benchmarks/tagger.py``, never tune on their errors). The real-feed gold has two parts:
-``benchmarks/gold/dev-feeds.jsonl`` (85 items, for tuning: scored here, errors listed) and
+``benchmarks/gold/dev-feeds.jsonl`` (for tuning: scored here, errors listed) and
 ``real-feeds.jsonl`` (held out: not touched here at all). Gold comes from the team benchmark's
 loaders (``benchmarks/evaluation/corpora.py``, ``heldout.py``) and the dev feeds are scored by
 the benchmark's own ``evaluate`` (``benchmarks/tagger.py``), so figures are comparable with its
