@@ -77,7 +77,7 @@ def _start_server(count: int, items: int) -> tuple[Any, str]:
 
 
 def _config(args: argparse.Namespace) -> Any:
-    from ingest.config import PollerConfig
+    from newswatch.ingest.config import PollerConfig
 
     chosen = {"parse_workers": args.parse_workers} if args.parse_workers is not None else {}
     return PollerConfig(per_host_limit=args.per_host_limit, max_in_flight=args.max_in_flight,
@@ -85,10 +85,10 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def _cycles(args: argparse.Namespace, settings: Settings, base: str) -> dict[str, float]:
-    from ingest.poller import Poller
-    from ingest.publisher import KafkaPublisher
-    from ingest.registry import FeedConfig
-    from ingest.state import StateStore
+    from newswatch.ingest.poller import Poller
+    from newswatch.ingest.publisher import KafkaPublisher
+    from newswatch.ingest.registry import FeedConfig
+    from newswatch.ingest.state import StateStore
 
     feeds = [FeedConfig(id=f"bench-{i}", url=f"{base}/feed/{i}.xml") for i in range(args.feeds)]
     with tempfile.TemporaryDirectory(prefix="nw-ingest-bench-") as tmp:
@@ -116,12 +116,11 @@ def _memory_child(args: argparse.Namespace, settings_json: str, base: str, serve
                   result: Any) -> None:
     """A fresh poller process with 10k feeds registered and known (all answer 304)."""
     import psutil
-
-    from ingest.poller import Poller
-    from ingest.publisher import KafkaPublisher
-    from ingest.registry import FeedConfig
-    from ingest.schedule import FeedState
-    from ingest.state import FeedCommit, StateStore
+    from newswatch.ingest.poller import Poller
+    from newswatch.ingest.publisher import KafkaPublisher
+    from newswatch.ingest.registry import FeedConfig
+    from newswatch.ingest.schedule import FeedState
+    from newswatch.ingest.state import FeedCommit, StateStore
 
     settings = Settings.model_validate_json(settings_json)
     feeds = [FeedConfig(id=f"reg-{i}", url=f"{base}/feed/{i % served}.xml")
@@ -151,10 +150,11 @@ def _memory_child(args: argparse.Namespace, settings_json: str, base: str, serve
 def _real_feeds(settings: Settings, config: Any) -> dict[str, Any]:
     """One cycle over the real publishers' feeds in ../shared/feeds/real, served locally:
     how many gave articles, which failed and why, and how long it took."""
-    from ingest.poller import Poller
-    from ingest.publisher import KafkaPublisher
-    from ingest.registry import FeedConfig
-    from ingest.state import StateStore
+    from newswatch.ingest.poller import Poller
+    from newswatch.ingest.publisher import KafkaPublisher
+    from newswatch.ingest.registry import FeedConfig
+    from newswatch.ingest.state import StateStore
+
     from newswatch.demo_server import serve_directory
 
     folder = Path(__file__).resolve().parents[2] / "shared" / "feeds" / "real"

@@ -4,8 +4,8 @@
 
 - ``feedparser_items_per_s``: feedparser 6 with its defaults (the reference);
 - ``feedparser_rs_items_per_s``: feedparser-rs with its defaults (HTML sanitiser on);
-- ``feedparser_rs_unsanitised_items_per_s``: feedparser-rs as ``ingest.engine`` calls it;
-- ``parse_feed_items_per_s``: ``ingest.parse.parse_feed`` end to end (encoding and
+- ``feedparser_rs_unsanitised_items_per_s``: feedparser-rs as ``newswatch.ingest.engine`` calls it;
+- ``parse_feed_items_per_s``: ``newswatch.ingest.parse.parse_feed`` end to end (encoding and
   well-formedness checks, the fast parser with its fallbacks, clean text, dates, canonical
   URLs, ids, validated ``RawArticle`` records) with cold caches, i.e. as if every item were new;
 - ``parse_feed_warm_items_per_s``: the same with the URL and dateparser caches warm, as when a
@@ -37,9 +37,8 @@ if getattr(sys.modules.get("ingest"), "__file__", "").startswith(_HERE):
 
 import feedparser
 import feedparser_rs
-
-from ingest import dates, identity
-from ingest.parse import parse_feed
+from newswatch.ingest import dates, identity
+from newswatch.ingest.parse import parse_feed
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FEEDS = REPO.parent / "shared" / "feeds" / "real"

@@ -26,16 +26,16 @@ from newswatch.contracts import RawArticle
 from newswatch.kafka.broker import EmbeddedBroker
 from newswatch.kafka.clients import ensure_topics, make_producer
 from newswatch.kafka.runner import BatchRunner, Output
-from newswatch.settings import PACKAGE_ROOT, Settings
+from newswatch.settings import Settings, package_path
 
-DEMO_FEEDS = PACKAGE_ROOT / "ingest" / "demo" / "feeds"
+DEMO_FEEDS = package_path("newswatch.ingest", "demo", "feeds")
 
 
 def load_articles(count: int) -> list[RawArticle]:
     """The demo feeds' articles (written by the team), repeated with fresh ids to ``count``."""
     from datetime import UTC, datetime
 
-    from ingest.parse import parse_feed
+    from newswatch.ingest.parse import parse_feed
 
     base: list[RawArticle] = []
     for path in sorted(DEMO_FEEDS.glob("*.xml")):
@@ -93,7 +93,7 @@ def _kafka_rate(broker: EmbeddedBroker, role: str, run_id: str, tagger,
         def transform(record):
             return [Output(out, record.key, tagged[record.key])]
     else:
-        from processors.role import tag_transform
+        from newswatch.processors.role import tag_transform
 
         transform = tag_transform(tagger, settings.topics.tagged)
     return _time_runner(settings, role, transform, len(payloads))
@@ -109,7 +109,7 @@ def run(argv: list[str]) -> dict:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {args.cpu})
 
-    from processors.tagging import Tagger
+    from newswatch.processors.tagging import Tagger
 
     articles = load_articles(args.articles)
     payloads = [(a.id.encode(), a.model_dump_json().encode()) for a in articles]

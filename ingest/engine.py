@@ -28,8 +28,11 @@ from typing import Any, Literal
 
 import feedparser
 import feedparser_rs
-
-from ingest.xmlbytes import repair_empty_elements, undeclared_encoding_problem, wellformedness_error
+from newswatch.ingest.xmlbytes import (
+    repair_empty_elements,
+    undeclared_encoding_problem,
+    wellformedness_error,
+)
 
 __all__ = ["Engine", "FeedDocument", "read_document"]
 

@@ -24,9 +24,8 @@ from typing import Self
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
-
-from ingest.config import PollerConfig
-from ingest.politeness import parse_max_age, parse_retry_after
+from newswatch.ingest.config import PollerConfig
+from newswatch.ingest.politeness import parse_max_age, parse_retry_after
 
 __all__ = ["ERROR_KINDS", "FetchResult", "Fetcher"]
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from ingest.registry import FeedConfig
-from ingest.schedule import FeedState
+from newswatch.ingest.registry import FeedConfig
+from newswatch.ingest.schedule import FeedState
 
 __all__ = ["FeedHealth", "Health", "feed_health", "format_table"]
 

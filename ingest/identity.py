@@ -28,7 +28,7 @@ def _load_tracking_rules() -> tuple[
 ]:
     exact: dict[str, frozenset[str] | None] = {}
     prefixes: list[tuple[str, frozenset[str] | None]] = []
-    text = resources.files("ingest").joinpath("data/tracking_params.tsv").read_text("utf-8")
+    text = resources.files("newswatch.ingest").joinpath("data/tracking_params.tsv").read_text("utf-8")
     for line in text.splitlines():
         if not line.strip() or line.startswith(("#", "param\t")):
             continue

@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from ingest.dates import published_at
-from ingest.identity import article_id, canonical_url, content_hash
-from ingest.text import clean_title, html_to_text
+from newswatch.ingest.dates import published_at
+from newswatch.ingest.identity import article_id, canonical_url, content_hash
+from newswatch.ingest.text import clean_title, html_to_text
+
 from newswatch.contracts import RawArticle
 
 __all__ = ["FeedContext", "author_name", "language_tag", "normalise_entry", "resolve_link"]

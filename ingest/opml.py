@@ -12,9 +12,8 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
+from newswatch.ingest.registry import DEFAULT_INTERVAL_S, FeedConfig, FeedFileError, RegistryLoad
 from pydantic import ValidationError
-
-from ingest.registry import DEFAULT_INTERVAL_S, FeedConfig, FeedFileError, RegistryLoad
 
 __all__ = ["read_opml", "write_opml"]
 

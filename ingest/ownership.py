@@ -33,10 +33,10 @@ from typing import Any
 from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
+from newswatch.ingest.config import PollerConfig, poller_config
+from newswatch.ingest.schedule import FeedState
+from newswatch.ingest.state import FeedCommit, StateStore
 
-from ingest.config import PollerConfig, poller_config
-from ingest.schedule import FeedState
-from ingest.state import FeedCommit, StateStore
 from newswatch.kafka.clients import make_admin, make_consumer, make_producer
 from newswatch.settings import Settings
 

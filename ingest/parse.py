@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ingest.engine import Engine, read_document
-from ingest.normalise import (
+from newswatch.ingest.engine import Engine, read_document
+from newswatch.ingest.normalise import (
     FeedContext,
     author_name,
     language_tag,
     normalise_entry,
     resolve_link,
 )
-from ingest.text import clean_title
-from ingest.xmlbytes import xml_lang
+from newswatch.ingest.text import clean_title
+from newswatch.ingest.xmlbytes import xml_lang
+
 from newswatch.contracts import RawArticle
 
 __all__ = ["ParsedFeed", "parse_feed"]

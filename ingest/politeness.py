@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-from ingest.backoff import backoff_delay
+from newswatch.ingest.backoff import backoff_delay
 
 __all__ = ["Limits", "Outcome", "is_dead", "next_delay", "parse_max_age", "parse_retry_after"]
 

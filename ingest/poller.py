@@ -31,20 +31,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from ingest.config import PollerConfig, poller_config
-from ingest.fetch import Fetcher, FetchResult
-from ingest.health import classify
-from ingest.metrics import IngestMetrics, default_metrics, status_class
-from ingest.politeness import Limits
-from ingest.publisher import Encoded, Publisher, PublishError, key_hash
-from ingest.registry import FeedConfig, load_feeds
-from ingest.schedule import FeedState, PollResult, advance
-from ingest.state import FeedCommit, StateStore, StateStoreError
+from newswatch.ingest.config import PollerConfig, poller_config
+from newswatch.ingest.fetch import Fetcher, FetchResult
+from newswatch.ingest.health import classify
+from newswatch.ingest.metrics import IngestMetrics, default_metrics, status_class
+from newswatch.ingest.politeness import Limits
+from newswatch.ingest.publisher import Encoded, Publisher, PublishError, key_hash
+from newswatch.ingest.registry import FeedConfig, load_feeds
+from newswatch.ingest.schedule import FeedState, PollResult, advance
+from newswatch.ingest.state import FeedCommit, StateStore, StateStoreError
+
 from newswatch.contracts import RawArticle
 from newswatch.settings import ConfigError
 
 if TYPE_CHECKING:
-    from ingest.parse import ParsedFeed
+    from newswatch.ingest.parse import ParsedFeed
+
     from newswatch.settings import Settings
 
 __all__ = ["CycleReport", "Ownership", "Poller", "run_poll"]
@@ -103,7 +105,7 @@ class _Polled:
 
 def _parse(body: bytes, feed_id: str, feed_url: str, fetched_at: datetime,
            content_type: str | None, language: str | None) -> _Parsed:
-    from ingest.parse import parse_feed
+    from newswatch.ingest.parse import parse_feed
 
     parsed: ParsedFeed = parse_feed(body, feed_id=feed_id, feed_url=feed_url,
                                     fetched_at=fetched_at, content_type=content_type,
@@ -121,7 +123,7 @@ def _ignore_interrupts() -> None:
 
 
 def _warm_up() -> bool:
-    import ingest.parse  # noqa: F401 - import the parser once, before the first feed
+    import newswatch.ingest.parse  # noqa: F401 - import the parser once, before the first feed
 
     return True
 
@@ -488,7 +490,7 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
     publish what is new and exit (0; 1 if every feed failed; 4 if publishing failed).
     Otherwise poll the feeds this process owns (Kafka group ``settings.groups.poll``) until
     ``stop`` is set."""
-    from ingest.publisher import KafkaPublisher
+    from newswatch.ingest.publisher import KafkaPublisher
 
     config = poller_config(settings)
     try:
@@ -508,7 +510,7 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
     publisher = KafkaPublisher(settings)
     ownership = None
     if not once:
-        from ingest.ownership import FeedOwnership
+        from newswatch.ingest.ownership import FeedOwnership
 
         ownership = FeedOwnership(settings, config, store)
         ownership.start()

@@ -159,7 +159,7 @@ def load_feeds(path: Path) -> RegistryLoad:
     """Read a YAML registry file (``.opml``/``.xml`` files are read as OPML)."""
     path = Path(path)
     if path.suffix.lower() in (".opml", ".xml"):
-        from ingest.opml import read_opml
+        from newswatch.ingest.opml import read_opml
 
         return read_opml(path.read_bytes(), source=str(path))
     try:

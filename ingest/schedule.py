@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
-from ingest.politeness import Limits, Outcome, next_delay
+from newswatch.ingest.politeness import Limits, Outcome, next_delay
 
 __all__ = ["FeedState", "PollResult", "advance"]
 

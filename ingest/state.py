@@ -18,7 +18,7 @@ from dataclasses import astuple, dataclass, field, fields
 from pathlib import Path
 from typing import Self
 
-from ingest.schedule import FeedState
+from newswatch.ingest.schedule import FeedState
 
 __all__ = ["STATE_FILE", "FeedCommit", "StateStore", "StateStoreError"]
 

@@ -3,6 +3,7 @@ variables (nested with ``__``, e.g. ``NEWSWATCH_SECURITY__SASL_PASSWORD``), the 
 ``NEWSWATCH_CONFIG``, then defaults. Secrets are ``SecretStr`` and never logged."""
 
 import os
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,7 +18,12 @@ from pydantic_settings import (
 from newswatch import __version__
 from newswatch.topics import Topics
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+def package_path(package: str, *parts: str) -> Path:
+    """A file shipped inside one of newswatch's packages, wherever it is installed (the role
+    folders sit beside ``newswatch/`` in the source tree and inside it once installed)."""
+    return Path(str(resources.files(package).joinpath(*parts)))
+
 
 
 class ConfigError(ValueError):
@@ -129,7 +135,7 @@ class Settings(BaseSettings):
     metrics_host: str = "127.0.0.1"
     feeds_file: Path | None = Field(
         default=None, description="Feeds registry, YAML or OPML (`newswatch up` without it: the demo)")
-    rules_file: Path = PACKAGE_ROOT / "sinks" / "alerts" / "rules.yaml"
+    rules_file: Path = package_path("newswatch.sinks", "alerts", "rules.yaml")
     watchlist_file: Path | None = None
     state_dir: Path = Path("var")
     log_level: str = "INFO"

@@ -1,4 +1,4 @@
 """Stream processors: roles that read ``news.articles.raw`` and write enriched records.
 
-``processors.tagging`` holds the tagger (regions, actors, persons, event types with evidence).
+``newswatch.processors.tagging`` holds the tagger (regions, actors, persons, event types with evidence).
 """

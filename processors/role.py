@@ -8,12 +8,12 @@ from __future__ import annotations
 import threading
 
 from kafka.consumer.fetcher import ConsumerRecord
+from newswatch.processors.tagging import Tagger
 from prometheus_client import Counter
 
 from newswatch.contracts import RawArticle
 from newswatch.kafka.runner import BatchRunner, Output, Transform
 from newswatch.settings import Settings
-from processors.tagging import Tagger
 
 __all__ = ["ARTICLES_TAGGED", "run_process", "tag_transform"]
 

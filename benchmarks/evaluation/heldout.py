@@ -8,7 +8,7 @@ repository). An item whose text no longer hashes the same is skipped and reporte
 Item text = title + body, where body is the entry's full content when the feed has
 ``content:encoded``, else its summary, as clean text (HTML removed, entities decoded,
 whitespace collapsed); that text is what the annotation's hash covers. The tagger then gets it
-through ingest's own text cleaning (``ingest.text``), which also drops invisible characters
+through ingest's own text cleaning (``newswatch.ingest.text``), which also drops invisible characters
 such as soft hyphens - what an ingest of the feed would hand it.
 """
 
@@ -22,10 +22,11 @@ from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
+from newswatch.ingest.text import clean_title, html_to_text
+
 from benchmarks.evaluation.corpora import Doc
 from benchmarks.evaluation.paths import GOLD_DIR
 from benchmarks.evaluation.scoring import GoldEntities, GoldSet, surfaces
-from ingest.text import clean_title, html_to_text
 
 CODE_FIELDS = ("countries", "admin1", "event_types")
 ENTITY_FIELDS = ("actors", "persons")

@@ -136,9 +136,10 @@ def stage_costs(tagger, docs: list[str]) -> dict:
     """Microseconds per document of the tagger's stages over ``docs``: ``scan`` (the one
     gazetteer pass), ``rules`` (``Tagger.resolve`` less the scan) and ``output`` (building the
     ``TaggedArticle`` models from the resolved records)."""
+    from newswatch.processors.tagging.matching import scan_article
+    from newswatch.processors.tagging.records import tagged_article
+
     from newswatch.contracts import RawArticle
-    from processors.tagging.matching import scan_article
-    from processors.tagging.records import tagged_article
 
     automaton = tagger.gazetteer.automaton
     articles = [RawArticle(id=f"stage-{i}", title="", text=d) for i, d in enumerate(docs)]

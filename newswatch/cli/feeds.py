@@ -37,7 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.registry import load_feeds
+    from newswatch.ingest.registry import load_feeds
 
     path = settings.feeds_path(args.feeds)
     action = args.feeds_action or "list"
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{path}: {len(loaded.feeds)} feeds ok, {len(loaded.errors)} errors")
         return 1 if loaded.errors else 0
     if action == "export-opml":
-        from ingest.opml import write_opml
+        from newswatch.ingest.opml import write_opml
 
         document = write_opml(loaded.feeds, title=f"newswatch feeds ({path.name})")
         if args.output:
@@ -64,9 +64,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _list(feeds: list, state_dir: Path, settings: Settings, *, as_json: bool) -> int:
-    from ingest.config import poller_config
-    from ingest.health import feed_health, format_table
-    from ingest.state import STATE_FILE, StateStore
+    from newswatch.ingest.config import poller_config
+    from newswatch.ingest.health import feed_health, format_table
+    from newswatch.ingest.state import STATE_FILE, StateStore
 
     states = {}
     if (state_dir / STATE_FILE).exists():
@@ -86,8 +86,8 @@ def _list(feeds: list, state_dir: Path, settings: Settings, *, as_json: bool) ->
 
 def _import_opml(opml: Path, target: Path, *, dry_run: bool) -> int:
     """Append the OPML's new feeds (by id and URL) to the registry file, keeping its text."""
-    from ingest.opml import read_opml
-    from ingest.registry import feeds_to_yaml, load_feeds
+    from newswatch.ingest.opml import read_opml
+    from newswatch.ingest.registry import feeds_to_yaml, load_feeds
 
     try:
         incoming = read_opml(opml.read_bytes(), source=str(opml))

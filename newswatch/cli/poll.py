@@ -19,7 +19,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.poller import run_poll
+    from newswatch.ingest.poller import run_poll
 
     if args.once:
         require_cluster(settings, "poll")

@@ -15,6 +15,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from processors.role import run_process
+    from newswatch.processors.role import run_process
 
     return run_role(settings, "process", run_process)

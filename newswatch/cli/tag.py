@@ -62,7 +62,7 @@ def _inputs(files: list[Path]) -> Iterator[tuple[str, RawArticle | Exception]]:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from processors.tagging import Tagger
+    from newswatch.processors.tagging import Tagger
 
     tagger = Tagger(watchlist_path=args.watchlist or settings.watchlist_file)
     progress = sys.stderr.isatty()

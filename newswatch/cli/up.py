@@ -23,9 +23,9 @@ from newswatch.demo_server import serve_directory
 from newswatch.kafka.broker import EmbeddedBroker
 from newswatch.kafka.clients import ensure_topics
 from newswatch.metrics import serve_metrics
-from newswatch.settings import PACKAGE_ROOT, Settings
+from newswatch.settings import Settings, package_path
 
-DEMO_FEEDS = PACKAGE_ROOT / "ingest" / "demo" / "feeds"
+DEMO_FEEDS = package_path("newswatch.ingest", "demo", "feeds")
 EMBEDDED_SESSION_TIMEOUT_MS = 6_000  # Tansu joins a group after ~half the session timeout
 
 log = logging.getLogger("newswatch.up")
@@ -46,9 +46,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.poller import run_poll
-    from processors.role import run_process
-    from sinks.alerts.role import run_alert
+    from newswatch.ingest.poller import run_poll
+    from newswatch.processors.role import run_process
+    from newswatch.sinks.alerts.role import run_alert
 
     stop = stop_on_signals()
     if args.duration is not None:
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo_feeds_file(stack: ExitStack, state_dir: Path) -> Path:
-    from ingest.registry import FeedConfig, feeds_to_yaml
+    from newswatch.ingest.registry import FeedConfig, feeds_to_yaml
 
     base = stack.enter_context(serve_directory(DEMO_FEEDS))
     feeds = [FeedConfig(id=f"demo-{path.stem}", url=base + path.name, name=path.stem,

@@ -1,6 +1,6 @@
 """The tagger: regions, actors, persons and event types with evidence spans.
 
-    from processors.tagging import Tagger
+    from newswatch.processors.tagging import Tagger
     tagger = Tagger(watchlist_path=None)      # loads all data once; thread-safe for reads
     tagged = tagger.tag(raw_article)          # pure and deterministic
     tagger.reload_watchlist_if_changed()      # cheap mtime check, call per batch
@@ -9,9 +9,9 @@
 
 import warnings
 
-from processors.tagging.compiled import IN_SOURCE_TREE, stale_modules
-from processors.tagging.tagger import Tagger
-from processors.tagging.watchlist import WatchlistError
+from newswatch.processors.tagging.compiled import IN_SOURCE_TREE, stale_modules
+from newswatch.processors.tagging.tagger import Tagger
+from newswatch.processors.tagging.watchlist import WatchlistError
 
 __all__ = ["Tagger", "WatchlistError"]
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import re
 
-from processors.tagging.context import FieldText, name_neighbour
-from processors.tagging.gazetteer import ACTOR, BODY, DEMONYM, Actor, Gazetteer
-from processors.tagging.matching import Hit
-from processors.tagging.organisations import OrgMention, title_case
-from processors.tagging.records import span_of
-from processors.tagging.regions import GeoMention
-from processors.tagging.textnorm import key_of
+from newswatch.processors.tagging.context import FieldText, name_neighbour
+from newswatch.processors.tagging.gazetteer import ACTOR, BODY, DEMONYM, Actor, Gazetteer
+from newswatch.processors.tagging.matching import Hit
+from newswatch.processors.tagging.organisations import OrgMention, title_case
+from newswatch.processors.tagging.records import span_of
+from newswatch.processors.tagging.regions import GeoMention
+from newswatch.processors.tagging.textnorm import key_of
 
 __all__ = ["leader_offices", "resolve_actors"]
 

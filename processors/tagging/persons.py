@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from processors.tagging.context import FieldText, tokens, without_possessive
-from processors.tagging.gazetteer import Gazetteer
-from processors.tagging.given_names import known_name
-from processors.tagging.not_names import AGENT_NOUN, LOCATIVE, NOT_NAME_END
-from processors.tagging.single_names import single_cue
+from newswatch.processors.tagging.context import FieldText, tokens, without_possessive
+from newswatch.processors.tagging.gazetteer import Gazetteer
+from newswatch.processors.tagging.given_names import known_name
+from newswatch.processors.tagging.not_names import AGENT_NOUN, LOCATIVE, NOT_NAME_END
+from newswatch.processors.tagging.single_names import single_cue
 
 __all__ = ["PersonCandidate", "find_persons"]
 

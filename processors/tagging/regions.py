@@ -44,14 +44,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from processors.tagging.context import (
+from newswatch.processors.tagging.context import (
     LOCATIVE_WORDS,
     PLACE_NOUNS,
     FieldText,
     name_neighbour,
     without_possessive,
 )
-from processors.tagging.gazetteer import (
+from newswatch.processors.tagging.gazetteer import (
     ABBR,
     ADMIN1,
     COUNTRY,
@@ -64,9 +64,9 @@ from processors.tagging.gazetteer import (
     Gazetteer,
     log_pop,
 )
-from processors.tagging.matching import Hit
-from processors.tagging.records import span_of
-from processors.tagging.textnorm import fold
+from newswatch.processors.tagging.matching import Hit
+from newswatch.processors.tagging.records import span_of
+from newswatch.processors.tagging.textnorm import fold
 
 __all__ = ["GeoMention", "resolve_regions"]
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from processors.tagging.context import FieldText
-from processors.tagging.not_names import AGENT_NOUN, LOCATIVE, NOT_NAME_END
+from newswatch.processors.tagging.context import FieldText
+from newswatch.processors.tagging.not_names import AGENT_NOUN, LOCATIVE, NOT_NAME_END
 
 __all__ = ["single_cue"]
 

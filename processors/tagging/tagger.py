@@ -15,14 +15,13 @@ import threading
 from pathlib import Path
 from typing import NamedTuple
 
-from newswatch.contracts import RawArticle, TaggedArticle
-from processors.tagging import actors as actors_mod
-from processors.tagging import events as events_mod
-from processors.tagging import organisations as orgs_mod
-from processors.tagging import persons as persons_mod
-from processors.tagging import regions as regions_mod
-from processors.tagging.context import FieldText, name_neighbour
-from processors.tagging.gazetteer import (
+from newswatch.processors.tagging import actors as actors_mod
+from newswatch.processors.tagging import events as events_mod
+from newswatch.processors.tagging import organisations as orgs_mod
+from newswatch.processors.tagging import persons as persons_mod
+from newswatch.processors.tagging import regions as regions_mod
+from newswatch.processors.tagging.context import FieldText, name_neighbour
+from newswatch.processors.tagging.gazetteer import (
     ACTOR,
     ADMIN1,
     BODY,
@@ -34,9 +33,11 @@ from processors.tagging.gazetteer import (
     SEAT,
     Gazetteer,
 )
-from processors.tagging.matching import Hit, scan_article, select_names
-from processors.tagging.records import span_of, tagged_article
-from processors.tagging.watchlist import Watchlist, WatchlistError
+from newswatch.processors.tagging.matching import Hit, scan_article, select_names
+from newswatch.processors.tagging.records import span_of, tagged_article
+from newswatch.processors.tagging.watchlist import Watchlist, WatchlistError
+
+from newswatch.contracts import RawArticle, TaggedArticle
 
 __all__ = ["CODE_VERSION", "Resolved", "Tagger"]
 

@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from newswatch.processors.tagging.gazetteer import ANY, CAP, EXACT, Actor, Place
+from newswatch.processors.tagging.matching import Automaton, Hit, compile_automaton, scan_fields
 
 from newswatch import yaml_files
-from processors.tagging.gazetteer import ANY, CAP, EXACT, Actor, Place
-from processors.tagging.matching import Automaton, Hit, compile_automaton, scan_fields
 
 __all__ = ["Watchlist", "WatchlistError"]
 
@@ -77,7 +77,7 @@ class Watchlist:
     def load(cls, path: Path) -> Watchlist:
         import hashlib
 
-        from processors.tagging.textnorm import fold, key_of, shape
+        from newswatch.processors.tagging.textnorm import fold, key_of, shape
 
         try:
             raw = path.read_bytes()

@@ -5,11 +5,16 @@ duplicate). Edges: ``store`` (SQLite), ``notify`` (console, webhook). ``sink.Ale
 them together for the Kafka runner: ``AlertSink(rules, store).handle(tagged) -> [Alert]``.
 """
 
-from sinks.alerts.engine import AlertHistory, Decision, MemoryHistory, evaluate
-from sinks.alerts.notify import ConsoleNotifier, Notifier, NotifyError, WebhookNotifier
-from sinks.alerts.rules import Rule, RulesError, RuleSet, load_rules, parse_rules
-from sinks.alerts.sink import AlertSink
-from sinks.alerts.store import AlertStore, AlertStoreError, AlertStoreFull, SqliteAlertStore
+from newswatch.sinks.alerts.engine import AlertHistory, Decision, MemoryHistory, evaluate
+from newswatch.sinks.alerts.notify import ConsoleNotifier, Notifier, NotifyError, WebhookNotifier
+from newswatch.sinks.alerts.rules import Rule, RulesError, RuleSet, load_rules, parse_rules
+from newswatch.sinks.alerts.sink import AlertSink
+from newswatch.sinks.alerts.store import (
+    AlertStore,
+    AlertStoreError,
+    AlertStoreFull,
+    SqliteAlertStore,
+)
 
 __all__ = [
     "AlertHistory",

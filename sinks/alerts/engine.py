@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
+from newswatch.sinks.alerts.matching import RuleMatch, article_values, match_rule
+from newswatch.sinks.alerts.rules import SEVERITIES, Rule, RuleSet, severity_rank
+
 from newswatch.contracts import Alert, TaggedArticle
-from sinks.alerts.matching import RuleMatch, article_values, match_rule
-from sinks.alerts.rules import SEVERITIES, Rule, RuleSet, severity_rank
 
 __all__ = [
     "AlertHistory",

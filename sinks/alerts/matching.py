@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newswatch.sinks.alerts.rules import Conditions, Rule
+
 from newswatch.contracts import Span, TaggedArticle
-from sinks.alerts.rules import Conditions, Rule
 
 __all__ = ["Hit", "RuleMatch", "article_values", "check_conditions", "match_rule"]
 

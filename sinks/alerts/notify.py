@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Literal, Protocol, TextIO
 from urllib.parse import urlsplit
 
+from newswatch.sinks.alerts.rules import ConsoleConfig, WebhookConfig, severity_rank
+
 from newswatch.contracts import Alert, AlertSeverity
-from sinks.alerts.rules import ConsoleConfig, WebhookConfig, severity_rank
 
 __all__ = [
     "ConsoleNotifier",

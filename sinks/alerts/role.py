@@ -6,14 +6,14 @@ from __future__ import annotations
 import threading
 
 from kafka.consumer.fetcher import ConsumerRecord
+from newswatch.sinks.alerts.notify import ConsoleNotifier
+from newswatch.sinks.alerts.sink import AlertSink
+from newswatch.sinks.alerts.store import AlertStoreError
+from newswatch.sinks.metrics.content import observe
 
 from newswatch.contracts import TaggedArticle
 from newswatch.kafka.runner import BatchRunner, Output, RetryLater, Transform
 from newswatch.settings import Settings
-from sinks.alerts.notify import ConsoleNotifier
-from sinks.alerts.sink import AlertSink
-from sinks.alerts.store import AlertStoreError
-from sinks.metrics.content import observe
 
 __all__ = ["alert_transform", "build_alert_runner", "run_alert"]
 

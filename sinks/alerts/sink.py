@@ -26,12 +26,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from newswatch.sinks.alerts.engine import Decision, evaluate
+from newswatch.sinks.alerts.metrics import AlertMetrics, default_metrics
+from newswatch.sinks.alerts.notify import Notifier, NotifyError, build_notifiers, wants
+from newswatch.sinks.alerts.rules import RulesError, RuleSet, load_rules, severity_rank
+from newswatch.sinks.alerts.store import AlertStore, AlertStoreError, SqliteAlertStore
+
 from newswatch.contracts import Alert, TaggedArticle
-from sinks.alerts.engine import Decision, evaluate
-from sinks.alerts.metrics import AlertMetrics, default_metrics
-from sinks.alerts.notify import Notifier, NotifyError, build_notifiers, wants
-from sinks.alerts.rules import RulesError, RuleSet, load_rules, severity_rank
-from sinks.alerts.store import AlertStore, AlertStoreError, SqliteAlertStore
 
 __all__ = ["AlertSink"]
 

@@ -10,16 +10,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from newswatch.sinks.alerts.notify import ConsoleNotifier
+from newswatch.sinks.alerts.role import build_alert_runner
+from newswatch.sinks.alerts.sink import AlertSink
+from newswatch.sinks.alerts.store import AlertStoreFull
+from newswatch.sinks.alerts.testing import tagged_article
 
 from newswatch.contracts import Alert, TaggedArticle
 from newswatch.kafka.clients import ensure_topics, make_producer
 from newswatch.kafka.runner import EXIT_DEPENDENCY_DOWN
 from newswatch.settings import Settings
-from sinks.alerts.notify import ConsoleNotifier
-from sinks.alerts.role import build_alert_runner
-from sinks.alerts.sink import AlertSink
-from sinks.alerts.store import AlertStoreFull
-from sinks.alerts.testing import tagged_article
 from tests.kafka_helpers import read_topic
 
 pytestmark = pytest.mark.integration

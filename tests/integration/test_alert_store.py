@@ -17,16 +17,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from newswatch.sinks.alerts.engine import evaluate
+from newswatch.sinks.alerts.metrics import AlertMetrics
+from newswatch.sinks.alerts.notify import ConsoleNotifier
+from newswatch.sinks.alerts.rules import load_rules
+from newswatch.sinks.alerts.sink import AlertSink
+from newswatch.sinks.alerts.store import AlertStoreError, AlertStoreFull, SqliteAlertStore
+from newswatch.sinks.alerts.testing import tagged_article
 from prometheus_client import CollectorRegistry
 
 from newswatch.contracts import Alert
-from sinks.alerts.engine import evaluate
-from sinks.alerts.metrics import AlertMetrics
-from sinks.alerts.notify import ConsoleNotifier
-from sinks.alerts.rules import load_rules
-from sinks.alerts.sink import AlertSink
-from sinks.alerts.store import AlertStoreError, AlertStoreFull, SqliteAlertStore
-from sinks.alerts.testing import tagged_article
 
 pytestmark = pytest.mark.integration
 
@@ -295,7 +295,7 @@ def test_rules_reload_on_change_and_keep_old_rules_on_error(tmp_path, rules_path
     assert [a.rule_id for a in alerts] == ["pk-attack"]
     assert value(metrics.rules_loaded) == 1
 
-    with caplog.at_level(logging.ERROR, logger="sinks.alerts.sink"):
+    with caplog.at_level(logging.ERROR, logger="newswatch.sinks.alerts.sink"):
         rewrite(RULES.replace("severity: high", "severity: urgent"), 2)
         alerts = sink.handle(attack(50), T0 + timedelta(days=1))
     assert [a.rule_id for a in alerts] == ["pk-attack"]  # old rules still in force

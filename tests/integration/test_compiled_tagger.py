@@ -15,14 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from ingest.parse import parse_feed
-from processors.tagging.compiled import compiled_modules, stale_modules
+from newswatch.ingest.parse import parse_feed
+from newswatch.processors.tagging.compiled import compiled_modules, stale_modules
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("newswatch", "ingest", "processors", "sinks")
+# source folder -> where it installs (setup.py maps the role folders into newswatch)
+PACKAGES = {"newswatch": "newswatch", "ingest": "newswatch/ingest",
+            "processors": "newswatch/processors", "sinks": "newswatch/sinks"}
 
 
 def _demo_lines() -> str:
@@ -55,10 +56,10 @@ def test_compiled_and_plain_modules_tag_the_same(tmp_path: Path) -> None:
         pytest.skip("the tagger runs as plain Python here (no compiled modules): nothing to "
                     "compare")
     plain = tmp_path / "plain"
-    for package in PACKAGES:
-        shutil.copytree(ROOT / package, plain / package,
+    for folder, installed in PACKAGES.items():
+        shutil.copytree(ROOT / folder, plain / installed,
                         ignore=shutil.ignore_patterns("*.so", "__pycache__"))
-    where = ["-c", "import processors.tagging.persons as m; print(m.__file__)"]
+    where = ["-c", "import newswatch.processors.tagging.persons as m; print(m.__file__)"]
     assert _run(where, pythonpath=plain).strip().endswith(".py")
     assert not _run(where).strip().endswith(".py")
 

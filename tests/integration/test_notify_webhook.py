@@ -13,13 +13,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from newswatch.sinks.alerts.metrics import AlertMetrics
+from newswatch.sinks.alerts.notify import ConsoleNotifier, NotifyError, WebhookNotifier
+from newswatch.sinks.alerts.sink import AlertSink
+from newswatch.sinks.alerts.testing import tagged_article
 from prometheus_client import CollectorRegistry
 
 from newswatch.contracts import Alert
-from sinks.alerts.metrics import AlertMetrics
-from sinks.alerts.notify import ConsoleNotifier, NotifyError, WebhookNotifier
-from sinks.alerts.sink import AlertSink
-from sinks.alerts.testing import tagged_article
 
 pytestmark = pytest.mark.integration
 

@@ -37,10 +37,10 @@ for sourdough loaves on Thursday.</description></item>
 
 def test_feed_over_http_reaches_the_alerts_topic(make_settings: Callable[..., Settings],
                                                  tmp_path: Path) -> None:
-    from ingest.poller import run_poll
-    from ingest.registry import FeedConfig, feeds_to_yaml
-    from processors.role import build_process_runner
-    from sinks.alerts.role import build_alert_runner
+    from newswatch.ingest.poller import run_poll
+    from newswatch.ingest.registry import FeedConfig, feeds_to_yaml
+    from newswatch.processors.role import build_process_runner
+    from newswatch.sinks.alerts.role import build_alert_runner
 
     (tmp_path / "www").mkdir()
     (tmp_path / "www" / "desk.xml").write_text(FEED, encoding="utf-8")

@@ -9,14 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from newswatch.ingest.config import PollerConfig
+from newswatch.ingest.metrics import IngestMetrics
+from newswatch.ingest.poller import Poller
+from newswatch.ingest.publisher import KafkaPublisher
+from newswatch.ingest.registry import FeedConfig, feeds_to_yaml, load_feeds
+from newswatch.ingest.state import StateStore
 from prometheus_client import CollectorRegistry
 
-from ingest.config import PollerConfig
-from ingest.metrics import IngestMetrics
-from ingest.poller import Poller
-from ingest.publisher import KafkaPublisher
-from ingest.registry import FeedConfig, feeds_to_yaml, load_feeds
-from ingest.state import StateStore
 from newswatch.cli.main import main
 from newswatch.kafka.clients import ensure_topics
 from newswatch.settings import Settings

@@ -7,9 +7,9 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from newswatch.ingest.config import USER_AGENT, PollerConfig
+from newswatch.ingest.fetch import Fetcher, FetchResult
 
-from ingest.config import USER_AGENT, PollerConfig
-from ingest.fetch import Fetcher, FetchResult
 from tests.integration.feedserver import FeedServer, Route, rss
 
 pytestmark = pytest.mark.integration

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from newswatch.ingest.poller import EXIT_STATE_FAILED, run_poll
+from newswatch.ingest.registry import FeedConfig, feeds_to_yaml
 
-from ingest.poller import EXIT_STATE_FAILED, run_poll
-from ingest.registry import FeedConfig, feeds_to_yaml
 from newswatch.contracts import RawArticle
 from newswatch.demo_server import serve_directory
 from newswatch.kafka.clients import ensure_topics

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from newswatch.ingest.ownership import partition_for
+from newswatch.ingest.registry import FeedConfig, feeds_to_yaml
 
-from ingest.ownership import partition_for
-from ingest.registry import FeedConfig, feeds_to_yaml
 from newswatch.kafka.clients import ensure_topics
 from newswatch.settings import Settings
 from tests.integration.feedserver import FeedServer, rss

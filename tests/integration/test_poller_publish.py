@@ -9,12 +9,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from newswatch.ingest.config import PollerConfig
+from newswatch.ingest.poller import Poller, run_poll
+from newswatch.ingest.publisher import KafkaPublisher, PublishError
+from newswatch.ingest.registry import FeedConfig
+from newswatch.ingest.state import StateStore
 
-from ingest.config import PollerConfig
-from ingest.poller import Poller, run_poll
-from ingest.publisher import KafkaPublisher, PublishError
-from ingest.registry import FeedConfig
-from ingest.state import StateStore
 from newswatch.contracts import RawArticle
 from newswatch.kafka.clients import ensure_topics, make_consumer
 from newswatch.settings import Settings
@@ -62,7 +62,7 @@ def publisher(settings: Settings) -> Iterator[KafkaPublisher]:
 
 
 def write_feeds(path: Path, feeds: list[FeedConfig]) -> Path:
-    from ingest.registry import feeds_to_yaml
+    from newswatch.ingest.registry import feeds_to_yaml
 
     path.write_text(feeds_to_yaml(feeds), encoding="utf-8")
     return path
@@ -265,7 +265,7 @@ def test_run_forever_picks_up_registry_edits(server: FeedServer, tmp_path: Path,
     import os
     import time
 
-    from ingest.poller import _registry_watcher
+    from newswatch.ingest.poller import _registry_watcher
 
     first = FeedConfig(id="first", url=server.set("/first.xml", rss("a", items("a", 1))))
     second = FeedConfig(id="second", url=server.set("/second.xml", rss("b", items("b", 1))))

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
-from ingest.parse import ParsedFeed, parse_feed
+from newswatch.ingest.parse import ParsedFeed, parse_feed
 
 REAL_FEEDS = Path(__file__).resolve().parents[3] / "shared" / "feeds" / "real"
 FILES = sorted(REAL_FEEDS.glob("*.xml")) if REAL_FEEDS.is_dir() else []

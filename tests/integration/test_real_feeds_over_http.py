@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from newswatch.ingest.config import PollerConfig
+from newswatch.ingest.poller import Poller
+from newswatch.ingest.publisher import KafkaPublisher
+from newswatch.ingest.registry import FeedConfig
+from newswatch.ingest.state import StateStore
 
-from ingest.config import PollerConfig
-from ingest.poller import Poller
-from ingest.publisher import KafkaPublisher
-from ingest.registry import FeedConfig
-from ingest.state import StateStore
 from newswatch.contracts import RawArticle
 from newswatch.demo_server import serve_directory
 from newswatch.kafka.clients import ensure_topics

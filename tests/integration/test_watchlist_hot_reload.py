@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from newswatch.processors.role import build_process_runner
 
 from newswatch.contracts import RawArticle, TaggedArticle
 from newswatch.kafka.clients import ensure_topics, make_producer
 from newswatch.settings import Settings
-from processors.role import build_process_runner
 from tests.kafka_helpers import read_topic
 
 pytestmark = pytest.mark.integration

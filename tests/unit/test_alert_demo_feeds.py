@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from newswatch.ingest.parse import parse_feed
+from newswatch.processors.tagging import Tagger
+from newswatch.sinks.alerts.engine import MemoryHistory, evaluate
+from newswatch.sinks.alerts.rules import load_rules
 
-from ingest.parse import parse_feed
 from newswatch.contracts import RawArticle
-from processors.tagging import Tagger
-from sinks.alerts.engine import MemoryHistory, evaluate
-from sinks.alerts.rules import load_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 FEEDS = ROOT / "ingest" / "demo" / "feeds"

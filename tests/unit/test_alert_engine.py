@@ -4,11 +4,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from sinks.alerts.engine import MemoryHistory, alert_id, evaluate
-from sinks.alerts.matching import match_rule
-from sinks.alerts.rules import load_rules, parse_rules
-from sinks.alerts.testing import tagged_article
+from newswatch.sinks.alerts.engine import MemoryHistory, alert_id, evaluate
+from newswatch.sinks.alerts.matching import match_rule
+from newswatch.sinks.alerts.rules import load_rules, parse_rules
+from newswatch.sinks.alerts.testing import tagged_article
 
 SHIPPED_RULES = Path(__file__).resolve().parents[2] / "sinks" / "alerts" / "rules.yaml"
 T0 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)

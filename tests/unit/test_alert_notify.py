@@ -4,10 +4,15 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from newswatch.sinks.alerts.notify import (
+    ConsoleNotifier,
+    WebhookNotifier,
+    build_notifiers,
+    format_line,
+)
+from newswatch.sinks.alerts.rules import parse_rules
 
 from newswatch.contracts import Alert
-from sinks.alerts.notify import ConsoleNotifier, WebhookNotifier, build_notifiers, format_line
-from sinks.alerts.rules import parse_rules
 
 T0 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
 

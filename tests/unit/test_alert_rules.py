@@ -4,8 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
-from sinks.alerts.rules import RulesError, load_rules, parse_rules
+from newswatch.sinks.alerts.rules import RulesError, load_rules, parse_rules
 
 SHIPPED_RULES = Path(__file__).resolve().parents[2] / "sinks" / "alerts" / "rules.yaml"
 

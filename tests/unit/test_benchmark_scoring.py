@@ -163,9 +163,10 @@ def test_feed_html_becomes_clean_text_with_paragraphs():
 
 
 def test_stage_costs_split_the_tagger_into_scan_rules_and_output():
+    from newswatch.processors.tagging import Tagger
+
     from benchmarks.evaluation.report import stage_line
     from benchmarks.evaluation.speed import stage_costs
-    from processors.tagging import Tagger
 
     docs = ["A suicide bomber struck a market in Quetta, police chief Ali Raza said.",
             "Floods displaced thousands in Sylhet, Bangladesh."]

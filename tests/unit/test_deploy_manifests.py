@@ -94,7 +94,7 @@ def settings_env_names() -> set[str]:
             names.update(f"NEWSWATCH_{name.upper()}__{sub.upper()}"
                          for sub in annotation.model_fields)
     try:
-        from ingest.config import PollerConfig
+        from newswatch.ingest.config import PollerConfig
     except ImportError:
         return names
     prefix = PollerConfig.model_config.get("env_prefix", "").upper()
@@ -268,10 +268,11 @@ def test_dockerfile_entrypoint_is_the_projects_console_script() -> None:
 def test_build_context_allow_list_covers_every_package_pip_installs() -> None:
     ignore = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").split()
     assert ignore[ignore.index("*") :].count("*") == 1, "the allow-list starts by excluding all"
-    find = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
-    for pattern in find["find"]["include"]:
-        top = pattern.rstrip("*").rstrip(".")
+    setup_py = (REPO / "setup.py").read_text(encoding="utf-8")
+    folders = ast.literal_eval(setup_py.split("ROLE_FOLDERS = ", 1)[1].split("\n", 1)[0])
+    for top in ("newswatch", *folders):
         assert f"!{top}/" in ignore, f"package {top} would be missing from the image"
+    assert "!LICENSE" in ignore, "the licence file the wheel's metadata names"
     assert "!pyproject.toml" in ignore
     assert "!setup.py" in ignore, "the build hook that compiles the tagger"
     assert "**/*.so" in ignore, "modules compiled on the host must not reach the image"
@@ -353,7 +354,7 @@ def expected_topics(prefix: str) -> dict[str, str]:
     its feed ownership uses (whose suffixes PollerConfig defines)."""
     topics = {name: "delete" for name in Topics(prefix).all()}
     try:
-        from ingest.config import PollerConfig
+        from newswatch.ingest.config import PollerConfig
     except ImportError:
         return topics
     fields = PollerConfig.model_fields
@@ -660,8 +661,8 @@ def test_every_role_has_an_annotated_metrics_service(component: str) -> None:
 
 
 def test_k8s_feeds_and_rules_files_load_with_the_projects_loaders() -> None:
-    registry = pytest.importorskip("ingest.registry", reason="the feed registry is not there yet")
-    rules = pytest.importorskip("sinks.alerts.rules", reason="the rules loader is not there yet")
+    registry = pytest.importorskip("newswatch.ingest.registry", reason="the feed registry is not there yet")
+    rules = pytest.importorskip("newswatch.sinks.alerts.rules", reason="the rules loader is not there yet")
     loaded = registry.load_feeds(K8S / "config" / "feeds.yaml")
     assert loaded.feeds and not loaded.errors, [str(e) for e in loaded.errors]
     assert rules.load_rules(K8S / "config" / "rules.yaml").enabled

@@ -6,10 +6,16 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from ingest.backoff import backoff_delay
-from ingest.politeness import Limits, Outcome, is_dead, next_delay, parse_max_age, parse_retry_after
-from ingest.schedule import FeedState, PollResult, advance
+from newswatch.ingest.backoff import backoff_delay
+from newswatch.ingest.politeness import (
+    Limits,
+    Outcome,
+    is_dead,
+    next_delay,
+    parse_max_age,
+    parse_retry_after,
+)
+from newswatch.ingest.schedule import FeedState, PollResult, advance
 
 LIMITS = Limits(min_interval_s=60, max_interval_s=3600, backoff_base_s=30, backoff_max_s=7200)
 NOW = 1_800_000_000.0

@@ -4,8 +4,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from ingest.dates import parse_date, published_at, read_date
+from newswatch.ingest.dates import parse_date, published_at, read_date
 
 FETCHED = datetime(2026, 2, 18, 12, 0, tzinfo=UTC)
 

@@ -1,8 +1,7 @@
 """Which parser library reads a document, and when the fast one is not trusted (ingest.engine)."""
 
 import pytest
-
-from ingest.engine import read_document
+from newswatch.ingest.engine import read_document
 
 
 def rss(

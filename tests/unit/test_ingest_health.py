@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.health import classify, feed_health, format_table
-from ingest.registry import FeedConfig
-from ingest.schedule import FeedState
+from newswatch.ingest.health import classify, feed_health, format_table
+from newswatch.ingest.registry import FeedConfig
+from newswatch.ingest.schedule import FeedState
 
 NOW = 1_800_000_000.0
 FEEDS = [FeedConfig(id=name, url=f"https://{name}.example/rss") for name in

@@ -1,8 +1,7 @@
 """Canonical URLs, article ids and content hashes (ingest.identity)."""
 
 import pytest
-
-from ingest.identity import article_id, canonical_url, content_hash, is_tracking_param
+from newswatch.ingest.identity import article_id, canonical_url, content_hash, is_tracking_param
 
 
 def test_scheme_and_host_are_lowercased_path_is_not():
@@ -160,7 +159,7 @@ def test_content_hash_changes_with_words_only():
 def test_every_tracking_rule_states_its_source():
     from importlib import resources
 
-    text = resources.files("ingest").joinpath("data/tracking_params.tsv").read_text("utf-8")
+    text = resources.files("newswatch.ingest").joinpath("data/tracking_params.tsv").read_text("utf-8")
     rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
     header, *rules = rows
     assert header == ["param", "values", "source"]

@@ -3,10 +3,9 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from ingest.identity import article_id, canonical_url
-from ingest.normalise import author_name, language_tag, resolve_link
-from ingest.parse import parse_feed
+from newswatch.ingest.identity import article_id, canonical_url
+from newswatch.ingest.normalise import author_name, language_tag, resolve_link
+from newswatch.ingest.parse import parse_feed
 
 FETCHED = datetime(2026, 2, 18, 12, 0, tzinfo=UTC)
 

@@ -6,8 +6,7 @@ import hashlib
 
 from kafka.cluster import ClusterMetadata
 from kafka.partitioner.default import DefaultPartitioner
-
-from ingest.publisher import key_hash
+from newswatch.ingest.publisher import key_hash
 
 
 class _Cluster(ClusterMetadata):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.opml import read_opml, write_opml
-from ingest.registry import FeedConfig, feeds_to_yaml, parse_feeds_yaml
+from newswatch.ingest.opml import read_opml, write_opml
+from newswatch.ingest.registry import FeedConfig, feeds_to_yaml, parse_feeds_yaml
 
 GOOD_AND_BAD = """\
 defaults:

@@ -1,8 +1,7 @@
 """HTML fragments from feeds -> clean text (ingest.text)."""
 
 import pytest
-
-from ingest.text import clean_title, html_to_text
+from newswatch.ingest.text import clean_title, html_to_text
 
 
 def test_tags_are_stripped_and_inline_markup_joins_words_as_rendered():

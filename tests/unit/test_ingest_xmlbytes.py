@@ -1,8 +1,7 @@
 """Byte-level checks and repairs (ingest.xmlbytes)."""
 
 import feedparser_rs
-
-from ingest.xmlbytes import (
+from newswatch.ingest.xmlbytes import (
     charset_param,
     declared_encoding,
     repair_empty_elements,

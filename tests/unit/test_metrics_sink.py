@@ -1,9 +1,8 @@
 """Content metrics: counts by primary country, event type, actor type; severity histogram."""
 
+from newswatch.sinks.alerts.testing import tagged_article
+from newswatch.sinks.metrics.content import ContentMetrics, observe
 from prometheus_client import REGISTRY, CollectorRegistry
-
-from sinks.alerts.testing import tagged_article
-from sinks.metrics.content import ContentMetrics, observe
 
 TTP = ("ttp", "TTP", "armed_group")
 ARMY = ("pk-army", "Pakistan Army", "military")
@@ -45,10 +44,11 @@ def test_counts_by_country_event_and_actor_type():
 
 def test_names_do_not_clash_with_the_pipeline_metrics():
     """Registering on the default registry beside every role's metrics must not fail."""
+    import newswatch.processors.role
+    import newswatch.sinks.alerts.metrics as alert_metrics
+    from newswatch.sinks.metrics.content import default_content_metrics
+
     import newswatch.metrics  # noqa: F401 - registers the runner's counters
-    import processors.role  # noqa: F401 - registers the tagger role's counters
-    import sinks.alerts.metrics as alert_metrics
-    from sinks.metrics.content import default_content_metrics
 
     default_content_metrics()
     alert_metrics.default_metrics()

@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 
+from newswatch.processors.tagging import Tagger
+
 from newswatch.contracts import RawArticle
-from processors.tagging import Tagger
 
 
 @lru_cache(maxsize=1)

@@ -4,11 +4,11 @@ corrupt cache file is rebuilt instead of failing."""
 import pickle
 
 import pytest
+from newswatch.processors.tagging.cache import cache_key, load_or_build
+from newswatch.processors.tagging.gazetteer import DATA_DIR, Gazetteer, _digest
+from newswatch.processors.tagging.matching import scan_article
 
 from newswatch.contracts import RawArticle
-from processors.tagging.cache import cache_key, load_or_build
-from processors.tagging.gazetteer import DATA_DIR, Gazetteer, _digest
-from processors.tagging.matching import scan_article
 
 TEXT = ("Pakistani troops clashed with Afghan forces near Torkham, the Foreign Office said, "
         "while floods hit Sylhet in Bangladesh.")
@@ -52,7 +52,7 @@ def test_corrupt_cache_is_rebuilt(tmp_path, fresh):
 
 
 def test_tagger_output_does_not_depend_on_the_cache(tmp_path, monkeypatch, fresh):
-    from processors.tagging import tagger as tagger_mod
+    from newswatch.processors.tagging import tagger as tagger_mod
 
     article = RawArticle(id="c", title="Border clash", text=TEXT)
     load_or_build(_digest(DATA_DIR), lambda: fresh, tmp_path)  # write the cache

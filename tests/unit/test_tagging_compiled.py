@@ -6,7 +6,7 @@ import importlib.machinery
 import os
 from pathlib import Path
 
-from processors.tagging.compiled import compiled_modules, stale_modules
+from newswatch.processors.tagging.compiled import compiled_modules, stale_modules
 
 SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]  # e.g. ".cpython-311-x86_64-linux-gnu.so"
 

@@ -6,10 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from newswatch.processors.tagging import Tagger, WatchlistError
+from newswatch.processors.tagging.watchlist import Watchlist
 
 from newswatch.contracts import RawArticle
-from processors.tagging import Tagger, WatchlistError
-from processors.tagging.watchlist import Watchlist
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "processors" / "tagging" / "data" / \
     "watchlist.example.yaml"

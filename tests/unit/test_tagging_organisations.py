@@ -3,10 +3,11 @@
 
 from functools import lru_cache
 
+from newswatch.processors.tagging import Tagger
+from newswatch.processors.tagging.context import FieldText
+from newswatch.processors.tagging.organisations import find_organisations
+
 from newswatch.contracts import RawArticle
-from processors.tagging import Tagger
-from processors.tagging.context import FieldText
-from processors.tagging.organisations import find_organisations
 
 
 @lru_cache(maxsize=1)

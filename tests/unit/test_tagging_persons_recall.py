@@ -3,8 +3,9 @@ possessives, repeated mentions, pairs, Title Case headlines - and what must stay
 
 from functools import lru_cache
 
+from newswatch.processors.tagging import Tagger
+
 from newswatch.contracts import RawArticle
-from processors.tagging import Tagger
 
 
 @lru_cache(maxsize=1)

@@ -7,10 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from newswatch.processors.tagging import Tagger, WatchlistError
+from newswatch.processors.tagging.watchlist import Watchlist
 
 from newswatch.contracts import RawArticle, TaggedArticle
-from processors.tagging import Tagger, WatchlistError
-from processors.tagging.watchlist import Watchlist
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "processors" / "tagging" / "data" / \
     "watchlist.example.yaml"
@@ -93,7 +93,7 @@ def test_every_seat_of_government_tags_to_valid_models():
 
 @pytest.mark.parametrize("article", ARTICLES, ids=[a.id for a in ARTICLES])
 def test_tag_is_resolve_then_tagged_article(article):
-    from processors.tagging.records import tagged_article
+    from newswatch.processors.tagging.records import tagged_article
 
     tagger = _taggers()[1]
     resolved = tagger.resolve(article)

@@ -3,8 +3,9 @@ motivated it (sentences written for these tests)."""
 
 from functools import lru_cache
 
+from newswatch.processors.tagging import Tagger
+
 from newswatch.contracts import RawArticle
-from processors.tagging import Tagger
 
 
 @lru_cache(maxsize=1)

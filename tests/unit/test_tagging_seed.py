@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 import pytest
+from newswatch.processors.tagging import Tagger
 
 from newswatch.contracts import RawArticle
-from processors.tagging import Tagger
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed"
 

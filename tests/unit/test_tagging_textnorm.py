@@ -3,8 +3,7 @@
 import re
 
 import pytest
-
-from processors.tagging.textnorm import padded
+from newswatch.processors.tagging.textnorm import padded
 
 
 def _general(text: str) -> str:

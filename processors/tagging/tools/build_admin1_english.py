@@ -15,7 +15,7 @@ text into places - and a short hand-made list of names that news uses for other 
 (surnames such as "Cortez", translations such as "River of January", old names). Ordinary words are the lower-case entries of the system word list
 (``/usr/share/dict/words``, Debian's ``wamerican``).
 
-Run: ``pip install iso3166-2 && python -m processors.tagging.tools.build_admin1_english``.
+Run: ``pip install iso3166-2 && python -m newswatch.processors.tagging.tools.build_admin1_english``.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ A group and a subdivision are paired by (a) a city in the group bearing the subd
 centroid and the subdivision's point, one-to-one, best pairs first. Rows in
 ``data/geonames_admin1_fixes.tsv`` (checked by hand) override the inferred ones.
 
-Run: ``pip install iso3166-2 && python -m processors.tagging.tools.build_admin1_map``.
+Run: ``pip install iso3166-2 && python -m newswatch.processors.tagging.tools.build_admin1_map``.
 """
 
 from __future__ import annotations

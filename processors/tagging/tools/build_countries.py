@@ -7,7 +7,7 @@ not need countryinfo at run time, and a reviewed text file shows exactly what is
 Hand-written additions (short forms, more demonyms, seats of government) live in
 ``data/countries_extra.yaml`` and win over this file.
 
-Run: ``pip install countryinfo && python -m processors.tagging.tools.build_countries``.
+Run: ``pip install countryinfo && python -m newswatch.processors.tagging.tools.build_countries``.
 """
 
 from __future__ import annotations

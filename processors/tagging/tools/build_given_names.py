@@ -14,7 +14,7 @@ Chinese and Korean names put the family name first ("Xi Jinping", "Kim Jong Un")
 romanised family names go in a second section.
 
 Run: ``pip install --target /tmp/faker faker && apt-get install wamerican &&
-PYTHONPATH=/tmp/faker python -m processors.tagging.tools.build_given_names``.
+PYTHONPATH=/tmp/faker python -m newswatch.processors.tagging.tools.build_given_names``.
 """
 
 from __future__ import annotations

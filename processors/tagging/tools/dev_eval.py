@@ -10,7 +10,7 @@ loaders (``benchmarks/evaluation/corpora.py``, ``heldout.py``) and the dev feeds
 the benchmark's own ``evaluate`` (``benchmarks/tagger.py``), so figures are comparable with its
 tables.
 
-    python -m processors.tagging.tools.dev_eval [--feeds | --corpora] [--errors 40]
+    python -m newswatch.processors.tagging.tools.dev_eval [--feeds | --corpora] [--errors 40]
 
 Prints micro P/R/F1 per corpus and field (dev feeds: countries, admin1, actors, persons, event
 types) and, with ``--errors``, the most frequent false positives (corpora: with the surfaces
@@ -25,6 +25,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from newswatch.processors.tagging import Tagger
+
 from benchmarks.evaluation import report
 from benchmarks.evaluation.corpora import load_corpus
 from benchmarks.evaluation.heldout import load_heldout
@@ -33,7 +35,6 @@ from benchmarks.evaluation.scoring import micro, score_codes
 from benchmarks.evaluation.systems import build
 from benchmarks.tagger import evaluate, totals
 from newswatch.contracts import RawArticle
-from processors.tagging import Tagger
 
 DEV_CORPORA = ("LGL", "GeoVirus")
 DEV_FEEDS = GOLD_DIR / "dev-feeds.jsonl"

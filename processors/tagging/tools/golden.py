@@ -11,9 +11,9 @@ public geoparsing corpora (GeoWebNews, LGL, TR-News, GeoVirus) in ``shared/bench
 document is tagged with and without the example watchlist; corpus pieces that have a title
 keep it, so the title field is exercised too.
 
-    python -m processors.tagging.tools.golden save  /tmp/golden/base [--full]
-    python -m processors.tagging.tools.golden check /tmp/golden/base
-    python -m processors.tagging.tools.golden speed [--cpu 1] [--passes 5]
+    python -m newswatch.processors.tagging.tools.golden save  /tmp/golden/base [--full]
+    python -m newswatch.processors.tagging.tools.golden check /tmp/golden/base
+    python -m newswatch.processors.tagging.tools.golden speed [--cpu 1] [--passes 5]
 
 ``$NEWSWATCH_SHARED`` overrides where ``shared/`` is (default: beside the repository).
 """
@@ -122,8 +122,9 @@ def golden_docs(full: bool = False) -> list[tuple[str, str]]:
 
 
 def _outputs(docs: list[tuple[str, str]]) -> list[str]:
+    from newswatch.processors.tagging import Tagger
+
     from newswatch.contracts import RawArticle
-    from processors.tagging import Tagger
 
     out = []
     for tagger in (Tagger(), Tagger(watchlist_path=WATCHLIST)):
@@ -169,8 +170,9 @@ def speed(cpu: int | None, passes: int) -> int:
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})
     t0 = time.perf_counter()
+    from newswatch.processors.tagging import Tagger
+
     from newswatch.contracts import RawArticle
-    from processors.tagging import Tagger
 
     tagger = Tagger()
     init_s = time.perf_counter() - t0
