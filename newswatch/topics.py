@@ -5,6 +5,7 @@ from dataclasses import dataclass
 RAW = "articles.raw"
 TAGGED = "articles.tagged"
 ALERTS = "alerts"
+STORIES = "stories"
 DLQ = "dlq"
 
 
@@ -25,8 +26,12 @@ class Topics:
         return self.prefix + ALERTS
 
     @property
+    def stories(self) -> str:
+        return self.prefix + STORIES
+
+    @property
     def dlq(self) -> str:
         return self.prefix + DLQ
 
     def all(self) -> list[str]:
-        return [self.raw, self.tagged, self.alerts, self.dlq]
+        return [self.raw, self.tagged, self.alerts, self.stories, self.dlq]

@@ -14,6 +14,7 @@ from newswatch import __version__
 from newswatch.contracts.alert import Alert
 from newswatch.contracts.dead_letter import DeadLetter
 from newswatch.contracts.raw import RawArticle
+from newswatch.contracts.story import Story
 from newswatch.contracts.tagged import TaggedArticle
 from newswatch.topics import Topics
 
@@ -25,7 +26,8 @@ SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 MODELS: dict[str, tuple[type[BaseModel], str]] = {
     "articles.raw": (RawArticle, "article id: stable hash of the canonical article URL"),
     "articles.tagged": (TaggedArticle, "article id (same as on articles.raw)"),
-    "alerts": (Alert, "alert dedup key: one story or rule window, latest record wins"),
+    "alerts": (Alert, "alert id (rule + story); the latest version per key is the alert's state"),
+    "stories": (Story, "story id; the latest version per key is the story's state"),
     "dlq": (DeadLetter, "the failed source record's key"),
 }
 

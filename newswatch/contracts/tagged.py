@@ -99,3 +99,7 @@ class TaggedArticle(RawArticle):
     watchlist_hits: list[WatchlistHit] = Field(default_factory=list)
     severity: float = Field(default=0.0, ge=0.0, le=1.0, description="0 = routine, 1 = most severe")
     tagger_version: str = Field(default="", description="Tagger code + data version")
+    story_id: str | None = Field(
+        default=None, description="The story (news.stories) the article belongs to. Stories are "
+        "assigned downstream of tagging (in the alert role), so records on news.articles.tagged "
+        "carry null; `newswatch stories` fills it in, and each Story lists its articles")
