@@ -3,11 +3,12 @@ variables (nested with ``__``, e.g. ``NEWSWATCH_SECURITY__SASL_PASSWORD``), the 
 ``NEWSWATCH_CONFIG``, then defaults. Secrets are ``SecretStr`` and never logged."""
 
 import os
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -16,6 +17,7 @@ from pydantic_settings import (
 )
 
 from newswatch import __version__
+from newswatch.durations import parse_duration
 from newswatch.topics import Topics
 
 
@@ -100,6 +102,39 @@ class Ingest(BaseModel):
     state_topic_suffix: str = "feeds.state"
 
 
+class Alerts(BaseModel):
+    """The alert role: its store, retention, timers and the story stage."""
+
+    store_url: SecretStr | None = Field(
+        default=None, description="postgresql://user:pass@host/db for several alert replicas; "
+        "unset: SQLite at <state_dir>/alerts.sqlite3")
+    retention: timedelta = Field(default=timedelta(days=30), description="Resolved alerts, "
+                                 "sent notifications and ended silences are removed after this")
+    max_store_mb: int | None = Field(default=None, ge=1,
+                                     description="Cap on the SQLite file; writes past it fail "
+                                     "(the article is retried) instead of filling the disk")
+    reload_interval_s: float = Field(default=2.0, gt=0, description="Rules, silences and quiet "
+                                     "alerts are checked this often")
+    default_quiet_period: timedelta = Field(default=timedelta(hours=24))
+    story_window: timedelta = Field(default=timedelta(hours=72), description="An article joins "
+                                    "a story last seen at most this long before it")
+    story_retention: timedelta = Field(default=timedelta(days=7), description="Stories quiet "
+                                       "this long are forgotten (bounds the story index)")
+    burst_sources: int = Field(default=4, ge=2, description="Distinct outlets that make a burst")
+    burst_window: timedelta = Field(default=timedelta(hours=1))
+
+    @field_validator("retention", "default_quiet_period", "story_window", "story_retention",
+                     "burst_window", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> timedelta:
+        return parse_duration(value)
+
+    def story_config(self) -> Any:
+        from newswatch.sinks.stories.stage import StoryConfig
+
+        return StoryConfig(window=self.story_window)
+
+
 class Groups(BaseModel):
     """Consumer group ids, one per consuming role."""
 
@@ -123,6 +158,7 @@ class Settings(BaseSettings):
     replication_factor: int = Field(default=1, ge=1)
     groups: Groups = Field(default_factory=Groups)
     ingest: Ingest = Field(default_factory=Ingest)
+    alerts: Alerts = Field(default_factory=Alerts)
     session_timeout_ms: int = Field(default=10_000, ge=1_000)
     heartbeat_interval_ms: int = Field(default=1_000, ge=100)
     batch_size: int = Field(default=500, ge=1, description="Max records per consumed batch")

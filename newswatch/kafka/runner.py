@@ -42,6 +42,7 @@ __all__ = [
     "BatchRunner",
     "Output",
     "RetryLater",
+    "Tick",
     "Transform",
     "dead_letter",
 ]
@@ -70,6 +71,9 @@ class Output:
 
 
 Transform = Callable[[ConsumerRecord], Iterable[Output]]
+# Called between batches: records to produce that no consumed record caused (timers, actions
+# made elsewhere), and a callback run once they are all acknowledged by the broker.
+Tick = Callable[[], tuple[list[Output], Callable[[], None]]]
 
 
 def dead_letter(record: ConsumerRecord, error: BaseException, role: str, dlq_topic: str) -> Output:
@@ -103,6 +107,7 @@ class BatchRunner:
         poll_timeout_ms: int = 500,
         broker_timeout_s: float = 60.0,
         before_batch: Callable[[], object] | None = None,
+        tick: Tick | None = None,
     ) -> None:
         self.role = role
         self._consumer = consumer
@@ -113,6 +118,7 @@ class BatchRunner:
         self._poll_timeout_ms = poll_timeout_ms
         self._broker_timeout_s = broker_timeout_s
         self._before_batch = before_batch
+        self._tick = tick
         self._last_contact = time.monotonic()
         self._outage_since: float | None = None
         self.processed = 0
@@ -121,19 +127,22 @@ class BatchRunner:
     @classmethod
     def from_settings(cls, settings: Settings, role: str, group_id: str, source_topic: str,
                       transform: Transform, stop: threading.Event, *,
-                      before_batch: Callable[[], object] | None = None) -> BatchRunner:
+                      before_batch: Callable[[], object] | None = None,
+                      tick: Tick | None = None) -> BatchRunner:
         """A runner consuming ``source_topic`` in ``group_id``, dead-lettering to the DLQ topic,
         with the clients, timeouts and batch settings of ``settings``."""
         return cls(
             role, make_consumer(settings, group_id, [source_topic]), make_producer(settings),
             transform, settings.topics.dlq, stop, poll_timeout_ms=settings.batch_timeout_ms,
-            broker_timeout_s=settings.broker_timeout_s, before_batch=before_batch,
+            broker_timeout_s=settings.broker_timeout_s, before_batch=before_batch, tick=tick,
         )
 
     def run(self) -> int:
         """Run until ``stop`` is set (returns 0) or the broker is lost (returns non-zero)."""
         try:
             while not self._stop.is_set():
+                if self._tick is not None and not self._run_tick():
+                    return EXIT_DEPENDENCY_DOWN
                 batch = self._consumer.poll(timeout_ms=self._poll_timeout_ms)
                 if batch:
                     self._last_contact = time.monotonic()
@@ -149,6 +158,26 @@ class BatchRunner:
             return EXIT_DELIVERY_FAILED
         finally:
             self._close()
+
+    def _run_tick(self) -> bool:
+        """Produce the tick's records and confirm them once delivered. False: give up."""
+        assert self._tick is not None
+        try:
+            outputs, delivered = self._tick()
+        except RetryLater as exc:
+            now = time.monotonic()
+            self._outage_since = self._outage_since or now
+            if now - self._outage_since > self._broker_timeout_s:
+                log.error("%s: %s for more than %.0fs; exiting", self.role, exc,
+                          self._broker_timeout_s)
+                return False
+            log.warning("%s: timer work will be retried: %s", self.role, exc)
+            return True
+        if outputs:
+            futures = [self._producer.send(o.topic, key=o.key, value=o.value) for o in outputs]
+            self._flush(futures)
+        delivered()
+        return True
 
     def _process_or_rewind(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> bool:
         """Process the batch; on RetryLater rewind to its start and pause. False: give up."""

@@ -1,38 +1,41 @@
-"""Alerts: rules over tagged articles -> alerts (stored, notified, published).
+"""Alerts: rules over tagged articles and their stories -> alerts with a lifecycle.
 
-Pure core: ``rules`` (validated YAML), ``matching`` and ``engine`` (decide new / update /
-duplicate). Edges: ``store`` (SQLite), ``notify`` (console, webhook). ``sink.AlertSink`` ties
-them together for the Kafka runner: ``AlertSink(rules, store).handle(tagged) -> [Alert]``.
+Pure core: ``rules`` (validated YAML), ``matching``, ``engine`` (new / update / duplicate /
+stale per rule and story), ``lifecycle`` (acknowledge, resolve, auto-resolve) and
+``silences``. Edges: ``store`` (SQLite or PostgreSQL: alerts, history, silences, stories,
+outboxes), ``routes`` (notifications), ``console`` (the terminal). ``sink.AlertSink`` ties
+the core to the store; ``role`` runs it on the Kafka runner.
 """
 
-from newswatch.sinks.alerts.engine import AlertHistory, Decision, MemoryHistory, evaluate
-from newswatch.sinks.alerts.notify import ConsoleNotifier, Notifier, NotifyError, WebhookNotifier
+from newswatch.sinks.alerts.engine import AlertLookup, Decision, MemoryLookup, alert_id, evaluate
 from newswatch.sinks.alerts.rules import Rule, RulesError, RuleSet, load_rules, parse_rules
-from newswatch.sinks.alerts.sink import AlertSink
+from newswatch.sinks.alerts.silences import Matcher, Silence
 from newswatch.sinks.alerts.store import (
-    AlertStore,
+    AlertQuery,
     AlertStoreError,
     AlertStoreFull,
+    SqlAlertStore,
     SqliteAlertStore,
+    open_store,
 )
 
 __all__ = [
-    "AlertHistory",
-    "AlertSink",
-    "AlertStore",
+    "AlertLookup",
+    "AlertQuery",
     "AlertStoreError",
     "AlertStoreFull",
-    "ConsoleNotifier",
     "Decision",
-    "MemoryHistory",
-    "Notifier",
-    "NotifyError",
+    "Matcher",
+    "MemoryLookup",
     "Rule",
     "RuleSet",
     "RulesError",
+    "Silence",
+    "SqlAlertStore",
     "SqliteAlertStore",
-    "WebhookNotifier",
+    "alert_id",
     "evaluate",
     "load_rules",
+    "open_store",
     "parse_rules",
 ]

@@ -1,78 +1,55 @@
-"""Rule evaluation: from a tagged article and what is already known, decide what to alert.
+"""Rule evaluation: from a tagged article, its story and what is already alerted, decide.
 
-Pure: ``evaluate`` reads the alert history through a two-method lookup (``AlertHistory``) and
-returns decisions; storing them and notifying is the sink's job. Three outcomes per matching
-rule:
+Pure: ``evaluate`` reads earlier alerts through a two-method lookup (``AlertLookup``, which the
+store implements) and returns decisions; storing, publishing and notifying are the sink's job.
+An alert is one rule on one story (``alert_id(rule, story)``), so every outlet's report of one
+event folds into one alert that grows. Per matching rule, one of:
 
-- ``new``: no alert for this dedup key within the rule's cooldown, so raise one.
-- ``update``: an alert for this dedup key was raised less than ``cooldown`` ago; fold the
-  article into it (``occurrences + 1``, severity may escalate) instead of raising another.
+- ``new``: no alert for this rule and story yet, so raise one (``state`` new, version 1);
+- ``update``: fold the article in (counts, sources, tags, evidence); severity may rise; a
+  resolved alert re-opens;
 - ``duplicate``: this rule already handled this article (at-least-once re-delivery). Nothing
-  changes; the stored alert is returned so the caller can publish it again, because the crash
-  that caused the re-delivery may have happened before it was published.
+  changes; the stored alert is returned so the caller can publish it again;
+- ``stale``: the article is older than the rule's ``max_age`` and no alert exists: no alert
+  (news from last month is not an alert), but it is counted.
 
-The cooldown runs on event time: an article's time is its ``published_at`` (ingest falls back
-to the fetch time), capped at ``now``, and it is folded into the latest alert for its key when
-it lies within ``cooldown`` of that alert's first article, before or after. So a replay, a
-backlog after downtime or the demo's burst of old items gives the same alerts as live
-processing would have, instead of folding days of news into one alert because it was all read
-in the same minute. The window is fixed (not sliding): a story that keeps going raises a fresh
-alert once per cooldown instead of being folded away forever.
+A decision names the notification it calls for (``notify``): a new alert, an escalation, a
+burst of outlets, a re-opening; updates otherwise notify nobody, so a story covered by twenty
+outlets pages once and again only when it escalates. A silenced alert notifies nobody.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
 from newswatch.sinks.alerts.matching import RuleMatch, article_values, match_rule
+from newswatch.sinks.alerts.outbox import NotifyEvent
 from newswatch.sinks.alerts.rules import SEVERITIES, Rule, RuleSet, severity_rank
+from newswatch.sinks.alerts.silences import Silence, covering
 
-from newswatch.contracts import Alert, TaggedArticle
+from newswatch.contracts import Alert, Span, Story, TaggedArticle
 
-__all__ = [
-    "AlertHistory",
-    "Decision",
-    "MemoryHistory",
-    "alert_id",
-    "dedup_key",
-    "evaluate",
-    "event_time",
-]
+__all__ = ["AlertLookup", "Decision", "MemoryLookup", "alert_id", "evaluate", "event_time"]
 
-DecisionKind = Literal["new", "update", "duplicate"]
+DecisionKind = Literal["new", "update", "duplicate", "stale"]
 
 # Keeps alert records small; the article itself is one lookup away.
 MAX_EVIDENCE = 20
+MAX_SOURCES = 20
 _SUMMARY_LIMIT = 300
 
-# Dedup fields read from the article; when the rule tested the matching condition, only the
-# values it matched count (so "attack" and "attack+protest" stories share a key under an
-# attack rule).
-_CONDITION_FOR_FIELD = {
-    "countries": "countries",
-    "primary_country": "primary_countries",
-    "admin1": "admin1",
-    "macro_regions": "macro_regions",
-    "actors": "actors",
-    "actor_types": "actor_types",
-    "event_types": "event_types",
-    "watchlist_terms": "watchlist_terms",
-}
 
-
-class AlertHistory(Protocol):
+class AlertLookup(Protocol):
     """What ``evaluate`` needs to know about earlier alerts. The alert store implements it."""
 
-    def latest(self, dedup_key: str) -> Alert | None:
-        """The most recently raised alert with this dedup key."""
-        ...
+    def get(self, alert_id: str) -> Alert | None: ...
 
-    def find_by_article(self, rule_id: str, article_id: str) -> Alert | None:
-        """The alert this rule raised or updated for this article, if any."""
+    def alert_for_article(self, rule_id: str, article_id: str) -> Alert | None:
+        """The alert this rule already folded this article into, if any."""
         ...
 
 
@@ -80,82 +57,58 @@ class AlertHistory(Protocol):
 class Decision:
     kind: DecisionKind
     rule: Rule
-    alert: Alert
     article_id: str
+    alert: Alert | None  # None only for ``stale``
     previous: Alert | None = None
+    notify: NotifyEvent | None = None
 
     @property
     def escalated(self) -> bool:
-        """An update that raised the alert's severity."""
-        return self.previous is not None and (
-            severity_rank(self.alert.severity) > severity_rank(self.previous.severity))
+        return (self.alert is not None and self.previous is not None and
+                severity_rank(self.alert.severity) > severity_rank(self.previous.severity))
 
 
-class MemoryHistory:
-    """An in-memory AlertHistory: for pure tests and for running without a store."""
+class MemoryLookup:
+    """An AlertLookup in memory: for pure tests, benchmarks and ``rules test``."""
 
     def __init__(self) -> None:
-        self._by_key: dict[str, Alert] = {}
+        self.alerts: dict[str, Alert] = {}
         self._by_article: dict[tuple[str, str], str] = {}
-        self._alerts: dict[str, Alert] = {}
 
-    def latest(self, dedup_key: str) -> Alert | None:
-        return self._by_key.get(dedup_key)
+    def get(self, alert_id: str) -> Alert | None:
+        return self.alerts.get(alert_id)
 
-    def find_by_article(self, rule_id: str, article_id: str) -> Alert | None:
-        alert_id_ = self._by_article.get((rule_id, article_id))
-        return self._alerts.get(alert_id_) if alert_id_ else None
+    def alert_for_article(self, rule_id: str, article_id: str) -> Alert | None:
+        found = self._by_article.get((rule_id, article_id))
+        return self.alerts.get(found) if found else None
 
     def apply(self, decisions: Iterable[Decision]) -> None:
         for d in decisions:
-            if d.kind == "duplicate":
-                continue
-            self._alerts[d.alert.id] = d.alert
-            latest = self._by_key.get(d.alert.dedup_key)
-            if latest is None or latest.id == d.alert.id or d.alert.raised_at >= latest.raised_at:
-                self._by_key[d.alert.dedup_key] = d.alert
-            self._by_article[(d.rule.id, d.article_id)] = d.alert.id
+            if d.kind in ("new", "update") and d.alert is not None:
+                self.alerts[d.alert.id] = d.alert
+                self._by_article[(d.rule.id, d.article_id)] = d.alert.id
 
 
-def dedup_key(match: RuleMatch, tagged: TaggedArticle) -> str:
-    """``rule-id|field=v1,v2|...``: readable (it is the Kafka key of the alerts topic) and stable
-    (values sorted)."""
-    rule = match.rule
-    parts = [rule.id]
-    for field in rule.dedup_by:
-        condition = _CONDITION_FOR_FIELD.get(field)
-        values = match.values(condition) if condition else None
-        if values is None:
-            values = tuple(article_values(tagged, field, rule.min_confidence))
-        parts.append(f"{field}={','.join(sorted(values)) or '-'}")
-    return "|".join(parts)
-
-
-def alert_id(rule_id: str, key: str, article_id: str) -> str:
-    """Stable: the same rule, dedup key and first article always give the same id."""
-    digest = hashlib.sha256(f"{rule_id}\x1f{key}\x1f{article_id}".encode())
-    return digest.hexdigest()[:32]
+def alert_id(rule_id: str, story_id: str) -> str:
+    """Stable: the same rule on the same story is always the same alert."""
+    return hashlib.sha256(f"{rule_id}\x1f{story_id}".encode()).hexdigest()[:32]
 
 
 def event_time(tagged: TaggedArticle, now: datetime) -> datetime:
-    """When the article happened, for cooldowns: its publication time, never later than now."""
+    """When the article happened: its publication time, never later than now."""
     published = tagged.published_at
     return min(published, now) if published is not None else now
 
 
-def _alert_time(alert: Alert) -> datetime:
-    """The event time of the alert's first article (as capped when it was raised)."""
-    if alert.published_at is None:
-        return alert.raised_at
-    return min(alert.published_at, alert.raised_at)
-
-
-def _severity(rule: Rule, article_severity: float, occurrences: int, floor: str) -> str:
+def _severity(rule: Rule, article_severity: float, articles: int, sources: int,
+              floor: str) -> str:
     rank = max(severity_rank(rule.severity), severity_rank(floor))
     for step in rule.escalate:
         if step.min_article_severity is not None and article_severity < step.min_article_severity:
             continue
-        if step.min_occurrences is not None and occurrences < step.min_occurrences:
+        if step.min_articles is not None and articles < step.min_articles:
+            continue
+        if step.min_sources is not None and sources < step.min_sources:
             continue
         rank = max(rank, severity_rank(step.to))
     return SEVERITIES[rank]
@@ -167,34 +120,74 @@ def _summary(match: RuleMatch) -> str:
     return text if len(text) <= _SUMMARY_LIMIT else text[: _SUMMARY_LIMIT - 1] + "…"
 
 
-def _new_alert(match: RuleMatch, tagged: TaggedArticle, key: str, now: datetime) -> Alert:
+def _merge(old: Sequence[str], new: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys([*old, *new]))
+
+
+def _new_alert(match: RuleMatch, tagged: TaggedArticle, story: Story, now: datetime) -> Alert:
     rule = match.rule
     ok = rule.min_confidence
+    when = event_time(tagged, now)
     return Alert(
-        id=alert_id(rule.id, key, tagged.id),
-        rule_id=rule.id,
-        rule_name=rule.name,
-        severity=_severity(rule, tagged.severity, 1, "info"),
-        dedup_key=key,
-        article_id=tagged.id,
-        title=tagged.title,
-        url=tagged.url,
-        summary=_summary(match),
+        id=alert_id(rule.id, story.id), rule_id=rule.id, rule_name=rule.name,
+        severity=_severity(rule, tagged.severity, 1, story.source_count, "info"),
+        story_id=story.id, title=story.title or tagged.title, url=tagged.url,
+        summary=_summary(match), article_id=tagged.id, latest_article_id=tagged.id,
+        article_count=1, source_count=story.source_count, sources=story.sources[:MAX_SOURCES],
         countries=article_values(tagged, "countries", ok),
         primary_country=tagged.regions.primary_country,
+        admin1=article_values(tagged, "admin1", ok),
         actors=article_values(tagged, "actors", ok),
         event_types=article_values(tagged, "event_types", ok),
-        evidence=match.evidence[:MAX_EVIDENCE],
-        published_at=tagged.published_at,
-        raised_at=now,
+        evidence=list(match.evidence[:MAX_EVIDENCE]), published_at=tagged.published_at,
+        first_seen_at=when, last_seen_at=when, raised_at=now, updated_at=now, burst=story.burst,
     )
 
 
-def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, now: datetime,
-             recent: AlertHistory) -> list[Decision]:
-    """Decide, for every enabled rule that matches ``tagged``, whether to raise, update or
-    re-publish an alert. ``now`` must be timezone-aware; it stamps new alerts (``raised_at``)
-    and caps article times for the cooldown."""
+def _folded(existing: Alert, match: RuleMatch, tagged: TaggedArticle, story: Story,
+            now: datetime) -> tuple[Alert, NotifyEvent | None]:
+    """The alert with one more article of its story, and the notification that calls for."""
+    rule = match.rule
+    ok = rule.min_confidence
+    when = event_time(tagged, now)
+    articles = existing.article_count + 1
+    severity = _severity(rule, tagged.severity, articles, story.source_count, existing.severity)
+    evidence: list[Span] = list(existing.evidence)
+    evidence += [s for s in match.evidence if s not in evidence][:max(0, MAX_EVIDENCE // 2)]
+    update: dict[str, object] = {
+        "version": existing.version + 1, "updated_at": now, "latest_article_id": tagged.id,
+        "article_count": articles, "source_count": story.source_count,
+        "sources": story.sources[:MAX_SOURCES], "title": story.title or existing.title,
+        "severity": severity, "burst": story.burst,
+        "first_seen_at": min(existing.first_seen_at, when),
+        "last_seen_at": max(existing.last_seen_at, when),
+        "countries": _merge(existing.countries, article_values(tagged, "countries", ok)),
+        "admin1": _merge(existing.admin1, article_values(tagged, "admin1", ok)),
+        "actors": _merge(existing.actors, article_values(tagged, "actors", ok)),
+        "event_types": _merge(existing.event_types, article_values(tagged, "event_types", ok)),
+        "evidence": evidence[:MAX_EVIDENCE],
+    }
+    notify: NotifyEvent | None = None
+    if existing.state == "resolved":
+        update.update(state="updated", change="reopened", resolved_at=None, resolved_by=None,
+                      acknowledged_at=None, acknowledged_by=None)
+        notify = "reopened"
+    else:
+        update["state"] = "acknowledged" if existing.state == "acknowledged" else "updated"
+        if severity_rank(severity) > severity_rank(existing.severity):
+            update["change"], notify = "escalated", "escalated"
+        elif story.burst and not existing.burst:
+            update["change"], notify = "burst", "burst"
+        else:
+            update["change"] = "article"
+    return existing.model_copy(update=update), notify
+
+
+def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Story,
+             now: datetime, lookup: AlertLookup,
+             silences: Sequence[Silence] = ()) -> list[Decision]:
+    """Decide, for every enabled rule that matches ``tagged``, what happens to its alert on
+    ``story``. ``now`` must be timezone-aware; it stamps the alerts' versions."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     rule_list = rules.enabled if isinstance(rules, RuleSet) else [r for r in rules if r.enabled]
@@ -203,20 +196,23 @@ def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, now: dateti
         match = match_rule(rule, tagged)
         if match is None:
             continue
-        handled = recent.find_by_article(rule.id, tagged.id)
+        handled = lookup.alert_for_article(rule.id, tagged.id)
         if handled is not None:
-            decisions.append(Decision("duplicate", rule, handled, tagged.id, handled))
+            decisions.append(Decision("duplicate", rule, tagged.id, handled, handled))
             continue
-        key = dedup_key(match, tagged)
-        latest = recent.latest(key)
-        if latest is not None and (
-                abs(event_time(tagged, now) - _alert_time(latest)) < rule.cooldown):
-            occurrences = latest.occurrences + 1
-            updated = latest.model_copy(update={
-                "occurrences": occurrences,
-                "severity": _severity(rule, tagged.severity, occurrences, latest.severity),
-            })
-            decisions.append(Decision("update", rule, updated, tagged.id, latest))
+        existing = lookup.get(alert_id(rule.id, story.id))
+        notify: NotifyEvent | None
+        if existing is None:
+            if now - event_time(tagged, now) > rule.max_age:
+                decisions.append(Decision("stale", rule, tagged.id, None))
+                continue
+            alert, notify, kind = _new_alert(match, tagged, story, now), "new", "new"
         else:
-            decisions.append(Decision("new", rule, _new_alert(match, tagged, key, now), tagged.id))
+            (alert, notify), kind = _folded(existing, match, tagged, story, now), "update"
+        silenced = covering(silences, alert, now)
+        if silenced != alert.silenced_by:
+            alert = alert.model_copy(update={"silenced_by": silenced})
+        if silenced:
+            notify = None
+        decisions.append(Decision(kind, rule, tagged.id, alert, existing, notify))  # type: ignore[arg-type]
     return decisions

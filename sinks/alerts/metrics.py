@@ -7,7 +7,7 @@ ids, severities and notifier names, all bounded by the rules file.
 
 from __future__ import annotations
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
 from newswatch.metrics import on_default_registry
 
@@ -19,10 +19,33 @@ class AlertMetrics:
         self.raised = Counter(
             "newswatch_alerts_raised_total", "New alerts raised", ["rule", "severity"],
             registry=registry)
-        self.suppressed = Counter(
-            "newswatch_alerts_suppressed_total",
-            "Matches folded into an existing alert because of the rule's cooldown", ["rule"],
+        self.updated = Counter(
+            "newswatch_alerts_updated_total",
+            "Articles folded into an existing alert (same rule and story)", ["rule"],
             registry=registry)
+        self.stale = Counter(
+            "newswatch_alerts_stale_total",
+            "Matches that raised no alert because the article was older than the rule's "
+            "max_age", ["rule"], registry=registry)
+        self.silenced = Counter(
+            "newswatch_alerts_silenced_total",
+            "Alert versions stored but not notified because a silence covered them", ["rule"],
+            registry=registry)
+        self.resolved = Counter(
+            "newswatch_alerts_resolved_total", "Alerts resolved", ["how"], registry=registry)
+        self.actions = Counter(
+            "newswatch_alert_actions_total", "Operator actions applied (ack, resolve, silence)",
+            ["action"], registry=registry)
+        self.open_alerts = Gauge(
+            "newswatch_alerts_open", "Alerts not resolved, by state", ["state"],
+            registry=registry)
+        self.latency = Histogram(
+            "newswatch_alert_latency_seconds",
+            "From an article's publication (or fetch) time to its alert being stored",
+            ["since"], buckets=(1, 2, 5, 10, 30, 60, 300, 900, 3600, 6 * 3600, 24 * 3600,
+                                3 * 24 * 3600), registry=registry)
+        self.stories = Counter(
+            "newswatch_stories_total", "Articles placed in stories", ["how"], registry=registry)
         self.escalated = Counter(
             "newswatch_alerts_escalated_total", "Alerts whose severity was raised", ["rule"],
             registry=registry)

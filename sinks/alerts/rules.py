@@ -36,7 +36,8 @@ from newswatch.contracts.tagged import ActorType, EventType
 from newswatch.durations import parse_duration
 
 __all__ = [
-    "DEDUP_FIELDS",
+    "DEFAULT_MAX_AGE",
+    "DEFAULT_QUIET_PERIOD",
     "SEVERITIES",
     "Conditions",
     "ConsoleConfig",
@@ -54,20 +55,10 @@ __all__ = [
 
 SEVERITIES: tuple[str, ...] = get_args(AlertSeverity)
 
-DedupField = Literal[
-    "article",
-    "primary_country",
-    "countries",
-    "admin1",
-    "macro_regions",
-    "actors",
-    "actor_types",
-    "event_types",
-    "watchlist_terms",
-    "feed_id",
-]
-DEDUP_FIELDS: tuple[str, ...] = get_args(DedupField)
-
+# How long a story may stay quiet before its open alerts resolve themselves, and how old an
+# article may be and still raise a new alert: news from last month is not an alert.
+DEFAULT_QUIET_PERIOD = timedelta(hours=24)
+DEFAULT_MAX_AGE = timedelta(hours=72)
 
 
 class RulesError(ValueError):
@@ -148,19 +139,23 @@ class Match(BaseModel):
 
 
 class Escalation(BaseModel):
-    """Raise the alert's severity to ``to`` when the article is severe enough or the alert has
-    folded in enough articles (both given: both must hold). Severity never goes down."""
+    """Raise the alert's severity to ``to`` when the article is severe enough, the alert has
+    folded in enough articles, or enough distinct outlets report the story (several given: all
+    must hold). Severity never goes down."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     to: AlertSeverity
     min_article_severity: float | None = Field(default=None, ge=0.0, le=1.0)
-    min_occurrences: int | None = Field(default=None, ge=2)
+    min_articles: int | None = Field(default=None, ge=2)
+    min_sources: int | None = Field(default=None, ge=2)
 
     @model_validator(mode="after")
     def _has_trigger(self) -> Escalation:
-        if self.min_article_severity is None and self.min_occurrences is None:
-            raise ValueError("an escalation needs min_article_severity or min_occurrences")
+        if (self.min_article_severity is None and self.min_articles is None
+                and self.min_sources is None):
+            raise ValueError("an escalation needs min_article_severity, min_articles or "
+                             "min_sources")
         return self
 
 
@@ -175,26 +170,23 @@ class Rule(BaseModel):
     match: Match
     min_confidence: float = Field(default=0.0, ge=0.0, le=1.0,
                                   description="Ignore tags less confident than this")
-    dedup_by: list[DedupField] = Field(default_factory=lambda: ["article"])
-    cooldown: timedelta = Field(default=timedelta(0), description="e.g. '30m'; 0 = none")
+    max_age: timedelta = Field(default=DEFAULT_MAX_AGE, description="An article published "
+                               "longer ago raises no new alert (it is still tagged and counted)")
+    quiet_period: timedelta = Field(default=DEFAULT_QUIET_PERIOD, description="An open alert "
+                                    "whose story has no new article for this long resolves")
     escalate: list[Escalation] = Field(default_factory=list)
 
-    @field_validator("cooldown", mode="before")
+    @field_validator("max_age", "quiet_period", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> timedelta:
         return parse_duration(value)
 
-    @field_validator("dedup_by", mode="before")
+    @field_validator("max_age", "quiet_period")
     @classmethod
-    def _dedup_list(cls, value: Any) -> Any:
-        return _as_list(value)
-
-    @field_validator("dedup_by")
-    @classmethod
-    def _dedup_nonempty(cls, value: list[str]) -> list[str]:
-        if not value:
-            raise ValueError("dedup_by needs at least one field (default: [article])")
-        return list(dict.fromkeys(value))
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be longer than zero, e.g. '72h'")
+        return value
 
     @model_validator(mode="after")
     def _matches_something(self) -> Rule:

@@ -1,175 +1,136 @@
-"""The alert sink: one tagged article in, the alerts to publish out.
+"""The alert sink: one tagged article in, the records to publish out.
 
-Order per article, and why:
+Per article, in one store transaction (so stories, alerts and notifications never half-change):
 
-1. evaluate the rules and save the decisions in one store transaction, so cooldown and dedup
-   state never half-change;
-2. notify, only after the commit, and only when an alert's severity is above what was already
-   notified (a new alert, an escalation, or a notification a crash interrupted);
-3. return every alert touched (new, updated, and re-delivered ones) for the caller to publish
-   on ``news.alerts`` keyed by ``alert.dedup_key``.
+1. the story stage places the article in a story (``stories.stage.assign``);
+2. the rules are evaluated against the article and its story (``engine.evaluate``) and every
+   new or updated alert is saved with its history;
+3. each route that wants the alerts calling for a notification gets one outbox entry naming
+   all of them (grouped per article, as Alertmanager groups alerts), which its delivery
+   worker sends later: a slow or failing route never holds up the store or the topic.
 
-If the store cannot be written (disk full, locked, broken) ``handle`` raises
-``AlertStoreError`` and nothing is notified or returned: the caller must not commit the
-article's offset, so the article is retried once the store works again. Alert ids are stable
-and a re-delivered article is recognised, so the retry raises no duplicate alerts. The runner
-should treat ``AlertStoreError`` as an outage (pause, retry, exit non-zero if it lasts), not as
-bad data for the dead-letter topic.
+Then it returns the records to publish: the story (when it changed) on ``news.stories`` and
+every alert touched (new, updated, or re-delivered) on ``news.alerts``, keyed by id.
+
+If the store fails (disk full, locked, unreachable) ``handle`` raises ``AlertStoreError`` and
+returns nothing: the caller must not commit the article's offset, so the article is retried;
+alert ids are stable and a re-delivered article is recognised, so the retry raises no
+duplicate alert and no duplicate notification.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import time
-from collections.abc import Sequence
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from newswatch.sinks.alerts.engine import Decision, evaluate
 from newswatch.sinks.alerts.metrics import AlertMetrics, default_metrics
-from newswatch.sinks.alerts.notify import Notifier, NotifyError, build_notifiers, wants
-from newswatch.sinks.alerts.rules import RulesError, RuleSet, load_rules, severity_rank
-from newswatch.sinks.alerts.store import AlertStore, AlertStoreError, SqliteAlertStore
+from newswatch.sinks.alerts.outbox import NotifyEvent
+from newswatch.sinks.alerts.rules import RuleSet
+from newswatch.sinks.alerts.silences import Silence
+from newswatch.sinks.alerts.store import AlertStoreError, SqlAlertStore
+from newswatch.sinks.stories.stage import StoryChange, StoryConfig, assign
 
-from newswatch.contracts import Alert, TaggedArticle
+from newswatch.contracts import Alert, Story, TaggedArticle
 
-__all__ = ["AlertSink"]
+__all__ = ["AlertSink", "ArticleOutcome", "RouteSelector"]
 
 log = logging.getLogger(__name__)
 
+# route name -> the alerts (of one article) that route wants
+RouteSelector = Callable[[Sequence[Alert]], dict[str, list[Alert]]]
+_EVENT_ORDER: tuple[NotifyEvent, ...] = ("new", "escalated", "reopened", "burst")
+
+
+@dataclass(slots=True)
+class ArticleOutcome:
+    """What one article did: its story change and the rules' decisions."""
+
+    article: TaggedArticle
+    story: StoryChange
+    decisions: list[Decision] = field(default_factory=list)
+
+    @property
+    def alerts(self) -> list[Alert]:
+        return [d.alert for d in self.decisions if d.alert is not None]
+
+    @property
+    def to_notify(self) -> list[Decision]:
+        return [d for d in self.decisions if d.notify is not None]
+
+
+def _no_routes(_alerts: Sequence[Alert]) -> dict[str, list[Alert]]:
+    return {}
+
 
 class AlertSink:
-    """Evaluates alert rules on tagged articles, keeps the alert store, sends notifications.
+    """Stories, rules, store and outbox for one alert role. ``ruleset`` and ``silences`` may
+    be replaced at any time (hot reload); the role does that on its timer."""
 
-    ``store_path`` is a SQLite file (created if missing) or any ``AlertStore``. Notifiers given
-    here replace the ``notifications:`` section of the rules file. The rules file is re-read
-    when it changes (checked at most every ``reload_interval_s``); a broken edit is logged and
-    the previous rules stay in force.
-    """
-
-    def __init__(self, rules_path: Path, store_path: Path | AlertStore,
-                 notifiers: Sequence[Notifier] | None = None, *,
-                 metrics: AlertMetrics | None = None, reload_interval_s: float = 1.0,
-                 max_store_bytes: int | None = None) -> None:
-        self.rules_path = Path(rules_path)
-        self._fixed_notifiers = list(notifiers) if notifiers is not None else None
-        self.metrics = metrics or default_metrics()
-        self.reload_interval_s = reload_interval_s
-        self._signature: tuple[int, int] | None = None
-        self._checked_at = time.monotonic()
-        self.ruleset: RuleSet = RuleSet(())
-        self.notifiers: list[Notifier] = []
-        # Fail fast: a sink that starts without valid rules would silently alert on nothing.
-        self._load(load_rules(self.rules_path), self._stat())
-        if isinstance(store_path, str | os.PathLike):
-            self.store: AlertStore = SqliteAlertStore(store_path, max_size_bytes=max_store_bytes)
-        else:
-            self.store = store_path
-
-    def _stat(self) -> tuple[int, int] | None:
-        try:
-            st = self.rules_path.stat()
-        except OSError:
-            return None
-        return (st.st_mtime_ns, st.st_size)
-
-    def _load(self, ruleset: RuleSet, signature: tuple[int, int] | None) -> None:
+    def __init__(self, store: SqlAlertStore, ruleset: RuleSet, *,
+                 routes: RouteSelector = _no_routes, story_config: StoryConfig | None = None,
+                 metrics: AlertMetrics | None = None) -> None:
+        self.store = store
         self.ruleset = ruleset
-        self._signature = signature
-        if self._fixed_notifiers is None:
-            self.notifiers = build_notifiers(ruleset.notifications)
-        else:
-            self.notifiers = self._fixed_notifiers
-        self.metrics.rules_loaded.set(len(ruleset.enabled))
-        log.info("alert rules from %s: %d enabled of %d, %d notifiers", self.rules_path,
-                 len(ruleset.enabled), len(ruleset.rules), len(self.notifiers))
+        self.routes = routes
+        self.silences: list[Silence] = []
+        self.story_config = story_config or StoryConfig()
+        self.metrics = metrics or default_metrics()
 
-    def reload(self) -> bool:
-        """Re-read the rules file if it changed. True when new rules are in force."""
-        self._checked_at = time.monotonic()
-        signature = self._stat()
-        if signature == self._signature:
-            return False
-        if signature is None:
-            log.error("alert rules file %s is gone; keeping the %d rules in force",
-                      self.rules_path, len(self.ruleset.rules))
-            self._signature = None
-            self.metrics.rules_reload_errors.inc()
-            return False
-        try:
-            ruleset = load_rules(self.rules_path)
-        except RulesError as exc:
-            # Remember the broken version so it is reported once, not on every article.
-            self._signature = signature
-            self.metrics.rules_reload_errors.inc()
-            log.error("alert rules not reloaded, keeping the %d rules in force: %s",
-                      len(self.ruleset.rules), exc)
-            return False
-        self._load(ruleset, signature)
-        return True
-
-    def handle(self, tagged: TaggedArticle, now: datetime | None = None) -> list[Alert]:
-        """Alerts to publish for this article (new, updated or re-delivered); [] if none.
+    def handle(self, tagged: TaggedArticle, now: datetime) -> ArticleOutcome:
+        """Place the article, evaluate the rules, save, queue notifications.
 
         Raises AlertStoreError when the store fails; retry the article later.
         """
-        if time.monotonic() - self._checked_at >= self.reload_interval_s:
-            self.reload()
-        now = now or datetime.now(UTC)
         try:
             with self.store.transaction():
-                decisions = evaluate(self.ruleset, tagged, now, self.store)
+                change = assign(tagged, self.store, now, self.story_config)
+                decisions = evaluate(self.ruleset, tagged, change.story, now, self.store,
+                                     self.silences)
                 for d in decisions:
-                    if d.kind != "duplicate":
-                        self.store.save(d.alert, d.rule.id, d.article_id, now)
+                    if d.kind in ("new", "update") and d.alert is not None:
+                        self.store.save_alert(d.alert, article_id=tagged.id)
+                outcome = ArticleOutcome(tagged, change, decisions)
+                self._queue_notifications(outcome, now)
         except AlertStoreError as exc:
             self.metrics.store_errors.inc()
             log.error("article %s not processed, will be retried: %s", tagged.id, exc)
             raise
-        for d in decisions:
-            self._count(d)
-        for d in decisions:
-            self._notify(d)
-        return [d.alert for d in decisions]
+        self._count(outcome)
+        return outcome
 
-    def _count(self, d: Decision) -> None:
-        m = self.metrics
-        if d.kind == "new":
-            m.raised.labels(d.rule.id, d.alert.severity).inc()
-        elif d.kind == "update":
-            m.suppressed.labels(d.rule.id).inc()
-            if d.escalated:
-                m.escalated.labels(d.rule.id).inc()
-        else:
-            m.duplicates.labels(d.rule.id).inc()
-
-    def _notify(self, d: Decision) -> None:
-        alert = d.alert
-        notified = self.store.notified_severity(alert.id)
-        if notified is not None and severity_rank(alert.severity) <= severity_rank(notified):
+    def _queue_notifications(self, outcome: ArticleOutcome, now: datetime) -> None:
+        wanted = outcome.to_notify
+        if not wanted:
             return
-        event = "new" if notified is None else "escalated"
-        for notifier in self.notifiers:
-            if not wants(notifier, alert):
-                continue
-            try:
-                notifier.notify(alert, event)
-            except NotifyError as exc:
-                self.metrics.notification_failures.labels(notifier.name).inc()
-                log.error("notification of alert %s failed: %s", alert.id, exc)
-            except Exception:
-                # A notifier bug must not stop alerts from being stored and published.
-                self.metrics.notification_failures.labels(notifier.name).inc()
-                log.exception("notifier %s crashed on alert %s", notifier.name, alert.id)
+        alerts = [d.alert for d in wanted if d.alert is not None]
+        events = {d.notify for d in wanted}
+        event = next(e for e in _EVENT_ORDER if e in events)
+        group_key = outcome.article.id + "|" + ",".join(
+            f"{a.id[:12]}:{a.version}" for a in sorted(alerts, key=lambda a: a.id))
+        for route, route_alerts in self.routes(alerts).items():
+            if route_alerts:
+                self.store.enqueue(route, group_key, event, route_alerts, now)
+
+    def _count(self, outcome: ArticleOutcome) -> None:
+        m = self.metrics
+        for d in outcome.decisions:
+            if d.kind == "new" and d.alert is not None:
+                m.raised.labels(d.rule.id, d.alert.severity).inc()
+            elif d.kind == "update":
+                m.updated.labels(d.rule.id).inc()
+                if d.escalated:
+                    m.escalated.labels(d.rule.id).inc()
+            elif d.kind == "stale":
+                m.stale.labels(d.rule.id).inc()
             else:
-                self.metrics.notifications.labels(notifier.name).inc()
-        # Recorded even after a failure: the webhook already retried; re-sending on every
-        # later article would turn one outage into a flood.
-        self.store.mark_notified(alert.id, alert.severity)
+                m.duplicates.labels(d.rule.id).inc()
+            if d.alert is not None and d.alert.silenced_by and d.kind != "duplicate":
+                m.silenced.labels(d.rule.id).inc()
 
-    def recent(self, limit: int = 100) -> list[Alert]:
-        return self.store.recent(limit)
-
-    def close(self) -> None:
-        self.store.close()
+    @staticmethod
+    def story_changed(outcome: ArticleOutcome) -> Story | None:
+        """The story record to publish, or None for a re-delivered article."""
+        return None if outcome.story.kind == "already" else outcome.story.story

@@ -1,0 +1,70 @@
+"""Schema migrations of the alert store, numbered from 1; the database records the last one
+applied (SQLite ``user_version``, PostgreSQL table ``newswatch_schema``). Append, never edit:
+a store opened by newer code is migrated forward in order; a store newer than the code is
+refused."""
+
+from __future__ import annotations
+
+__all__ = ["SQLITE_MIGRATIONS"]
+
+# 1: the first store (alerts by dedup key); kept so old files migrate in order
+_V1 = [
+    """CREATE TABLE IF NOT EXISTS alerts (
+        id TEXT PRIMARY KEY, dedup_key TEXT NOT NULL, rule_id TEXT NOT NULL,
+        severity TEXT NOT NULL, raised_at TEXT NOT NULL, last_seen_at TEXT NOT NULL,
+        occurrences INTEGER NOT NULL, notified_severity TEXT, body TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS alert_articles (
+        rule_id TEXT NOT NULL, article_id TEXT NOT NULL, alert_id TEXT NOT NULL,
+        seen_at TEXT NOT NULL, PRIMARY KEY (rule_id, article_id))""",
+]
+
+# 2: alerts per rule and story with a lifecycle; history, silences, stories, outboxes.
+# Version-1 alerts (per dedup key) have no story and no lifecycle: they are kept aside in
+# alerts_v1 rather than guessed into the new shape.
+_V2 = [
+    "ALTER TABLE alerts RENAME TO alerts_v1",
+    "ALTER TABLE alert_articles RENAME TO alert_articles_v1",
+    """CREATE TABLE alerts (
+        id TEXT PRIMARY KEY, rule_id TEXT NOT NULL, story_id TEXT NOT NULL,
+        state TEXT NOT NULL, severity TEXT NOT NULL, version INTEGER NOT NULL,
+        primary_country TEXT, first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL,
+        raised_at TEXT NOT NULL, updated_at TEXT NOT NULL, notified_severity TEXT,
+        body TEXT NOT NULL)""",
+    "CREATE INDEX alerts_by_updated ON alerts (updated_at)",
+    "CREATE INDEX alerts_by_state ON alerts (state, last_seen_at)",
+    "CREATE INDEX alerts_by_rule ON alerts (rule_id, updated_at)",
+    "CREATE INDEX alerts_by_story ON alerts (story_id)",
+    """CREATE TABLE alert_articles (
+        rule_id TEXT NOT NULL, article_id TEXT NOT NULL, alert_id TEXT NOT NULL,
+        seen_at TEXT NOT NULL, PRIMARY KEY (rule_id, article_id))""",
+    "CREATE INDEX alert_articles_by_alert ON alert_articles (alert_id)",
+    """CREATE TABLE alert_history (
+        alert_id TEXT NOT NULL, version INTEGER NOT NULL, change TEXT NOT NULL,
+        at TEXT NOT NULL, actor TEXT, comment TEXT, body TEXT NOT NULL,
+        PRIMARY KEY (alert_id, version))""",
+    """CREATE TABLE silences (
+        id TEXT PRIMARY KEY, starts_at TEXT NOT NULL, ends_at TEXT NOT NULL,
+        created_by TEXT NOT NULL, body TEXT NOT NULL)""",
+    """CREATE TABLE stories (
+        id TEXT PRIMARY KEY, version INTEGER NOT NULL, last_seen_at TEXT NOT NULL,
+        state TEXT NOT NULL)""",
+    "CREATE INDEX stories_by_last_seen ON stories (last_seen_at)",
+    """CREATE TABLE story_bands (
+        band TEXT NOT NULL, story_id TEXT NOT NULL, PRIMARY KEY (band, story_id))""",
+    "CREATE INDEX story_bands_by_story ON story_bands (story_id)",
+    """CREATE TABLE story_articles (
+        article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL)""",
+    "CREATE INDEX story_articles_by_story ON story_articles (story_id)",
+    """CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, route TEXT NOT NULL, group_key TEXT NOT NULL,
+        event TEXT NOT NULL, alerts TEXT NOT NULL, created_at TEXT NOT NULL,
+        due_at TEXT NOT NULL, attempts INTEGER NOT NULL, status TEXT NOT NULL,
+        claimed_by TEXT, claimed_until TEXT, sent_at TEXT, error TEXT,
+        UNIQUE (route, group_key))""",
+    "CREATE INDEX outbox_due ON outbox (route, status, due_at)",
+    """CREATE TABLE topic_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, record_key TEXT NOT NULL,
+        record_value TEXT NOT NULL, created_at TEXT NOT NULL)""",
+]
+
+SQLITE_MIGRATIONS: list[list[str]] = [_V1, _V2]

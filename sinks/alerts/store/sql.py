@@ -1,0 +1,456 @@
+"""The alert store's SQL, shared by SQLite and PostgreSQL.
+
+``SqlAlertStore`` holds every query; a dialect subclass supplies the connection, the schema
+migrations, transactions and error translation (``sqlite.SqliteAlertStore``,
+``postgres.PostgresAlertStore``). Queries use ``?`` placeholders and standard SQL that both
+databases run (``ON CONFLICT ... DO UPDATE``/``DO NOTHING``); a subclass rewrites the
+placeholders if its driver wants others.
+
+Times are stored as ISO-8601 text in UTC with microseconds, so text order is time order.
+Alert, story and silence bodies are their JSON models; the columns beside them exist for
+filtering and ordering.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any, Self
+
+from newswatch.sinks.alerts.outbox import Notification, NotifyEvent
+from newswatch.sinks.alerts.silences import Silence
+from newswatch.sinks.alerts.store.base import (
+    AlertQuery,
+    AlertStoreError,
+    HistoryEntry,
+    PendingRecord,
+)
+from newswatch.sinks.stories.index import StoryState
+
+from newswatch.contracts import Alert
+
+__all__ = ["SqlAlertStore", "ts"]
+
+_ACTIVE = ("new", "updated", "acknowledged")
+_ALL = AlertQuery()
+
+
+def ts(value: datetime) -> str:
+    """One fixed UTC text form, so text order is time order in SQL."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _dt(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+class SqlAlertStore:
+    """Alerts, history, silences, stories and outboxes over one SQL connection.
+
+    Thread-safe: one lock serialises use of the connection (the role's consumer thread, its
+    delivery workers and its timers share one store). Subclasses implement ``_connect``-time
+    setup and the four hooks below.
+    """
+
+    dialect = "sql"
+    location = ""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._in_tx = False
+
+    # ---- hooks for the dialect ---------------------------------------------------------------
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Execute one statement and return the cursor."""
+        raise NotImplementedError
+
+    def _begin(self) -> None:
+        raise NotImplementedError
+
+    def _end(self, commit: bool) -> None:
+        raise NotImplementedError
+
+    def _translate(self, exc: Exception, action: str) -> AlertStoreError:
+        raise NotImplementedError
+
+    def _errors(self) -> tuple[type[Exception], ...]:
+        """The driver's exception classes to translate."""
+        raise NotImplementedError
+
+    def _lock_story_index(self) -> None:
+        """Serialise story assignment across processes (PostgreSQL: an advisory lock)."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # ---- plumbing ----------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together or not at all. Re-entrant."""
+        with self._lock:
+            if self._in_tx:
+                yield
+                return
+            try:
+                self._begin()
+            except self._errors() as exc:
+                raise self._translate(exc, "starting a transaction") from exc
+            self._in_tx = True
+            try:
+                yield
+                self._end(commit=True)
+            except BaseException as exc:
+                try:
+                    self._end(commit=False)
+                except self._errors():
+                    pass  # the database may already have rolled back (e.g. disk full)
+                if isinstance(exc, self._errors()):
+                    raise self._translate(exc, "committing") from exc
+                raise
+            finally:
+                self._in_tx = False
+
+    def _all(self, sql: str, params: Sequence[Any] = (), action: str = "reading") -> list[Any]:
+        with self._lock:
+            try:
+                return list(self._run(sql, params).fetchall())
+            except self._errors() as exc:
+                raise self._translate(exc, action) from exc
+
+    def _do(self, sql: str, params: Sequence[Any], action: str) -> int:
+        with self.transaction(), self._lock:
+            try:
+                return int(self._run(sql, params).rowcount or 0)
+            except self._errors() as exc:
+                raise self._translate(exc, action) from exc
+
+    # ---- alerts ------------------------------------------------------------------------------
+
+    def get(self, alert_id: str) -> Alert | None:
+        rows = self._all("SELECT body FROM alerts WHERE id = ?", (alert_id,))
+        return Alert.model_validate_json(rows[0][0]) if rows else None
+
+    def find_by_prefix(self, prefix: str) -> list[Alert]:
+        """Alerts whose id starts with ``prefix`` (operators type short ids)."""
+        rows = self._all("SELECT body FROM alerts WHERE id >= ? AND id < ? LIMIT 5",
+                         (prefix, prefix + "\uffff"))
+        return [Alert.model_validate_json(r[0]) for r in rows]
+
+    def alert_for_article(self, rule_id: str, article_id: str) -> Alert | None:
+        """The alert this rule already folded this article into (a re-delivery), if any."""
+        rows = self._all(
+            "SELECT a.body FROM alert_articles x JOIN alerts a ON a.id = x.alert_id "
+            "WHERE x.rule_id = ? AND x.article_id = ?", (rule_id, article_id))
+        return Alert.model_validate_json(rows[0][0]) if rows else None
+
+    def save_alert(self, alert: Alert, *, article_id: str | None = None,
+                   actor: str | None = None, comment: str | None = None) -> None:
+        """Upsert the alert's current version, append it to the history, and record the
+        article folded into it. Idempotent per (alert id, version)."""
+        body = alert.model_dump_json()
+        with self.transaction():
+            self._do(
+                "INSERT INTO alerts (id, rule_id, story_id, state, severity, version,"
+                " primary_country, first_seen_at, last_seen_at, raised_at, updated_at, body)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET state = excluded.state,"
+                " severity = excluded.severity, version = excluded.version,"
+                " primary_country = excluded.primary_country,"
+                " last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at,"
+                " body = excluded.body",
+                (alert.id, alert.rule_id, alert.story_id, alert.state, alert.severity,
+                 alert.version, alert.primary_country, ts(alert.first_seen_at),
+                 ts(alert.last_seen_at), ts(alert.raised_at), ts(alert.updated_at), body),
+                "saving an alert")
+            self._do(
+                "INSERT INTO alert_history (alert_id, version, change, at, actor, comment, body)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id, version) DO NOTHING",
+                (alert.id, alert.version, alert.change, ts(alert.updated_at), actor, comment,
+                 body), "saving an alert's history")
+            if article_id is not None:
+                self._do(
+                    "INSERT INTO alert_articles (rule_id, article_id, alert_id, seen_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (rule_id, article_id) DO NOTHING",
+                    (alert.rule_id, article_id, alert.id, ts(alert.updated_at)),
+                    "saving an alert's article")
+
+    def history(self, alert_id: str) -> list[HistoryEntry]:
+        rows = self._all("SELECT alert_id, version, change, at, actor, comment, body"
+                         " FROM alert_history WHERE alert_id = ? ORDER BY version", (alert_id,))
+        return [HistoryEntry(r[0], int(r[1]), r[2], _dt(r[3]), r[4], r[5],
+                             Alert.model_validate_json(r[6])) for r in rows]
+
+    def articles_of(self, alert_id: str) -> list[str]:
+        rows = self._all("SELECT article_id FROM alert_articles WHERE alert_id = ?"
+                         " ORDER BY seen_at", (alert_id,))
+        return [r[0] for r in rows]
+
+    def _where(self, query: AlertQuery) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column, values in (("state", query.states), ("severity", query.severities),
+                               ("rule_id", query.rules)):
+            if values:
+                clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params += list(values)
+        if query.story_id:
+            clauses.append("story_id = ?")
+            params.append(query.story_id)
+        if query.since is not None:
+            clauses.append("updated_at >= ?")
+            params.append(ts(query.since))
+        # list fields live in the JSON body; a LIKE on the quoted value narrows them down and
+        # _matches below decides exactly
+        for values in (query.countries, query.event_types, query.actors):
+            if values:
+                clauses.append("(" + " OR ".join("body LIKE ?" for _ in values) + ")")
+                params += [f'%"{v}"%' for v in values]
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    @staticmethod
+    def _matches(alert: Alert, query: AlertQuery) -> bool:
+        if query.countries and not set(query.countries) & {
+                *alert.countries, *([alert.primary_country] if alert.primary_country else [])}:
+            return False
+        if query.event_types and not set(query.event_types) & set(alert.event_types):
+            return False
+        return not (query.actors and not set(query.actors) & set(alert.actors))
+
+    def list_alerts(self, query: AlertQuery = _ALL) -> list[Alert]:
+        """Alerts matching ``query``, most recently changed first."""
+        where, params = self._where(query)
+        exact = not (query.countries or query.event_types or query.actors)
+        limit = query.limit if exact else query.limit * 4 + 100
+        rows = self._all(f"SELECT body FROM alerts{where} ORDER BY updated_at DESC, id"
+                         " LIMIT ? OFFSET ?", (*params, limit, query.offset if exact else 0))
+        alerts = [Alert.model_validate_json(r[0]) for r in rows]
+        if exact:
+            return alerts
+        found = [a for a in alerts if self._matches(a, query)]
+        return found[query.offset:query.offset + query.limit]
+
+    def count_alerts(self, query: AlertQuery = _ALL) -> int:
+        where, params = self._where(query)
+        if query.countries or query.event_types or query.actors:
+            rows = self._all(f"SELECT body FROM alerts{where}", params)
+            return sum(self._matches(Alert.model_validate_json(r[0]), query) for r in rows)
+        return int(self._all(f"SELECT count(*) FROM alerts{where}", params)[0][0])
+
+    def quiet_alerts(self, before: datetime, limit: int = 500) -> list[Alert]:
+        """Open alerts (new, updated, acknowledged) with no article since ``before``."""
+        rows = self._all("SELECT body FROM alerts WHERE state IN (?, ?, ?) AND last_seen_at < ?"
+                         " ORDER BY last_seen_at LIMIT ?", (*_ACTIVE, ts(before), limit))
+        return [Alert.model_validate_json(r[0]) for r in rows]
+
+    def notified_severity(self, alert_id: str) -> str | None:
+        rows = self._all("SELECT notified_severity FROM alerts WHERE id = ?", (alert_id,))
+        return rows[0][0] if rows else None
+
+    def mark_notified(self, alert_id: str, severity: str) -> None:
+        self._do("UPDATE alerts SET notified_severity = ? WHERE id = ?", (severity, alert_id),
+                 "recording a notification")
+
+    def prune(self, before: datetime) -> int:
+        """Delete resolved alerts (with their history and article links) not changed since
+        ``before``; returns how many. Open alerts are kept whatever their age."""
+        cutoff = ts(before)
+        with self.transaction():
+            gone = "SELECT id FROM alerts WHERE state = 'resolved' AND updated_at < ?"
+            self._do(f"DELETE FROM alert_articles WHERE alert_id IN ({gone})", (cutoff,),
+                     "pruning")
+            self._do(f"DELETE FROM alert_history WHERE alert_id IN ({gone})", (cutoff,),
+                     "pruning")
+            return self._do("DELETE FROM alerts WHERE state = 'resolved' AND updated_at < ?",
+                            (cutoff,), "pruning")
+
+    def count(self) -> int:
+        return int(self._all("SELECT count(*) FROM alerts")[0][0])
+
+    # ---- silences ----------------------------------------------------------------------------
+
+    def save_silence(self, silence: Silence) -> None:
+        self._do("INSERT INTO silences (id, starts_at, ends_at, created_by, body)"
+                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                 " ends_at = excluded.ends_at, body = excluded.body",
+                 (silence.id, ts(silence.starts_at), ts(silence.ends_at), silence.created_by,
+                  silence.model_dump_json()), "saving a silence")
+
+    def silences(self, *, active_at: datetime | None = None) -> list[Silence]:
+        """All silences, or those in force at ``active_at``."""
+        if active_at is None:
+            rows = self._all("SELECT body FROM silences ORDER BY starts_at DESC")
+        else:
+            rows = self._all("SELECT body FROM silences WHERE starts_at <= ? AND ends_at > ?",
+                             (ts(active_at), ts(active_at)))
+        found = [Silence.model_validate_json(r[0]) for r in rows]
+        return found if active_at is None else [s for s in found if s.active(active_at)]
+
+    def get_silence(self, silence_id: str) -> Silence | None:
+        rows = self._all("SELECT body FROM silences WHERE id = ?", (silence_id,))
+        return Silence.model_validate_json(rows[0][0]) if rows else None
+
+    def prune_silences(self, before: datetime) -> int:
+        return self._do("DELETE FROM silences WHERE ends_at < ?", (ts(before),),
+                        "pruning silences")
+
+    # ---- stories (StoryIndex) ----------------------------------------------------------------
+
+    def story_of_article(self, article_id: str) -> StoryState | None:
+        rows = self._all("SELECT s.state FROM story_articles x JOIN stories s"
+                         " ON s.id = x.story_id WHERE x.article_id = ?", (article_id,))
+        return StoryState.from_json(rows[0][0]) if rows else None
+
+    def get_story(self, story_id: str) -> StoryState | None:
+        rows = self._all("SELECT state FROM stories WHERE id = ?", (story_id,))
+        return StoryState.from_json(rows[0][0]) if rows else None
+
+    def candidates(self, bands: Sequence[str], since: datetime) -> list[StoryState]:
+        if not bands:
+            return []
+        self._lock_story_index()
+        found: list[StoryState] = []
+        unique = sorted(set(bands))
+        for start in range(0, len(unique), 200):
+            chunk = unique[start:start + 200]
+            rows = self._all(
+                "SELECT DISTINCT s.id, s.state FROM story_bands b JOIN stories s"
+                f" ON s.id = b.story_id WHERE b.band IN ({', '.join('?' * len(chunk))})"
+                " AND s.last_seen_at >= ?", (*chunk, ts(since)))
+            found += [StoryState.from_json(r[1]) for r in rows]
+        seen: set[str] = set()
+        return [s for s in found if not (s.story.id in seen or seen.add(s.story.id))]
+
+    def save(self, state: StoryState, article_id: str) -> None:
+        story = state.story
+        with self.transaction():
+            self._do("INSERT INTO stories (id, version, last_seen_at, state) VALUES (?, ?, ?, ?)"
+                     " ON CONFLICT (id) DO UPDATE SET version = excluded.version,"
+                     " last_seen_at = excluded.last_seen_at, state = excluded.state",
+                     (story.id, story.version, ts(story.last_seen_at), state.to_json()),
+                     "saving a story")
+            for band in state.bands:
+                self._do("INSERT INTO story_bands (band, story_id) VALUES (?, ?)"
+                         " ON CONFLICT (band, story_id) DO NOTHING", (band, story.id),
+                         "saving a story")
+            self._do("INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)"
+                     " ON CONFLICT (article_id) DO NOTHING", (article_id, story.id),
+                     "saving a story")
+
+    def expire(self, before: datetime) -> int:
+        cutoff = ts(before)
+        with self.transaction():
+            gone = "SELECT id FROM stories WHERE last_seen_at < ?"
+            self._do(f"DELETE FROM story_bands WHERE story_id IN ({gone})", (cutoff,),
+                     "expiring stories")
+            self._do(f"DELETE FROM story_articles WHERE story_id IN ({gone})", (cutoff,),
+                     "expiring stories")
+            return self._do("DELETE FROM stories WHERE last_seen_at < ?", (cutoff,),
+                            "expiring stories")
+
+    def list_stories(self, limit: int = 100) -> list[StoryState]:
+        rows = self._all("SELECT state FROM stories ORDER BY last_seen_at DESC LIMIT ?",
+                         (limit,))
+        return [StoryState.from_json(r[0]) for r in rows]
+
+    # ---- notification outbox (Outbox) --------------------------------------------------------
+
+    def enqueue(self, route: str, group_key: str, event: NotifyEvent,
+                alerts: Sequence[Alert], now: datetime) -> bool:
+        payload = json.dumps([a.model_dump(mode="json") for a in alerts], ensure_ascii=False)
+        added = self._do(
+            "INSERT INTO outbox (route, group_key, event, alerts, created_at, due_at, attempts,"
+            " status) VALUES (?, ?, ?, ?, ?, ?, 0, 'pending')"
+            " ON CONFLICT (route, group_key) DO NOTHING",
+            (route, group_key, event, payload, ts(now), ts(now)), "queueing a notification")
+        return added > 0
+
+    def claim(self, route: str, worker: str, now: datetime, lease: timedelta,
+              limit: int = 50) -> list[Notification]:
+        with self.transaction():
+            rows = self._all(
+                "SELECT id, group_key, event, alerts, created_at, attempts FROM outbox"
+                " WHERE route = ? AND status = 'pending' AND due_at <= ?"
+                " AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)"
+                f" ORDER BY id LIMIT ?{self._claim_lock}",
+                (route, ts(now), ts(now), worker, limit), "claiming notifications")
+            if rows:
+                ids = [r[0] for r in rows]
+                self._do(f"UPDATE outbox SET claimed_by = ?, claimed_until = ?"
+                         f" WHERE id IN ({', '.join('?' * len(ids))})",
+                         (worker, ts(now + lease), *ids), "claiming notifications")
+        return [Notification(int(r[0]), route, r[1], r[2],
+                             tuple(Alert.model_validate(a) for a in json.loads(r[3])),
+                             _dt(r[4]), int(r[5])) for r in rows]
+
+    _claim_lock = ""  # PostgreSQL: " FOR UPDATE SKIP LOCKED"
+
+    def mark_sent(self, ids: Sequence[int], now: datetime) -> None:
+        if ids:
+            self._do(f"UPDATE outbox SET status = 'sent', sent_at = ?, claimed_until = NULL,"
+                     f" attempts = attempts + 1 WHERE id IN ({', '.join('?' * len(ids))})",
+                     (ts(now), *ids), "recording a sent notification")
+
+    def mark_failed(self, ids: Sequence[int], error: str, retry_at: datetime | None,
+                    now: datetime) -> None:
+        if not ids:
+            return
+        marks = ", ".join("?" * len(ids))
+        if retry_at is None:
+            self._do(f"UPDATE outbox SET status = 'failed', error = ?, claimed_until = NULL,"
+                     f" attempts = attempts + 1 WHERE id IN ({marks})", (error[:500], *ids),
+                     "recording a failed notification")
+        else:
+            self._do(f"UPDATE outbox SET due_at = ?, error = ?, claimed_until = NULL,"
+                     f" attempts = attempts + 1 WHERE id IN ({marks})",
+                     (ts(retry_at), error[:500], *ids), "recording a failed notification")
+
+    def outbox_counts(self) -> dict[tuple[str, str], int]:
+        rows = self._all("SELECT route, status, count(*) FROM outbox GROUP BY route, status")
+        return {(r[0], r[1]): int(r[2]) for r in rows}
+
+    def sent_notifications(self, route: str | None = None) -> list[Notification]:
+        """Notifications delivered (for tests and the console), oldest first."""
+        where, params = ("WHERE status = 'sent'", []) if route is None else (
+            "WHERE status = 'sent' AND route = ?", [route])
+        rows = self._all(f"SELECT id, route, group_key, event, alerts, created_at, attempts"
+                         f" FROM outbox {where} ORDER BY id", params)
+        return [Notification(int(r[0]), r[1], r[2], r[3],
+                             tuple(Alert.model_validate(a) for a in json.loads(r[4])),
+                             _dt(r[5]), int(r[6])) for r in rows]
+
+    def prune_outbox(self, before: datetime) -> int:
+        return self._do("DELETE FROM outbox WHERE status IN ('sent', 'failed')"
+                        " AND created_at < ?", (ts(before),), "pruning the outbox")
+
+    # ---- records to publish (TopicOutbox) ----------------------------------------------------
+
+    def publish_later(self, topic: str, key: bytes, value: bytes, now: datetime) -> None:
+        """Keep a record for the alert role to publish (changes made by the CLI, the console
+        or a timer, outside the consume-produce loop)."""
+        self._do("INSERT INTO topic_outbox (topic, record_key, record_value, created_at)"
+                 " VALUES (?, ?, ?, ?)",
+                 (topic, key.decode("utf-8"), value.decode("utf-8"), ts(now)),
+                 "queueing a record")
+
+    def pending_records(self, limit: int = 500) -> list[PendingRecord]:
+        rows = self._all("SELECT seq, topic, record_key, record_value FROM topic_outbox"
+                         " ORDER BY seq LIMIT ?", (limit,))
+        return [PendingRecord(int(r[0]), r[1], r[2].encode("utf-8"), r[3].encode("utf-8"))
+                for r in rows]
+
+    def published(self, seqs: Sequence[int]) -> None:
+        for start in range(0, len(seqs), 500):
+            chunk = seqs[start:start + 500]
+            self._do(f"DELETE FROM topic_outbox WHERE seq IN ({', '.join('?' * len(chunk))})",
+                     tuple(chunk), "recording published records")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,94 @@
+"""The alert store on one SQLite file (the default): stdlib ``sqlite3``, WAL journal.
+
+Writes happen inside ``transaction()``, which takes SQLite's write lock up front (``BEGIN
+IMMEDIATE``), so the read-decide-write of one article is atomic even when a CLI command or a
+second process on the host writes to the same file. ``max_size_bytes`` caps the file (SQLite
+``max_page_count``) so a flood of alerts cannot fill the disk shared with the broker.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from newswatch.sinks.alerts.store.base import AlertStoreError, AlertStoreFull
+from newswatch.sinks.alerts.store.migrations import SQLITE_MIGRATIONS
+from newswatch.sinks.alerts.store.sql import SqlAlertStore
+
+__all__ = ["SqliteAlertStore"]
+
+
+class SqliteAlertStore(SqlAlertStore):
+    dialect = "sqlite"
+
+    def __init__(self, path: Path | str, *, max_size_bytes: int | None = None,
+                 busy_timeout_s: float = 10.0) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.location = str(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: BEGIN/COMMIT are ours (see transaction())
+            self._db = sqlite3.connect(self.path, timeout=busy_timeout_s,
+                                       isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+            if max_size_bytes is not None:
+                page_size = self._db.execute("PRAGMA page_size").fetchone()[0]
+                pages = max(1, max_size_bytes // page_size)
+                self._db.execute(f"PRAGMA max_page_count={int(pages)}")
+        except sqlite3.Error as exc:
+            raise self._translate(exc, "opening") from exc
+        except OSError as exc:
+            raise AlertStoreError(f"alert store {self.path} cannot be opened: {exc}") from exc
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        latest = len(SQLITE_MIGRATIONS)
+        if version > latest:
+            raise AlertStoreError(
+                f"alert store {self.path} has schema version {version}, newer than this code "
+                f"({latest}); upgrade newswatch")
+        for number in range(version + 1, latest + 1):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in SQLITE_MIGRATIONS[number - 1]:
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version={number}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._db.execute(sql, tuple(params))
+
+    def _begin(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def _end(self, commit: bool) -> None:
+        self._db.execute("COMMIT" if commit else "ROLLBACK")
+
+    def _errors(self) -> tuple[type[Exception], ...]:
+        return (sqlite3.Error,)
+
+    def _translate(self, exc: Exception, action: str) -> AlertStoreError:
+        message = str(exc)
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL or "full" in message.lower():
+            return AlertStoreFull(
+                f"alert store {self.path} is full while {action}: {message}. Free disk space "
+                "or raise the size cap; the article was not processed and will be retried.")
+        return AlertStoreError(f"alert store {self.path} failed while {action}: {message}")
+
+    def size_bytes(self) -> int:
+        pages = self._all("PRAGMA page_count")[0][0]
+        size = self._all("PRAGMA page_size")[0][0]
+        return int(pages) * int(size)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
