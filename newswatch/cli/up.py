@@ -40,16 +40,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--feeds", type=Path, default=None,
                         help="feeds file (default: the demo feeds, served locally)")
     parser.add_argument("--state-dir", type=Path, default=None,
-                        help="poller and alert state (default: a fresh temporary folder when the "
-                        "embedded broker is used, since it keeps nothing either)")
+                        help="poller and alert state (default: NEWSWATCH_STATE_DIR, ./var; with "
+                        "the embedded broker, which keeps nothing, the poller's state goes to a "
+                        "fresh temporary folder and only the alert store is kept)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from newswatch.ingest.poller import run_poll
     from newswatch.processors.role import run_process
-    from newswatch.sinks.alerts.role import run_alert
+    from newswatch.sinks.alerts.role import load_rules_or_exit, run_alert
 
+    load_rules_or_exit(settings.rules_file)  # a broken rules file stops here, before the broker
     stop = stop_on_signals()
     if args.duration is not None:
         timer = threading.Timer(args.duration, stop.set)
@@ -63,11 +65,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 "bootstrap_servers": broker.bootstrap_servers,
                 "session_timeout_ms": min(settings.session_timeout_ms, EMBEDDED_SESSION_TIMEOUT_MS),
             })
+            alert_dir = args.state_dir or settings.state_dir
             state_dir = args.state_dir or Path(stack.enter_context(
                 tempfile.TemporaryDirectory(prefix="newswatch-up-")))
         else:
-            state_dir = args.state_dir or settings.state_dir
+            state_dir = alert_dir = args.state_dir or settings.state_dir
         settings = settings.model_copy(update={"state_dir": state_dir})
+        alert_settings = settings.model_copy(update={"state_dir": alert_dir})
         try:
             ensure_topics(settings, timeout_s=settings.broker_timeout_s)
         except KafkaError as exc:
@@ -75,11 +79,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         feeds_file = args.feeds or _demo_feeds_file(stack, state_dir)
         port = _serve_metrics(settings)
         print(f"newswatch up: metrics on http://{settings.metrics_host}:{port}/metrics; "
-              f"polling {feeds_file}", file=sys.stderr, flush=True)
+              f"polling {feeds_file}; alerts kept in {_store_name(alert_settings)} "
+              "(`newswatch alerts list`)", file=sys.stderr, flush=True)
         roles: dict[str, Callable[[], int]] = {
             "poll": lambda: run_poll(settings, once=False, feeds_file=feeds_file, stop=stop),
             "process": lambda: run_process(settings, stop),
-            "alert": lambda: run_alert(settings, stop, json_lines=args.json),
+            "alert": lambda: run_alert(alert_settings, stop, json_lines=args.json),
         }
         return _run_together(roles, stop)
 
@@ -87,7 +92,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def _demo_feeds_file(stack: ExitStack, state_dir: Path) -> Path:
     from newswatch.ingest.registry import FeedConfig, feeds_to_yaml
 
-    base = stack.enter_context(serve_directory(DEMO_FEEDS))
+    base = stack.enter_context(serve_directory(DEMO_FEEDS, relative_dates=True))
     feeds = [FeedConfig(id=f"demo-{path.stem}", url=base + path.name, name=path.stem,
                         interval_s=60)
              for path in sorted(DEMO_FEEDS.glob("*.xml"))]
@@ -95,6 +100,12 @@ def _demo_feeds_file(stack: ExitStack, state_dir: Path) -> Path:
     path = state_dir / "demo-feeds.yaml"
     path.write_text(feeds_to_yaml(feeds, header="demo feeds served by newswatch up"), "utf-8")
     return path
+
+
+def _store_name(settings: Settings) -> str:
+    if settings.alerts.store_url is not None:
+        return "the PostgreSQL store (NEWSWATCH_ALERTS__STORE_URL)"
+    return str((settings.state_dir / "alerts.sqlite3").resolve())
 
 
 def _serve_metrics(settings: Settings) -> int:

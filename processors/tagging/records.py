@@ -144,4 +144,6 @@ def tagged_article(article: RawArticle, regions: dict, actors: list[dict],
     values["watchlist_hits"] = _tags(_watch, watch_hits, made)
     values["severity"] = severity
     values["tagger_version"] = version
-    return _obj(TaggedArticle, values, set(values))
+    given = set(values)
+    values["story_id"] = None  # assigned downstream, by the story stage
+    return _obj(TaggedArticle, values, given)

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -24,11 +24,13 @@ from kafka.consumer.fetcher import ConsumerRecord
 from newswatch.sinks.alerts import lifecycle
 from newswatch.sinks.alerts.console import ConsolePrinter
 from newswatch.sinks.alerts.metrics import default_metrics
-from newswatch.sinks.alerts.rules import RulesError, RuleSet, load_rules
+from newswatch.sinks.alerts.rules import RulesError, RuleSet
+from newswatch.sinks.alerts.rules_check import load_checked_rules
 from newswatch.sinks.alerts.sink import AlertSink, ArticleOutcome
-from newswatch.sinks.alerts.store import AlertStoreError, SqlAlertStore, open_store
+from newswatch.sinks.alerts.store import AlertQuery, AlertStoreError, SqlAlertStore, open_store
 from newswatch.sinks.metrics.content import observe
 
+from newswatch import topics
 from newswatch.contracts import Alert, TaggedArticle
 from newswatch.kafka.runner import BatchRunner, Output, RetryLater, Transform
 from newswatch.settings import ConfigError, Settings
@@ -37,6 +39,8 @@ __all__ = ["AlertTimers", "alert_records", "alert_transform", "build_alert_runne
            "open_alert_store", "run_alert"]
 
 log = logging.getLogger(__name__)
+
+_OPEN = ("new", "updated", "acknowledged")
 
 
 def open_alert_store(settings: Settings) -> SqlAlertStore:
@@ -122,7 +126,8 @@ class AlertTimers:
             pending = self.sink.store.pending_records(500)
         except AlertStoreError as exc:
             raise RetryLater(f"alert store unavailable: {exc}") from exc
-        outputs = [Output(p.topic, p.key, p.value) for p in pending]
+        prefix = self.settings.topic_prefix
+        outputs = [Output(prefix + p.topic, p.key, p.value) for p in pending]
         seqs = [p.seq for p in pending]
         return outputs, (lambda: self.sink.store.published(seqs)) if seqs else _nothing
 
@@ -133,7 +138,7 @@ class AlertTimers:
             return False
         self._rules_signature = signature
         try:
-            ruleset = load_rules(self.rules_path)
+            ruleset = load_checked_rules(self.rules_path)
         except RulesError as exc:
             self.sink.metrics.rules_reload_errors.inc()
             log.error("alert rules not reloaded, keeping the %d rules in force: %s",
@@ -160,7 +165,7 @@ class AlertTimers:
     def _unsilence(self, ended: frozenset[str], now: datetime) -> None:
         """Alerts covered by silences that ended get a version without them."""
         store = self.sink.store
-        for alert in store.quiet_alerts(now + timedelta(days=3650), limit=100_000):
+        for alert in store.list_alerts(AlertQuery(states=_OPEN, limit=100_000)):
             if set(alert.silenced_by) & ended:
                 still = [i for i in alert.silenced_by if i not in ended]
                 changed = lifecycle.with_silences(alert, still, now)
@@ -176,7 +181,7 @@ class AlertTimers:
         for alert in self.sink.store.quiet_alerts(now - shortest):
             rule = rules.get(alert.rule_id)
             quiet = rule.quiet_period if rule else self.settings.alerts.default_quiet_period
-            if now - alert.last_seen_at >= quiet:
+            if now - max(alert.last_seen_at, alert.raised_at) >= quiet:
                 self._save_and_publish(lifecycle.auto_resolve(alert, now), actor="newswatch")
                 self.sink.metrics.resolved.labels("quiet").inc()
                 resolved += 1
@@ -201,7 +206,7 @@ class AlertTimers:
         store = self.sink.store
         with store.transaction():
             store.save_alert(alert, actor=actor, comment=comment)
-            store.publish_later(self.settings.topics.alerts, alert.id.encode(),
+            store.publish_later(topics.ALERTS, alert.id.encode(),
                                 alert.model_dump_json().encode(), alert.updated_at)
 
 
@@ -218,8 +223,9 @@ def _signature(path: Path) -> tuple[int, int] | None:
 
 
 def load_rules_or_exit(path: Path) -> RuleSet:
+    """The checked rules, or ConfigError (exit 2, one line) before anything starts."""
     try:
-        return load_rules(path)
+        return load_checked_rules(path)
     except RulesError as exc:
         raise ConfigError(str(exc)) from None
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
 
-from newswatch.contracts import Alert, RawArticle, TaggedArticle
+from newswatch.contracts import Alert, RawArticle, Story, TaggedArticle
 from newswatch.demo_server import serve_directory
 from newswatch.kafka.clients import ensure_topics
 from newswatch.settings import Settings
@@ -22,13 +24,13 @@ FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <description>test</description>
 <item><title>Suicide bombing kills nine soldiers in North Waziristan</title>
 <link>http://example.test/2026/11/waziristan-bombing?utm_source=rss</link>
-<guid>waziristan-bombing</guid><pubDate>Thu, 26 Nov 2026 08:00:00 +0500</pubDate>
+<guid>waziristan-bombing</guid><pubDate>{published}</pubDate>
 <description>A suicide bomber rammed an explosives-laden vehicle into a Pakistani army convoy in
 North Waziristan on Thursday, killing nine soldiers, the military said. The banned
 Tehreek-i-Taliban Pakistan (TTP) claimed the attack.</description></item>
 <item><title>Local bakery wins national bread award</title>
 <link>http://example.test/2026/11/bread</link><guid>bread</guid>
-<pubDate>Thu, 26 Nov 2026 09:00:00 +0000</pubDate>
+<pubDate>{published}</pubDate>
 <description>A family bakery was named the best in the country at an annual competition
 for sourdough loaves on Thursday.</description></item>
 </channel></rss>
@@ -43,11 +45,14 @@ def test_feed_over_http_reaches_the_alerts_topic(make_settings: Callable[..., Se
     from newswatch.sinks.alerts.role import build_alert_runner
 
     (tmp_path / "www").mkdir()
-    (tmp_path / "www" / "desk.xml").write_text(FEED, encoding="utf-8")
+    # published an hour ago: fresh news, within the rules' max_age
+    published = format_datetime(datetime.now(UTC) - timedelta(hours=1))
+    (tmp_path / "www" / "desk.xml").write_text(FEED.format(published=published),
+                                               encoding="utf-8")
     settings = make_settings()
     ensure_topics(settings)
     stop = threading.Event()
-    runners = [build_process_runner(settings, stop), build_alert_runner(settings, stop)]
+    runners = [build_process_runner(settings, stop), build_alert_runner(settings, stop)[0]]
     threads = [threading.Thread(target=r.run) for r in runners]
     for thread in threads:
         thread.start()
@@ -77,5 +82,8 @@ def test_feed_over_http_reaches_the_alerts_topic(make_settings: Callable[..., Se
     assert alerts, "no alert reached the alerts topic"
     raised = [Alert.model_validate_json(r.value) for r in alerts]
     assert {a.article_id for a in raised} == {bombing.key.decode()}
-    assert all(r.key.decode() == a.dedup_key for r, a in zip(alerts, raised, strict=True))
+    assert all(r.key.decode() == a.id for r, a in zip(alerts, raised, strict=True))
+    stories = read_topic(settings, settings.topics.stories, expect=2)
+    assert {Story.model_validate_json(r.value).lead_article_id for r in stories} == {
+        r.key.decode() for r in raw}
     assert any(a.severity in ("high", "critical") and "PK" in a.countries for a in raised)

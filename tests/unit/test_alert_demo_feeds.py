@@ -8,14 +8,16 @@ raises none, and the share of alerting items stays in a range an operator would 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from newswatch.ingest.parse import parse_feed
 from newswatch.processors.tagging import Tagger
-from newswatch.sinks.alerts.engine import MemoryHistory, evaluate
+from newswatch.sinks.alerts.engine import MemoryLookup, evaluate
 from newswatch.sinks.alerts.rules import load_rules
+from newswatch.sinks.stories.index import MemoryStoryIndex
+from newswatch.sinks.stories.stage import assign
 
 from newswatch.contracts import RawArticle
 
@@ -54,12 +56,15 @@ def test_demo_feeds_parse_cleanly():
 def alerts_by_article():
     tagger = Tagger()
     rules = load_rules(RULES)
-    history = MemoryHistory()
+    lookup, index = MemoryLookup(), MemoryStoryIndex()
     fired: dict[str, tuple[RawArticle, list[str]]] = {}
-    for raw in demo_articles():
+    for raw in sorted(demo_articles(), key=lambda a: a.published_at):
         tagged = tagger.tag(raw)
-        decisions = evaluate(rules, tagged, NOW, history)
-        history.apply(decisions)
+        # read an hour after publication, as a live desk would: freshness is not the question
+        now = raw.published_at + timedelta(hours=1)
+        story = assign(tagged, index, now).story
+        decisions = evaluate(rules, tagged, story, now, lookup)
+        lookup.apply(decisions)
         fired[raw.id] = (raw, sorted({d.rule.id for d in decisions}))
     return fired
 
@@ -90,3 +95,25 @@ def test_core_security_stories_alert(alerts_by_article):
     assert "south-asia-natural-disaster" in rules_for("Earthquake flattens villages")
     assert "houthi-shipping" in rules_for("Houthis fire anti-ship missile")
     assert rules_for("Multan Test") == []
+
+
+def test_demo_server_dates_the_feeds_relative_to_now():
+    """`newswatch up` serves the demo as a live desk would see it: the newest item minutes old,
+    the order and spacing of the items kept (compressed), the oldest past a rule's max_age."""
+    from newswatch.demo_dates import newest_date, shift_dates
+
+    feeds = [p.read_bytes() for p in sorted(FEEDS.glob("*.xml"))]
+    newest = newest_date(feeds)
+    now = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+    dates = []
+    for path, xml in zip(sorted(FEEDS.glob("*.xml")), feeds, strict=True):
+        before = parse_feed(xml, feed_id=path.stem, feed_url="http://127.0.0.1/x", fetched_at=NOW)
+        after = parse_feed(shift_dates(xml, newest, now), feed_id=path.stem,
+                           feed_url="http://127.0.0.1/x", fetched_at=now)
+        assert [a.id for a in after.articles] == [a.id for a in before.articles]
+        for old, new in zip(before.articles, after.articles, strict=True):
+            assert new.published_at_source == "feed"
+            assert new.published_at == now - timedelta(minutes=5) - (newest - old.published_at) / 4
+            dates.append(new.published_at)
+    assert max(dates) == now - timedelta(minutes=5)
+    assert min(dates) < now - timedelta(hours=72)  # some demo news is too old to alert

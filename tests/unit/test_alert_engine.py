@@ -1,13 +1,18 @@
-"""Rule evaluation: matching, evidence, dedup keys, cooldown, idempotency, escalation. Pure."""
+"""Rule evaluation: matching, evidence, one alert per rule and story, idempotency, freshness,
+escalation, re-opening, silences. Pure."""
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from newswatch.sinks.alerts.engine import MemoryHistory, alert_id, evaluate
+from newswatch.sinks.alerts.engine import MemoryLookup, alert_id, evaluate
+from newswatch.sinks.alerts.lifecycle import acknowledge, resolve
 from newswatch.sinks.alerts.matching import match_rule
 from newswatch.sinks.alerts.rules import load_rules, parse_rules
+from newswatch.sinks.alerts.silences import Matcher, new_silence
 from newswatch.sinks.alerts.testing import tagged_article
+
+from newswatch.contracts import Story
 
 SHIPPED_RULES = Path(__file__).resolve().parents[2] / "sinks" / "alerts" / "rules.yaml"
 T0 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
@@ -130,186 +135,190 @@ def test_low_confidence_tags_are_ignored_when_rule_asks():
 
 def test_disabled_rules_never_fire():
     rs = rules({**PK_ATTACK, "enabled": False})
-    assert evaluate(rs, bannu_attack(), T0, MemoryHistory()) == []
+    assert evaluate(rs, bannu_attack(), story(), T0, MemoryLookup()) == []
 
 
 # --- decisions ------------------------------------------------------------------------------
 
-def test_new_alert_carries_article_fields_and_evidence():
+def story(story_id="st-1", *, sources=1, burst=False, title="Militants attack police post"):
+    return Story(id=story_id, version=1, title=title, lead_article_id="art-1",
+                 first_seen_at=T0 - timedelta(hours=1), last_seen_at=T0, updated_at=T0,
+                 article_count=sources, sources=[f"outlet-{i}" for i in range(sources)],
+                 source_count=sources, burst=burst, change="opened")
+
+
+def run(rs, article, st, now, lookup, silences=()):
+    decisions = evaluate(rs, article, st, now, lookup, silences)
+    lookup.apply(decisions)
+    return decisions
+
+
+def test_new_alert_carries_article_and_story_fields_and_evidence():
     rs = rules(PK_ATTACK)
     art = bannu_attack(published_at=T0 - timedelta(hours=1))
-    (d,) = evaluate(rs, art, T0, MemoryHistory())
+    (d,) = evaluate(rs, art, story(sources=3), T0, MemoryLookup())
     a = d.alert
-    assert d.kind == "new"
+    assert d.kind == "new" and d.notify == "new"
     assert a.rule_id == "r0" and a.rule_name == "Rule 0" and a.severity == "high"
-    assert a.article_id == art.id and a.title == art.title and a.url == art.url
-    assert a.countries == ["PK"] and a.primary_country == "PK"
+    assert a.state == "new" and a.version == 1 and a.change == "raised"
+    assert a.story_id == "st-1" and a.title == "Militants attack police post"
+    assert a.article_id == art.id == a.latest_article_id and a.url == art.url
+    assert a.countries == ["PK"] and a.primary_country == "PK" and a.admin1 == ["PK-KP"]
     assert a.actors == ["ttp"] and a.event_types == ["attack"]
-    assert a.raised_at == T0 and a.published_at == art.published_at and a.occurrences == 1
+    assert a.raised_at == T0 == a.updated_at and a.published_at == art.published_at
+    assert a.first_seen_at == a.last_seen_at == art.published_at
+    assert a.article_count == 1 and a.source_count == 3
     assert {s.text for s in a.evidence} == {"Khyber Pakhtunkhwa", "attacked"}
     for s in a.evidence:
         assert getattr(art, s.field)[s.start:s.end] == s.text
     assert "countries PK" in a.summary and "event_types attack" in a.summary
-    assert a.dedup_key == f"r0|article={art.id}"
-    assert a.id == alert_id("r0", a.dedup_key, art.id)
+    assert a.id == alert_id("r0", "st-1")
 
 
-def test_alert_ids_are_stable_across_evaluations():
+def test_alert_id_is_rule_and_story_not_article():
     rs = rules(PK_ATTACK)
-    one = evaluate(rs, bannu_attack(), T0, MemoryHistory())[0].alert
-    two = evaluate(rs, bannu_attack(), T0 + timedelta(days=2), MemoryHistory())[0].alert
-    assert one.id == two.id
-    other = evaluate(rs, bannu_attack(2), T0, MemoryHistory())[0].alert
-    assert other.id != one.id
+    one = evaluate(rs, bannu_attack(1), story("st-1"), T0, MemoryLookup())[0].alert
+    two = evaluate(rs, bannu_attack(2), story("st-1"), T0, MemoryLookup())[0].alert
+    other = evaluate(rs, bannu_attack(1), story("st-2"), T0, MemoryLookup())[0].alert
+    assert one.id == two.id != other.id
 
 
 def test_unrelated_article_raises_nothing():
     rs = rules(PK_ATTACK, {"match": {"any": {"actors": ["ttp"]}}})
-    assert evaluate(rs, football(), T0, MemoryHistory()) == []
+    assert evaluate(rs, football(), story(), T0, MemoryLookup()) == []
 
 
-def test_each_matching_rule_gives_its_own_alert():
+def test_each_matching_rule_gives_its_own_alert_on_the_story():
     rs = rules(PK_ATTACK, {"match": {"any": {"actors": ["ttp"]}}, "severity": "low"})
-    ds = evaluate(rs, bannu_attack(), T0, MemoryHistory())
+    ds = evaluate(rs, bannu_attack(), story(), T0, MemoryLookup())
     assert [(d.rule.id, d.alert.severity) for d in ds] == [("r0", "high"), ("r1", "low")]
-    assert len({d.alert.dedup_key for d in ds}) == 2
+    assert len({d.alert.id for d in ds}) == 2
 
 
 def test_redelivered_article_is_a_duplicate_not_a_second_alert():
     rs = rules(PK_ATTACK)
-    history = MemoryHistory()
-    first = evaluate(rs, bannu_attack(), T0, history)
-    history.apply(first)
+    lookup = MemoryLookup()
+    (first,) = run(rs, bannu_attack(), story(), T0, lookup)
     for later in (T0 + timedelta(seconds=1), T0 + timedelta(days=30)):
-        (again,) = evaluate(rs, bannu_attack(), later, history)
-        assert again.kind == "duplicate"
-        assert again.alert == first[0].alert
+        (again,) = evaluate(rs, bannu_attack(), story(), later, lookup)
+        assert again.kind == "duplicate" and again.notify is None
+        assert again.alert == first.alert
 
 
-COOLDOWN = {**PK_ATTACK, "dedup_by": ["primary_country", "event_types"], "cooldown": "30m"}
+def test_articles_of_one_story_fold_into_one_alert_that_grows_and_pages_once():
+    rs = rules(PK_ATTACK)
+    lookup = MemoryLookup()
+    (d1,) = run(rs, bannu_attack(1), story(sources=1), T0, lookup)
+    (d2,) = run(rs, bannu_attack(2), story(sources=2), T0 + timedelta(minutes=10), lookup)
+    (d3,) = run(rs, bannu_attack(3), story(sources=3), T0 + timedelta(minutes=20), lookup)
+    assert [d.kind for d in (d1, d2, d3)] == ["new", "update", "update"]
+    assert [d.notify for d in (d1, d2, d3)] == ["new", None, None]
+    a = d3.alert
+    assert a.id == d1.alert.id and a.version == 3 and a.state == "updated"
+    assert a.change == "article" and a.article_count == 3 and a.source_count == 3
+    assert a.article_id == "art-1" and a.latest_article_id == "art-3"
+    assert a.raised_at == T0 and a.updated_at == T0 + timedelta(minutes=20)
 
 
-def test_cooldown_folds_matches_with_same_key_into_one_alert():
-    rs = rules(COOLDOWN)
-    history = MemoryHistory()
-    (d1,) = evaluate(rs, bannu_attack(1), T0, history)
-    history.apply([d1])
-    (d2,) = evaluate(rs, bannu_attack(2), T0 + timedelta(minutes=10), history)
-    assert d2.kind == "update"
-    assert d2.alert.id == d1.alert.id and d2.alert.occurrences == 2
-    assert d2.alert.raised_at == T0 and d2.previous == d1.alert
-    history.apply([d2])
-    (d3,) = evaluate(rs, bannu_attack(3), T0 + timedelta(minutes=29), history)
-    assert d3.kind == "update" and d3.alert.occurrences == 3
-    history.apply([d3])
-    # Re-delivery of an article already folded in changes nothing.
-    (dup,) = evaluate(rs, bannu_attack(2), T0 + timedelta(minutes=29), history)
-    assert dup.kind == "duplicate" and dup.alert.occurrences == 3
+def test_a_burst_of_outlets_notifies_once():
+    rs = rules(PK_ATTACK)
+    lookup = MemoryLookup()
+    run(rs, bannu_attack(1), story(), T0, lookup)
+    (burst,) = run(rs, bannu_attack(2), story(sources=4, burst=True), T0, lookup)
+    (after,) = run(rs, bannu_attack(3), story(sources=5, burst=True), T0, lookup)
+    assert burst.notify == "burst" and burst.alert.change == "burst" and burst.alert.burst
+    assert after.notify is None
 
 
-def test_cooldown_window_is_fixed_from_raised_at():
-    rs = rules(COOLDOWN)
-    history = MemoryHistory()
-    history.apply(evaluate(rs, bannu_attack(1), T0, history))
-    history.apply(evaluate(rs, bannu_attack(2), T0 + timedelta(minutes=20), history))
-    (d,) = evaluate(rs, bannu_attack(3), T0 + timedelta(minutes=30), history)
-    assert d.kind == "new" and d.alert.raised_at == T0 + timedelta(minutes=30)
-    assert d.alert.id != evaluate(rs, bannu_attack(1), T0, MemoryHistory())[0].alert.id
-
-
-def test_cooldown_uses_publication_time_so_replays_match_live_runs():
-    """Two stories published 2h apart, read in the same second (a backlog), stay two alerts
-    under a 30m cooldown; two published 10 minutes apart fold, in either processing order."""
-    rs = rules(COOLDOWN)
-    now = T0 + timedelta(days=3)
-    for order in ((1, 2), (2, 1)):
-        history = MemoryHistory()
-        published = {1: T0, 2: T0 + timedelta(hours=2)}
-        kinds = []
-        for n in order:
-            ds = evaluate(rs, bannu_attack(n, published_at=published[n]), now, history)
-            history.apply(ds)
-            kinds.append(ds[0].kind)
-        assert kinds == ["new", "new"]
-        history = MemoryHistory()
-        published = {1: T0, 2: T0 + timedelta(minutes=10)}
-        kinds = []
-        for n in order:
-            ds = evaluate(rs, bannu_attack(n, published_at=published[n]), now, history)
-            history.apply(ds)
-            kinds.append(ds[0].kind)
-        assert kinds == ["new", "update"]
+def test_old_news_raises_no_new_alert_but_still_folds_into_an_open_one():
+    rs = rules({**PK_ATTACK, "max_age": "72h"})
+    lookup = MemoryLookup()
+    old = bannu_attack(1, published_at=T0 - timedelta(days=4))
+    (d,) = run(rs, old, story(), T0, lookup)
+    assert d.kind == "stale" and d.alert is None and d.notify is None
+    fresh = bannu_attack(2, published_at=T0 - timedelta(hours=2))
+    (new,) = run(rs, fresh, story(), T0, lookup)
+    assert new.kind == "new"
+    (folded,) = run(rs, bannu_attack(3, published_at=T0 - timedelta(days=5)), story(), T0,
+                    lookup)
+    assert folded.kind == "update" and folded.alert.article_count == 2
+    assert folded.alert.first_seen_at == T0 - timedelta(days=5)
 
 
 def test_future_dated_articles_count_as_now():
-    rs = rules(COOLDOWN)
-    history = MemoryHistory()
-    history.apply(evaluate(rs, bannu_attack(1, published_at=T0 + timedelta(days=9)), T0,
-                           history))
-    (d,) = evaluate(rs, bannu_attack(2), T0 + timedelta(minutes=5), history)
-    assert d.kind == "update"
+    rs = rules(PK_ATTACK)
+    (d,) = evaluate(rs, bannu_attack(published_at=T0 + timedelta(days=9)), story(), T0,
+                    MemoryLookup())
+    assert d.alert.first_seen_at == T0
 
 
-def test_different_dedup_values_are_separate_alerts():
-    rs = rules(COOLDOWN)
-    history = MemoryHistory()
-    (a,) = evaluate(rs, bannu_attack(1), T0, history)
-    history.apply([a])
-    (b,) = evaluate(rs, bannu_attack(2, events=[("bombing", "attacked")]),
-                    T0 + timedelta(minutes=1), history)
-    assert b.kind == "new" and b.alert.dedup_key != a.alert.dedup_key
-    assert a.alert.dedup_key == "r0|primary_country=PK|event_types=attack"
-    assert b.alert.dedup_key == "r0|primary_country=PK|event_types=bombing"
+def test_acknowledged_alert_stays_acknowledged_and_quiet_until_it_escalates():
+    rs = rules({**PK_ATTACK, "escalate": [{"to": "critical", "min_sources": 5}]})
+    lookup = MemoryLookup()
+    (d1,) = run(rs, bannu_attack(1), story(), T0, lookup)
+    lookup.alerts[d1.alert.id] = acknowledge(d1.alert, "ops", T0, "on it")
+    (d2,) = run(rs, bannu_attack(2), story(sources=2), T0, lookup)
+    assert d2.alert.state == "acknowledged" and d2.notify is None
+    assert d2.alert.acknowledged_by == "ops" and d2.alert.version == 3
+    (d3,) = run(rs, bannu_attack(3), story(sources=5), T0, lookup)
+    assert d3.alert.severity == "critical" and d3.notify == "escalated"
+    assert d3.alert.state == "acknowledged" and d3.escalated
 
 
-def test_dedup_uses_only_values_the_rule_matched():
-    rs = rules(COOLDOWN)
-    art = bannu_attack(events=[("protest", "Police"), ("attack", "attacked")])
-    (d,) = evaluate(rs, art, T0, MemoryHistory())
-    assert d.alert.dedup_key == "r0|primary_country=PK|event_types=attack"
-    rs2 = rules({**COOLDOWN, "match": {"all": {"countries": ["PK"]}}})
-    (d2,) = evaluate(rs2, art, T0, MemoryHistory())
-    assert d2.alert.dedup_key == "r0|primary_country=PK|event_types=attack,protest"
+def test_a_resolved_alert_reopens_when_its_story_goes_on():
+    rs = rules(PK_ATTACK)
+    lookup = MemoryLookup()
+    (d1,) = run(rs, bannu_attack(1), story(), T0, lookup)
+    lookup.alerts[d1.alert.id] = resolve(d1.alert, "ops", T0 + timedelta(hours=1))
+    (d2,) = run(rs, bannu_attack(2), story(), T0 + timedelta(hours=2), lookup)
+    assert d2.notify == "reopened" and d2.alert.change == "reopened"
+    assert d2.alert.state == "updated" and d2.alert.resolved_at is None
+    assert d2.alert.id == d1.alert.id and d2.alert.version == 3
 
 
-def test_zero_cooldown_raises_every_time():
-    rs = rules({**COOLDOWN, "cooldown": 0})
-    history = MemoryHistory()
-    history.apply(evaluate(rs, bannu_attack(1), T0, history))
-    (d,) = evaluate(rs, bannu_attack(2), T0, history)
-    assert d.kind == "new"
+def test_silenced_alerts_are_kept_but_page_nobody():
+    rs = rules(PK_ATTACK)
+    silence = new_silence([Matcher(field="country", value="PK")], created_by="ops", now=T0,
+                          duration=timedelta(hours=2), comment="known")
+    (d,) = evaluate(rs, bannu_attack(), story(), T0, MemoryLookup(), [silence])
+    assert d.kind == "new" and d.notify is None and d.alert.silenced_by == [silence.id]
+    (later,) = evaluate(rs, bannu_attack(), story(), T0 + timedelta(hours=3), MemoryLookup(),
+                        [silence])
+    assert later.notify == "new" and later.alert.silenced_by == []
+    other = new_silence([Matcher(field="rule", value="r9")], created_by="ops", now=T0,
+                        duration=timedelta(hours=2))
+    (free,) = evaluate(rs, bannu_attack(), story(), T0, MemoryLookup(), [other])
+    assert free.notify == "new"
 
 
-def test_escalation_by_article_severity_and_occurrences():
-    rs = rules({**COOLDOWN, "escalate": [
+def test_escalation_by_article_severity_articles_and_sources():
+    rs = rules({**PK_ATTACK, "escalate": [
         {"to": "critical", "min_article_severity": 0.9},
-        {"to": "critical", "min_occurrences": 3}]})
-    history = MemoryHistory()
-    (d1,) = evaluate(rs, bannu_attack(1), T0, history)
+        {"to": "critical", "min_articles": 3}]})
+    lookup = MemoryLookup()
+    (d1,) = run(rs, bannu_attack(1), story(), T0, lookup)
     assert d1.alert.severity == "high"
-    history.apply([d1])
-    (d2,) = evaluate(rs, bannu_attack(2), T0 + timedelta(minutes=1), history)
+    (d2,) = run(rs, bannu_attack(2), story(), T0 + timedelta(minutes=1), lookup)
     assert d2.alert.severity == "high" and not d2.escalated
-    history.apply([d2])
-    (d3,) = evaluate(rs, bannu_attack(3), T0 + timedelta(minutes=2), history)
-    assert d3.alert.severity == "critical" and d3.escalated
-    history.apply([d3])
-    (d4,) = evaluate(rs, bannu_attack(4, severity=0.1), T0 + timedelta(minutes=3), history)
+    (d3,) = run(rs, bannu_attack(3), story(), T0 + timedelta(minutes=2), lookup)
+    assert d3.alert.severity == "critical" and d3.escalated and d3.notify == "escalated"
+    (d4,) = run(rs, bannu_attack(4, severity=0.1), story(), T0 + timedelta(minutes=3), lookup)
     assert d4.alert.severity == "critical" and not d4.escalated  # never goes down
-    (severe,) = evaluate(rs, bannu_attack(9, severity=0.95), T0, MemoryHistory())
+    (severe,) = evaluate(rs, bannu_attack(9, severity=0.95), story("st-9"), T0, MemoryLookup())
     assert severe.alert.severity == "critical"
 
 
 def test_now_must_be_timezone_aware():
     with pytest.raises(ValueError, match="timezone"):
-        evaluate(rules(PK_ATTACK), bannu_attack(), datetime(2026, 11, 3), MemoryHistory())
+        evaluate(rules(PK_ATTACK), bannu_attack(), story(), datetime(2026, 11, 3),
+                 MemoryLookup())
 
 
 def test_shipped_rules_alert_on_pakistan_attack_and_not_on_sport():
     rs = load_rules(SHIPPED_RULES)
-    fired = {d.rule.id for d in evaluate(rs, bannu_attack(), T0, MemoryHistory())}
+    fired = {d.rule.id for d in evaluate(rs, bannu_attack(), story(), T0, MemoryLookup())}
     assert {"pk-militant-attack", "ttp-mentions"} <= fired
-    assert evaluate(rs, football(), T0, MemoryHistory()) == []
+    assert evaluate(rs, football(), story(), T0, MemoryLookup()) == []
 
 
 SHIPPED_CASES = [
@@ -355,15 +364,15 @@ SHIPPED_CASES = [
                          ids=[a.title[:30] for a, _ in SHIPPED_CASES])
 def test_shipped_rules_on_hand_tagged_articles(article, expected):
     rs = load_rules(SHIPPED_RULES)
-    fired = {d.rule.id for d in evaluate(rs, article, T0, MemoryHistory())}
+    fired = {d.rule.id for d in evaluate(rs, article, story(), T0, MemoryLookup())}
     assert fired == expected
 
 
 def test_shipped_disaster_rule_escalates_severe_events():
     rs = load_rules(SHIPPED_RULES)
     article = SHIPPED_CASES[3][0]
-    (d,) = evaluate(rs, article, T0, MemoryHistory())
+    (d,) = evaluate(rs, article, story(), T0, MemoryLookup())
     assert d.alert.severity == "high"
     mild = article.model_copy(update={"severity": 0.3, "id": "mild"})
-    (d,) = evaluate(rs, mild, T0, MemoryHistory())
+    (d,) = evaluate(rs, mild, story(), T0, MemoryLookup())
     assert d.alert.severity == "medium"

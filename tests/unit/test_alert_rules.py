@@ -19,20 +19,20 @@ def rule(**overrides):
 def test_minimal_rule_gets_defaults():
     rs = parse_rules({"rules": [rule()]})
     (r,) = rs.rules
-    assert r.enabled and r.dedup_by == ["article"] and r.cooldown == timedelta(0)
+    assert r.enabled and r.max_age == timedelta(hours=72)
+    assert r.quiet_period == timedelta(hours=24)
     assert r.match.all.event_types == ["attack"] and r.match.any.names() == []
-    assert rs.notifications == ()
 
 
 def test_scalars_become_lists_and_codes_upper_case():
     r = parse_rules({"rules": [rule(match={"all": {"countries": "pk", "event_types": "bombing"},
                                            "any": {"keywords": "TTP"}},
-                                    dedup_by="primary_country", cooldown="30m")]}).rules[0]
+                                    max_age="6h", quiet_period="90m")]}).rules[0]
     assert r.match.all.countries == ["PK"]
     assert r.match.all.event_types == ["bombing"]
     assert r.match.any.keywords == ["TTP"]
-    assert r.dedup_by == ["primary_country"]
-    assert r.cooldown == timedelta(minutes=30)
+    assert r.max_age == timedelta(hours=6)
+    assert r.quiet_period == timedelta(minutes=90)
 
 
 def test_disabled_rules_are_kept_but_not_enabled():
@@ -46,13 +46,13 @@ def test_disabled_rules_are_kept_but_not_enabled():
     (rule(match={"all": {"event_type": ["attack"]}}), "field 'match.all.event_type'"),
     (rule(match={"all": {"event_types": ["attak"]}}), "field 'match.all.event_types.0'"),
     (rule(match={"all": {"text_regex": "(unclosed"}}), "invalid regular expression"),
-    (rule(cooldown="soon"), "field 'cooldown'"),
-    (rule(dedup_by=["colour"]), "field 'dedup_by.0'"),
-    (rule(dedup_by=[]), "dedup_by needs at least one field"),
+    (rule(max_age="soon"), "field 'max_age'"),
+    (rule(quiet_period=0), "field 'quiet_period'"),
+    (rule(dedup_by=["article"]), "field 'dedup_by'"),
     (rule(match={"none": {"event_types": ["sports"]}}), "at least one condition"),
     (rule(match={}), "at least one condition"),
     (rule(id="has space"), "field 'id'"),
-    (rule(escalate=[{"to": "critical"}]), "min_article_severity or min_occurrences"),
+    (rule(escalate=[{"to": "critical"}]), "min_article_severity, min_articles or min_sources"),
     (rule(match={"all": {"min_severity": 1.5}}), "field 'match.all.min_severity'"),
     (rule(surprise=1), "field 'surprise'"),
 ])

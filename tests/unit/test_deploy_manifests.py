@@ -353,6 +353,8 @@ def expected_topics(prefix: str) -> dict[str, str]:
     """Topic -> cleanup.policy: the pipeline's topics and, where the poller is there, the topics
     its feed ownership uses (whose suffixes PollerConfig defines)."""
     topics = {name: "delete" for name in Topics(prefix).all()}
+    # keyed by id, the latest version per key is the state: compacted, old ones deleted
+    topics[Topics(prefix).alerts] = topics[Topics(prefix).stories] = "compact,delete"
     try:
         from newswatch.ingest.config import PollerConfig
     except ImportError:

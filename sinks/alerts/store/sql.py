@@ -242,9 +242,11 @@ class SqlAlertStore:
         return int(self._all(f"SELECT count(*) FROM alerts{where}", params)[0][0])
 
     def quiet_alerts(self, before: datetime, limit: int = 500) -> list[Alert]:
-        """Open alerts (new, updated, acknowledged) with no article since ``before``."""
+        """Open alerts (new, updated, acknowledged) raised before ``before`` whose latest
+        article is older than ``before``."""
         rows = self._all("SELECT body FROM alerts WHERE state IN (?, ?, ?) AND last_seen_at < ?"
-                         " ORDER BY last_seen_at LIMIT ?", (*_ACTIVE, ts(before), limit))
+                         " AND raised_at < ? ORDER BY last_seen_at LIMIT ?",
+                         (*_ACTIVE, ts(before), ts(before), limit))
         return [Alert.model_validate_json(r[0]) for r in rows]
 
     def notified_severity(self, alert_id: str) -> str | None:
@@ -431,7 +433,9 @@ class SqlAlertStore:
 
     def publish_later(self, topic: str, key: bytes, value: bytes, now: datetime) -> None:
         """Keep a record for the alert role to publish (changes made by the CLI, the console
-        or a timer, outside the consume-produce loop)."""
+        or a timer, outside the consume-produce loop). ``topic`` is the topic's name without
+        the deployment's prefix (``newswatch.topics.ALERTS``): the role adds its own, so a
+        command run with other settings cannot send records to another deployment's topic."""
         self._do("INSERT INTO topic_outbox (topic, record_key, record_value, created_at)"
                  " VALUES (?, ?, ?, ?)",
                  (topic, key.decode("utf-8"), value.decode("utf-8"), ts(now)),
