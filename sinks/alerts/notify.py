@@ -1,26 +1,17 @@
-"""Notifications: tell people about an alert (console line, JSON line, or an HTTP webhook).
+"""Console notifications: each alert as a readable line or a JSON line on a stream.
 
-A notifier raises ``NotifyError`` when it gives up; the sink logs and counts that and carries
-on, because an unreachable chat server must not stop alerts from being stored and published.
-The webhook retries transient failures (connection errors, timeouts, 408/429/5xx) a bounded
-number of times with exponential backoff; other 4xx responses are not retried (the request
-itself is wrong). Webhook URLs often embed a secret token, so logs and errors show only the
-scheme and host.
+Routes to people (chat, e-mail, paging, webhooks) are not sent from here: the sink enqueues
+them in the outbox and ``routes.DeliveryWorker`` delivers them through apprise. The hand-written
+webhook client that lived here is gone with the rules file's ``notifications:`` section.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from typing import Literal, Protocol, TextIO
-from urllib.parse import urlsplit
 
-from newswatch.sinks.alerts.rules import ConsoleConfig, WebhookConfig, severity_rank
+from newswatch.sinks.alerts.rules import severity_rank
 
 from newswatch.contracts import Alert, AlertSeverity
 
@@ -29,19 +20,15 @@ __all__ = [
     "Notifier",
     "NotifyError",
     "NotifyEvent",
-    "WebhookNotifier",
     "build_notifiers",
     "format_line",
 ]
 
-log = logging.getLogger(__name__)
-
 NotifyEvent = Literal["new", "escalated"]
-_RETRY_STATUS = frozenset({408, 425, 429})
 
 
 class NotifyError(RuntimeError):
-    """A notification could not be delivered (after retries, where the notifier retries)."""
+    """A notification could not be written."""
 
 
 class Notifier(Protocol):
@@ -63,17 +50,12 @@ def format_line(alert: Alert, event: NotifyEvent = "new") -> str:
     extra = []
     if event == "escalated":
         extra.append("escalated")
-    if alert.occurrences > 1:
-        extra.append(f"{alert.occurrences} articles")
+    if alert.article_count > 1:
+        extra.append(f"{alert.article_count} articles")
     tail = f" ({', '.join(extra)})" if extra else ""
     title = " ".join(alert.title.split()) or "(no title)"
     return (f"[{alert.severity.upper()}] {alert.rule_name} | {country} | {title}"
             f" | {alert.url or '-'}{tail}")
-
-
-def _redact(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/…" if parts.path not in ("", "/") else url
 
 
 class ConsoleNotifier:
@@ -90,8 +72,7 @@ class ConsoleNotifier:
         stream = self._stream or sys.stdout
         if self.fmt == "json":
             # One Alert record per line, exactly as on the alerts topic, so `--json` output
-            # can be piped to anything that reads the topic. An escalation shows as the same
-            # alert id with a higher severity.
+            # can be piped to anything that reads the topic.
             line = alert.model_dump_json()
         else:
             line = format_line(alert, event)
@@ -102,73 +83,8 @@ class ConsoleNotifier:
             raise NotifyError(f"{self.name}: cannot write: {exc}") from exc
 
 
-class WebhookNotifier:
-    """POSTs ``{"event", "text", "alert"}`` as JSON. ``text`` is the console line, so Slack- or
-    Mattermost-style incoming webhooks show something useful without a template."""
-
-    def __init__(self, url: str, *, timeout: float = 5.0, retries: int = 3,
-                 backoff: float = 0.5, max_backoff: float = 10.0,
-                 headers: Mapping[str, str] | None = None,
-                 min_severity: AlertSeverity = "info", name: str | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        if not url.startswith(("http://", "https://")):
-            raise ValueError("webhook url must start with http:// or https://")
-        self.url = url
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
-        self.max_backoff = max_backoff
-        self.headers = dict(headers or {})
-        self.min_severity = min_severity
-        self.name = name or f"webhook {_redact(url)}"
-        self._sleep = sleep
-
-    def _delay(self, attempt: int, retry_after: str | None) -> float:
-        delay = min(self.max_backoff, self.backoff * (2 ** attempt))
-        if retry_after and retry_after.strip().isdigit():
-            delay = min(self.max_backoff, max(delay, float(retry_after)))
-        return delay
-
-    def notify(self, alert: Alert, event: NotifyEvent) -> None:
-        body = json.dumps({"event": f"alert.{event}", "text": format_line(alert, event),
-                           "alert": alert.model_dump(mode="json")}, ensure_ascii=False).encode()
-        headers = {"Content-Type": "application/json", "User-Agent": "newswatch-alerts",
-                   "Idempotency-Key": f"{alert.id}:{event}:{alert.severity}", **self.headers}
-        last = ""
-        for attempt in range(self.retries + 1):
-            retry_after = None
-            request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    response.read()
-                return
-            except urllib.error.HTTPError as exc:
-                last = f"HTTP {exc.code}"
-                retry_after = exc.headers.get("Retry-After") if exc.headers else None
-                exc.close()
-                if exc.code < 500 and exc.code not in _RETRY_STATUS:
-                    raise NotifyError(f"{self.name}: rejected with {last}; not retried") from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-                reason = getattr(exc, "reason", exc)
-                last = f"{type(exc).__name__}: {reason}"
-            if attempt < self.retries:
-                delay = self._delay(attempt, retry_after)
-                log.warning("%s: attempt %d failed (%s); retrying in %.2fs",
-                            self.name, attempt + 1, last, delay)
-                self._sleep(delay)
-        raise NotifyError(f"{self.name}: gave up after {self.retries + 1} attempts: {last}")
-
-
-def build_notifiers(configs: Iterable[ConsoleConfig | WebhookConfig]) -> list[Notifier]:
-    """Notifiers from the ``notifications:`` section of a rules file."""
-    notifiers: list[Notifier] = []
-    for config in configs:
-        if isinstance(config, ConsoleConfig):
-            stream = sys.stderr if config.stream == "stderr" else None
-            notifiers.append(ConsoleNotifier(stream, config.format, config.min_severity))
-        else:
-            notifiers.append(WebhookNotifier(
-                config.url, timeout=config.timeout, retries=config.retries,
-                backoff=config.backoff, max_backoff=config.max_backoff,
-                headers=config.headers, min_severity=config.min_severity))
-    return notifiers
+def build_notifiers(configs: Iterable[object]) -> list[Notifier]:
+    """Transitional, until the sink enqueues into the outbox: a rules file configures no
+    notifiers any more (its ``routes:`` go through the outbox), so there are none to build."""
+    del configs
+    return []

@@ -3,14 +3,7 @@
 import io
 from datetime import UTC, datetime
 
-import pytest
-from newswatch.sinks.alerts.notify import (
-    ConsoleNotifier,
-    WebhookNotifier,
-    build_notifiers,
-    format_line,
-)
-from newswatch.sinks.alerts.rules import parse_rules
+from newswatch.sinks.alerts.notify import ConsoleNotifier, format_line
 
 from newswatch.contracts import Alert
 
@@ -19,9 +12,11 @@ T0 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
 
 def an_alert(**kw) -> Alert:
     values = {"id": "a1", "rule_id": "pk-attack", "rule_name": "Militant attack in Pakistan",
-              "severity": "high", "dedup_key": "k", "article_id": "art-1",
+              "severity": "high", "story_id": "s1", "article_id": "art-1",
+              "latest_article_id": "art-1",
               "title": "Blast hits\n market in Peshawar", "url": "https://x.example/1",
-              "primary_country": "PK", "countries": ["PK", "AF"], "raised_at": T0}
+              "primary_country": "PK", "countries": ["PK", "AF"], "raised_at": T0,
+              "first_seen_at": T0, "last_seen_at": T0, "updated_at": T0}
     values.update(kw)
     return Alert(**values)
 
@@ -33,7 +28,7 @@ def test_line_has_severity_rule_country_title_url():
 
 
 def test_line_marks_escalation_and_occurrences_and_missing_fields():
-    line = format_line(an_alert(severity="critical", occurrences=3, url=None,
+    line = format_line(an_alert(severity="critical", article_count=3, url=None,
                                 primary_country=None), "escalated")
     assert line.startswith("[CRITICAL] ")
     assert "| PK,AF |" in line
@@ -47,19 +42,3 @@ def test_console_text_and_json_modes():
     text_line, json_line = out.getvalue().splitlines()
     assert text_line.startswith("[HIGH] Militant attack")
     assert Alert.model_validate_json(json_line) == an_alert()
-
-
-def test_build_notifiers_from_rules_file_section():
-    rs = parse_rules({"notifications": [
-        {"type": "console", "format": "json", "min_severity": "high"},
-        {"type": "webhook", "url": "https://hooks.example/T0/secret", "retries": 1}]})
-    console, webhook = build_notifiers(rs.notifications)
-    assert isinstance(console, ConsoleNotifier) and console.fmt == "json"
-    assert console.min_severity == "high"
-    assert isinstance(webhook, WebhookNotifier) and webhook.retries == 1
-    assert "secret" not in webhook.name
-
-
-def test_webhook_url_must_be_http():
-    with pytest.raises(ValueError, match="http"):
-        WebhookNotifier("file:///etc/passwd")
