@@ -7,13 +7,16 @@ import itertools
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from newswatch.sinks.alerts.outbox import Notification, NotifyEvent
 
 from newswatch.contracts import Alert
 
-__all__ = ["MemoryOutbox", "OutboxEntry"]
+__all__ = ["MemoryOutbox", "OutboxEntry", "make_alert"]
+
+_T0 = datetime(2026, 11, 3, 9, 14, tzinfo=UTC)
 
 
 @dataclass
@@ -83,3 +86,16 @@ class MemoryOutbox:
     def states(self) -> dict[int, str]:
         with self._lock:
             return {i: e.state for i, e in self.entries.items()}
+
+
+def make_alert(**fields: Any) -> Alert:
+    """An Alert with plausible values for every required field; ``fields`` override them."""
+    values: dict[str, Any] = {
+        "id": "alert-1", "rule_id": "pk-attack", "rule_name": "Militant attack in Pakistan",
+        "severity": "high", "story_id": "story-1", "title": "Blast hits market in Peshawar",
+        "url": "https://news.example/peshawar-blast", "article_id": "art-1",
+        "latest_article_id": "art-1", "primary_country": "PK", "countries": ["PK"],
+        "admin1": ["PK-KP"], "event_types": ["bombing"], "first_seen_at": _T0,
+        "last_seen_at": _T0, "raised_at": _T0, "updated_at": _T0}
+    values.update(fields)
+    return Alert(**values)
