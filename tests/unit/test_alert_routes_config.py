@@ -147,12 +147,14 @@ def test_backoff_doubles_up_to_the_cap_then_gives_up():
 
 # ---- redaction ----------------------------------------------------------------------------------
 
-def test_redaction_hides_every_part_of_the_url():
-    url = "slack://T0AAA/B0BBB/s3cr3t%2Ft0ken/#ops?user=bot:pa55"
+def test_redaction_hides_every_part_of_the_url_but_scheme_port_and_option_names():
+    url = ("json://bot:pa55word@hooks.example.org:8443/services/T0AAA/s3cr3t%2Ft0ken"
+           "?+Authorization=Bearer%20abc123&:message=text")
     fragments = secret_fragments(url)
-    text = ("Failed to send to T0AAA/B0BBB/s3cr3t%2Ft0ken: 403; s3cr3t/t0ken pa55 "
-            "Internal Server Error error=500.")
+    text = ("POST https://hooks.example.org:8443/services/T0AAA/s3cr3t%2Ft0ken failed; "
+            "s3cr3t/t0ken bot pa55word 'Bearer abc123': Internal Server Error error=500, "
+            "message text")
     redacted = redact(text, fragments)
-    for part in ("T0AAA", "B0BBB", "s3cr3t", "t0ken", "pa55"):
+    for part in ("hooks.example.org", "T0AAA", "s3cr3t", "t0ken", "pa55word", "abc123"):
         assert part not in redacted
-    assert "Internal Server Error error=500." in redacted
+    assert ":8443" in redacted and "Internal Server Error error=500, message text" in redacted

@@ -10,19 +10,17 @@ the host or path where webhook tokens live.
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Mapping
-from urllib.parse import unquote
+from collections.abc import Iterable, Mapping
+from urllib.parse import unquote, urlsplit
 
 from newswatch.sinks.alerts.routes.config import RouteConfig
 
 __all__ = ["RouteError", "redact", "resolve_url", "secret_fragments"]
 
 _MASK = "***"
-# Parts shorter than this are too common to hide from a message ("/", port digits of "80"
-# would mangle ordinary words); no token worth the name is this short.
+# Parts shorter than this are too common to hide from a message (masking "v1" would mangle
+# ordinary text); no token worth the name is this short.
 _MIN_FRAGMENT = 3
-_SPLIT = re.compile(r"[/:@?&=#,;+\s]+")
 
 
 class RouteError(ValueError):
@@ -53,17 +51,25 @@ def resolve_url(route: RouteConfig, environ: Mapping[str, str] | None = None) ->
 
 
 def secret_fragments(url: str) -> list[str]:
-    """Every part of ``url`` after its scheme that a message must not show, longest first,
-    raw and percent-decoded."""
-    _, _, rest = url.partition("://")
-    parts = {p for p in _SPLIT.split(rest) if len(p) >= _MIN_FRAGMENT}
-    parts |= {unquote(p) for p in parts}
-    if rest:
-        parts.add(rest)
-    return sorted(parts, key=len, reverse=True)
+    """Every part of ``url`` a message must not show (user, password, host, path segments,
+    query values, fragment), raw and percent-decoded, longest first. The scheme, port and
+    query keys stay readable: they name the service and options, not the secret."""
+    parts = urlsplit(url)
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    host = hostport.rsplit(":", 1)[0] if hostport.count(":") == 1 else hostport
+    # apprise's ``:key=value`` options rename payload keys (not secret, and masking "text"
+    # everywhere would garble messages); header (``+``) and other values may be tokens.
+    values = [raw.partition("=")[2] for raw in parts.query.split("&")
+              if not raw.startswith((":", "%3A", "%3a"))]
+    found = {user, password, host, parts.fragment, parts.netloc, *parts.path.split("/"),
+             *values}
+    found |= {unquote(f) for f in found}
+    found.add(url.partition("://")[2])
+    return sorted((f for f in found if len(f) >= _MIN_FRAGMENT), key=len, reverse=True)
 
 
-def redact(text: str, fragments: list[str]) -> str:
+def redact(text: str, fragments: Iterable[str]) -> str:
     """``text`` with every fragment masked."""
     for fragment in fragments:
         if fragment:

@@ -5,8 +5,8 @@ webhooks and ~100 more services from one URL. It reports a failed send as a fals
 captured log entries say why; those entries (and apprise's own debug lines) can quote the URL's
 host or path, where webhook tokens live. So:
 
-- apprise's logger does not propagate to ours, and urllib3's request lines (which carry the
-  path) are kept below DEBUG: nothing apprise or its HTTP client prints reaches our handlers;
+- a logging filter on apprise's and urllib3's loggers masks every part of every route URL
+  (registered before apprise first sees it) in whatever they log, at any level;
 - the failure detail is taken from apprise's per-call result (captured per call through a
   context variable, so concurrent route threads never read each other's) and redacted against
   the URL before it goes into a ``DeliveryError``.
@@ -18,6 +18,7 @@ retry survives a restart and never blocks the route's thread.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from typing import Protocol
 
@@ -42,18 +43,39 @@ _NOTIFY_TYPES = {"critical": apprise.NotifyType.FAILURE, "high": apprise.NotifyT
 _DETAIL_LIMIT = 300
 
 
-def _quiet_third_party_loggers() -> None:
-    apprise_log = logging.getLogger("apprise")
-    apprise_log.propagate = False
-    if not any(isinstance(h, logging.NullHandler) for h in apprise_log.handlers):
-        # Without a handler of its own, logging's last-resort handler would print to stderr.
-        apprise_log.addHandler(logging.NullHandler())
-    pool_log = logging.getLogger("urllib3.connectionpool")
-    if pool_log.getEffectiveLevel() < logging.INFO:
-        pool_log.setLevel(logging.INFO)
+class _RedactSecrets(logging.Filter):
+    """Masks every registered URL part in the records of the loggers it is attached to. A
+    logger's filter runs before any of its handlers, so whatever collects apprise's records
+    (our log handlers, apprise's own per-call capture, a test's capture) sees them masked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._fragments: tuple[str, ...] = ()
+
+    def add(self, fragments: list[str]) -> None:
+        with self._lock:
+            merged = set(self._fragments) | set(fragments)
+            self._fragments = tuple(sorted(merged, key=len, reverse=True))
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        fragments = self._fragments
+        if fragments:
+            message = record.getMessage()
+            masked = redact(message, fragments)
+            if masked != message:
+                record.msg, record.args = masked, ()
+        return True
 
 
-_quiet_third_party_loggers()
+_REDACT = _RedactSecrets()
+# apprise's records quote URLs at DEBUG ("Loaded JSON URL", "JSON POST URL"); urllib3's
+# request, redirect and retry lines carry the path. A logger's filter does not cover its child
+# loggers, so every logger that makes such records is listed.
+_QUOTING_LOGGERS = ("apprise", "apprise.xmpp", "urllib3.connectionpool", "urllib3.connection",
+                    "urllib3.poolmanager", "urllib3.response", "urllib3.util.retry")
+for _name in _QUOTING_LOGGERS:
+    logging.getLogger(_name).addFilter(_REDACT)
 
 
 class DeliveryError(RuntimeError):
@@ -69,6 +91,8 @@ class Sender(Protocol):
 
 
 def _apprise_for(url: str) -> apprise.Apprise | None:
+    # Registered before apprise sees the URL: building the service already logs it.
+    _REDACT.add(secret_fragments(url))
     # Synchronous dispatch in the caller's thread: one route's thread is its own queue.
     asset = apprise.AppriseAsset(async_mode=False)
     client = apprise.Apprise(asset=asset)
