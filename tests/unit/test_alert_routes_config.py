@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import yaml
 from newswatch.sinks.alerts.routes.config import (
     RetryPolicy,
     RouteConfig,
@@ -158,3 +160,37 @@ def test_redaction_hides_every_part_of_the_url_but_scheme_port_and_option_names(
     for part in ("hooks.example.org", "T0AAA", "s3cr3t", "t0ken", "pa55word", "abc123"):
         assert part not in redacted
     assert ":8443" in redacted and "Internal Server Error error=500, message text" in redacted
+
+
+# ---- the shipped examples -----------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def commented_routes(path: Path) -> list[dict]:
+    """The ``# routes:`` example block of a rules file, uncommented."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index("# routes:")
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("#"):
+            break
+        block.append(line[2:])
+    return yaml.safe_load("\n".join(block))["routes"]
+
+
+@pytest.mark.parametrize("path", [REPO / "sinks" / "alerts" / "rules.yaml",
+                                  REPO / "deploy" / "k8s" / "config" / "rules.yaml"],
+                         ids=["demo", "k8s"])
+def test_commented_route_examples_are_valid_once_their_secrets_exist(path, tmp_path):
+    routes = commented_routes(path)
+    environ = {}
+    for raw in routes:
+        if "url_env" in raw:
+            environ[raw["url_env"]] = "json://127.0.0.1:9/hook"
+        else:  # point the example at a secrets file that exists here
+            secret = tmp_path / Path(raw["url_file"]).name
+            secret.write_text("ntfys://tok@ntfy.example.org/oncall\n", encoding="utf-8")
+            raw["url_file"] = str(secret)
+    parsed = parse_rules({"routes": routes}, str(path), environ=environ).routes
+    assert [r.name for r in parsed] == [raw["name"] for raw in routes] and len(parsed) >= 2
