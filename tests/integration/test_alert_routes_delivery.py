@@ -198,3 +198,35 @@ def test_unreachable_route_is_given_up_after_its_attempts_without_naming_its_url
     assert gave_up[0].startswith("route pager: gave up on notification 1 (escalated")
     assert "Connection error" in gave_up[0]
     assert JSON_TOKEN not in caplog.text and str(dead_port) not in gave_up[0]
+
+
+@pytest.mark.parametrize(("scheme_url", "path", "check"), [
+    # Mattermost's incoming webhooks are Slack-compatible: {"text": title + body, ...}.
+    ("mmost://127.0.0.1:{port}/{token}", "/hooks/{token}",
+     lambda body: body["text"].startswith("[HIGH] New: Militant attack in Pakistan")),
+    # ntfy, self-hosted over plain HTTP: the topic is in the JSON body.
+    ("ntfy://127.0.0.1:{port}/{token}", "/",
+     lambda body: body["title"].startswith("[HIGH] New:") and "pk-attack" in body["message"]),
+], ids=["mattermost", "ntfy"])
+def test_other_apprise_services_reach_a_local_server(scheme_url, path, check, caplog):
+    receiver = Receiver()
+    try:
+        route = RouteConfig(name="desk", url_env="DESK_URL", format="markdown")
+        environ = {"DESK_URL": scheme_url.format(port=receiver.port, token=JSON_TOKEN)}
+        outbox = MemoryOutbox()
+        outbox.enqueue("desk", "article-1", "new", [make_alert()], datetime.now(UTC))
+        caplog.set_level(logging.DEBUG)
+        worker = DeliveryWorker.from_routes(outbox, [route], environ,
+                                            metrics=RouteMetrics(CollectorRegistry()),
+                                            poll_interval=0.05)
+        worker.start()
+        try:
+            assert wait_for(lambda: outbox.states() == {1: "sent"}, timeout=5)
+        finally:
+            worker.stop()
+        ((_, got_path, body),) = receiver.requests
+        assert got_path == path.format(token=JSON_TOKEN)
+        assert check(body), body
+        assert JSON_TOKEN not in caplog.text
+    finally:
+        receiver.close()
