@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
 
 import pytest
 from newswatch.sinks.alerts.routes.config import RouteConfig
@@ -37,7 +38,7 @@ class Receiver:
     """A local webhook that answers from a script of status codes and records each request
     with the time it arrived."""
 
-    def __init__(self, script: list[int] | None = None) -> None:
+    def __init__(self, script: list[int] | None = None, delay: float = 0.0) -> None:
         self.script = list(script or [])
         self.requests: list[tuple[float, str, dict]] = []
         self.lock = threading.Lock()
@@ -49,6 +50,7 @@ class Receiver:
                 with receiver.lock:
                     receiver.requests.append((time.monotonic(), self.path, json.loads(body)))
                     status = receiver.script.pop(0) if receiver.script else 200
+                time.sleep(delay)
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
@@ -230,3 +232,37 @@ def test_other_apprise_services_reach_a_local_server(scheme_url, path, check, ca
         assert JSON_TOKEN not in caplog.text
     finally:
         receiver.close()
+
+
+def test_rate_limit_spaces_one_routes_messages_while_a_slow_route_holds_only_itself():
+    fast, slow = Receiver(), Receiver(delay=1.5)
+    try:
+        routes = [RouteConfig(name="fast", url_env="FAST_URL", batch_limit=1,
+                              min_interval=0.3),
+                  RouteConfig(name="slow", url_env="SLOW_URL", timeout=5)]
+        environ = {"FAST_URL": f"json://127.0.0.1:{fast.port}/hook/{JSON_TOKEN}",
+                   "SLOW_URL": f"json://127.0.0.1:{slow.port}/hook/{SLACK_TOKEN}"}
+        outbox = MemoryOutbox()
+        now = datetime.now(UTC)
+        outbox.enqueue("slow", "article-0", "new", [make_alert()], now)
+        for i in range(3):
+            outbox.enqueue("fast", f"article-{i}", "new", [make_alert(id=f"a{i}")], now)
+        worker = DeliveryWorker.from_routes(outbox, routes, environ,
+                                            metrics=RouteMetrics(CollectorRegistry()),
+                                            poll_interval=0.05)
+        started = time.monotonic()
+        worker.start()
+        try:
+            assert wait_for(lambda: set(outbox.states().values()) == {"sent"})
+        finally:
+            worker.stop()
+        times = [at - started for at, _, _ in fast.requests]
+        assert len(times) == 3, "batch_limit 1: one message per notification"
+        gaps = [b - a for a, b in pairwise(times)]
+        assert all(gap >= 0.28 for gap in gaps), gaps  # min_interval 0.3 s
+        # All three went out while the slow route's first request was still being answered.
+        assert times[-1] < 1.5, times
+        assert slow.count() == 1
+    finally:
+        fast.close()
+        slow.close()
