@@ -194,3 +194,8 @@ def test_commented_route_examples_are_valid_once_their_secrets_exist(path, tmp_p
             raw["url_file"] = str(secret)
     parsed = parse_rules({"routes": routes}, str(path), environ=environ).routes
     assert [r.name for r in parsed] == [raw["name"] for raw in routes] and len(parsed) >= 2
+
+
+def test_a_url_urllib_cannot_split_is_still_hidden():
+    fragments = secret_fragments("json://[fe80::1/hook/s3cr3t")
+    assert "s3cr3t" not in redact("POST /hook/s3cr3t failed", fragments)

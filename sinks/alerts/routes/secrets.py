@@ -54,7 +54,12 @@ def secret_fragments(url: str) -> list[str]:
     """Every part of ``url`` a message must not show (user, password, host, path segments,
     query values, fragment), raw and percent-decoded, longest first. The scheme, port and
     query keys stay readable: they name the service and options, not the secret."""
-    parts = urlsplit(url)
+    rest = url.partition("://")[2]
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. a broken IPv6 host: hide the whole thing and its segments
+        found = {rest, *rest.split("/")}
+        return sorted((f for f in found if len(f) >= _MIN_FRAGMENT), key=len, reverse=True)
     userinfo, _, hostport = parts.netloc.rpartition("@")
     user, _, password = userinfo.partition(":")
     host = hostport.rsplit(":", 1)[0] if hostport.count(":") == 1 else hostport
@@ -65,7 +70,7 @@ def secret_fragments(url: str) -> list[str]:
     found = {user, password, host, parts.fragment, parts.netloc, *parts.path.split("/"),
              *values}
     found |= {unquote(f) for f in found}
-    found.add(url.partition("://")[2])
+    found.add(rest)
     return sorted((f for f in found if len(f) >= _MIN_FRAGMENT), key=len, reverse=True)
 
 

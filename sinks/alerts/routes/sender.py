@@ -104,12 +104,16 @@ def _scheme(url: str) -> str:
     return scheme if sep and scheme.isalnum() and len(scheme) <= 16 else "?"
 
 
+def _unsupported(route: RouteConfig, url: str) -> RouteError:
+    return RouteError(f"route '{route.name}': {route.url_source} does not hold a URL apprise "
+                      f"supports (scheme '{_scheme(url)}'); see "
+                      "https://github.com/caronc/apprise/wiki for the URL forms")
+
+
 def check_url(route: RouteConfig, url: str) -> None:
     """Raise RouteError unless apprise can build a service from ``url``."""
     if _apprise_for(url) is None:
-        raise RouteError(f"route '{route.name}': {route.url_source} does not hold a URL apprise "
-                         f"supports (scheme '{_scheme(url)}'); see "
-                         "https://github.com/caronc/apprise/wiki for the URL forms")
+        raise _unsupported(route, url)
 
 
 class AppriseSender:
@@ -118,8 +122,7 @@ class AppriseSender:
     def __init__(self, route: RouteConfig, url: str) -> None:
         client = _apprise_for(url)
         if client is None:
-            check_url(route, url)  # raises with the explanation
-        assert client is not None
+            raise _unsupported(route, url)
         self.route = route.name
         self._client = client
         self._timeout_s = route.timeout.total_seconds()
