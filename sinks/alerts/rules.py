@@ -3,9 +3,10 @@
 A rules file holds ``rules:`` (what to alert on) and optionally ``routes:`` (where to send
 notifications; see ``routes.config``). A route names the environment variable or secrets file
 holding its URL, and a rules file whose route has no URL there is refused, so a missing secret
-shows at load time rather than at the first alert. Validation is strict (unknown keys are errors) because a typo in a condition name
-would otherwise silently widen a rule to match everything. Errors name the file, the rule and
-the field, so whoever edited the file can fix it without reading this module.
+shows at load time rather than at the first alert. Validation is strict (unknown keys are
+errors) because a typo in a condition name would otherwise silently widen a rule to match
+everything (or a route's rule filter narrow it to nothing). Errors name the file, the rule or
+route and the field, so whoever edited the file can fix it without reading this module.
 
 Matching semantics (see ``Match``): inside one condition a list means *any of these values*;
 ``all:`` needs every condition it lists to hold, ``any:`` needs at least one, ``none:`` needs
@@ -266,11 +267,12 @@ def parse_rules(data: Any, source: str = "<rules>",
             raise RulesError(f"{source}: {label}: field 'id': duplicate rule id {rule.id!r}")
         seen.add(rule.id)
         rules.append(rule)
-    return RuleSet(tuple(rules), _parse_routes(data.get("routes") or [], source, environ))
+    return RuleSet(tuple(rules),
+                   _parse_routes(data.get("routes") or [], source, environ, seen))
 
 
-def _parse_routes(raw_routes: Any, source: str,
-                  environ: Mapping[str, str] | None) -> tuple[RouteConfig, ...]:
+def _parse_routes(raw_routes: Any, source: str, environ: Mapping[str, str] | None,
+                  rule_ids: set[str]) -> tuple[RouteConfig, ...]:
     if not isinstance(raw_routes, list):
         raise RulesError(f"{source}: 'routes' must be a list")
     routes: list[RouteConfig] = []
@@ -287,6 +289,10 @@ def _parse_routes(raw_routes: Any, source: str,
         if any(r.name == route.name for r in routes):
             raise RulesError(f"{source}: {label}: field 'name': duplicate route name "
                              f"{route.name!r}")
+        unknown = [r for r in route.rules if r not in rule_ids]
+        if unknown:
+            raise RulesError(f"{source}: {label}: field 'rules': no rule with id(s) {unknown} "
+                             "in this file")
         try:
             check_url(route, resolve_url(route, environ))
         except RouteError as exc:

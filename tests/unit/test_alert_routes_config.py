@@ -192,7 +192,8 @@ def test_commented_route_examples_are_valid_once_their_secrets_exist(path, tmp_p
             secret = tmp_path / Path(raw["url_file"]).name
             secret.write_text("ntfys://tok@ntfy.example.org/oncall\n", encoding="utf-8")
             raw["url_file"] = str(secret)
-    parsed = parse_rules({"routes": routes}, str(path), environ=environ).routes
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    parsed = parse_rules({**data, "routes": routes}, str(path), environ=environ).routes
     assert [r.name for r in parsed] == [raw["name"] for raw in routes] and len(parsed) >= 2
 
 

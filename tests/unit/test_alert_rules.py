@@ -91,6 +91,9 @@ def test_routes_section_is_validated_and_its_urls_checked():
         parse_rules({"routes": [{"name": "ops", "url_env": "OPS_HOOK_URL"}]}, environ={})
     with pytest.raises(RulesError, match=r"route #2 'ops': field 'name': duplicate"):
         parse_rules({"routes": [{"name": "ops", "url_env": "OPS_HOOK_URL"}] * 2}, environ=env)
+    with pytest.raises(RulesError, match=r"field 'rules': no rule with id\(s\) \['r2'\]"):
+        parse_rules({"rules": [rule()], "routes": [
+            {"name": "ops", "url_env": "OPS_HOOK_URL", "rules": ["r1", "r2"]}]}, environ=env)
 
 
 def test_the_old_notifications_section_points_to_routes():

@@ -24,6 +24,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from newswatch.sinks.alerts.outbox import Notification, Outbox
 from newswatch.sinks.alerts.routes.config import RouteConfig
@@ -66,7 +67,7 @@ class DeliveryWorker:
 
     @classmethod
     def from_routes(cls, outbox: Outbox, routes: Sequence[RouteConfig],
-                    environ: Mapping[str, str] | None = None, **kwargs) -> DeliveryWorker:
+                    environ: Mapping[str, str] | None = None, **kwargs: Any) -> DeliveryWorker:
         """A worker whose senders are built from each route's secret URL (RouteError when one
         is missing or not an apprise URL)."""
         senders = {r.name: build_sender(r, environ) for r in routes}
@@ -150,6 +151,7 @@ class DeliveryWorker:
         now = self._clock()
         if error is None:
             self.outbox.mark_sent([n.id for n in claimed], now)
+            log.debug("route %s: sent %d notification(s) in one message", name, len(claimed))
             self.metrics.messages.labels(name).inc()
             self.metrics.sent.labels(name).inc(len(claimed))
             for n in claimed:
@@ -185,7 +187,7 @@ class DeliveryWorker:
                 retry_at[now + delay].append(n.id)
         for when, ids in sorted(retry_at.items()):
             self.outbox.mark_failed(ids, error, when, now)
-            log.warning("%s; %d notification(s) retried in %.0fs", error, len(ids),
+            log.warning("%s; %d notification(s) retried in %.1fs", error, len(ids),
                         (when - now).total_seconds())
         if given_up:
             self.outbox.mark_failed([n.id for n in given_up], error, None, now)
