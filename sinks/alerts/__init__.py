@@ -3,7 +3,7 @@
 Pure core: ``rules`` (validated YAML), ``matching``, ``engine`` (new / update / duplicate /
 stale per rule and story), ``lifecycle`` (acknowledge, resolve, auto-resolve) and
 ``silences``. Edges: ``store`` (SQLite or PostgreSQL: alerts, history, silences, stories,
-outboxes), ``routes`` (notifications), ``console`` (the terminal). ``sink.AlertSink`` ties
+outboxes), ``routes`` (apprise, delivered from the outbox), ``console`` (the terminal). ``sink.AlertSink`` ties
 the core to the store; ``role`` runs it on the Kafka runner.
 """
 

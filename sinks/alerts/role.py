@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -24,6 +25,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 from newswatch.sinks.alerts import lifecycle
 from newswatch.sinks.alerts.console import ConsolePrinter
 from newswatch.sinks.alerts.metrics import default_metrics
+from newswatch.sinks.alerts.routes import DeliveryWorker, RouteError, select_routes
 from newswatch.sinks.alerts.rules import RulesError, RuleSet
 from newswatch.sinks.alerts.rules_check import load_checked_rules
 from newswatch.sinks.alerts.sink import AlertSink, ArticleOutcome
@@ -96,8 +98,10 @@ class AlertTimers:
     """The alert role's work between batches (see the module docstring)."""
 
     def __init__(self, sink: AlertSink, settings: Settings, rules_path: Path, *,
+                 delivery: Delivery | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.sink = sink
+        self.delivery = delivery
         self.settings = settings
         self.rules_path = rules_path
         self.clock = clock
@@ -144,6 +148,14 @@ class AlertTimers:
             log.error("alert rules not reloaded, keeping the %d rules in force: %s",
                       len(self.sink.ruleset.rules), exc)
             return False
+        if self.delivery is not None and ruleset.routes != self.sink.ruleset.routes:
+            try:
+                self.delivery.restart(ruleset)
+            except RouteError as exc:
+                self.sink.metrics.rules_reload_errors.inc()
+                log.error("alert rules not reloaded, keeping the %d rules in force: %s",
+                          len(self.sink.ruleset.rules), exc)
+                return False
         self.sink.ruleset = ruleset
         self.sink.metrics.rules_loaded.set(len(ruleset.enabled))
         log.info("alert rules reloaded from %s: %d enabled of %d", self.rules_path,
@@ -210,6 +222,40 @@ class AlertTimers:
                                 alert.model_dump_json().encode(), alert.updated_at)
 
 
+class Delivery:
+    """The delivery workers of the routes in force: one thread per route, rebuilt when a
+    rules reload changes the routes (the outbox keeps what is pending meanwhile)."""
+
+    def __init__(self, store: SqlAlertStore, ruleset: RuleSet) -> None:
+        self.store = store
+        self._worker: DeliveryWorker | None = None
+        self._build(ruleset)
+
+    def _build(self, ruleset: RuleSet) -> None:
+        worker = DeliveryWorker.from_routes(self.store, ruleset.routes) if ruleset.routes else None
+        if self._worker is not None:
+            self._worker.stop()
+        self._worker = worker
+        if worker is not None:
+            worker.start()
+            log.info("routes: %s", ", ".join(r.name for r in ruleset.routes))
+
+    def restart(self, ruleset: RuleSet) -> None:
+        """New routes; raises RouteError (and keeps the old ones) when one cannot be built."""
+        if ruleset.routes:
+            DeliveryWorker.from_routes(self.store, ruleset.routes)  # fail before stopping
+        self._build(ruleset)
+
+    def wake(self) -> None:
+        if self._worker is not None:
+            self._worker.wake()
+
+    def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+
 def _nothing() -> None:
     return None
 
@@ -230,9 +276,25 @@ def load_rules_or_exit(path: Path) -> RuleSet:
         raise ConfigError(str(exc)) from None
 
 
+@dataclass
+class AlertRole:
+    """What ``build_alert_runner`` assembles; ``close`` stops delivery and closes the store."""
+
+    runner: BatchRunner
+    sink: AlertSink
+    delivery: Delivery
+
+    def run(self) -> int:
+        return self.runner.run()
+
+    def close(self) -> None:
+        self.delivery.stop()
+        self.sink.store.close()
+
+
 def build_alert_runner(settings: Settings, stop: threading.Event, *, json_lines: bool = False,
                        stream: TextIO | None = None,
-                       store: SqlAlertStore | None = None) -> tuple[BatchRunner, AlertSink]:
+                       store: SqlAlertStore | None = None) -> AlertRole:
     ruleset = load_rules_or_exit(settings.rules_file)
     if store is None:
         settings.state_dir.mkdir(parents=True, exist_ok=True)
@@ -240,19 +302,30 @@ def build_alert_runner(settings: Settings, stop: threading.Event, *, json_lines:
     metrics = default_metrics()
     metrics.rules_loaded.set(len(ruleset.enabled))
     sink = AlertSink(store, ruleset, metrics=metrics, story_config=settings.alerts.story_config())
+    sink.routes = lambda alerts: select_routes(sink.ruleset.routes, alerts)
     log.info("alert store: %s; rules: %s (%d enabled)", store.location or store.dialect,
              settings.rules_file, len(ruleset.enabled))
+    try:
+        delivery = Delivery(store, ruleset)
+    except RouteError as exc:
+        raise ConfigError(str(exc)) from None
     printer = ConsolePrinter(stream or sys.stdout, json_lines=json_lines)
-    timers = AlertTimers(sink, settings, settings.rules_file)
+
+    def after_article(outcome: ArticleOutcome) -> None:
+        printer(outcome)
+        if outcome.to_notify:
+            delivery.wake()
+
+    timers = AlertTimers(sink, settings, settings.rules_file, delivery=delivery)
     runner = BatchRunner.from_settings(
         settings, "alert", settings.groups.alert, settings.topics.tagged,
-        alert_transform(sink, settings, printer), stop, tick=timers)
-    return runner, sink
+        alert_transform(sink, settings, after_article), stop, tick=timers)
+    return AlertRole(runner, sink, delivery)
 
 
 def run_alert(settings: Settings, stop: threading.Event, *, json_lines: bool = False) -> int:
-    runner, sink = build_alert_runner(settings, stop, json_lines=json_lines)
+    role = build_alert_runner(settings, stop, json_lines=json_lines)
     try:
-        return runner.run()
+        return role.run()
     finally:
-        sink.store.close()
+        role.close()

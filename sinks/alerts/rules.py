@@ -1,9 +1,12 @@
 """Alert rules: the YAML an operations team writes, validated before anything runs on it.
 
-A rules file holds ``rules:`` (what to alert on) and optionally ``notifications:`` (where to
-send alerts). Validation is strict (unknown keys are errors) because a typo in a condition name
-would otherwise silently widen a rule to match everything. Errors name the file, the rule and
-the field, so whoever edited the file can fix it without reading this module.
+A rules file holds ``rules:`` (what to alert on) and optionally ``routes:`` (where to send
+notifications; see ``routes.config``). A route names the environment variable or secrets file
+holding its URL, and a rules file whose route has no URL there is refused, so a missing secret
+shows at load time rather than at the first alert. Validation is strict (unknown keys are
+errors) because a typo in a condition name would otherwise silently widen a rule to match
+everything (or a route's rule filter narrow it to nothing). Errors name the file, the rule or
+route and the field, so whoever edited the file can fix it without reading this module.
 
 Matching semantics (see ``Match``): inside one condition a list means *any of these values*;
 ``all:`` needs every condition it lists to hold, ``any:`` needs at least one, ``none:`` needs
@@ -13,13 +16,16 @@ none of them. A rule must list at least one condition in ``all`` or ``any``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import yaml
+from newswatch.sinks.alerts.routes.config import RouteConfig
+from newswatch.sinks.alerts.routes.secrets import RouteError, resolve_url
+from newswatch.sinks.alerts.routes.sender import check_url
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -40,14 +46,12 @@ __all__ = [
     "DEFAULT_QUIET_PERIOD",
     "SEVERITIES",
     "Conditions",
-    "ConsoleConfig",
     "Escalation",
     "Match",
-    "NotifierConfig",
+    "RouteConfig",
     "Rule",
     "RuleSet",
     "RulesError",
-    "WebhookConfig",
     "load_rules",
     "parse_rules",
     "severity_rank",
@@ -196,37 +200,12 @@ class Rule(BaseModel):
         return self
 
 
-class ConsoleConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    type: Literal["console"]
-    format: Literal["text", "json"] = "text"
-    stream: Literal["stdout", "stderr"] = "stdout"
-    min_severity: AlertSeverity = "info"
-
-
-class WebhookConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    type: Literal["webhook"]
-    url: str = Field(pattern=r"^https?://")
-    timeout: float = Field(default=5.0, gt=0)
-    retries: int = Field(default=3, ge=0, le=10, description="Retries after the first attempt")
-    backoff: float = Field(default=0.5, ge=0, description="First retry delay, doubled each time")
-    max_backoff: float = Field(default=10.0, ge=0)
-    headers: dict[str, str] = Field(default_factory=dict)
-    min_severity: AlertSeverity = "info"
-
-
-NotifierConfig = Annotated[ConsoleConfig | WebhookConfig, Field(discriminator="type")]
-
-
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    """What a rules file holds: enabled and disabled rules, and notifier settings."""
+    """What a rules file holds: enabled and disabled rules, and the routes notifications take."""
 
     rules: tuple[Rule, ...]
-    notifications: tuple[ConsoleConfig | WebhookConfig, ...] = ()
+    routes: tuple[RouteConfig, ...] = ()
 
     @property
     def enabled(self) -> tuple[Rule, ...]:
@@ -237,20 +216,30 @@ def _loc(loc: Sequence[int | str]) -> str:
     return ".".join(str(p) for p in loc) or "(rule)"
 
 
-def _explain(error: ValidationError) -> str:
-    return "; ".join(f"field '{_loc(e['loc'])}': {e['msg']}" for e in error.errors())
+def _explain(error: ValidationError, whole: str = "(rule)") -> str:
+    parts = []
+    for e in error.errors():
+        where = f"field '{_loc(e['loc'])}'" if e["loc"] else whole
+        parts.append(f"{where}: {e['msg']}")
+    return "; ".join(parts)
 
 
-def parse_rules(data: Any, source: str = "<rules>") -> RuleSet:
-    """Validate already-loaded YAML (a mapping with ``rules:`` and ``notifications:``)."""
+def parse_rules(data: Any, source: str = "<rules>",
+                environ: Mapping[str, str] | None = None) -> RuleSet:
+    """Validate already-loaded YAML (a mapping with ``rules:`` and ``routes:``). Each route's
+    URL must be in ``environ`` (default: the process environment) or its secrets file."""
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise RulesError(f"{source}: expected a mapping with 'rules:' at the top level")
-    unknown = set(data) - {"rules", "notifications"}
+    if "notifications" in data:
+        raise RulesError(f"{source}: 'notifications:' was replaced by 'routes:' (apprise URLs "
+                         "read from the environment or a secrets file); see the header of "
+                         "sinks/alerts/rules.yaml")
+    unknown = set(data) - {"rules", "routes"}
     if unknown:
         raise RulesError(f"{source}: unknown top-level key(s) {sorted(unknown)}; "
-                         "expected 'rules' and 'notifications'")
+                         "expected 'rules' and 'routes'")
     raw_rules = data.get("rules") or []
     if not isinstance(raw_rules, list):
         raise RulesError(f"{source}: 'rules' must be a list")
@@ -270,27 +259,41 @@ def parse_rules(data: Any, source: str = "<rules>") -> RuleSet:
             raise RulesError(f"{source}: {label}: field 'id': duplicate rule id {rule.id!r}")
         seen.add(rule.id)
         rules.append(rule)
-    notifiers: list[ConsoleConfig | WebhookConfig] = []
-    raw_notifiers = data.get("notifications") or []
-    if not isinstance(raw_notifiers, list):
-        raise RulesError(f"{source}: 'notifications' must be a list")
-    for index, raw in enumerate(raw_notifiers):
-        kind = raw.get("type") if isinstance(raw, dict) else None
-        label = f"notification #{index + 1}" + (f" ({kind})" if kind else "")
-        if kind == "console":
-            model: type[ConsoleConfig | WebhookConfig] = ConsoleConfig
-        elif kind == "webhook":
-            model = WebhookConfig
-        else:
-            raise RulesError(f"{source}: {label}: field 'type': expected 'console' or 'webhook'")
+    return RuleSet(tuple(rules),
+                   _parse_routes(data.get("routes") or [], source, environ, seen))
+
+
+def _parse_routes(raw_routes: Any, source: str, environ: Mapping[str, str] | None,
+                  rule_ids: set[str]) -> tuple[RouteConfig, ...]:
+    if not isinstance(raw_routes, list):
+        raise RulesError(f"{source}: 'routes' must be a list")
+    routes: list[RouteConfig] = []
+    for index, raw in enumerate(raw_routes):
+        label = f"route #{index + 1}"
+        if isinstance(raw, dict) and raw.get("name"):
+            label += f" '{raw['name']}'"
+        if not isinstance(raw, dict):
+            raise RulesError(f"{source}: {label}: expected a mapping, got {type(raw).__name__}")
         try:
-            notifiers.append(model.model_validate(raw))
+            route = RouteConfig.model_validate(raw)
         except ValidationError as exc:
-            raise RulesError(f"{source}: {label}: {_explain(exc)}") from None
-    return RuleSet(tuple(rules), tuple(notifiers))
+            raise RulesError(f"{source}: {label}: {_explain(exc, '(route)')}") from None
+        if any(r.name == route.name for r in routes):
+            raise RulesError(f"{source}: {label}: field 'name': duplicate route name "
+                             f"{route.name!r}")
+        unknown = [r for r in route.rules if r not in rule_ids]
+        if unknown:
+            raise RulesError(f"{source}: {label}: field 'rules': no rule with id(s) {unknown} "
+                             "in this file")
+        try:
+            check_url(route, resolve_url(route, environ))
+        except RouteError as exc:
+            raise RulesError(f"{source}: {exc}") from None
+        routes.append(route)
+    return tuple(routes)
 
 
-def load_rules(path: Path) -> RuleSet:
+def load_rules(path: Path, environ: Mapping[str, str] | None = None) -> RuleSet:
     """Read and validate a rules file; raises RulesError with a readable message."""
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -300,4 +303,4 @@ def load_rules(path: Path) -> RuleSet:
         data = yaml_files.load(text)
     except yaml.YAMLError as exc:
         raise RulesError(f"{path}: not valid YAML: {exc}") from exc
-    return parse_rules(data, str(path))
+    return parse_rules(data, str(path), environ)

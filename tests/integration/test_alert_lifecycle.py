@@ -70,8 +70,8 @@ def role(make_settings: Callable[..., Settings], tmp_path: Path
     settings = make_settings(rules_file=rules, alerts={"reload_interval_s": 0.5})
     ensure_topics(settings)
     stop = threading.Event()
-    runner, sink = build_alert_runner(settings, stop)
-    thread = threading.Thread(target=runner.run)
+    alert_role = build_alert_runner(settings, stop)
+    thread = threading.Thread(target=alert_role.run)
     thread.start()
 
     def cli(*args: str) -> subprocess.CompletedProcess:
@@ -85,7 +85,7 @@ def role(make_settings: Callable[..., Settings], tmp_path: Path
     finally:
         stop.set()
         thread.join(30)
-        sink.store.close()
+        alert_role.close()
 
 
 def _wait_for(settings: Settings, topic: str, test: Callable[[list], bool],

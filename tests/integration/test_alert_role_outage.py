@@ -62,7 +62,7 @@ def _run(settings: Settings, store: SqliteAlertStore
          ) -> tuple[threading.Thread, threading.Event, dict]:
     stop = threading.Event()
     result: dict = {}
-    runner, _sink = build_alert_runner(settings, stop, store=store)
+    runner = build_alert_runner(settings, stop, store=store).runner
     thread = threading.Thread(target=lambda: result.setdefault("code", runner.run()))
     thread.start()
     return thread, stop, result

@@ -52,7 +52,7 @@ def test_feed_over_http_reaches_the_alerts_topic(make_settings: Callable[..., Se
     settings = make_settings()
     ensure_topics(settings)
     stop = threading.Event()
-    runners = [build_process_runner(settings, stop), build_alert_runner(settings, stop)[0]]
+    runners = [build_process_runner(settings, stop), build_alert_runner(settings, stop).runner]
     threads = [threading.Thread(target=r.run) for r in runners]
     for thread in threads:
         thread.start()

@@ -22,6 +22,7 @@ def test_minimal_rule_gets_defaults():
     assert r.enabled and r.max_age == timedelta(hours=72)
     assert r.quiet_period == timedelta(hours=24)
     assert r.match.all.event_types == ["attack"] and r.match.any.names() == []
+    assert rs.routes == ()
 
 
 def test_scalars_become_lists_and_codes_upper_case():
@@ -78,16 +79,27 @@ def test_bad_top_level_is_an_error():
         parse_rules(["x"])
 
 
-def test_notifications_are_validated():
-    rs = parse_rules({"rules": [rule()], "notifications": [
-        {"type": "console", "format": "json"},
-        {"type": "webhook", "url": "http://127.0.0.1:9/hook", "retries": 2}]})
-    assert [n.type for n in rs.notifications] == ["console", "webhook"]
-    assert rs.notifications[1].retries == 2
-    with pytest.raises(RulesError, match=r"notification #1 \(webhook\): field 'url'"):
-        parse_rules({"notifications": [{"type": "webhook", "url": "ftp://x"}]})
-    with pytest.raises(RulesError, match=r"notification #1 \(pager\): field 'type'"):
-        parse_rules({"notifications": [{"type": "pager"}]})
+def test_routes_section_is_validated_and_its_urls_checked():
+    env = {"OPS_HOOK_URL": "json://127.0.0.1:9/hook"}
+    rs = parse_rules({"rules": [rule()], "routes": [
+        {"name": "ops", "url_env": "OPS_HOOK_URL", "min_severity": "high"}]}, environ=env)
+    (route,) = rs.routes
+    assert route.name == "ops" and route.min_severity == "high"
+    with pytest.raises(RulesError, match=r"route #1 'ops': field 'min_severity'"):
+        parse_rules({"routes": [{"name": "ops", "url_env": "OPS_HOOK_URL",
+                                 "min_severity": "urgent"}]}, environ=env)
+    with pytest.raises(RulesError, match="environment variable OPS_HOOK_URL is not set"):
+        parse_rules({"routes": [{"name": "ops", "url_env": "OPS_HOOK_URL"}]}, environ={})
+    with pytest.raises(RulesError, match=r"route #2 'ops': field 'name': duplicate"):
+        parse_rules({"routes": [{"name": "ops", "url_env": "OPS_HOOK_URL"}] * 2}, environ=env)
+    with pytest.raises(RulesError, match=r"field 'rules': no rule with id\(s\) \['r2'\]"):
+        parse_rules({"rules": [rule()], "routes": [
+            {"name": "ops", "url_env": "OPS_HOOK_URL", "rules": ["r1", "r2"]}]}, environ=env)
+
+
+def test_the_old_notifications_section_points_to_routes():
+    with pytest.raises(RulesError, match="'notifications:' was replaced by 'routes:'"):
+        parse_rules({"rules": [rule()], "notifications": [{"type": "console"}]})
 
 
 def test_load_rules_reports_yaml_errors_with_path(tmp_path):
@@ -110,6 +122,6 @@ def test_shipped_demo_rules_are_valid():
 
 def test_load_rules_refuses_a_key_given_twice(tmp_path):
     path = tmp_path / "rules.yaml"
-    path.write_text("rules: []\nnotifications: []\nrules: []\n", encoding="utf-8")
+    path.write_text("rules: []\nroutes: []\nrules: []\n", encoding="utf-8")
     with pytest.raises(RulesError, match="'rules' a second time"):
         load_rules(path)
