@@ -38,6 +38,7 @@ from newswatch.sinks.stories.index import StoryState
 from newswatch.contracts import Alert, Story
 from tests.pg_helpers import (
     PG_URL,
+    TcpProxy,
     execute,
     pg_unreachable_reason,
     temporary_schema,
@@ -497,17 +498,55 @@ def test_unreachable_server_is_a_clear_error_without_the_password():
     assert "s3cr" not in message and "***" in message
 
 
-def test_lost_connection_fails_once_then_reconnects(pg: PostgresBackend):
+def _terminate(store: SqlAlertStore) -> int:
+    """Kill the store's server process, as a server restart or a dropped connection would."""
+    pid = store._conn.info.backend_pid
+    execute(PG_URL, "SELECT pg_terminate_backend(%s)", (pid,))
+    return pid
+
+
+def test_connection_lost_mid_transaction_fails_it_then_reconnects(pg: PostgresBackend):
+    with open_store(pg.url, Path("/x")) as store:
+        with pytest.raises(AlertStoreError, match="unreachable") as caught, \
+                store.transaction():
+            store.save_alert(alert(1))
+            pid = _terminate(store)
+            store.save_alert(alert(2))
+        assert "will be retried" in str(caught.value)
+        store.save_alert(alert(3))  # the next transaction reconnects
+        assert ids(store.list_alerts()) == ["alert-003"]  # nothing of the lost one
+        assert store._conn.info.backend_pid != pid
+
+
+def test_connection_lost_between_transactions_is_reopened(pg: PostgresBackend):
     with open_store(pg.url, Path("/x")) as store:
         store.save_alert(alert(1))
-        pid = store._conn.info.backend_pid
-        execute(PG_URL, "SELECT pg_terminate_backend(%s)", (pid,))
-        with pytest.raises(AlertStoreError, match="unreachable") as caught:
-            store.save_alert(alert(2))  # the transaction it was in is lost: retried later
-        assert "will be retried" in str(caught.value)
-        store.save_alert(alert(2))  # the next transaction reconnects
-        assert store.count() == 2
-        assert store._conn.info.backend_pid != pid
+        _terminate(store)
+        store.save_alert(alert(2))  # BEGIN finds the connection dead and reopens it
+        _terminate(store)
+        assert store.count() == 2  # so does a read
+        assert store.outbox_counts() == {}
+
+
+def test_database_gone_then_back(pg: PostgresBackend):
+    """The database goes away (every connection cut, new ones refused) and comes back: each
+    call in between fails with a clear error naming no password; the first after it works."""
+    proxy = TcpProxy().start()
+    try:
+        url = proxy.url(pg.url).replace("postgres@", "postgres:hunter2@", 1)
+        with open_store(url, Path("/x")) as store:
+            store.save_alert(alert(1))
+            proxy.stop()
+            for call in (lambda: store.save_alert(alert(2)), store.count):
+                with pytest.raises(AlertStoreError, match="unreachable") as caught:
+                    call()
+                assert "hunter2" not in str(caught.value)
+                assert f"postgres:***@127.0.0.1:{proxy.port}" in str(caught.value)
+            proxy.start()
+            store.save_alert(alert(2))
+            assert store.count() == 2
+    finally:
+        proxy.stop()
 
 
 def test_disk_full_is_translated(pg: PostgresBackend):

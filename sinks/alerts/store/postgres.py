@@ -12,9 +12,10 @@ What makes replicas safe side by side:
 
 The connection runs in autocommit mode and ``SqlAlertStore.transaction()`` issues BEGIN and
 COMMIT itself, at PostgreSQL's default READ COMMITTED: every statement sees what other
-replicas committed before it, which is what the advisory lock relies on. A lost connection
-fails the current transaction (``AlertStoreError``; the role retries the article) and is
-reopened at the next one. The URL's password never appears in a message.
+replicas committed before it, which is what the advisory lock relies on. A connection lost
+during a transaction fails it (``AlertStoreError``; the role retries the article); one found
+lost between transactions is reopened before the next one. The URL's password never appears
+in a message.
 """
 
 from __future__ import annotations
@@ -175,10 +176,19 @@ class PostgresAlertStore(SqlAlertStore):
     # ---- dialect hooks -----------------------------------------------------------------------
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self._connection().execute(to_pyformat(sql), tuple(_text(p) for p in params))
+        query, args = to_pyformat(sql), tuple(_text(p) for p in params)
+        try:
+            return self._connection().execute(query, args)
+        except self._psycopg.OperationalError:
+            # Outside a transaction only BEGIN and single reads run here, so a connection
+            # found dead (server restarted, idle connection dropped) is reopened and the
+            # statement sent again; inside one, the transaction is lost and the caller retries.
+            if self._in_tx or not (self._conn is None or self._conn.broken):
+                raise
+            return self._connection().execute(query, args)
 
     def _begin(self) -> None:
-        self._connection().execute("BEGIN")
+        self._run("BEGIN")
 
     def _end(self, commit: bool) -> None:
         if self._conn is None:
