@@ -476,6 +476,10 @@ def test_version_1_database_is_migrated_and_old_alerts_kept_aside(backend: Backe
 def test_open_store_routes_postgres_urls(pg: PostgresBackend):
     with open_store(pg.url.replace("postgresql://", "postgres://", 1), Path("/x")) as store:
         assert store.dialect == "postgresql" and store.count() == 0
+        empty = store.size_bytes()
+        for i in range(200):
+            store.publish_later("news.alerts", b"k", b"x" * 2000 + str(i).encode(), T0)
+        assert 0 < empty < store.size_bytes()
 
 
 def test_missing_driver_names_the_extra(monkeypatch: pytest.MonkeyPatch):

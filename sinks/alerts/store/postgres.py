@@ -170,6 +170,13 @@ class PostgresAlertStore(SqlAlertStore):
                 conn.execute("DELETE FROM newswatch_schema")
                 conn.execute("INSERT INTO newswatch_schema (version) VALUES (%s)", (latest,))
 
+    def size_bytes(self) -> int:
+        """On-disk size of the store's tables with their indexes and TOAST (its schema)."""
+        rows = self._all("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
+                         " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                         " WHERE n.nspname = current_schema() AND c.relkind = 'r'")
+        return int(rows[0][0])
+
     def schema_version(self) -> int:
         return int(self._all("SELECT max(version) FROM newswatch_schema")[0][0])
 
