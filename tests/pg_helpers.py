@@ -40,7 +40,8 @@ def pg_unreachable_reason() -> str | None:
     try:
         _connect().close()
     except psycopg.Error as exc:
-        return f"PostgreSQL at {PG_URL} is unreachable ({str(exc).strip()}); {START_HINT}"
+        return f"PostgreSQL at {PG_URL} is unreachable ({' '.join(str(exc).split())}); " \
+            + START_HINT
     return None
 
 

@@ -455,6 +455,29 @@ def test_reopening_is_a_no_op(backend: Backend):
             (len(POSTGRES_MIGRATIONS),)]
 
 
+def test_replicas_starting_together_migrate_once(backend: Backend):
+    barrier, errors, stores = threading.Barrier(4), [], []
+
+    def start() -> None:
+        barrier.wait(10)
+        try:
+            stores.append(backend.open())
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    for s in stores:
+        s.close()
+    assert errors == [] and len(stores) == 4
+    with backend.open() as store:
+        store.save_alert(alert(1))
+        assert store.count() == 1
+
+
 def test_newer_schema_is_refused(backend: Backend):
     backend.open().close()
     backend.set_version(99)
