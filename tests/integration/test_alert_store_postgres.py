@@ -33,6 +33,7 @@ from newswatch.sinks.alerts.store import (
     open_store,
 )
 from newswatch.sinks.alerts.store.migrations import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
+from newswatch.sinks.alerts.store.postgres import PostgresAlertStore
 from newswatch.sinks.stories.index import StoryState
 
 from newswatch.contracts import Alert, Story
@@ -608,6 +609,53 @@ def test_story_assignment_is_serialised_across_connections(pg: PostgresBackend):
             a.save(story_state(1), "article-1")
         thread.join(10)
         assert [s.story.id for s in found] == ["story-1"]
+
+
+def test_replica_frozen_in_a_transaction_does_not_block_the_others(pg: PostgresBackend):
+    """A replica stopped while holding the story lock (idle in its transaction) loses its
+    session after the idle timeout; the other replica, waiting for the lock, then proceeds.
+    The frozen one's transaction is rolled back and it reconnects at its next one."""
+    frozen = PostgresAlertStore(pg.url, idle_in_transaction_timeout_s=1)
+    other = PostgresAlertStore(pg.url, lock_timeout_s=20)
+    try:
+        with pytest.raises(AlertStoreError), frozen.transaction():
+            frozen.candidates(["b1"], T0)
+            frozen.save(story_state(1), "article-1")
+            started = time.monotonic()
+            with other.transaction():
+                assert other.candidates(["b1"], T0 - timedelta(days=1)) == []  # not committed
+                other.save(story_state(2), "article-2")
+            assert 0.5 < time.monotonic() - started < 15
+            frozen.save(story_state(3), "article-3")  # its session is gone
+        assert frozen.get_story("story-1") is None and frozen.get_story("story-2") is not None
+    finally:
+        frozen.close()
+        other.close()
+
+
+def test_lock_wait_is_bounded(pg: PostgresBackend):
+    busy = PostgresAlertStore(pg.url)
+    waiting = PostgresAlertStore(pg.url, lock_timeout_s=0.5)
+    try:
+        release = threading.Event()
+
+        def hold() -> None:
+            with busy.transaction():
+                busy.candidates(["b1"], T0)
+                release.wait(10)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        time.sleep(0.3)
+        with pytest.raises(AlertStoreError, match="lock timeout"), waiting.transaction():
+            waiting.candidates(["b1"], T0)
+        release.set()
+        holder.join(10)
+        with waiting.transaction():
+            assert waiting.candidates(["b1"], T0) == []  # free again
+    finally:
+        busy.close()
+        waiting.close()
 
 
 def test_schema_missing_from_search_path_is_a_clear_error(pg: PostgresBackend):

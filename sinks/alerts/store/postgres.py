@@ -89,11 +89,14 @@ class PostgresAlertStore(SqlAlertStore):
     dialect = "postgresql"
     _claim_lock = " FOR UPDATE SKIP LOCKED"
 
-    def __init__(self, url: str, *, connect_timeout_s: int = 10) -> None:
+    def __init__(self, url: str, *, connect_timeout_s: int = 10, lock_timeout_s: float = 30.0,
+                 idle_in_transaction_timeout_s: float = 60.0) -> None:
         super().__init__()
         self._psycopg = _import_psycopg()
         self._url = url
         self._connect_timeout_s = connect_timeout_s
+        self._lock_timeout_ms = int(lock_timeout_s * 1000)
+        self._idle_in_tx_ms = int(idle_in_transaction_timeout_s * 1000)
         self.location = redact_url(url)
         self._secrets = self._passwords(url)
         self._conn: Any = None
@@ -132,6 +135,12 @@ class PostgresAlertStore(SqlAlertStore):
                 "names none that exists); create it or fix the URL's options")
         self._schema = str(schema)
         self._story_lock = _lock_key("stories", self._schema)
+        # A replica frozen inside a transaction (stopped, cut off) would hold the story lock
+        # and its rows until the server noticed, hours later with default TCP settings: the
+        # server ends such a session, and a replica waiting too long for a lock gives up with
+        # an error (the article is retried) instead of hanging. Our transactions are short.
+        self._conn.execute(f"SET lock_timeout = {self._lock_timeout_ms}")
+        self._conn.execute(f"SET idle_in_transaction_session_timeout = {self._idle_in_tx_ms}")
 
     def _connection(self) -> Any:
         """The open connection, reopened first if the last one was lost (never inside a
@@ -184,13 +193,14 @@ class PostgresAlertStore(SqlAlertStore):
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
         query, args = to_pyformat(sql), tuple(_text(p) for p in params)
+        conn = self._connection()
         try:
-            return self._connection().execute(query, args)
+            return conn.execute(query, args)
         except self._psycopg.OperationalError:
             # Outside a transaction only BEGIN and single reads run here, so a connection
             # found dead (server restarted, idle connection dropped) is reopened and the
             # statement sent again; inside one, the transaction is lost and the caller retries.
-            if self._in_tx or not (self._conn is None or self._conn.broken):
+            if self._in_tx or not conn.broken:
                 raise
             return self._connection().execute(query, args)
 
