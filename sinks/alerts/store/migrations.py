@@ -5,7 +5,7 @@ refused."""
 
 from __future__ import annotations
 
-__all__ = ["SQLITE_MIGRATIONS"]
+__all__ = ["POSTGRES_MIGRATIONS", "SQLITE_MIGRATIONS"]
 
 # 1: the first store (alerts by dedup key); kept so old files migrate in order
 _V1 = [
@@ -68,3 +68,69 @@ _V2 = [
 ]
 
 SQLITE_MIGRATIONS: list[list[str]] = [_V1, _V2]
+
+# PostgreSQL: the same tables and numbering. Text columns use the "C" collation so text order
+# (ISO-8601 times, id prefixes) is byte order as in SQLite, whatever the database's locale.
+_T = 'TEXT COLLATE "C"'
+
+_PG_V1 = [
+    f"""CREATE TABLE alerts (
+        id {_T} PRIMARY KEY, dedup_key {_T} NOT NULL, rule_id {_T} NOT NULL,
+        severity {_T} NOT NULL, raised_at {_T} NOT NULL, last_seen_at {_T} NOT NULL,
+        occurrences INTEGER NOT NULL, notified_severity {_T}, body {_T} NOT NULL)""",
+    f"""CREATE TABLE alert_articles (
+        rule_id {_T} NOT NULL, article_id {_T} NOT NULL, alert_id {_T} NOT NULL,
+        seen_at {_T} NOT NULL, PRIMARY KEY (rule_id, article_id))""",
+]
+
+# PostgreSQL keeps index names when a table is renamed: the version-1 primary keys are renamed
+# too, or the new tables' primary keys could not take their names.
+_PG_V2 = [
+    "ALTER TABLE alerts RENAME TO alerts_v1",
+    "ALTER INDEX alerts_pkey RENAME TO alerts_v1_pkey",
+    "ALTER TABLE alert_articles RENAME TO alert_articles_v1",
+    "ALTER INDEX alert_articles_pkey RENAME TO alert_articles_v1_pkey",
+    f"""CREATE TABLE alerts (
+        id {_T} PRIMARY KEY, rule_id {_T} NOT NULL, story_id {_T} NOT NULL,
+        state {_T} NOT NULL, severity {_T} NOT NULL, version INTEGER NOT NULL,
+        primary_country {_T}, first_seen_at {_T} NOT NULL, last_seen_at {_T} NOT NULL,
+        raised_at {_T} NOT NULL, updated_at {_T} NOT NULL, notified_severity {_T},
+        body {_T} NOT NULL)""",
+    "CREATE INDEX alerts_by_updated ON alerts (updated_at)",
+    "CREATE INDEX alerts_by_state ON alerts (state, last_seen_at)",
+    "CREATE INDEX alerts_by_rule ON alerts (rule_id, updated_at)",
+    "CREATE INDEX alerts_by_story ON alerts (story_id)",
+    f"""CREATE TABLE alert_articles (
+        rule_id {_T} NOT NULL, article_id {_T} NOT NULL, alert_id {_T} NOT NULL,
+        seen_at {_T} NOT NULL, PRIMARY KEY (rule_id, article_id))""",
+    "CREATE INDEX alert_articles_by_alert ON alert_articles (alert_id)",
+    f"""CREATE TABLE alert_history (
+        alert_id {_T} NOT NULL, version INTEGER NOT NULL, change {_T} NOT NULL,
+        at {_T} NOT NULL, actor {_T}, comment {_T}, body {_T} NOT NULL,
+        PRIMARY KEY (alert_id, version))""",
+    f"""CREATE TABLE silences (
+        id {_T} PRIMARY KEY, starts_at {_T} NOT NULL, ends_at {_T} NOT NULL,
+        created_by {_T} NOT NULL, body {_T} NOT NULL)""",
+    f"""CREATE TABLE stories (
+        id {_T} PRIMARY KEY, version INTEGER NOT NULL, last_seen_at {_T} NOT NULL,
+        state {_T} NOT NULL)""",
+    "CREATE INDEX stories_by_last_seen ON stories (last_seen_at)",
+    f"""CREATE TABLE story_bands (
+        band {_T} NOT NULL, story_id {_T} NOT NULL, PRIMARY KEY (band, story_id))""",
+    "CREATE INDEX story_bands_by_story ON story_bands (story_id)",
+    f"""CREATE TABLE story_articles (
+        article_id {_T} PRIMARY KEY, story_id {_T} NOT NULL)""",
+    "CREATE INDEX story_articles_by_story ON story_articles (story_id)",
+    f"""CREATE TABLE outbox (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, route {_T} NOT NULL,
+        group_key {_T} NOT NULL, event {_T} NOT NULL, alerts {_T} NOT NULL,
+        created_at {_T} NOT NULL, due_at {_T} NOT NULL, attempts INTEGER NOT NULL,
+        status {_T} NOT NULL, claimed_by {_T}, claimed_until {_T}, sent_at {_T}, error {_T},
+        UNIQUE (route, group_key))""",
+    "CREATE INDEX outbox_due ON outbox (route, status, due_at)",
+    f"""CREATE TABLE topic_outbox (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, topic {_T} NOT NULL,
+        record_key {_T} NOT NULL, record_value {_T} NOT NULL, created_at {_T} NOT NULL)""",
+]
+
+POSTGRES_MIGRATIONS: list[list[str]] = [_PG_V1, _PG_V2]

@@ -46,22 +46,24 @@ class SqliteAlertStore(SqlAlertStore):
             raise AlertStoreError(f"alert store {self.path} cannot be opened: {exc}") from exc
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
         latest = len(SQLITE_MIGRATIONS)
-        if version > latest:
-            raise AlertStoreError(
-                f"alert store {self.path} has schema version {version}, newer than this code "
-                f"({latest}); upgrade newswatch")
-        for number in range(version + 1, latest + 1):
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
+        # the version is read under the write lock, so processes opening a new file together
+        # migrate it once (the others find it done)
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > latest:
+                raise AlertStoreError(
+                    f"alert store {self.path} has schema version {version}, newer than this "
+                    f"code ({latest}); upgrade newswatch")
+            for number in range(version + 1, latest + 1):
                 for statement in SQLITE_MIGRATIONS[number - 1]:
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version={number}")
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._db.execute(sql, tuple(params))
