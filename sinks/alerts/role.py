@@ -208,6 +208,7 @@ class AlertTimers:
         pruned = store.prune(now - cfg.retention)
         expired = store.expire(now - cfg.story_retention)
         store.prune_outbox(now - cfg.retention)
+        store.prune_articles(now - cfg.retention)
         store.prune_silences(now - cfg.retention)
         if pruned or expired:
             log.info("store retention: %d resolved alerts and %d quiet stories removed",

@@ -89,9 +89,13 @@ class AlertSink:
                 change = assign(tagged, self.store, now, self.story_config)
                 decisions = evaluate(self.ruleset, tagged, change.story, now, self.store,
                                      self.silences)
+                kept = False
                 for d in decisions:
                     if d.kind in ("new", "update") and d.alert is not None:
                         self.store.save_alert(d.alert, article_id=tagged.id)
+                        if not kept:
+                            self.store.save_article(tagged, change.story.id, now)
+                            kept = True
                 outcome = ArticleOutcome(tagged, change, decisions)
                 self._queue_notifications(outcome, now)
         except AlertStoreError as exc:

@@ -426,6 +426,27 @@ def test_concurrent_claims_never_share_a_notification(opened: Callable[[], SqlAl
 
 # --- records to publish -------------------------------------------------------------------
 
+def test_articles_behind_alerts_are_kept_per_story_and_pruned(store: SqlAlertStore):
+    from newswatch.sinks.alerts.testing import tagged_article
+
+    first = tagged_article("Blast in Quetta", "A bomb went off in Quetta.", id="a1",
+                           countries=[("PK", "Quetta")])
+    second = tagged_article("Quetta blast toll rises", "The toll rose.", id="a2")
+    store.save_article(first, "st-1", T0)
+    store.save_article(first, "st-1", T0 + timedelta(hours=1))  # re-delivery: kept once
+    store.save_article(second, "st-1", T0 + timedelta(hours=2))
+    kept = store.articles_of_story("st-1")
+    assert [a.id for a in kept] == ["a1", "a2"] and kept[0].story_id == "st-1"
+    assert kept[0].regions.countries[0].evidence[0].text == "Quetta"
+    assert store.get_article("a2") is not None and store.get_article("zz") is None
+    store.save_alert(alert(1).model_copy(update={"story_id": "st-1"}))  # open alert: kept
+    assert store.prune_articles(T0 + timedelta(days=30)) == 0
+    store.save_alert(alert(1).model_copy(update={"story_id": "st-1", "state": "resolved",
+                                                 "version": 2}))
+    assert store.prune_articles(T0 + timedelta(hours=1, minutes=30)) == 1
+    assert [a.id for a in store.articles_of_story("st-1")] == ["a2"]
+
+
 def test_topic_outbox(store: SqlAlertStore):
     for i in range(3):
         store.publish_later("news.alerts", f"alert-{i}".encode(),

@@ -65,6 +65,12 @@ _V2 = [
     """CREATE TABLE topic_outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, record_key TEXT NOT NULL,
         record_value TEXT NOT NULL, created_at TEXT NOT NULL)""",
+    # the tagged articles behind alerts, so the console can show each with its evidence
+    """CREATE TABLE articles (
+        id TEXT PRIMARY KEY, story_id TEXT NOT NULL, seen_at TEXT NOT NULL,
+        body TEXT NOT NULL)""",
+    "CREATE INDEX articles_by_story ON articles (story_id)",
+    "CREATE INDEX articles_by_seen ON articles (seen_at)",
 ]
 
 SQLITE_MIGRATIONS: list[list[str]] = [_V1, _V2]
@@ -131,6 +137,11 @@ _PG_V2 = [
     f"""CREATE TABLE topic_outbox (
         seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, topic {_T} NOT NULL,
         record_key {_T} NOT NULL, record_value {_T} NOT NULL, created_at {_T} NOT NULL)""",
+    f"""CREATE TABLE articles (
+        id {_T} PRIMARY KEY, story_id {_T} NOT NULL, seen_at {_T} NOT NULL,
+        body {_T} NOT NULL)""",
+    "CREATE INDEX articles_by_story ON articles (story_id)",
+    "CREATE INDEX articles_by_seen ON articles (seen_at)",
 ]
 
 POSTGRES_MIGRATIONS: list[list[str]] = [_PG_V1, _PG_V2]

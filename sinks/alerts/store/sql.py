@@ -30,7 +30,7 @@ from newswatch.sinks.alerts.store.base import (
 )
 from newswatch.sinks.stories.index import StoryState
 
-from newswatch.contracts import Alert
+from newswatch.contracts import Alert, TaggedArticle
 
 __all__ = ["SqlAlertStore", "ts"]
 
@@ -272,6 +272,32 @@ class SqlAlertStore:
 
     def count(self) -> int:
         return int(self._all("SELECT count(*) FROM alerts")[0][0])
+
+    # ---- articles behind alerts --------------------------------------------------------------
+
+    def save_article(self, article: TaggedArticle, story_id: str, now: datetime) -> None:
+        """Keep a tagged article that raised or updated an alert (for the console's evidence
+        view); pruned with resolved alerts' retention."""
+        body = article.model_copy(update={"story_id": story_id}).model_dump_json()
+        self._do("INSERT INTO articles (id, story_id, seen_at, body) VALUES (?, ?, ?, ?)"
+                 " ON CONFLICT (id) DO NOTHING", (article.id, story_id, ts(now), body),
+                 "saving an article")
+
+    def get_article(self, article_id: str) -> TaggedArticle | None:
+        rows = self._all("SELECT body FROM articles WHERE id = ?", (article_id,))
+        return TaggedArticle.model_validate_json(rows[0][0]) if rows else None
+
+    def articles_of_story(self, story_id: str, limit: int = 100) -> list[TaggedArticle]:
+        """Kept articles of a story, oldest first."""
+        rows = self._all("SELECT body FROM articles WHERE story_id = ? ORDER BY seen_at LIMIT ?",
+                         (story_id, limit))
+        return [TaggedArticle.model_validate_json(r[0]) for r in rows]
+
+    def prune_articles(self, before: datetime) -> int:
+        """Forget kept articles seen before ``before`` whose story has no open alert."""
+        return self._do("DELETE FROM articles WHERE seen_at < ? AND story_id NOT IN"
+                        " (SELECT story_id FROM alerts WHERE state <> 'resolved')",
+                        (ts(before),), "pruning articles")
 
     # ---- silences ----------------------------------------------------------------------------
 
