@@ -9,9 +9,16 @@ from __future__ import annotations
 import threading
 from typing import Protocol, TypeVar
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client import (
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    start_http_server,
+)
 
-__all__ = ["BATCH_SECONDS", "COMMIT_FAILURES", "DLQ_RECORDS", "RECORDS_PROCESSED",
+__all__ = ["BATCH_SECONDS", "COMMIT_FAILURES", "CONSUMER_LAG", "DLQ_RECORDS", "RECORDS_PROCESSED",
            "on_default_registry", "serve_metrics"]
 
 RECORDS_PROCESSED = Counter(
@@ -21,6 +28,11 @@ DLQ_RECORDS = Counter("newswatch_dlq_records_total", "Records sent to the dead-l
 BATCH_SECONDS = Histogram(
     "newswatch_batch_seconds", "Consume-transform-produce-commit time per batch", ["role"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+CONSUMER_LAG = Gauge(
+    "newswatch_consumer_lag", "Records on a partition not yet consumed by the role's group "
+    "(high-water mark minus the position), updated after every poll",
+    ["role", "group", "topic", "partition"],
 )
 COMMIT_FAILURES = Counter(
     "newswatch_commit_failures_total", "Offset commits that failed (records will be redelivered)", ["role"]

@@ -31,7 +31,13 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from newswatch.contracts import DeadLetter
 from newswatch.kafka.clients import make_consumer, make_producer
-from newswatch.metrics import BATCH_SECONDS, COMMIT_FAILURES, DLQ_RECORDS, RECORDS_PROCESSED
+from newswatch.metrics import (
+    BATCH_SECONDS,
+    COMMIT_FAILURES,
+    CONSUMER_LAG,
+    DLQ_RECORDS,
+    RECORDS_PROCESSED,
+)
 from newswatch.settings import Settings
 
 __all__ = [
@@ -144,6 +150,7 @@ class BatchRunner:
                 if self._tick is not None and not self._run_tick():
                     return EXIT_DEPENDENCY_DOWN
                 batch = self._consumer.poll(timeout_ms=self._poll_timeout_ms)
+                self._observe_lag()
                 if batch:
                     self._last_contact = time.monotonic()
                     if not self._process_or_rewind(batch):
@@ -158,6 +165,22 @@ class BatchRunner:
             return EXIT_DELIVERY_FAILED
         finally:
             self._close()
+
+    def _observe_lag(self) -> None:
+        """Consumer lag per assigned partition, from what the last fetch told the client (no
+        request of its own): the high-water mark minus the consumer's position."""
+        group = self._consumer.config.get("group_id") or "-"
+        for tp in self._consumer.assignment():
+            highwater = self._consumer.highwater(tp)
+            if highwater is None:
+                continue
+            try:
+                position = self._consumer.position(tp, timeout_ms=0)
+            except (KafkaError, TypeError):
+                continue
+            if position is not None:
+                CONSUMER_LAG.labels(self.role, group, tp.topic, str(tp.partition)).set(
+                    max(0, highwater - position))
 
     def _run_tick(self) -> bool:
         """Produce the tick's records and confirm them once delivered. False: give up."""

@@ -83,6 +83,16 @@ def test_feed_over_http_reaches_the_alerts_topic(make_settings: Callable[..., Se
     raised = [Alert.model_validate_json(r.value) for r in alerts]
     assert {a.article_id for a in raised} == {bombing.key.decode()}
     assert all(r.key.decode() == a.id for r, a in zip(alerts, raised, strict=True))
+    # every consuming role reports its lag per partition, and has caught up
+    from prometheus_client import REGISTRY
+
+    for role, group, topic in (("process", settings.groups.process, settings.topics.raw),
+                               ("alert", settings.groups.alert, settings.topics.tagged)):
+        lags = [REGISTRY.get_sample_value("newswatch_consumer_lag", {
+            "role": role, "group": group, "topic": topic, "partition": str(p)})
+            for p in range(settings.partitions)]
+        assert any(lag is not None for lag in lags), (role, lags)
+        assert all(lag in (None, 0.0) for lag in lags), (role, lags)
     stories = read_topic(settings, settings.topics.stories, expect=2)
     assert {Story.model_validate_json(r.value).lead_article_id for r in stories} == {
         r.key.decode() for r in raw}
