@@ -1,0 +1,108 @@
+"""What an article brings to the decision, and how well it matches a story.
+
+The text decides most: how many of the article's content words (title + lede) the story's
+word profile already holds. Tags confirm or veto: a different primary country vetoes; shared
+specific names (people, places below the province) add evidence; two sets of specific names
+with nothing in common count against the join, which is what keeps a second attack in the
+same province, with its own town and victims, out of the first one's story.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from newswatch.sinks.stories.config import StoryConfig
+from newswatch.sinks.stories.fingerprint import Fingerprint, _fold, fingerprint
+from wordfreq import zipf_frequency
+
+from newswatch.contracts import Story, TaggedArticle
+
+__all__ = ["Evidence", "evidence_of", "score"]
+
+# place kinds that name a whole country or province: shared by every event there, so they
+# are no evidence that two articles report the same one (the country is checked separately)
+_BROAD_PLACE_KINDS = frozenset({"country", "region", "admin1", "continent", "macro_region"})
+
+
+# Zipf frequency of the commonest English words ("the" 7.7); a word's weight is how far below
+# that it lies, so "attack" (5.1) weighs 2.4 and "Mateen" (2.3) or "Kairana" (1.2) three
+# times as much: two articles sharing a rare name say more than two sharing "police"
+_ZIPF_TOP = 7.5
+_YEAR = re.compile(r"(19|20)\d\d")
+
+
+@functools.lru_cache(maxsize=200_000)
+def weight(word: str) -> float:
+    """How much a shared word says: rarer in English, heavier (wordfreq's Zipf scale)."""
+    return max(0.5, _ZIPF_TOP - zipf_frequency(word, "en"))
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    fingerprint: Fingerprint
+    primary_country: str | None
+    names: frozenset[str]  # "p:<person>" and "l:<place>", folded
+    numbers: frozenset[str]  # the numbers among the words, years left out
+    admin1: frozenset[str]  # ISO 3166-2 codes
+
+
+
+def _names(article: TaggedArticle) -> frozenset[str]:
+    names = {f"p:{_fold(p.name)}" for p in article.persons}
+    names.update(f"l:{_fold(p.name)}" for p in article.regions.places
+                 if (p.kind or "") not in _BROAD_PLACE_KINDS)
+    return frozenset(names)
+
+
+def evidence_of(article: TaggedArticle, config: StoryConfig) -> Evidence:
+    fp = fingerprint(article.title, article.text, bands=config.bands, rows=config.rows,
+                     lede_sentences=config.lede_sentences, lede_chars=config.lede_chars)
+    numbers = frozenset(w for w in fp.words if w.isdigit() and not _YEAR.fullmatch(w))
+    return Evidence(fp, article.regions.primary_country, _names(article), numbers,
+                    frozenset(a.code for a in article.regions.admin1))
+
+
+def _contained(words: frozenset[str], profile: dict[str, int]) -> float:
+    """The weighted share of ``words`` that ``profile`` holds."""
+    total = sum(weight(w) for w in words)
+    return sum(weight(w) for w in words if w in profile) / total if total else 0.0
+
+
+def _misses(mine: frozenset[str], theirs: dict[str, int], prefix: str) -> bool:
+    """Both sides name things of this kind and share none of them."""
+    own = [n for n in mine if n.startswith(prefix)]
+    return bool(own) and not any(n in theirs for n in own) and any(
+        n.startswith(prefix) for n in theirs)
+
+
+def score(evidence: Evidence, story: Story, features: dict[str, Any],
+          config: StoryConfig) -> float | None:
+    """How well the article matches a story (higher is better), or None when it cannot join."""
+    country = story.primary_country
+    if evidence.primary_country and country and evidence.primary_country != country:
+        return None
+    words = evidence.fingerprint.words
+    if not words:
+        return None
+    profile: dict[str, int] = features.get("tokens", {})
+    text = _contained(words, profile)
+    title = evidence.fingerprint.title
+    if title and config.title_share:
+        text = ((1 - config.title_share) * text
+                + config.title_share * _contained(title, features.get("title_tokens", {})))
+    story_names: dict[str, int] = features.get("names", {})
+    shared = sum(1 for n in evidence.names if n in story_names)
+    value = text + config.entity_bonus * min(shared, 3)
+    if evidence.admin1 and story.admin1 and not any(a in story.admin1 for a in evidence.admin1):
+        value -= config.admin1_miss_penalty
+    if _misses(evidence.names, story_names, "l:"):
+        value -= config.place_miss_penalty
+    if _misses(evidence.names, story_names, "p:"):
+        value -= config.person_miss_penalty
+    if evidence.numbers and not any(n in profile for n in evidence.numbers) and any(
+            w.isdigit() and not _YEAR.fullmatch(w) for w in profile):
+        value -= config.number_miss_penalty
+    return value
