@@ -47,6 +47,7 @@ class Evidence:
     names: frozenset[str]  # "p:<person>" and "l:<place>", folded
     numbers: frozenset[str]  # the numbers among the words, years left out
     admin1: frozenset[str]  # ISO 3166-2 codes
+    countries: frozenset[str]  # ISO alpha-2 codes of every country tagged
 
 
 
@@ -62,7 +63,17 @@ def evidence_of(article: TaggedArticle, config: StoryConfig) -> Evidence:
                      lede_sentences=config.lede_sentences, lede_chars=config.lede_chars)
     numbers = frozenset(w for w in fp.words if w.isdigit() and not _YEAR.fullmatch(w))
     return Evidence(fp, article.regions.primary_country, _names(article), numbers,
-                    frozenset(a.code for a in article.regions.admin1))
+                    frozenset(a.code for a in article.regions.admin1),
+                    frozenset(c.code for c in article.regions.countries))
+
+
+def _countries_conflict(evidence: Evidence, story: Story) -> bool:
+    """The article and the story are about different countries: their primary countries
+    differ and neither mentions the other's at all (a US-Iran story may be primarily about
+    either; a story in Chile and an article tagged for the Dominican Republic may not)."""
+    mine, theirs = evidence.primary_country, story.primary_country
+    return bool(mine and theirs and mine != theirs
+                and mine not in story.countries and theirs not in evidence.countries)
 
 
 def _contained(words: frozenset[str], profile: dict[str, int]) -> float:
@@ -81,8 +92,7 @@ def _misses(mine: frozenset[str], theirs: dict[str, int], prefix: str) -> bool:
 def score(evidence: Evidence, story: Story, features: dict[str, Any],
           config: StoryConfig) -> float | None:
     """How well the article matches a story (higher is better), or None when it cannot join."""
-    country = story.primary_country
-    if evidence.primary_country and country and evidence.primary_country != country:
+    if _countries_conflict(evidence, story):
         return None
     words = evidence.fingerprint.words
     if not words:

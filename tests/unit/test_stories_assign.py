@@ -112,6 +112,17 @@ def test_conflicting_primary_countries_block_a_join() -> None:
     assert assign(same, index, now_of(same), CONFIG).outcome == "joined"
 
 
+def test_another_primary_country_that_names_the_storys_does_not_block() -> None:
+    # a two-country event (talks, a border clash): outlets differ on which country is primary
+    index = MemoryStoryIndex()
+    assign(PESHAWAR, index, now_of(PESHAWAR), CONFIG)
+    regions = REWORDED.regions.model_copy(update={
+        "countries": [CountryTag(code="AF", name="Afghanistan"),
+                      CountryTag(code="PK", name="Pakistan")], "primary_country": "AF"})
+    both = REWORDED.model_copy(update={"id": "y-1", "regions": regions})
+    assert assign(both, index, now_of(both), CONFIG).outcome == "joined"
+
+
 def test_redelivered_article_keeps_its_story_unchanged() -> None:
     index = MemoryStoryIndex()
     assign(PESHAWAR, index, now_of(PESHAWAR), CONFIG)
