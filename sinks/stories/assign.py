@@ -194,8 +194,7 @@ def _joined(state: StoryState, article: TaggedArticle, evidence: Evidence, at: d
     became_burst = not old.burst and len(recent) >= config.burst_sources
     if became_burst:
         update.update(burst=True, burst_at=at, change="burst")
-    bands = _merged_bands(state.bands, evidence.fingerprint.bands, config.bands,
-                          config.max_bands)
+    bands = _merged_bands(state.bands, evidence.fingerprint.bands, config.max_bands)
     return StoryState(old.model_copy(update=update), features, bands), became_burst
 
 
@@ -211,11 +210,13 @@ def _recent_sources(recent: dict[str, str], source: str, at: datetime,
     return kept
 
 
-def _merged_bands(bands: list[str], new: tuple[str, ...], first_count: int,
-                  limit: int) -> list[str]:
+def _merged_bands(bands: list[str], new: tuple[str, ...], limit: int) -> list[str]:
+    """The story's keys plus the article's new ones, until ``limit``; then no more.
+
+    The first articles' keys find the story's core wording; once a story has ``limit`` keys
+    a save adds none, so a store writes no key rows for a long story's later articles.
+    """
+    if len(bands) >= limit:
+        return bands
     known = set(bands)
-    merged = bands + [b for b in new if b not in known]
-    if len(merged) <= limit:
-        return merged
-    # the first article's bands stay (they find the story's core); the oldest of the others go
-    return merged[:first_count] + merged[len(merged) - (limit - first_count):]
+    return (bands + [b for b in new if b not in known])[:limit]
