@@ -24,7 +24,7 @@ from newswatch.settings import package_path
 
 __all__ = ["Fingerprint", "fingerprint", "lede", "stopwords", "tokens"]
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script
 # a sentence ends at . ! or ? followed by space and an upper-case letter, digit or quote
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+(?=[A-Z0-9\"'\u201c\u2018])")
 _SCHEME = "affine32"
