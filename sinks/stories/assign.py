@@ -152,6 +152,7 @@ def _opened(article: TaggedArticle, evidence: Evidence, at: datetime, now: datet
                            config.profile_tokens),
         "names": _bounded(dict.fromkeys(sorted(evidence.names), 1), config.max_names),
         "title_tokens": dict.fromkeys(sorted(evidence.fingerprint.title), 1),
+        "numbers": _bounded(dict.fromkeys(sorted(evidence.numbers), 1), config.max_names),
         "recent_sources": {source: at.isoformat()},
     }
     state = StoryState(story, features, list(evidence.fingerprint.bands))
@@ -186,6 +187,8 @@ def _joined(state: StoryState, article: TaggedArticle, evidence: Evidence, at: d
                                        config.profile_tokens)
     features["title_tokens"] = _merge_counts(features.get("title_tokens", {}),
                                              evidence.fingerprint.title, config.profile_tokens)
+    features["numbers"] = _merge_counts(features.get("numbers", {}), evidence.numbers,
+                                        config.max_names)
     features["names"] = _merge_counts(features.get("names", {}), evidence.names,
                                       config.max_names)
     recent = _recent_sources(features.get("recent_sources", {}), source, at, config)

@@ -48,6 +48,12 @@ class Evidence:
     numbers: frozenset[str]  # the numbers among the words, years left out
     admin1: frozenset[str]  # ISO 3166-2 codes
     countries: frozenset[str]  # ISO alpha-2 codes of every country tagged
+    # (word, weight) of the words and of the title's words, with their sums: computed once
+    # per article, as an article is compared with several candidate stories
+    weighted: tuple[tuple[str, float], ...]
+    total: float
+    title_weighted: tuple[tuple[str, float], ...]
+    title_total: float
 
 
 
@@ -62,9 +68,13 @@ def evidence_of(article: TaggedArticle, config: StoryConfig) -> Evidence:
     fp = fingerprint(article.title, article.text, bands=config.bands, rows=config.rows,
                      lede_sentences=config.lede_sentences, lede_chars=config.lede_chars)
     numbers = frozenset(w for w in fp.words if w.isdigit() and not _YEAR.fullmatch(w))
+    weighted = tuple((w, weight(w)) for w in fp.words)
+    title_weighted = tuple((w, weight(w)) for w in fp.title)
     return Evidence(fp, article.regions.primary_country, _names(article), numbers,
                     frozenset(a.code for a in article.regions.admin1),
-                    frozenset(c.code for c in article.regions.countries))
+                    frozenset(c.code for c in article.regions.countries),
+                    weighted, sum(v for _, v in weighted),
+                    title_weighted, sum(v for _, v in title_weighted))
 
 
 def _countries_conflict(evidence: Evidence, story: Story) -> bool:
@@ -76,10 +86,10 @@ def _countries_conflict(evidence: Evidence, story: Story) -> bool:
                 and mine not in story.countries and theirs not in evidence.countries)
 
 
-def _contained(words: frozenset[str], profile: dict[str, int]) -> float:
-    """The weighted share of ``words`` that ``profile`` holds."""
-    total = sum(weight(w) for w in words)
-    return sum(weight(w) for w in words if w in profile) / total if total else 0.0
+def _contained(weighted: tuple[tuple[str, float], ...], total: float,
+               profile: dict[str, int]) -> float:
+    """The weighted share of the words that ``profile`` holds."""
+    return sum(v for w, v in weighted if w in profile) / total if total else 0.0
 
 
 def _misses(mine: frozenset[str], theirs: dict[str, int], prefix: str) -> bool:
@@ -94,15 +104,14 @@ def score(evidence: Evidence, story: Story, features: dict[str, Any],
     """How well the article matches a story (higher is better), or None when it cannot join."""
     if _countries_conflict(evidence, story):
         return None
-    words = evidence.fingerprint.words
-    if not words:
+    if not evidence.weighted:
         return None
     profile: dict[str, int] = features.get("tokens", {})
-    text = _contained(words, profile)
-    title = evidence.fingerprint.title
-    if title and config.title_share:
-        text = ((1 - config.title_share) * text
-                + config.title_share * _contained(title, features.get("title_tokens", {})))
+    text = _contained(evidence.weighted, evidence.total, profile)
+    if evidence.title_weighted and config.title_share:
+        title = _contained(evidence.title_weighted, evidence.title_total,
+                           features.get("title_tokens", {}))
+        text = (1 - config.title_share) * text + config.title_share * title
     story_names: dict[str, int] = features.get("names", {})
     shared = sum(1 for n in evidence.names if n in story_names)
     value = text + config.entity_bonus * min(shared, 3)
@@ -112,7 +121,8 @@ def score(evidence: Evidence, story: Story, features: dict[str, Any],
         value -= config.place_miss_penalty
     if _misses(evidence.names, story_names, "p:"):
         value -= config.person_miss_penalty
-    if evidence.numbers and not any(n in profile for n in evidence.numbers) and any(
-            w.isdigit() and not _YEAR.fullmatch(w) for w in profile):
+    story_numbers: dict[str, int] = features.get("numbers", {})
+    if evidence.numbers and story_numbers and not any(
+            n in story_numbers for n in evidence.numbers):
         value -= config.number_miss_penalty
     return value

@@ -28,6 +28,7 @@ _WORD = re.compile(r"[^\W_]+")  # letters and digits of any script
 # a sentence ends at . ! or ? followed by space and an upper-case letter, digit or quote
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+(?=[A-Z0-9\"'\u201c\u2018])")
 _SCHEME = "affine32"
+_DIACRITICS = re.compile("[\u0300-\u036f]")  # the combining diacritical marks block
 
 
 @functools.cache
@@ -40,12 +41,12 @@ def stopwords() -> frozenset[str]:
 
 def _fold(text: str) -> str:
     # NFKD splits an accented letter into letter + combining mark; dropping the marks makes
-    # "Kyiv"/"Kýiv" or "Peña"/"Pena" one token across outlets that spell them differently
+    # "Kyiv"/"Kýiv" or "Peña"/"Pena" one token across outlets that spell them differently.
+    # Only the Latin diacritics go: other scripts' combining signs are parts of their letters
     lower = text.lower()
     if lower.isascii():
         return lower
-    decomposed = unicodedata.normalize("NFKD", lower)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _DIACRITICS.sub("", unicodedata.normalize("NFKD", lower))
 
 
 @functools.lru_cache(maxsize=100_000)
