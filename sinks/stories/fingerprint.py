@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
-import numpy as np
 from datasketch import MinHash
 from datasketch.hashfunc import sha1_hash32
 
@@ -100,11 +100,20 @@ def _word_hash(word: str) -> int:
     return sha1_hash32(word.encode())
 
 
-@functools.cache
-def _permutations(num_perm: int, seed: int) -> np.ndarray:
-    # drawing the permutation parameters is the slow part of a MinHash's construction: draw
-    # them once and share them, so every article's signature uses the same hash functions
-    return MinHash(num_perm=num_perm, seed=seed, scheme=_SCHEME).permutations
+_local = threading.local()
+
+
+def _sketch(num_perm: int, seed: int) -> MinHash:
+    """An empty MinHash, one per thread and size, reused: building one per article (drawing
+    or checking its permutation parameters) cost as much as hashing the article's words."""
+    sketches: dict[tuple[int, int], MinHash] = _local.__dict__.setdefault("sketches", {})
+    sketch = sketches.get((num_perm, seed))
+    if sketch is None:
+        sketch = sketches[(num_perm, seed)] = MinHash(
+            num_perm=num_perm, seed=seed, scheme=_SCHEME, hashfunc=_word_hash)
+    else:
+        sketch.clear()
+    return sketch
 
 
 def band_keys(words: frozenset[str], bands: int, rows: int, seed: int = 1) -> tuple[str, ...]:
@@ -116,8 +125,7 @@ def band_keys(words: frozenset[str], bands: int, rows: int, seed: int = 1) -> tu
     if not words:
         return ()
     num_perm = bands * rows
-    sketch = MinHash(num_perm=num_perm, seed=seed, permutations=_permutations(num_perm, seed),
-                     scheme=_SCHEME, hashfunc=_word_hash)
+    sketch = _sketch(num_perm, seed)
     sketch.update_batch(sorted(words))
     digits = sketch.hashvalues.astype("<u4").tobytes().hex()
     width = 8 * rows  # hex digits per band: 8 per 32-bit row
