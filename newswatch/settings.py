@@ -130,9 +130,10 @@ class Alerts(BaseModel):
         return parse_duration(value)
 
     def story_config(self) -> Any:
-        from newswatch.sinks.stories.stage import StoryConfig
+        from newswatch.sinks.stories.config import StoryConfig
 
-        return StoryConfig(window=self.story_window)
+        return StoryConfig(window=self.story_window, burst_sources=self.burst_sources,
+                           burst_window=self.burst_window)
 
 
 class Groups(BaseModel):

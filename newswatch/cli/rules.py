@@ -95,8 +95,8 @@ def run_test(args: argparse.Namespace, settings: Settings) -> int:
     from newswatch.sinks.alerts.matching import match_rule
     from newswatch.sinks.alerts.rules import RulesError
     from newswatch.sinks.alerts.rules_check import load_checked_rules
+    from newswatch.sinks.stories.assign import assign
     from newswatch.sinks.stories.index import MemoryStoryIndex
-    from newswatch.sinks.stories.stage import assign
 
     try:
         ruleset = load_checked_rules(args.rules_file)
@@ -107,7 +107,7 @@ def run_test(args: argparse.Namespace, settings: Settings) -> int:
     fired = 0
     for article in _articles(args.articles, sys.stderr):
         change = assign(article, index, now, settings.alerts.story_config())
-        decisions = evaluate(ruleset, article, change.story, now, lookup)
+        decisions = evaluate(ruleset, article, change.state.story, now, lookup)
         lookup.apply(decisions)
         if not args.json:
             print(f"{article.id}  {' '.join(article.title.split()) or '(no title)'}")
@@ -120,7 +120,7 @@ def run_test(args: argparse.Namespace, settings: Settings) -> int:
                                 for h in (match.hits if match else ()))
             if args.json:
                 print(json.dumps({"article_id": article.id, "rule_id": d.rule.id,
-                                  "decision": d.kind, "story_id": change.story.id,
+                                  "decision": d.kind, "story_id": change.state.story.id,
                                   "alert": d.alert.model_dump(mode="json") if d.alert else None,
                                   "why": reasons}, ensure_ascii=False))
                 continue

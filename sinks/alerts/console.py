@@ -40,7 +40,7 @@ def format_outcome(outcome: ArticleOutcome) -> str | None:
     rules = " + ".join(dict.fromkeys(a.rule_name for a in alerts))
     country = top.primary_country or (",".join(top.countries[:3]) or "-")
     title = " ".join(outcome.article.title.split()) or "(no title)"
-    story = outcome.story.story
+    story = outcome.story.state.story
     sources = f"{story.source_count} source{'s' if story.source_count != 1 else ''}"
     first = story.first_seen_at.strftime("%d %b %H:%M UTC")
     when = top.updated_at.strftime("%H:%M:%S")

@@ -75,7 +75,7 @@ def alert_transform(sink: AlertSink, settings: Settings,
         outputs: list[Output] = []
         story = sink.story_changed(outcome)
         if story is not None:
-            metrics.stories.labels(outcome.story.kind).inc()
+            metrics.stories.labels(outcome.story.outcome).inc()
             outputs.append(Output(topics.stories, story.id.encode(),
                                   story.model_dump_json().encode()))
         for d in outcome.decisions:

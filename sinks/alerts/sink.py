@@ -2,7 +2,7 @@
 
 Per article, in one store transaction (so stories, alerts and notifications never half-change):
 
-1. the story stage places the article in a story (``stories.stage.assign``);
+1. the story stage places the article in a story (``stories.assign.assign``);
 2. the rules are evaluated against the article and its story (``engine.evaluate``) and every
    new or updated alert is saved with its history;
 3. each route that wants the alerts calling for a notification gets one outbox entry naming
@@ -31,7 +31,8 @@ from newswatch.sinks.alerts.outbox import NotifyEvent
 from newswatch.sinks.alerts.rules import RuleSet
 from newswatch.sinks.alerts.silences import Silence
 from newswatch.sinks.alerts.store import AlertStoreError, SqlAlertStore
-from newswatch.sinks.stories.stage import StoryChange, StoryConfig, assign
+from newswatch.sinks.stories.assign import StoryChange, assign
+from newswatch.sinks.stories.config import StoryConfig
 
 from newswatch.contracts import Alert, Story, TaggedArticle
 
@@ -87,14 +88,14 @@ class AlertSink:
         try:
             with self.store.transaction():
                 change = assign(tagged, self.store, now, self.story_config)
-                decisions = evaluate(self.ruleset, tagged, change.story, now, self.store,
+                decisions = evaluate(self.ruleset, tagged, change.state.story, now, self.store,
                                      self.silences)
                 kept = False
                 for d in decisions:
                     if d.kind in ("new", "update") and d.alert is not None:
                         self.store.save_alert(d.alert, article_id=tagged.id)
                         if not kept:
-                            self.store.save_article(tagged, change.story.id, now)
+                            self.store.save_article(tagged, change.state.story.id, now)
                             kept = True
                 outcome = ArticleOutcome(tagged, change, decisions)
                 self._queue_notifications(outcome, now)
@@ -137,4 +138,4 @@ class AlertSink:
     @staticmethod
     def story_changed(outcome: ArticleOutcome) -> Story | None:
         """The story record to publish, or None for a re-delivered article."""
-        return None if outcome.story.kind == "already" else outcome.story.story
+        return outcome.story.state.story if outcome.story.changed else None

@@ -16,17 +16,16 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from newswatch.sinks.alerts.role import build_alert_runner
 from newswatch.sinks.alerts.store import AlertQuery, SqliteAlertStore
-from newswatch.sinks.alerts.testing import tagged_article
 
 from newswatch.contracts import Alert, Story, TaggedArticle
 from newswatch.kafka.clients import ensure_topics, make_producer
 from newswatch.settings import Settings
+from tests.alert_articles import attack
 from tests.kafka_helpers import read_to_end
 
 pytestmark = pytest.mark.integration
@@ -36,7 +35,7 @@ rules:
   - id: pk-attack
     name: Attack in Pakistan
     severity: high
-    match: {all: {countries: [PK], event_types: [attack, bombing]}}
+    match: {all: {countries: [PK, AF], event_types: [attack, bombing]}}
   - id: ttp
     name: TTP mentioned
     severity: medium
@@ -44,14 +43,8 @@ rules:
 """
 
 
-def _article(n: int, **kw: object) -> TaggedArticle:
-    return tagged_article(
-        f"Gunmen attack checkpoint in Lakki Marwat, report {n}",
-        "Police said militants of the Tehrik-i-Taliban Pakistan attacked the checkpoint.",
-        id=f"article-{n}", url=f"https://desk.example/{n}",
-        countries=[("PK", "Lakki Marwat")], events=[("attack", "attacked")],
-        actors=[("ttp", "Tehrik-i-Taliban Pakistan", "armed_group")],
-        published_at=datetime.now(UTC) - timedelta(minutes=10), **kw)  # type: ignore[arg-type]
+def _article(n: int) -> TaggedArticle:
+    return attack(n)
 
 
 def _produce(settings: Settings, articles: list[TaggedArticle]) -> None:
@@ -110,14 +103,14 @@ def _latest(records: list) -> dict[str, Alert]:
 
 def test_alerts_topic_is_keyed_by_alert_id_and_compacts_to_the_store(role) -> None:
     settings, cli = role
-    _produce(settings, [_article(1), _article(2)])
+    _produce(settings, [_article(0), _article(1)])
     records = _wait_for(settings, settings.topics.alerts, lambda r: len(r) >= 4)
     alerts = [Alert.model_validate_json(r.value) for r in records]
     assert all(r.key.decode() == a.id for r, a in zip(records, alerts, strict=True))
-    # two articles (two stories here) x two rules: four distinct alerts, none sharing a key
+    # two events (two stories) x two rules: four distinct alerts, none sharing a key
     assert len({a.id for a in alerts}) == 4
     assert {(a.rule_id, a.article_id) for a in alerts} == {
-        (rule, f"article-{n}") for rule in ("pk-attack", "ttp") for n in (1, 2)}
+        (rule, f"article-{n}") for rule in ("pk-attack", "ttp") for n in (0, 1)}
     stories = read_to_end(settings, settings.topics.stories)
     assert {Story.model_validate_json(r.value).id for r in stories} == {a.story_id for a in alerts}
 
@@ -151,7 +144,7 @@ def test_alerts_topic_is_keyed_by_alert_id_and_compacts_to_the_store(role) -> No
 
 def test_redelivered_articles_change_nothing_and_silences_mark_alerts(role) -> None:
     settings, cli = role
-    _produce(settings, [_article(1)])
+    _produce(settings, [_article(0)])
     _wait_for(settings, settings.topics.alerts, lambda r: len(r) >= 2)
     silenced = cli("silence", "rule=ttp", "country=PK", "--for", "1h", "--by", "carol",
                    "-m", "known campaign")
@@ -165,7 +158,7 @@ def test_redelivered_articles_change_nothing_and_silences_mark_alerts(role) -> N
     assert by_rule["ttp"].silenced_by == [silence_id] and by_rule["ttp"].change == "silenced"
     assert by_rule["pk-attack"].silenced_by == []
 
-    _produce(settings, [_article(1)])  # at-least-once re-delivery of the same article
+    _produce(settings, [_article(0)])  # at-least-once re-delivery of the same article
     time.sleep(3)
     again = read_to_end(settings, settings.topics.alerts)
     assert {k: a.version for k, a in _latest(again).items()} == {

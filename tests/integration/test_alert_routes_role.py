@@ -13,15 +13,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from newswatch.sinks.alerts.testing import tagged_article
 
 from newswatch.contracts import TaggedArticle
 from newswatch.kafka.clients import ensure_topics, make_producer
 from newswatch.settings import Settings
+from tests.alert_articles import attack
 from tests.integration.test_alert_routes_delivery import SLACK_PAYLOAD_MAP, Receiver
 
 pytestmark = pytest.mark.integration
@@ -31,7 +30,7 @@ rules:
   - id: pk-attack
     name: Attack in Pakistan
     severity: high
-    match: {all: {countries: [PK], event_types: [attack]}}
+    match: {all: {countries: [PK, AF], event_types: [attack]}}
   - id: ttp
     name: TTP mentioned
     severity: medium
@@ -48,16 +47,6 @@ routes:
 """
 
 TOKEN = "hookSECRET4f1e"
-
-
-def _article(n: int) -> TaggedArticle:
-    return tagged_article(
-        f"Gunmen attack checkpoint in Lakki Marwat, report {n}",
-        "Police said militants of the Tehrik-i-Taliban Pakistan attacked the checkpoint.",
-        id=f"article-{n}", url=f"https://desk.example/{n}",
-        countries=[("PK", "Lakki Marwat")], events=[("attack", "attacked")],
-        actors=[("ttp", "Tehrik-i-Taliban Pakistan", "armed_group")],
-        published_at=datetime.now(UTC) - timedelta(minutes=5))
 
 
 def _wait(test: Callable[[], bool], timeout_s: float = 40.0) -> bool:
@@ -113,7 +102,7 @@ def _produce(settings: Settings, article: TaggedArticle) -> None:
 def test_one_page_per_route_naming_every_rule_and_a_failing_route_blocks_nothing(
         running_role) -> None:
     settings, webhook, slack, env = running_role
-    _produce(settings, _article(1))
+    _produce(settings, attack(0))
     assert _wait(lambda: webhook.count() >= 1 and slack.count() >= 3, timeout_s=60), (
         webhook.requests, slack.requests)
     time.sleep(1.5)
@@ -133,7 +122,7 @@ def test_one_page_per_route_naming_every_rule_and_a_failing_route_blocks_nothing
         check=False)
     assert silence.returncode == 0, silence.stderr
     time.sleep(1.5)  # the role reloads silences every 0.5 s
-    _produce(settings, _article(2))
+    _produce(settings, attack(1))
     assert _wait(lambda: webhook.count() >= 2)
     body = webhook.requests[1][2]
     text = f"{body['title']}\n{body['message']}"

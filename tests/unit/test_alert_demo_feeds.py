@@ -16,8 +16,9 @@ from newswatch.ingest.parse import parse_feed
 from newswatch.processors.tagging import Tagger
 from newswatch.sinks.alerts.engine import MemoryLookup, evaluate
 from newswatch.sinks.alerts.rules import load_rules
+from newswatch.sinks.stories.assign import assign
+from newswatch.sinks.stories.config import StoryConfig
 from newswatch.sinks.stories.index import MemoryStoryIndex
-from newswatch.sinks.stories.stage import assign
 
 from newswatch.contracts import RawArticle
 
@@ -62,7 +63,7 @@ def alerts_by_article():
         tagged = tagger.tag(raw)
         # read an hour after publication, as a live desk would: freshness is not the question
         now = raw.published_at + timedelta(hours=1)
-        story = assign(tagged, index, now).story
+        story = assign(tagged, index, now, StoryConfig()).state.story
         decisions = evaluate(rules, tagged, story, now, lookup)
         lookup.apply(decisions)
         fired[raw.id] = (raw, sorted({d.rule.id for d in decisions}))

@@ -350,8 +350,8 @@ class SqlAlertStore:
                 f" ON s.id = b.story_id WHERE b.band IN ({', '.join('?' * len(chunk))})"
                 " AND s.last_seen_at >= ?", (*chunk, ts(since)))
             found += [StoryState.from_json(r[1]) for r in rows]
-        seen: set[str] = set()
-        return [s for s in found if not (s.story.id in seen or seen.add(s.story.id))]
+        # one entry per story, ordered by id as the memory index is, so ties break alike
+        return sorted({s.story.id: s for s in found}.values(), key=lambda s: s.story.id)
 
     def save(self, state: StoryState, article_id: str) -> None:
         story = state.story

@@ -1,0 +1,38 @@
+"""The story stage's parameters, with the values the evaluation chose (docs/architecture.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+__all__ = ["StoryConfig"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryConfig:
+    # fingerprint: 32 bands of 2 rows make a pair of Jaccard 0.2 a candidate with p ~ 0.73 and
+    # a pair of 0.35 with p ~ 0.98; the confirmation below, not LSH, decides
+    bands: int = 64
+    rows: int = 2
+    lede_sentences: int = 2
+    lede_chars: int = 400
+    # candidates: stories last seen within this window of the article's event time; a story
+    # quiet for longer expires
+    window: timedelta = timedelta(hours=72)
+    # confirmation: score = text containment + entity evidence; join when >= join_threshold
+    join_threshold: float = 0.35
+    title_share: float = 0.5  # weight of the title's words against the story's titles
+    entity_bonus: float = 0.1  # per shared specific name (person, place, actor), up to 3
+    # both sides name places below the province (persons, numbers) and share none of them
+    admin1_miss_penalty: float = 0.5
+    place_miss_penalty: float = 0.3
+    person_miss_penalty: float = 0.15
+    number_miss_penalty: float = 0.15
+    # bounds that keep a story's state (and memory) flat however long it grows
+    profile_tokens: int = 200
+    max_articles: int = 50
+    max_bands: int = 256
+    max_names: int = 50
+    # burst: this many distinct sources within burst_window
+    burst_sources: int = 4
+    burst_window: timedelta = timedelta(minutes=60)
