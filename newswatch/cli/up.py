@@ -18,10 +18,9 @@ from pathlib import Path
 
 from kafka.errors import KafkaError
 
-from newswatch.cli.runtime import broker_unreachable, stop_on_signals
+from newswatch.cli.runtime import broker_unreachable, connect, stop_on_signals
 from newswatch.demo_server import serve_directory
 from newswatch.kafka.broker import EmbeddedBroker
-from newswatch.kafka.clients import ensure_topics
 from newswatch.metrics import serve_metrics
 from newswatch.settings import Settings, package_path
 
@@ -69,7 +68,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             state_dir = args.state_dir or settings.state_dir
         settings = settings.model_copy(update={"state_dir": state_dir})
         try:
-            ensure_topics(settings, timeout_s=settings.broker_timeout_s)
+            connect(settings, "up")
         except KafkaError as exc:
             return broker_unreachable(settings, "up", exc)
         feeds_file = args.feeds or _demo_feeds_file(stack, state_dir)
