@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -73,8 +72,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return broker_unreachable(settings, "up", exc)
         feeds_file = args.feeds or _demo_feeds_file(stack, state_dir)
         port = _serve_metrics(settings)
-        print(f"newswatch up: metrics on http://{settings.metrics_host}:{port}/metrics; "
-              f"polling {feeds_file}", file=sys.stderr, flush=True)
+        # a log record, not a print, so that --log-format json keeps stderr all JSON
+        log.info("metrics on http://%s:%d/metrics; polling %s", settings.metrics_host, port,
+                 feeds_file)
         roles: dict[str, Callable[[], int]] = {
             "poll": lambda: run_poll(settings, once=False, feeds_file=feeds_file, stop=stop),
             "process": lambda: run_process(settings, stop),
