@@ -192,7 +192,8 @@ class Settings(BaseSettings):
         config_file = os.environ.get(CONFIG_ENV)
         if config_file:
             if not Path(config_file).is_file():
-                raise FileNotFoundError(f"{CONFIG_ENV} names {config_file!r}, which is not a file")
+                raise FileNotFoundError(
+                    f"{CONFIG_ENV} (or --config) names {config_file!r}, which is not a file")
             data = read_config_file(Path(config_file), settings_cls)
             sources.append(InitSettingsSource(settings_cls, data))
         return tuple(sources)

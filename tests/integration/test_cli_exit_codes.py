@@ -45,6 +45,14 @@ def test_a_typo_in_the_config_file_is_an_error_naming_file_key_and_setting(tmp_p
         "(did you mean bootstrap_servers?)")
 
 
+def test_a_missing_config_file_is_a_configuration_error(tmp_path: Path) -> None:
+    missing = tmp_path / "absent.yaml"
+    result = _newswatch("--config", str(missing), "tag")
+    assert result.returncode == EXIT_CONFIG
+    assert result.stderr.strip() == (f"newswatch: invalid configuration: NEWSWATCH_CONFIG (or "
+                                     f"--config) names '{missing}', which is not a file")
+
+
 def test_a_bogus_log_level_is_one_line_naming_the_variable_and_the_choices() -> None:
     result = _newswatch("tag", NEWSWATCH_LOG_LEVEL="bogus")
     assert result.returncode == EXIT_CONFIG
