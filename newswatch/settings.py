@@ -1,19 +1,27 @@
 """The one settings class. Sources, highest first: init arguments, ``NEWSWATCH_*`` environment
 variables (nested with ``__``, e.g. ``NEWSWATCH_SECURITY__SASL_PASSWORD``), the YAML file named by
-``NEWSWATCH_CONFIG``, then defaults. Secrets are ``SecretStr`` and never logged."""
+``NEWSWATCH_CONFIG`` (or ``newswatch --config``), then defaults. Secrets are ``SecretStr`` and
+never logged.
 
+A key of the YAML file that is no setting is an error naming the closest setting: a typo
+silently ignored would leave the default in force and the error, if any, blaming something
+else. Validation errors are told as the environment variable to set (``describe``)."""
+
+import difflib
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+import yaml
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    YamlConfigSettingsSource,
 )
 
 from newswatch import __version__
@@ -30,6 +38,13 @@ def package_path(package: str, *parts: str) -> Path:
 
 class ConfigError(ValueError):
     """The configuration cannot work; the message says what to change."""
+
+
+ENV_PREFIX = "NEWSWATCH_"
+CONFIG_ENV = "NEWSWATCH_CONFIG"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LogFormat = Literal["text", "json"]
 
 USER_AGENT = f"newswatch/{__version__} (+https://github.com/newswatch/newswatch)"
 
@@ -146,7 +161,9 @@ class Groups(BaseModel):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="NEWSWATCH_", env_nested_delimiter="__", extra="ignore"
+        # extra="ignore" for the environment, which holds other NEWSWATCH_ variables
+        # (NEWSWATCH_CONFIG, NEWSWATCH_PURE_PYTHON); the YAML file's keys are checked instead
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="ignore"
     )
 
     bootstrap_servers: str | None = Field(
@@ -175,7 +192,18 @@ class Settings(BaseSettings):
     rules_file: Path = package_path("newswatch.sinks", "alerts", "rules.yaml")
     watchlist_file: Path | None = None
     state_dir: Path = Path("var")
-    log_level: str = "INFO"
+    log_level: LogLevel = "INFO"
+    log_format: LogFormat = Field(
+        default="text", description="text for people; json: one object per line for log shippers")
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object, info: Any) -> object:
+        # a value that is no choice in any case stays as given, so the error quotes it as typed
+        if not isinstance(value, str):
+            return value
+        folded = value.upper() if info.field_name == "log_level" else value.lower()
+        return folded if folded in (*LOG_LEVELS, "text", "json") else value
 
     @property
     def topics(self) -> Topics:
@@ -198,9 +226,65 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        config_file = os.environ.get("NEWSWATCH_CONFIG")
+        config_file = os.environ.get(CONFIG_ENV)
         if config_file:
             if not Path(config_file).is_file():
-                raise FileNotFoundError(f"NEWSWATCH_CONFIG names {config_file!r}, which is not a file")
-            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=config_file))
+                raise FileNotFoundError(
+                    f"{CONFIG_ENV} (or --config) names {config_file!r}, which is not a file")
+            data = read_config_file(Path(config_file), settings_cls)
+            sources.append(InitSettingsSource(settings_cls, data))
         return tuple(sources)
+
+
+def read_config_file(path: Path, model: type[BaseModel]) -> dict[str, Any]:
+    """The settings of a YAML config file, every key checked against ``model``'s fields."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            data = yaml.safe_load(stream) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings (key: value), found "
+                          f"{type(data).__name__}")
+    errors = unknown_keys(data, model)
+    if errors:
+        raise ConfigError("; ".join(f"{path}: {error}" for error in errors))
+    return data
+
+
+def unknown_keys(data: Mapping[str, Any], model: type[BaseModel], where: str = "") -> list[str]:
+    """One message per key of ``data`` (nested mappings included) that ``model`` has no field
+    for, each naming the closest field when one is close."""
+    errors = []
+    for key, value in data.items():
+        field = model.model_fields.get(str(key))
+        if field is None:
+            close = difflib.get_close_matches(str(key), list(model.model_fields), n=1)
+            hint = f" (did you mean {where}{close[0]}?)" if close else ""
+            errors.append(f"unknown setting {where}{key}{hint}")
+            continue
+        nested = field.annotation
+        if isinstance(value, Mapping) and isinstance(nested, type) and issubclass(nested, BaseModel):
+            errors += unknown_keys(value, nested, f"{where}{key}.")
+    return errors
+
+
+def env_var(location: tuple[int | str, ...]) -> str:
+    """The environment variable that sets the field at ``location`` (pydantic's ``loc``)."""
+    return ENV_PREFIX + "__".join(str(part).upper() for part in location)
+
+
+def describe(error: ValidationError) -> str:
+    """A validation error told as what to set: one line per error, naming the variable (and
+    the key of the config file, when one is used) and the value given."""
+    config_file = os.environ.get(CONFIG_ENV)
+    lines = []
+    for item in error.errors():
+        location = tuple(item["loc"])
+        where = env_var(location)
+        if config_file:
+            where += f" (or {'.'.join(map(str, location))} in {config_file})"
+        secret = any("password" in str(part) for part in location)
+        given = f" (got {item['input']!r})" if item["type"] != "missing" and not secret else ""
+        lines.append(f"{where}: {item['msg']}{given}")
+    return "\n".join(lines)

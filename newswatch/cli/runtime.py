@@ -8,8 +8,9 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from typing import TextIO
 
-from newswatch.settings import ConfigError, Settings
+from newswatch.settings import ConfigError, LogFormat, LogLevel, Settings
 
 RoleBody = Callable[[Settings, threading.Event], int]
 
@@ -17,17 +18,35 @@ __all__ = [
     "ConfigError",
     "broker_unreachable",
     "configure_logging",
+    "connect",
+    "log_handler",
     "require_cluster",
     "run_role",
     "stop_on_signals",
 ]
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(), stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def log_handler(log_format: LogFormat, stream: TextIO) -> logging.Handler:
+    """A handler writing ``text`` for people or ``json`` for log shippers: one object per line
+    with ``time`` (ISO 8601, UTC), ``level``, ``logger`` and ``message`` (and ``exc_info``
+    with the traceback, when there is one)."""
+    handler = logging.StreamHandler(stream)
+    if log_format == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        handler.setFormatter(JsonFormatter(
+            "%(levelname)s %(name)s %(message)s", timestamp="time",
+            rename_fields={"levelname": "level", "name": "logger"}))
+    else:
+        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    return handler
+
+
+def configure_logging(level: LogLevel, log_format: LogFormat = "text") -> None:
+    logging.basicConfig(level=level, handlers=[log_handler(log_format, sys.stderr)])
     # kafka-python logs every failed reconnect attempt at ERROR; our own messages say what
     # matters (broker unreachable, delivery failed), so its own logs show only when debugging.
     if logging.getLogger().level > logging.DEBUG:
@@ -63,7 +82,6 @@ def run_role(settings: Settings, role: str, body: RoleBody) -> int:
     """Run one role against the configured cluster, serving ``/metrics`` while it runs."""
     from kafka.errors import KafkaError
 
-    from newswatch.kafka.clients import ensure_topics
     from newswatch.metrics import serve_metrics
 
     require_cluster(settings, role)
@@ -72,12 +90,23 @@ def run_role(settings: Settings, role: str, body: RoleBody) -> int:
     log = logging.getLogger("newswatch")
     log.info("%s: metrics on http://%s:%d/metrics", role, settings.metrics_host, port)
     try:
-        ensure_topics(settings, timeout_s=settings.broker_timeout_s)
+        connect(settings, role)
         code = body(settings, stop)
     except KafkaError as exc:
         return broker_unreachable(settings, role, exc)
     log.info("%s: stopped with exit code %d", role, code)
     return code
+
+
+def connect(settings: Settings, role: str) -> None:
+    """Reach the broker and create the missing topics, saying first where and for how long:
+    an unreachable broker is otherwise ``broker_timeout_s`` of silence before its error."""
+    from newswatch.kafka.clients import ensure_topics
+
+    logging.getLogger("newswatch").info(
+        "%s: connecting to the broker at %s (giving up after %.0f s)", role,
+        settings.bootstrap_servers, settings.broker_timeout_s)
+    ensure_topics(settings, timeout_s=settings.broker_timeout_s)
 
 
 def broker_unreachable(settings: Settings, role: str, exc: Exception) -> int:

@@ -4,7 +4,7 @@ Reads JSON lines ``{"id", "title", "text"}`` (any raw-article fields are kept) f
 files given, writes one tagged-article JSON line per input to stdout: the same model, and the
 same output, as the ``news.articles.tagged`` topic. A ``.txt`` file is read as one plain-text
 article (id = file name). A bad line is reported on stderr with its place and skipped, the rest
-is still tagged, and the exit code is 1.
+is still tagged, and the exit code is 1; so it is when the input holds no article at all.
 """
 
 from __future__ import annotations
@@ -83,6 +83,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     out.flush()
     if progress:
         print(f"\rtagged {done}, {failed} skipped" + " " * 20, file=sys.stderr)
+    if not done and not failed:
+        # an empty input is most often an upstream command that failed: never a silent success
+        source = ", ".join(map(str, args.files)) or "stdin"
+        print(f"newswatch tag: no articles in {source}: nothing tagged", file=sys.stderr)
+        return 1
     return 1 if failed else 0
 
 

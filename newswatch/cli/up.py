@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -18,10 +17,9 @@ from pathlib import Path
 
 from kafka.errors import KafkaError
 
-from newswatch.cli.runtime import broker_unreachable, stop_on_signals
+from newswatch.cli.runtime import broker_unreachable, connect, stop_on_signals
 from newswatch.demo_server import serve_directory
 from newswatch.kafka.broker import EmbeddedBroker
-from newswatch.kafka.clients import ensure_topics
 from newswatch.metrics import serve_metrics
 from newswatch.settings import Settings, package_path
 
@@ -73,14 +71,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.model_copy(update={"state_dir": state_dir})
         alert_settings = settings.model_copy(update={"state_dir": alert_dir})
         try:
-            ensure_topics(settings, timeout_s=settings.broker_timeout_s)
+            connect(settings, "up")
         except KafkaError as exc:
             return broker_unreachable(settings, "up", exc)
         feeds_file = args.feeds or _demo_feeds_file(stack, state_dir)
         port = _serve_metrics(settings)
-        print(f"newswatch up: metrics on http://{settings.metrics_host}:{port}/metrics; "
-              f"polling {feeds_file}; alerts kept in {_store_name(alert_settings)} "
-              "(`newswatch alerts list`)", file=sys.stderr, flush=True)
+        # a log record, not a print, so that --log-format json keeps stderr all JSON
+        log.info("metrics on http://%s:%d/metrics; polling %s; alerts kept in %s "
+                 "(`newswatch alerts list`)", settings.metrics_host, port, feeds_file,
+                 _store_name(alert_settings))
         roles: dict[str, Callable[[], int]] = {
             "poll": lambda: run_poll(settings, once=False, feeds_file=feeds_file, stop=stop),
             "process": lambda: run_process(settings, stop),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from newswatch.settings import Settings
+from newswatch.settings import ConfigError, Settings, describe, unknown_keys
 
 
 def test_env_prefix_and_nested_fields(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,3 +52,68 @@ def test_invalid_values_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSWATCH_PARTITIONS", "0")
     with pytest.raises(ValidationError, match="partitions"):
         Settings()
+
+
+def test_unknown_yaml_keys_name_the_file_the_key_and_the_closest_setting(
+        monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    config = tmp_path / "newswatch.yaml"
+    config.write_text("bootstrap_server: k1:9092\ngroups:\n  proces: taggers\n")
+    monkeypatch.setenv("NEWSWATCH_CONFIG", str(config))
+    with pytest.raises(ConfigError) as caught:
+        Settings()
+    message = str(caught.value)
+    assert f"{config}: unknown setting bootstrap_server (did you mean bootstrap_servers?)" in message
+    assert "unknown setting groups.proces (did you mean groups.process?)" in message
+
+
+def test_unknown_keys_walks_nested_settings_and_offers_no_far_fetched_name() -> None:
+    errors = unknown_keys({"partitions": 3, "security": {"sasl_mechansim": "PLAIN"},
+                           "ingest": {"timeout_s": 5}, "colour": "blue"}, Settings)
+    assert errors == [("unknown setting security.sasl_mechansim "
+                       "(did you mean security.sasl_mechanism?)"),
+                      "unknown setting colour"]
+
+
+@pytest.mark.parametrize("text, complaint", [("- partitions\n", "expected a mapping"),
+                                             ("partitions: [\n", "not valid YAML")])
+def test_a_config_file_that_is_no_mapping_is_a_clear_error(
+        monkeypatch: pytest.MonkeyPatch, tmp_path, text: str, complaint: str) -> None:
+    config = tmp_path / "newswatch.yaml"
+    config.write_text(text)
+    monkeypatch.setenv("NEWSWATCH_CONFIG", str(config))
+    with pytest.raises(ConfigError, match=complaint):
+        Settings()
+
+
+def test_validation_errors_name_the_variable_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWATCH_BATCH_SIZE", "0")
+    monkeypatch.setenv("NEWSWATCH_SECURITY__SASL_MECHANISM", "MD5")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    lines = sorted(describe(caught.value).splitlines())
+    assert lines[0] == "NEWSWATCH_BATCH_SIZE: Input should be greater than or equal to 1 (got '0')"
+    assert lines[1].startswith("NEWSWATCH_SECURITY__SASL_MECHANISM: Input should be 'PLAIN'")
+    assert lines[1].endswith("(got 'MD5')")
+
+
+def test_validation_errors_name_the_config_key_when_a_file_is_used(
+        monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    config = tmp_path / "newswatch.yaml"
+    config.write_text("groups:\n  alert: [a, b]\n")
+    monkeypatch.setenv("NEWSWATCH_CONFIG", str(config))
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    assert describe(caught.value).startswith(
+        f"NEWSWATCH_GROUPS__ALERT (or groups.alert in {config}): Input should be a valid string")
+
+
+def test_log_level_and_format_are_choices_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWATCH_LOG_LEVEL", "debug")
+    monkeypatch.setenv("NEWSWATCH_LOG_FORMAT", "JSON")
+    settings = Settings()
+    assert (settings.log_level, settings.log_format) == ("DEBUG", "json")
+    monkeypatch.setenv("NEWSWATCH_LOG_LEVEL", "bogus")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    assert describe(caught.value) == ("NEWSWATCH_LOG_LEVEL: Input should be 'DEBUG', 'INFO', "
+                                      "'WARNING', 'ERROR' or 'CRITICAL' (got 'bogus')")
