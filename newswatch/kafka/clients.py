@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from newswatch.kafka.topic_setup import TopicPlan, explain_setup_error, plan_topics
 from newswatch.settings import Settings
 
 __all__ = ["ensure_topics", "make_admin", "make_consumer", "make_producer", "require_crc32c"]
@@ -82,29 +83,50 @@ def make_admin(settings: Settings) -> KafkaAdminClient:
     return KafkaAdminClient(**_common(settings))
 
 
-def ensure_topics(settings: Settings, topics: dict[str, int] | None = None,
-                  timeout_s: float = 30.0) -> None:
-    """Create missing topics (name -> partitions); existing ones are left as they are."""
-    wanted = topics or {name: settings.partitions for name in settings.topics.all()}
+def ensure_topics(settings: Settings, topics: Mapping[str, int] | None = None,
+                  timeout_s: float = 30.0, *, suffixes: Mapping[str, str] | None = None) -> None:
+    """Create missing topics (name -> partitions; default: the pipeline's topics) with their
+    retention and cleanup policy, and replication chosen for the cluster's size
+    (:mod:`newswatch.kafka.topic_setup`); existing topics are left as they are.
+
+    Raises :class:`TopicSetupError` when the cluster answers but refuses (authorisation,
+    replication factor, configs), and a ``KafkaError`` when it cannot be reached in time."""
+    wanted = dict(topics or {name: settings.partitions for name in settings.topics.all()})
     deadline = time.monotonic() + timeout_s
     while True:
         try:
             admin = make_admin(settings)
             break
         except KafkaError as exc:
+            explained = explain_setup_error(exc, wanted)
+            if explained is not None:
+                raise explained from exc
             if time.monotonic() > deadline:
                 raise
             log.warning("broker not reachable yet (%s); retrying", exc)
             time.sleep(1)
+    brokers: int | None = None
+    plan: TopicPlan | None = None
     try:
+        brokers = len(admin.describe_cluster()["brokers"])
+        plan = plan_topics(settings, wanted, brokers, suffixes)
         existing = set(admin.list_topics())
-        missing = [NewTopic(name, partitions, settings.replication_factor)
-                   for name, partitions in wanted.items() if name not in existing]
+        missing = [spec for spec in plan.topics if spec.name not in existing]
         if missing:
+            for note in plan.notes:
+                log.warning("%s", note)
             try:
-                admin.create_topics(missing)
+                admin.create_topics([NewTopic(spec.name, spec.partitions, spec.replication_factor,
+                                              topic_configs=spec.configs) for spec in missing])
             except TopicAlreadyExistsError:
-                pass
-            log.info("created topics %s", [t.name for t in missing])
+                pass  # another role created them meanwhile
+            log.info("created topics %s (replication factor %d)", [t.name for t in missing],
+                     missing[0].replication_factor)
+    except KafkaError as exc:
+        replication = plan.topics[0].replication_factor if plan and plan.topics else None
+        explained = explain_setup_error(exc, wanted, replication=replication, brokers=brokers)
+        if explained is not None:
+            raise explained from exc
+        raise
     finally:
         admin.close()

@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel
 
 from newswatch.settings import Settings
-from newswatch.topics import Topics
+from newswatch.topics import FEEDS, FEEDS_STATE, Topics, topic_configs
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -349,17 +349,18 @@ def test_compose_bind_mounts_exist() -> None:
                 assert (DEPLOY / source).exists(), f"{name} mounts missing {source}"
 
 
-def expected_topics(prefix: str) -> dict[str, str]:
-    """Topic -> cleanup.policy: the pipeline's topics and, where the poller is there, the topics
-    its feed ownership uses (whose suffixes PollerConfig defines)."""
-    topics = {name: "delete" for name in Topics(prefix).all()}
+def expected_topics(prefix: str) -> dict[str, dict[str, str]]:
+    """Topic -> the configs the code creates it with (newswatch.topics.topic_configs): the
+    pipeline's topics and, where the poller is there, the topics its feed ownership uses
+    (whose suffixes PollerConfig defines)."""
+    topics = {name: topic_configs(Topics(prefix).suffix(name)) for name in Topics(prefix).all()}
     try:
         from newswatch.ingest.config import PollerConfig
     except ImportError:
         return topics
     fields = PollerConfig.model_fields
-    topics[prefix + fields["feeds_topic_suffix"].default] = "delete"
-    topics[prefix + fields["state_topic_suffix"].default] = "compact"
+    topics[prefix + fields["feeds_topic_suffix"].default] = topic_configs(FEEDS)
+    topics[prefix + fields["state_topic_suffix"].default] = topic_configs(FEEDS_STATE)
     return topics
 
 
@@ -388,9 +389,10 @@ def test_topic_init_creates_exactly_the_topics_the_code_uses(tmp_path) -> None:
     for topic, argv in created.items():
         assert argv[argv.index("--partitions") + 1] == env["NEWSWATCH_PARTITIONS"]
         assert "--if-not-exists" in argv
-        assert f"cleanup.policy={expected[topic]}" in argv, topic
+        policy = expected[topic]["cleanup.policy"]
+        assert f"cleanup.policy={policy}" in argv, topic
         (retention,) = [a for a in argv if a.startswith("retention.ms=")]
-        assert int(retention.split("=")[1]) > 0 or expected[topic] == "compact", topic
+        assert retention.split("=")[1] == expected[topic].get("retention.ms", "-1"), topic
 
 
 # ---- Prometheus and Grafana -------------------------------------------------------------------
