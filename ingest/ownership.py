@@ -44,6 +44,7 @@ from newswatch.ingest.schedule import FeedState
 from newswatch.ingest.state import FeedCommit, StateStore
 
 from newswatch.kafka.clients import ensure_topics, make_consumer, make_producer
+from newswatch.readiness import READINESS, group_not_joined
 from newswatch.settings import Settings
 from newswatch.topics import FEEDS, FEEDS_STATE
 
@@ -112,7 +113,15 @@ class FeedOwnership:
         self._consumer = consumer
         self._thread = threading.Thread(target=self._run, name="feed-ownership", daemon=True)
         self._thread.start()
+        READINESS.register("poll", self.not_ready)
         return self
+
+    def not_ready(self) -> str | None:
+        """For ``/ready``: None while this poller is a stable member of the poller group."""
+        if self._stop.is_set():
+            return "stopping"
+        return group_not_joined(self._consumer) or (
+            None if self._group_stable() else "no heartbeat to the group coordinator")
 
     def _ensure_topics(self) -> None:
         ensure_topics(self.settings, {self.topic: self.shards, self.state_topic: self.shards},
@@ -148,6 +157,7 @@ class FeedOwnership:
         return not heartbeat.session_timeout_expired()
 
     def close(self) -> None:
+        READINESS.unregister("poll")
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)

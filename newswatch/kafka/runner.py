@@ -32,6 +32,7 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 from newswatch.contracts import DeadLetter
 from newswatch.kafka.clients import make_consumer, make_producer
 from newswatch.metrics import BATCH_SECONDS, COMMIT_FAILURES, DLQ_RECORDS, RECORDS_PROCESSED
+from newswatch.readiness import READINESS, group_not_joined
 from newswatch.settings import Settings
 
 __all__ = [
@@ -52,6 +53,8 @@ EXIT_OK = 0
 EXIT_BROKER_LOST = 3
 EXIT_DELIVERY_FAILED = 4
 EXIT_DEPENDENCY_DOWN = 5
+# /ready turns 503 after this long without broker contact (the role exits after broker_timeout_s)
+READY_CONTACT_S = 15.0
 
 
 class RetryLater(Exception):
@@ -132,6 +135,7 @@ class BatchRunner:
 
     def run(self) -> int:
         """Run until ``stop`` is set (returns 0) or the broker is lost (returns non-zero)."""
+        READINESS.register(self.role, self.not_ready)
         try:
             while not self._stop.is_set():
                 batch = self._consumer.poll(timeout_ms=self._poll_timeout_ms)
@@ -148,7 +152,18 @@ class BatchRunner:
             log.error("%s: outputs not delivered (%s); offsets not committed, exiting", self.role, exc)
             return EXIT_DELIVERY_FAILED
         finally:
+            READINESS.unregister(self.role)
             self._close()
+
+    def not_ready(self) -> str | None:
+        """For ``/ready``: None once the consumer is in its group and the broker answers."""
+        reason = group_not_joined(self._consumer)
+        if reason is not None:
+            return reason
+        quiet = time.monotonic() - self._last_contact
+        if quiet > min(self._broker_timeout_s, READY_CONTACT_S):
+            return f"no broker contact for {quiet:.0f} s"
+        return None
 
     def _process_or_rewind(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> bool:
         """Process the batch; on RetryLater rewind to its start and pause. False: give up."""

@@ -579,9 +579,10 @@ def test_workload_is_hardened_and_probed(component: str) -> None:
         assert {"cpu", "memory"} <= set(container["resources"][kind]), kind
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
     assert ports["metrics"] == port
-    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+    for probe, path in (("livenessProbe", "/metrics"), ("readinessProbe", "/ready"),
+                        ("startupProbe", "/metrics")):
         check = container[probe]["httpGet"]
-        assert check["path"] == "/metrics" and check["port"] in ("metrics", port), probe
+        assert check["path"] == path and check["port"] in ("metrics", port), probe
     security = container["securityContext"]
     assert security["readOnlyRootFilesystem"] is True
     assert security["allowPrivilegeEscalation"] is False
@@ -709,3 +710,21 @@ def test_compose_file_matches_the_compose_specification() -> None:
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
               for e in validator.iter_errors(compose())]
     assert not errors, errors
+
+
+def test_readiness_probes_ask_whether_the_role_is_ready() -> None:
+    """/ready answers 200 only once the role joined its group and reaches the broker
+    (newswatch.readiness); liveness stays on /metrics, which answers while the process lives."""
+    from newswatch.metrics import metrics_app
+    from newswatch.readiness import Readiness
+
+    for obj in workloads():
+        for container in obj["spec"]["template"]["spec"]["containers"]:
+            assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
+            assert container["livenessProbe"]["httpGet"]["path"] == "/metrics"
+            assert container["readinessProbe"]["httpGet"]["port"] == "metrics"
+    readiness = Readiness()
+    statuses = []
+    environ = {"PATH_INFO": "/ready", "REQUEST_METHOD": "GET"}
+    metrics_app(readiness)(environ, lambda status, headers: statuses.append(status))
+    assert statuses == ["503 Service Unavailable"]
