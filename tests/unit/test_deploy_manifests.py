@@ -728,3 +728,101 @@ def test_readiness_probes_ask_whether_the_role_is_ready() -> None:
     environ = {"PATH_INFO": "/ready", "REQUEST_METHOD": "GET"}
     metrics_app(readiness)(environ, lambda status, headers: statuses.append(status))
     assert statuses == ["503 Service Unavailable"]
+
+
+# ---- operator integrations (deploy/k8s-operators) ----------------------------------------------
+
+OPERATORS = DEPLOY / "k8s-operators"
+
+
+def operator_object(kind: str) -> dict[str, Any]:
+    (found,) = [doc for path in sorted(OPERATORS.rglob("*.yaml")) if path.name != "kustomization.yaml"
+                for doc in load_docs(path) if doc["kind"] == kind]
+    return found
+
+
+def test_prometheus_rule_holds_exactly_the_alert_rules() -> None:
+    rule = operator_object("PrometheusRule")
+    groups = load_docs(DEPLOY / "prometheus" / "alerts.yml")[0]["groups"]
+    assert rule["spec"]["groups"] == groups, (
+        "k8s-operators/prometheus-operator/prometheusrule.yaml differs from "
+        "prometheus/alerts.yml: copy alerts.yml's groups into its spec")
+
+
+def test_service_monitor_scrapes_every_role_under_the_alerts_job_names() -> None:
+    monitor = operator_object("ServiceMonitor")
+    selector = monitor["spec"]["selector"]["matchLabels"]
+    services = [o for o in k8s_objects() if o["kind"] == "Service"]
+    assert {s["metadata"]["labels"]["app.kubernetes.io/component"] for s in services} == set(ROLES)
+    (endpoint,) = monitor["spec"]["endpoints"]
+    for service in services:
+        assert selector.items() <= service["metadata"]["labels"].items()
+        assert endpoint["port"] in {p["name"] for p in service["spec"]["ports"]}
+    (job,) = [r for r in endpoint["relabelings"] if r["targetLabel"] == "job"]
+    assert job["replacement"] == "newswatch-$1"
+    assert job["sourceLabels"] == ["__meta_kubernetes_service_label_app_kubernetes_io_component"]
+    assert endpoint["path"] == "/metrics"
+
+
+def test_strimzi_topics_are_the_topics_the_code_creates_on_a_3_broker_cluster() -> None:
+    from newswatch.kafka.topic_setup import plan_topics
+
+    config = k8s_config()
+    topics = {doc["spec"]["topicName"]: doc for doc in
+              load_docs(OPERATORS / "strimzi" / "topics.yaml")}
+    expected = expected_topics(config["topic_prefix"])
+    assert sorted(topics) == sorted(expected)
+    settings = Settings(bootstrap_servers="x:9092", topic_prefix=config["topic_prefix"])
+    suffixes = {name: name.removeprefix(config["topic_prefix"]) for name in expected}
+    planned = {spec.name: spec for spec in
+               plan_topics(settings, dict.fromkeys(expected, config["partitions"]), 3,
+                           suffixes).topics}
+    for name, doc in topics.items():
+        assert doc["kind"] == "KafkaTopic" and doc["metadata"]["labels"]["strimzi.io/cluster"]
+        assert re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", doc["metadata"]["name"])
+        spec = planned[name]
+        assert doc["spec"]["partitions"] == spec.partitions, name
+        assert doc["spec"]["replicas"] == spec.replication_factor == 3, name
+        assert doc["spec"]["config"] == spec.configs, name
+
+
+def test_keda_scales_process_on_the_lag_of_its_group() -> None:
+    scaled = operator_object("ScaledObject")
+    auth = operator_object("TriggerAuthentication")
+    config = k8s_config()
+    settings = Settings(bootstrap_servers="x:9092", topic_prefix=config["topic_prefix"])
+    process = workload("process")
+    (hpa,) = [o for o in k8s_objects() if o["kind"] == "HorizontalPodAutoscaler"]
+    assert scaled["spec"]["scaleTargetRef"]["name"] == process["metadata"]["name"]
+    assert scaled["spec"]["minReplicaCount"] == hpa["spec"]["minReplicas"]
+    assert scaled["spec"]["maxReplicaCount"] <= config["partitions"]
+    (trigger,) = scaled["spec"]["triggers"]
+    meta = trigger["metadata"]
+    assert trigger["type"] == "kafka"
+    assert meta["bootstrapServers"] == config["bootstrap_servers"]
+    assert meta["consumerGroup"] == settings.groups.process
+    assert meta["topic"] == settings.topics.raw
+    assert int(meta["lagThreshold"]) > 0
+    assert trigger["authenticationRef"]["name"] == auth["metadata"]["name"]
+    (secret,) = load_docs(K8S / "secret-example.yaml")
+    for ref in auth["spec"]["secretTargetRef"]:
+        assert ref["name"] == secret["metadata"]["name"]
+        assert ref["key"] in secret["stringData"], ref
+
+
+def test_operators_overlay_renders_with_keda_replacing_the_cpu_autoscaler() -> None:
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl is not installed; the structural tests above still ran")
+    rendered = subprocess.run([kubectl, "kustomize", str(OPERATORS)], capture_output=True,
+                              text=True, timeout=60, check=True).stdout
+    kinds = [o["kind"] for o in yaml.safe_load_all(rendered) if o]
+    assert "HorizontalPodAutoscaler" not in kinds
+    for kind in ("ScaledObject", "TriggerAuthentication", "ServiceMonitor", "PrometheusRule",
+                 "Deployment", "StatefulSet"):
+        assert kind in kinds, kind
+    for obj in (o for o in yaml.safe_load_all(rendered) if o and o["kind"] != "Namespace"):
+        assert obj["metadata"]["namespace"] == "newswatch", obj["metadata"]["name"]
+    topics = subprocess.run([kubectl, "kustomize", str(OPERATORS / "strimzi")],
+                            capture_output=True, text=True, timeout=60, check=True).stdout
+    assert {o["metadata"]["namespace"] for o in yaml.safe_load_all(topics) if o} == {"kafka"}
