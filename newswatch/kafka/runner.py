@@ -124,11 +124,13 @@ class BatchRunner:
     @classmethod
     def from_settings(cls, settings: Settings, role: str, group_id: str, source_topic: str,
                       transform: Transform, stop: threading.Event, *,
-                      before_batch: Callable[[], object] | None = None) -> BatchRunner:
+                      before_batch: Callable[[], object] | None = None,
+                      consumer_overrides: dict[str, object] | None = None) -> BatchRunner:
         """A runner consuming ``source_topic`` in ``group_id``, dead-lettering to the DLQ topic,
         with the clients, timeouts and batch settings of ``settings``."""
+        consumer = make_consumer(settings, group_id, [source_topic], **(consumer_overrides or {}))
         return cls(
-            role, make_consumer(settings, group_id, [source_topic]), make_producer(settings),
+            role, consumer, make_producer(settings),
             transform, settings.topics.dlq, stop, poll_timeout_ms=settings.batch_timeout_ms,
             broker_timeout_s=settings.broker_timeout_s, before_batch=before_batch,
         )
