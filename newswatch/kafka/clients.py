@@ -10,7 +10,7 @@ from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import ClusterAuthorizationFailedError, KafkaError, TopicAlreadyExistsError
 
 from newswatch.kafka.topic_setup import TopicPlan, explain_setup_error, plan_topics
 from newswatch.settings import Settings
@@ -108,7 +108,7 @@ def ensure_topics(settings: Settings, topics: Mapping[str, int] | None = None,
     brokers: int | None = None
     plan: TopicPlan | None = None
     try:
-        brokers = len(admin.describe_cluster()["brokers"])
+        brokers = _live_brokers(admin, settings)
         plan = plan_topics(settings, wanted, brokers, suffixes)
         existing = set(admin.list_topics())
         missing = [spec for spec in plan.topics if spec.name not in existing]
@@ -130,3 +130,17 @@ def ensure_topics(settings: Settings, topics: Mapping[str, int] | None = None,
         raise
     finally:
         admin.close()
+
+
+def _live_brokers(admin: KafkaAdminClient, settings: Settings) -> int:
+    """The unfenced brokers of the cluster (DescribeCluster; Metadata on older brokers). A
+    principal without Describe on the cluster may still name the replication factor itself."""
+    try:
+        brokers = admin.describe_cluster()["brokers"]
+    except ClusterAuthorizationFailedError:
+        if settings.replication_factor is None:
+            raise
+        log.warning("not authorised to describe the cluster; trusting replication_factor %d",
+                    settings.replication_factor)
+        return settings.replication_factor
+    return sum(1 for broker in brokers if not broker.get("is_fenced"))

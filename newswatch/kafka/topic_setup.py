@@ -93,9 +93,10 @@ def explain_setup_error(exc: BaseException, topics: Iterable[str], *,
                    "principal Describe and Create on them, or create them beforehand "
                    "(deploy/README.md, 'Topics on a real cluster')")
     elif isinstance(exc, ClusterAuthorizationFailedError):
-        message = ("not authorised on the cluster (describe the cluster, create topics): grant "
-                   "the principal Describe and Create on the cluster, or create the topics "
-                   "beforehand (deploy/README.md, 'Topics on a real cluster')")
+        message = ("not authorised on the cluster (describe it, create topics): grant the "
+                   "principal Describe and Create on the cluster, or create the topics "
+                   "beforehand and set NEWSWATCH_REPLICATION_FACTOR (deploy/README.md, "
+                   "'Topics on a real cluster')")
     elif isinstance(exc, AuthorizationError):
         message = f"not authorised: {type(exc).__name__}"
     elif isinstance(exc, SaslAuthenticationFailedError):

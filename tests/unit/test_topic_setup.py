@@ -97,3 +97,25 @@ def test_refusals_are_explained(error: type[Exception], says: str) -> None:
 @pytest.mark.parametrize("error", [KafkaTimeoutError, KafkaConnectionError])
 def test_unreachable_broker_is_not_explained_as_a_refusal(error: type[Exception]) -> None:
     assert explain_setup_error(error(), ["news.dlq"]) is None
+
+
+def test_broker_count_skips_fenced_brokers_and_falls_back_to_the_setting() -> None:
+    # Tansu cannot refuse DescribeCluster or fence a broker, so the admin's answers are given here.
+    from newswatch.kafka.clients import _live_brokers
+
+    class Admin:
+        def __init__(self, answer: object) -> None:
+            self.answer = answer
+
+        def describe_cluster(self) -> dict:
+            if isinstance(self.answer, Exception):
+                raise self.answer
+            return {"brokers": self.answer}
+
+    brokers = [{"broker_id": 1}, {"broker_id": 2, "is_fenced": True}, {"broker_id": 3}]
+    made = Settings(bootstrap_servers="x:9092")
+    assert _live_brokers(Admin(brokers), made) == 2
+    refused = Admin(ClusterAuthorizationFailedError())
+    with pytest.raises(ClusterAuthorizationFailedError):
+        _live_brokers(refused, made)
+    assert _live_brokers(refused, Settings(bootstrap_servers="x:9092", replication_factor=3)) == 3
