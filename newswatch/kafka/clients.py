@@ -108,11 +108,12 @@ def ensure_topics(settings: Settings, topics: Mapping[str, int] | None = None,
     brokers: int | None = None
     plan: TopicPlan | None = None
     try:
-        brokers = _live_brokers(admin, settings)
-        plan = plan_topics(settings, wanted, brokers, suffixes)
         existing = set(admin.list_topics())
-        missing = [spec for spec in plan.topics if spec.name not in existing]
-        if missing:
+        absent = {name: count for name, count in wanted.items() if name not in existing}
+        if absent:  # only then: a restart while a broker is down must not fail on its count
+            brokers = _live_brokers(admin, settings)
+            plan = plan_topics(settings, absent, brokers, suffixes)
+            missing = plan.topics
             for note in plan.notes:
                 log.warning("%s", note)
             try:

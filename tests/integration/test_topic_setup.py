@@ -107,3 +107,11 @@ def test_role_reports_the_refusal_not_an_unreachable_broker(
     assert result.returncode == 2, result.stderr[-2000:]
     assert "replication factor 3 but only 1 broker" in result.stderr
     assert "cannot reach" not in result.stderr
+
+
+def test_existing_topics_need_no_check_of_the_broker_count(
+        make_settings: Callable[..., Settings]) -> None:
+    """A role restarting while brokers are down must not refuse topics that already exist."""
+    settings = make_settings()
+    ensure_topics(settings)
+    ensure_topics(settings.model_copy(update={"replication_factor": 3}))
