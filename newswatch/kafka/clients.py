@@ -9,11 +9,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
-from kafka.admin import NewTopic
+from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 from kafka.errors import ClusterAuthorizationFailedError, KafkaError, TopicAlreadyExistsError
 
 from newswatch.kafka.topic_setup import TopicPlan, explain_setup_error, plan_topics
 from newswatch.settings import Settings
+from newswatch.topics import topic_configs
 
 __all__ = ["ensure_topics", "make_admin", "make_consumer", "make_producer", "require_crc32c"]
 
@@ -110,6 +111,7 @@ def ensure_topics(settings: Settings, topics: Mapping[str, int] | None = None,
     try:
         existing = set(admin.list_topics())
         absent = {name: count for name, count in wanted.items() if name not in existing}
+        _warn_on_cleanup_policy(admin, settings, [n for n in wanted if n in existing], suffixes)
         if absent:  # only then: a restart while a broker is down must not fail on its count
             brokers = _live_brokers(admin, settings)
             plan = plan_topics(settings, absent, brokers, suffixes)
@@ -145,3 +147,27 @@ def _live_brokers(admin: KafkaAdminClient, settings: Settings) -> int:
                     settings.replication_factor)
         return settings.replication_factor
     return sum(1 for broker in brokers if not broker.get("is_fenced"))
+
+
+def _warn_on_cleanup_policy(admin: KafkaAdminClient, settings: Settings, names: list[str],
+                            suffixes: Mapping[str, str] | None) -> None:
+    """Existing topics are left as they are, but one whose cleanup policy is not the one
+    newswatch creates it with (e.g. ``news.alerts`` from before it was compacted) is worth a
+    warning with the command that fixes it."""
+    if not names:
+        return
+    try:
+        described = admin.describe_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, name, configs=None) for name in names],
+            config_filter="all")["topic"]
+    except (KafkaError, KeyError) as exc:  # e.g. no DescribeConfigs ACL: only a warning lost
+        log.debug("could not describe the topics' configs: %s", exc)
+        return
+    for name in names:
+        suffix = (suffixes or {}).get(name, settings.topics.suffix(name))
+        want = topic_configs(suffix, settings.topic_configs).get("cleanup.policy")
+        have = described.get(name, {}).get("cleanup.policy", {}).get("value")
+        if want and have and have != want:
+            log.warning("topic %s has cleanup.policy=%s, newswatch creates it with %s: "
+                        "kafka-configs.sh --alter --entity-type topics --entity-name %s "
+                        "--add-config cleanup.policy=%s", name, have, want, name, want)

@@ -115,3 +115,18 @@ def test_existing_topics_need_no_check_of_the_broker_count(
     settings = make_settings()
     ensure_topics(settings)
     ensure_topics(settings.model_copy(update={"replication_factor": 3}))
+
+
+def test_an_existing_topic_with_another_cleanup_policy_is_reported(
+        make_settings: Callable[..., Settings], caplog: pytest.LogCaptureFixture) -> None:
+    """news.alerts created before it was compacted keeps its policy, with a warning saying how
+    to change it."""
+    settings = make_settings(topic_configs={"alerts": {"cleanup.policy": "delete"}})
+    ensure_topics(settings)
+    with caplog.at_level(logging.WARNING, logger="newswatch.kafka.clients"):
+        ensure_topics(settings.model_copy(update={"topic_configs": {}}))
+    assert f"topic {settings.topics.alerts} has cleanup.policy=delete" in caplog.text
+    assert "--add-config cleanup.policy=compact" in caplog.text
+    assert settings.topics.raw not in caplog.text
+    assert described(settings, [settings.topics.alerts])[settings.topics.alerts][2][
+        "cleanup.policy"] == "delete"
