@@ -13,9 +13,16 @@ that loses contact with the group for a whole session timeout drops its partitio
 since the group has given them away by then.
 
 Poll state follows the feed: after each commit the poller writes the feed's state and seen ids
-to the compacted topic ``<prefix>feeds.state`` (same partitioning), and a poller that is given a
-partition first loads that partition's state into its own store. So a takeover sends
+to the compacted topic ``<prefix>feeds.state``, keyed by feed id, and a poller that is given
+partitions first loads the state of the feeds they hold into its own store. So a takeover sends
 conditional requests and re-publishes nothing.
+
+Partitions may be added to ``<prefix>feeds`` while pollers run: that moves feeds between
+partitions (``crc32 % partitions`` changes). So the state is *not* co-partitioned with the
+feeds: the loader reads every partition of the state topic and keeps the feeds that map to its
+new partitions, and each assignment re-reads the feeds topic's partition count from the cluster
+(a fresh metadata request, not the consumer's cached one), so every member of a rebalance maps
+feeds with the same count.
 """
 
 from __future__ import annotations
@@ -31,14 +38,15 @@ from dataclasses import asdict
 from typing import Any
 
 from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
-from kafka.admin import NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import KafkaError
 from newswatch.ingest.config import PollerConfig, poller_config
 from newswatch.ingest.schedule import FeedState
 from newswatch.ingest.state import FeedCommit, StateStore
 
-from newswatch.kafka.clients import make_admin, make_consumer, make_producer
+from newswatch.kafka.clients import ensure_topics, make_consumer, make_producer
+from newswatch.readiness import READINESS, group_not_joined
 from newswatch.settings import Settings
+from newswatch.topics import FEEDS, FEEDS_STATE
 
 __all__ = ["FeedOwnership", "partition_for"]
 
@@ -105,25 +113,20 @@ class FeedOwnership:
         self._consumer = consumer
         self._thread = threading.Thread(target=self._run, name="feed-ownership", daemon=True)
         self._thread.start()
+        READINESS.register("poll", self.not_ready)
         return self
 
+    def not_ready(self) -> str | None:
+        """For ``/ready``: None while this poller is a stable member of the poller group."""
+        if self._stop.is_set():
+            return "stopping"
+        return group_not_joined(self._consumer) or (
+            None if self._group_stable() else "no heartbeat to the group coordinator")
+
     def _ensure_topics(self) -> None:
-        admin = make_admin(self.settings)
-        try:
-            existing = set(admin.list_topics())
-            wanted = [NewTopic(self.topic, self.shards,
-                               self.settings.replication_factor)]
-            wanted.append(NewTopic(self.state_topic, self.shards,
-                                   self.settings.replication_factor,
-                                   topic_configs={"cleanup.policy": "compact"}))
-            missing = [t for t in wanted if t.name not in existing]
-            if missing:
-                try:
-                    admin.create_topics(missing)
-                except TopicAlreadyExistsError:
-                    pass
-        finally:
-            admin.close()
+        ensure_topics(self.settings, {self.topic: self.shards, self.state_topic: self.shards},
+                      timeout_s=self.settings.broker_timeout_s,
+                      suffixes={self.topic: FEEDS, self.state_topic: FEEDS_STATE})
 
     def _run(self) -> None:
         assert self._consumer is not None
@@ -154,6 +157,7 @@ class FeedOwnership:
         return not heartbeat.session_timeout_expired()
 
     def close(self) -> None:
+        READINESS.unregister("poll")
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
@@ -198,6 +202,8 @@ class FeedOwnership:
         log.info("feed ownership: gave up partitions %s", sorted(partitions))
 
     def _assign(self, partitions: set[int]) -> None:
+        if partitions:
+            self.partitions = self._partition_count(partitions)
         if self.store is not None and partitions:
             try:
                 loaded = self._load_state(partitions)
@@ -208,8 +214,26 @@ class FeedOwnership:
             self._owned = frozenset(partitions)
             self.generation += 1
             self._cond.notify_all()
-        log.info("feed ownership: now polling partitions %s of %s", sorted(partitions),
-                 self.topic)
+        log.info("feed ownership: now polling partitions %s of %s (%d partitions)",
+                 sorted(partitions), self.topic, self.partitions)
+
+    def _partition_count(self, assigned: set[int]) -> int:
+        """The feeds topic's partition count now. A fresh client, because the group consumer's
+        metadata may predate partitions added since (every member must map feeds alike)."""
+        known = max(assigned) + 1
+        probe = make_consumer(self.settings, group_id=None)  # type: ignore[arg-type]
+        try:
+            current = len(probe.partitions_for_topic(self.topic) or ())
+        except KafkaError as exc:
+            log.warning("feed ownership: could not read the partition count: %s", exc)
+            current = 0
+        finally:
+            probe.close()
+        count = max(current, known, self.partitions)
+        if self.partitions and count != self.partitions:
+            log.warning("feed ownership: %s now has %d partitions (was %d); feeds move between "
+                        "partitions, their state follows", self.topic, count, self.partitions)
+        return count
 
     # -- shared poll state --------------------------------------------------------------------
     def share(self, commits: list[FeedCommit], store: StateStore) -> None:
@@ -217,51 +241,70 @@ class FeedOwnership:
         if self._producer is None:
             self._producer = make_producer(self.settings)
         try:
+            # keyed by feed id and placed by the key alone: the state of a feed stays where it
+            # is when partitions are added to the feeds topic (the loader reads all of them)
             for item in commits:
                 feed_id = item.state.feed_id
-                partition = self.partition_for(feed_id)
                 self._producer.send(self.state_topic, key=(_STATE_KEY + feed_id).encode(),
-                                    value=json.dumps(asdict(item.state)).encode(),
-                                    partition=partition)
+                                    value=json.dumps(asdict(item.state)).encode())
                 if item.seen:
                     seen = store.seen_items(feed_id)
                     self._producer.send(self.state_topic, key=(_SEEN_KEY + feed_id).encode(),
-                                        value=json.dumps(seen).encode(), partition=partition)
+                                        value=json.dumps(seen).encode())
             self._producer.flush(timeout=self.settings.broker_timeout_s)
         except KafkaError as exc:  # local state is written; a takeover may re-publish some
             log.warning("could not share poll state: %s", exc)
 
     def _load_state(self, partitions: set[int]) -> int:
-        """Merge the shared state of ``partitions`` into the local store; newest poll wins."""
+        """Merge the shared state of the feeds on ``partitions`` (of the feeds topic, at the
+        current partition count) into the local store; the newest poll wins."""
         assert self.store is not None
+        states: dict[str, FeedState] = {}
+        seen: dict[str, list[tuple[str, str | None, float]]] = {}
+        for key, value in self._read_state_topic().values():
+            name = key.decode()
+            kind, _, feed_id = name.partition("|")
+            if partition_for(feed_id, self.partitions) not in partitions:
+                continue
+            if kind + "|" == _STATE_KEY:
+                remote = FeedState(**json.loads(value))
+                known = states.get(feed_id)
+                if known is None or (remote.last_fetch_at or 0) >= (known.last_fetch_at or 0):
+                    states[feed_id] = remote
+            elif kind + "|" == _SEEN_KEY:
+                # older records of a key may sit on another partition (written before the state
+                # was keyed this way); seen ids merge, so reading them all is harmless
+                seen.setdefault(feed_id, []).extend(tuple(item) for item in json.loads(value))
+        local = self.store.all()
+        adopted = 0
+        for feed_id, remote in states.items():
+            mine = local.get(feed_id)
+            if mine is None or (remote.last_fetch_at or 0) > (mine.last_fetch_at or 0):
+                self.store.put_state(remote)
+                adopted += 1
+        for feed_id, items in seen.items():
+            self.store.import_seen(feed_id, items)
+        return adopted
+
+    def _read_state_topic(self) -> dict[tuple[int, bytes], tuple[bytes, bytes]]:
+        """The latest (key, value) of each key on each partition of the state topic, up to its
+        end now (compaction keeps only those; this also holds before it has run)."""
         reader = make_consumer(self.settings, group_id=None)  # type: ignore[arg-type]
+        found: dict[tuple[int, bytes], tuple[bytes, bytes]] = {}
         try:
-            tps = [TopicPartition(self.state_topic, p) for p in partitions]
+            tps = [TopicPartition(self.state_topic, p)
+                   for p in reader.partitions_for_topic(self.state_topic) or ()]
             reader.assign(tps)
             reader.seek_to_beginning(*tps)
             end = reader.end_offsets(tps)
-            latest: dict[bytes, bytes] = {}
             deadline = time.monotonic() + self.settings.broker_timeout_s
             while any(reader.position(tp) < end[tp] for tp in tps):
                 if time.monotonic() > deadline:
                     raise KafkaError("timed out reading the shared poll state")
                 for records in reader.poll(timeout_ms=500).values():
-                    for record in records:
-                        if record.key is not None and record.value is not None:
-                            latest[record.key] = record.value
+                    for r in records:
+                        if r.key is not None and r.value is not None:
+                            found[(r.partition, r.key)] = (r.key, r.value)
         finally:
             reader.close()
-        local = self.store.all()
-        adopted = 0
-        for key, value in latest.items():
-            name = key.decode()
-            if name.startswith(_STATE_KEY):
-                remote = FeedState(**json.loads(value))
-                mine = local.get(remote.feed_id)
-                if mine is None or (remote.last_fetch_at or 0) > (mine.last_fetch_at or 0):
-                    self.store.put_state(remote)
-                    adopted += 1
-            elif name.startswith(_SEEN_KEY):
-                items = [tuple(item) for item in json.loads(value)]
-                self.store.import_seen(name[len(_SEEN_KEY):], items)  # type: ignore[arg-type]
-        return adopted
+        return found

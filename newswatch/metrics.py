@@ -1,4 +1,5 @@
-"""Operational metrics shared by every role, and the ``/metrics`` endpoint.
+"""Operational metrics shared by every role, and the HTTP endpoint serving ``/metrics`` and
+``/ready`` (newswatch.readiness).
 
 Role-specific metrics (feed health, tags, alerts) are defined beside their role; all use the
 default prometheus-client registry so one endpoint per process serves them all.
@@ -6,20 +7,19 @@ default prometheus-client registry so one endpoint per process serves them all.
 
 from __future__ import annotations
 
+import socket
 import threading
-from typing import Protocol, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, TypeVar
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-from prometheus_client import (
-    REGISTRY,
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    start_http_server,
-)
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, make_wsgi_app
+from prometheus_client.exposition import ThreadingWSGIServer
+
+from newswatch.readiness import READINESS, Readiness
 
 __all__ = ["BATCH_SECONDS", "COMMIT_FAILURES", "CONSUMER_LAG", "DLQ_RECORDS", "RECORDS_PROCESSED",
-           "on_default_registry", "serve_metrics"]
+           "metrics_app", "on_default_registry", "serve_metrics"]
 
 RECORDS_PROCESSED = Counter(
     "newswatch_records_processed_total", "Records consumed and handled (incl. dead-lettered)", ["role"]
@@ -58,7 +58,34 @@ def on_default_registry(metrics_class: type[M]) -> M:
         return _instances[metrics_class]  # type: ignore[return-value]
 
 
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Probes every few seconds would flood stderr."""
+
+
+def metrics_app(readiness: Readiness = READINESS, registry: CollectorRegistry = REGISTRY
+                ) -> Callable[..., Iterable[bytes]]:
+    """WSGI app: ``/ready`` answers from ``readiness``, every other path serves the metrics."""
+    metrics = make_wsgi_app(registry)
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/ready":
+            ready, lines = readiness.report()
+            status = "200 OK" if ready else "503 Service Unavailable"
+            start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+            return ["\n".join(lines).encode() + b"\n"]
+        return metrics(environ, start_response)
+
+    return app
+
+
 def serve_metrics(port: int, host: str = "127.0.0.1") -> int:
-    """Serve ``/metrics`` in a daemon thread; returns the bound port (``port=0`` picks one)."""
-    server, _thread = start_http_server(port, addr=host)
-    return int(server.server_port)
+    """Serve ``/metrics`` and ``/ready`` in a daemon thread; returns the bound port (``port=0``
+    picks one)."""
+
+    class Server(ThreadingWSGIServer):
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    httpd = make_server(host, port, metrics_app(), Server, handler_class=_QuietHandler)
+    threading.Thread(target=httpd.serve_forever, name="metrics-http", daemon=True).start()
+    return int(httpd.server_port)

@@ -173,7 +173,16 @@ class Settings(BaseSettings):
     security: Security = Field(default_factory=Security)
     topic_prefix: str = "news."
     partitions: int = Field(default=3, ge=1)
-    replication_factor: int = Field(default=1, ge=1)
+    replication_factor: int | None = Field(
+        default=None, ge=1,
+        description="Of topics newswatch creates. Unset: 3 on a cluster of 3+ brokers, else 1")
+    min_insync_replicas: int | None = Field(
+        default=None, ge=1,
+        description="Of topics newswatch creates. Unset: 2 when the replication factor is 3+")
+    topic_configs: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Kafka configs per topic suffix over newswatch.topics.TOPIC_CONFIGS, e.g. "
+        '{"articles.raw": {"retention.ms": "5184000000"}}; read when a topic is created')
     groups: Groups = Field(default_factory=Groups)
     ingest: Ingest = Field(default_factory=Ingest)
     alerts: Alerts = Field(default_factory=Alerts)

@@ -35,14 +35,19 @@ def tag_transform(tagger: Tagger, tagged_topic: str) -> Transform:
 
 
 def build_process_runner(settings: Settings, stop: threading.Event,
-                         tagger: Tagger | None = None) -> BatchRunner:
+                         tagger: Tagger | None = None, *, from_beginning: bool = False
+                         ) -> BatchRunner:
+    """``from_beginning``: partitions without a committed offset in the group start at the
+    earliest record (a replay), whatever the consumer default is."""
     tagger = tagger or Tagger(watchlist_path=settings.watchlist_file)
     return BatchRunner.from_settings(
         settings, "process", settings.groups.process, settings.topics.raw,
         tag_transform(tagger, settings.topics.tagged), stop,
         before_batch=tagger.reload_watchlist_if_changed,
+        consumer_overrides={"auto_offset_reset": "earliest"} if from_beginning else None,
     )
 
 
-def run_process(settings: Settings, stop: threading.Event) -> int:
-    return build_process_runner(settings, stop).run()
+def run_process(settings: Settings, stop: threading.Event, *, from_beginning: bool = False
+                ) -> int:
+    return build_process_runner(settings, stop, from_beginning=from_beginning).run()

@@ -24,6 +24,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         for name in stale:
             print(f"schema drift: {args.dir / name} differs from the models", file=sys.stderr)
         return 1 if stale else 0
-    for path in published.write(args.dir):
+    try:
+        written = published.write(args.dir)
+    except published.BreakingChange as exc:
+        print(f"newswatch schemas: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
         print(path)
     return 0

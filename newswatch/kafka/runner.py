@@ -38,6 +38,7 @@ from newswatch.metrics import (
     DLQ_RECORDS,
     RECORDS_PROCESSED,
 )
+from newswatch.readiness import READINESS, group_not_joined
 from newswatch.settings import Settings
 
 __all__ = [
@@ -59,6 +60,8 @@ EXIT_OK = 0
 EXIT_BROKER_LOST = 3
 EXIT_DELIVERY_FAILED = 4
 EXIT_DEPENDENCY_DOWN = 5
+# /ready turns 503 after this long without broker contact (the role exits after broker_timeout_s)
+READY_CONTACT_S = 15.0
 
 
 class RetryLater(Exception):
@@ -134,17 +137,20 @@ class BatchRunner:
     def from_settings(cls, settings: Settings, role: str, group_id: str, source_topic: str,
                       transform: Transform, stop: threading.Event, *,
                       before_batch: Callable[[], object] | None = None,
-                      tick: Tick | None = None) -> BatchRunner:
+                      tick: Tick | None = None,
+                      consumer_overrides: dict[str, object] | None = None) -> BatchRunner:
         """A runner consuming ``source_topic`` in ``group_id``, dead-lettering to the DLQ topic,
         with the clients, timeouts and batch settings of ``settings``."""
+        consumer = make_consumer(settings, group_id, [source_topic], **(consumer_overrides or {}))
         return cls(
-            role, make_consumer(settings, group_id, [source_topic]), make_producer(settings),
+            role, consumer, make_producer(settings),
             transform, settings.topics.dlq, stop, poll_timeout_ms=settings.batch_timeout_ms,
             broker_timeout_s=settings.broker_timeout_s, before_batch=before_batch, tick=tick,
         )
 
     def run(self) -> int:
         """Run until ``stop`` is set (returns 0) or the broker is lost (returns non-zero)."""
+        READINESS.register(self.role, self.not_ready)
         try:
             while not self._stop.is_set():
                 if self._tick is not None and not self._run_tick():
@@ -164,6 +170,7 @@ class BatchRunner:
             log.error("%s: outputs not delivered (%s); offsets not committed, exiting", self.role, exc)
             return EXIT_DELIVERY_FAILED
         finally:
+            READINESS.unregister(self.role)
             self._close()
 
     def _observe_lag(self) -> None:
@@ -201,6 +208,15 @@ class BatchRunner:
             self._flush(futures)
         delivered()
         return True
+    def not_ready(self) -> str | None:
+        """For ``/ready``: None once the consumer is in its group and the broker answers."""
+        reason = group_not_joined(self._consumer)
+        if reason is not None:
+            return reason
+        quiet = time.monotonic() - self._last_contact
+        if quiet > min(self._broker_timeout_s, READY_CONTACT_S):
+            return f"no broker contact for {quiet:.0f} s"
+        return None
 
     def _process_or_rewind(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> bool:
         """Process the batch; on RetryLater rewind to its start and pause. False: give up."""

@@ -42,13 +42,13 @@ POLLER = (
 )
 
 
-def start_poller(settings: Settings, feeds_file: Path, state_dir: Path, log: Path
-                 ) -> subprocess.Popen[bytes]:
+def start_poller(settings: Settings, feeds_file: Path, state_dir: Path, log: Path,
+                 partitions: int = PARTITIONS) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "NEWSWATCH_BOOTSTRAP_SERVERS": settings.bootstrap_servers or "",
         "NEWSWATCH_TOPIC_PREFIX": settings.topic_prefix,
-        "NEWSWATCH_PARTITIONS": str(PARTITIONS),
+        "NEWSWATCH_PARTITIONS": str(partitions),
         "NEWSWATCH_SESSION_TIMEOUT_MS": "6000",
         "NEWSWATCH_HEARTBEAT_INTERVAL_MS": "500",
         "NEWSWATCH_GROUPS__POLL": settings.groups.poll,

@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel
 
 from newswatch.settings import Settings
-from newswatch.topics import Topics
+from newswatch.topics import FEEDS, FEEDS_STATE, Topics, topic_configs
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -349,19 +349,18 @@ def test_compose_bind_mounts_exist() -> None:
                 assert (DEPLOY / source).exists(), f"{name} mounts missing {source}"
 
 
-def expected_topics(prefix: str) -> dict[str, str]:
-    """Topic -> cleanup.policy: the pipeline's topics and, where the poller is there, the topics
-    its feed ownership uses (whose suffixes PollerConfig defines)."""
-    topics = {name: "delete" for name in Topics(prefix).all()}
-    # keyed by id, the latest version per key is the state: compacted, old ones deleted
-    topics[Topics(prefix).alerts] = topics[Topics(prefix).stories] = "compact,delete"
+def expected_topics(prefix: str) -> dict[str, dict[str, str]]:
+    """Topic -> the configs the code creates it with (newswatch.topics.topic_configs): the
+    pipeline's topics and, where the poller is there, the topics its feed ownership uses
+    (whose suffixes PollerConfig defines)."""
+    topics = {name: topic_configs(Topics(prefix).suffix(name)) for name in Topics(prefix).all()}
     try:
         from newswatch.ingest.config import PollerConfig
     except ImportError:
         return topics
     fields = PollerConfig.model_fields
-    topics[prefix + fields["feeds_topic_suffix"].default] = "delete"
-    topics[prefix + fields["state_topic_suffix"].default] = "compact"
+    topics[prefix + fields["feeds_topic_suffix"].default] = topic_configs(FEEDS)
+    topics[prefix + fields["state_topic_suffix"].default] = topic_configs(FEEDS_STATE)
     return topics
 
 
@@ -390,9 +389,10 @@ def test_topic_init_creates_exactly_the_topics_the_code_uses(tmp_path) -> None:
     for topic, argv in created.items():
         assert argv[argv.index("--partitions") + 1] == env["NEWSWATCH_PARTITIONS"]
         assert "--if-not-exists" in argv
-        assert f"cleanup.policy={expected[topic]}" in argv, topic
+        policy = expected[topic]["cleanup.policy"]
+        assert f"cleanup.policy={policy}" in argv, topic
         (retention,) = [a for a in argv if a.startswith("retention.ms=")]
-        assert int(retention.split("=")[1]) > 0 or expected[topic] == "compact", topic
+        assert retention.split("=")[1] == expected[topic].get("retention.ms", "-1"), topic
 
 
 # ---- Prometheus and Grafana -------------------------------------------------------------------
@@ -579,9 +579,10 @@ def test_workload_is_hardened_and_probed(component: str) -> None:
         assert {"cpu", "memory"} <= set(container["resources"][kind]), kind
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
     assert ports["metrics"] == port
-    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+    for probe, path in (("livenessProbe", "/metrics"), ("readinessProbe", "/ready"),
+                        ("startupProbe", "/metrics")):
         check = container[probe]["httpGet"]
-        assert check["path"] == "/metrics" and check["port"] in ("metrics", port), probe
+        assert check["path"] == path and check["port"] in ("metrics", port), probe
     security = container["securityContext"]
     assert security["readOnlyRootFilesystem"] is True
     assert security["allowPrivilegeEscalation"] is False
@@ -709,3 +710,119 @@ def test_compose_file_matches_the_compose_specification() -> None:
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
               for e in validator.iter_errors(compose())]
     assert not errors, errors
+
+
+def test_readiness_probes_ask_whether_the_role_is_ready() -> None:
+    """/ready answers 200 only once the role joined its group and reaches the broker
+    (newswatch.readiness); liveness stays on /metrics, which answers while the process lives."""
+    from newswatch.metrics import metrics_app
+    from newswatch.readiness import Readiness
+
+    for obj in workloads():
+        for container in obj["spec"]["template"]["spec"]["containers"]:
+            assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
+            assert container["livenessProbe"]["httpGet"]["path"] == "/metrics"
+            assert container["readinessProbe"]["httpGet"]["port"] == "metrics"
+    readiness = Readiness()
+    statuses = []
+    environ = {"PATH_INFO": "/ready", "REQUEST_METHOD": "GET"}
+    metrics_app(readiness)(environ, lambda status, headers: statuses.append(status))
+    assert statuses == ["503 Service Unavailable"]
+
+
+# ---- operator integrations (deploy/k8s-operators) ----------------------------------------------
+
+OPERATORS = DEPLOY / "k8s-operators"
+
+
+def operator_object(kind: str) -> dict[str, Any]:
+    (found,) = [doc for path in sorted(OPERATORS.rglob("*.yaml")) if path.name != "kustomization.yaml"
+                for doc in load_docs(path) if doc["kind"] == kind]
+    return found
+
+
+def test_prometheus_rule_holds_exactly_the_alert_rules() -> None:
+    rule = operator_object("PrometheusRule")
+    groups = load_docs(DEPLOY / "prometheus" / "alerts.yml")[0]["groups"]
+    assert rule["spec"]["groups"] == groups, (
+        "k8s-operators/prometheus-operator/prometheusrule.yaml differs from "
+        "prometheus/alerts.yml: copy alerts.yml's groups into its spec")
+
+
+def test_service_monitor_scrapes_every_role_under_the_alerts_job_names() -> None:
+    monitor = operator_object("ServiceMonitor")
+    selector = monitor["spec"]["selector"]["matchLabels"]
+    services = [o for o in k8s_objects() if o["kind"] == "Service"]
+    assert {s["metadata"]["labels"]["app.kubernetes.io/component"] for s in services} == set(ROLES)
+    (endpoint,) = monitor["spec"]["endpoints"]
+    for service in services:
+        assert selector.items() <= service["metadata"]["labels"].items()
+        assert endpoint["port"] in {p["name"] for p in service["spec"]["ports"]}
+    (job,) = [r for r in endpoint["relabelings"] if r["targetLabel"] == "job"]
+    assert job["replacement"] == "newswatch-$1"
+    assert job["sourceLabels"] == ["__meta_kubernetes_service_label_app_kubernetes_io_component"]
+    assert endpoint["path"] == "/metrics"
+
+
+def test_strimzi_topics_are_the_topics_the_code_creates_on_a_3_broker_cluster() -> None:
+    from newswatch.kafka.topic_setup import plan_topics
+
+    config = k8s_config()
+    topics = {doc["spec"]["topicName"]: doc for doc in
+              load_docs(OPERATORS / "strimzi" / "topics.yaml")}
+    expected = expected_topics(config["topic_prefix"])
+    assert sorted(topics) == sorted(expected)
+    settings = Settings(bootstrap_servers="x:9092", topic_prefix=config["topic_prefix"])
+    suffixes = {name: name.removeprefix(config["topic_prefix"]) for name in expected}
+    planned = {spec.name: spec for spec in
+               plan_topics(settings, dict.fromkeys(expected, config["partitions"]), 3,
+                           suffixes).topics}
+    for name, doc in topics.items():
+        assert doc["kind"] == "KafkaTopic" and doc["metadata"]["labels"]["strimzi.io/cluster"]
+        assert re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", doc["metadata"]["name"])
+        spec = planned[name]
+        assert doc["spec"]["partitions"] == spec.partitions, name
+        assert doc["spec"]["replicas"] == spec.replication_factor == 3, name
+        assert doc["spec"]["config"] == spec.configs, name
+
+
+def test_keda_scales_process_on_the_lag_of_its_group() -> None:
+    scaled = operator_object("ScaledObject")
+    auth = operator_object("TriggerAuthentication")
+    config = k8s_config()
+    settings = Settings(bootstrap_servers="x:9092", topic_prefix=config["topic_prefix"])
+    process = workload("process")
+    (hpa,) = [o for o in k8s_objects() if o["kind"] == "HorizontalPodAutoscaler"]
+    assert scaled["spec"]["scaleTargetRef"]["name"] == process["metadata"]["name"]
+    assert scaled["spec"]["minReplicaCount"] == hpa["spec"]["minReplicas"]
+    assert scaled["spec"]["maxReplicaCount"] <= config["partitions"]
+    (trigger,) = scaled["spec"]["triggers"]
+    meta = trigger["metadata"]
+    assert trigger["type"] == "kafka"
+    assert meta["bootstrapServers"] == config["bootstrap_servers"]
+    assert meta["consumerGroup"] == settings.groups.process
+    assert meta["topic"] == settings.topics.raw
+    assert int(meta["lagThreshold"]) > 0
+    assert trigger["authenticationRef"]["name"] == auth["metadata"]["name"]
+    (secret,) = load_docs(K8S / "secret-example.yaml")
+    for ref in auth["spec"]["secretTargetRef"]:
+        assert ref["name"] == secret["metadata"]["name"]
+        assert ref["key"] in secret["stringData"], ref
+
+
+def test_operators_overlay_renders_with_keda_replacing_the_cpu_autoscaler() -> None:
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl is not installed; the structural tests above still ran")
+    rendered = subprocess.run([kubectl, "kustomize", str(OPERATORS)], capture_output=True,
+                              text=True, timeout=60, check=True).stdout
+    kinds = [o["kind"] for o in yaml.safe_load_all(rendered) if o]
+    assert "HorizontalPodAutoscaler" not in kinds
+    for kind in ("ScaledObject", "TriggerAuthentication", "ServiceMonitor", "PrometheusRule",
+                 "Deployment", "StatefulSet"):
+        assert kind in kinds, kind
+    for obj in (o for o in yaml.safe_load_all(rendered) if o and o["kind"] != "Namespace"):
+        assert obj["metadata"]["namespace"] == "newswatch", obj["metadata"]["name"]
+    topics = subprocess.run([kubectl, "kustomize", str(OPERATORS / "strimzi")],
+                            capture_output=True, text=True, timeout=60, check=True).stdout
+    assert {o["metadata"]["namespace"] for o in yaml.safe_load_all(topics) if o} == {"kafka"}
