@@ -21,6 +21,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -117,6 +118,7 @@ class BatchRunner:
         broker_timeout_s: float = 60.0,
         before_batch: Callable[[], object] | None = None,
         tick: Tick | None = None,
+        batch_scope: Callable[[], AbstractContextManager[object]] | None = None,
     ) -> None:
         self.role = role
         self._consumer = consumer
@@ -128,6 +130,7 @@ class BatchRunner:
         self._broker_timeout_s = broker_timeout_s
         self._before_batch = before_batch
         self._tick = tick
+        self._batch_scope = batch_scope or nullcontext
         self._last_contact = time.monotonic()
         self._outage_since: float | None = None
         self.processed = 0
@@ -138,6 +141,7 @@ class BatchRunner:
                       transform: Transform, stop: threading.Event, *,
                       before_batch: Callable[[], object] | None = None,
                       tick: Tick | None = None,
+                      batch_scope: Callable[[], AbstractContextManager[object]] | None = None,
                       consumer_overrides: dict[str, object] | None = None) -> BatchRunner:
         """A runner consuming ``source_topic`` in ``group_id``, dead-lettering to the DLQ topic,
         with the clients, timeouts and batch settings of ``settings``."""
@@ -146,6 +150,7 @@ class BatchRunner:
             role, consumer, make_producer(settings),
             transform, settings.topics.dlq, stop, poll_timeout_ms=settings.batch_timeout_ms,
             broker_timeout_s=settings.broker_timeout_s, before_batch=before_batch, tick=tick,
+            batch_scope=batch_scope,
         )
 
     def run(self) -> int:
@@ -244,22 +249,28 @@ class BatchRunner:
         futures = []
         offsets: dict[TopicPartition, OffsetAndMetadata] = {}
         count = dead = 0
-        for partition, records in batch.items():
-            for record in records:
-                try:
-                    outputs = list(self._transform(record))
-                except RetryLater:
-                    self._flush(futures)  # what was produced stays produced; no commit
-                    raise
-                except Exception as exc:  # noqa: BLE001 - a poison record must not stop the role
-                    log.warning("%s: record %s[%d]@%d failed: %s: %s", self.role, record.topic,
-                                record.partition, record.offset, type(exc).__name__, exc)
-                    outputs = [dead_letter(record, exc, self.role, self._dlq_topic)]
-                    dead += 1
-                for out in outputs:
-                    futures.append(self._producer.send(out.topic, key=out.key, value=out.value))
-                count += 1
-            offsets[partition] = OffsetAndMetadata(records[-1].offset + 1, None, -1)
+        # The scope spans the batch's transforms (the alert role commits its store once per
+        # batch there); leaving it with RetryLater, from a transform or from the scope's own
+        # commit, retries the batch like any other RetryLater.
+        with self._batch_scope():
+            for partition, records in batch.items():
+                for record in records:
+                    try:
+                        outputs = list(self._transform(record))
+                    except RetryLater:
+                        self._flush(futures)  # what was produced stays produced; no commit
+                        raise
+                    except Exception as exc:  # noqa: BLE001 - a poison record must not stop the role
+                        log.warning("%s: record %s[%d]@%d failed: %s: %s", self.role,
+                                    record.topic, record.partition, record.offset,
+                                    type(exc).__name__, exc)
+                        outputs = [dead_letter(record, exc, self.role, self._dlq_topic)]
+                        dead += 1
+                    for out in outputs:
+                        futures.append(self._producer.send(out.topic, key=out.key,
+                                                           value=out.value))
+                    count += 1
+                offsets[partition] = OffsetAndMetadata(records[-1].offset + 1, None, -1)
         self._flush(futures)
         self._commit(offsets)
         self.processed += count

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from newswatch.sinks.alerts.matching import RuleMatch, article_values, match_rule
+from newswatch.sinks.alerts.matching import ArticleFacts, RuleMatch, article_values, match_rule
 from newswatch.sinks.alerts.outbox import NotifyEvent
 from newswatch.sinks.alerts.rules import SEVERITIES, Rule, RuleSet, severity_rank
-from newswatch.sinks.alerts.silences import Silence, covering
+from newswatch.sinks.alerts.silences import Silence, SilenceIndex
 
 from newswatch.contracts import Alert, Span, Story, TaggedArticle
 
@@ -46,10 +46,10 @@ _SUMMARY_LIMIT = 300
 class AlertLookup(Protocol):
     """What ``evaluate`` needs to know about earlier alerts. The alert store implements it."""
 
-    def get(self, alert_id: str) -> Alert | None: ...
-
-    def alert_for_article(self, rule_id: str, article_id: str) -> Alert | None:
-        """The alert this rule already folded this article into, if any."""
+    def alerts_for(self, article_id: str, story_id: str
+                   ) -> tuple[dict[str, Alert], dict[str, Alert]]:
+        """Two maps by rule id: the alerts that already folded this article in (a
+        re-delivery), and the alerts on this story."""
         ...
 
 
@@ -75,12 +75,12 @@ class MemoryLookup:
         self.alerts: dict[str, Alert] = {}
         self._by_article: dict[tuple[str, str], str] = {}
 
-    def get(self, alert_id: str) -> Alert | None:
-        return self.alerts.get(alert_id)
-
-    def alert_for_article(self, rule_id: str, article_id: str) -> Alert | None:
-        found = self._by_article.get((rule_id, article_id))
-        return self.alerts.get(found) if found else None
+    def alerts_for(self, article_id: str, story_id: str
+                   ) -> tuple[dict[str, Alert], dict[str, Alert]]:
+        handled = {rule: self.alerts[a] for (rule, art), a in self._by_article.items()
+                   if art == article_id}
+        on_story = {a.rule_id: a for a in self.alerts.values() if a.story_id == story_id}
+        return handled, on_story
 
     def apply(self, decisions: Iterable[Decision]) -> None:
         for d in decisions:
@@ -153,7 +153,9 @@ def _folded(existing: Alert, match: RuleMatch, tagged: TaggedArticle, story: Sto
     articles = existing.article_count + 1
     severity = _severity(rule, tagged.severity, articles, story.source_count, existing.severity)
     evidence: list[Span] = list(existing.evidence)
-    evidence += [s for s in match.evidence if s not in evidence][:max(0, MAX_EVIDENCE // 2)]
+    have = {(s.field, s.start, s.end) for s in evidence}
+    evidence += [s for s in match.evidence
+                 if (s.field, s.start, s.end) not in have][:max(0, MAX_EVIDENCE // 2)]
     update: dict[str, object] = {
         "version": existing.version + 1, "updated_at": now, "latest_article_id": tagged.id,
         "article_count": articles, "source_count": story.source_count,
@@ -185,22 +187,29 @@ def _folded(existing: Alert, match: RuleMatch, tagged: TaggedArticle, story: Sto
 
 def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Story,
              now: datetime, lookup: AlertLookup,
-             silences: Sequence[Silence] = ()) -> list[Decision]:
+             silences: Sequence[Silence] | SilenceIndex = ()) -> list[Decision]:
     """Decide, for every enabled rule that matches ``tagged``, what happens to its alert on
     ``story``. ``now`` must be timezone-aware; it stamps the alerts' versions."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     rule_list = rules.enabled if isinstance(rules, RuleSet) else [r for r in rules if r.enabled]
+    facts = ArticleFacts.of(tagged)
+    in_force = silences if isinstance(silences, SilenceIndex) else SilenceIndex(silences)
     decisions: list[Decision] = []
+    known: tuple[dict[str, Alert], dict[str, Alert]] | None = None
     for rule in rule_list:
+        if not facts.may_match(rule):
+            continue
         match = match_rule(rule, tagged)
         if match is None:
             continue
-        handled = lookup.alert_for_article(rule.id, tagged.id)
+        if known is None:  # one look-up per article, and only once a rule matched
+            known = lookup.alerts_for(tagged.id, story.id)
+        handled = known[0].get(rule.id)
         if handled is not None:
             decisions.append(Decision("duplicate", rule, tagged.id, handled, handled))
             continue
-        existing = lookup.get(alert_id(rule.id, story.id))
+        existing = known[1].get(rule.id)
         notify: NotifyEvent | None
         if existing is None:
             if now - event_time(tagged, now) > rule.max_age:
@@ -209,7 +218,7 @@ def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Stor
             alert, notify, kind = _new_alert(match, tagged, story, now), "new", "new"
         else:
             (alert, notify), kind = _folded(existing, match, tagged, story, now), "update"
-        silenced = covering(silences, alert, now)
+        silenced = in_force.covering(alert, now) if in_force else []
         if silenced != alert.silenced_by:
             alert = alert.model_copy(update={"silenced_by": silenced})
         if silenced:

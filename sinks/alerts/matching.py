@@ -16,7 +16,8 @@ from newswatch.sinks.alerts.rules import Conditions, Rule
 
 from newswatch.contracts import Span, TaggedArticle
 
-__all__ = ["Hit", "RuleMatch", "article_values", "check_conditions", "match_rule"]
+__all__ = ["ArticleFacts", "Hit", "RuleMatch", "article_values", "check_conditions",
+           "match_rule"]
 
 # Enough to show why; an alert is a pointer to the article, not a copy of it.
 _SPANS_PER_TERM = 3
@@ -177,6 +178,39 @@ def check_conditions(cond: Conditions, tagged: TaggedArticle, min_confidence: fl
         else:
             hits.append(hit)
     return hits, failed
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """What an article has, at any confidence, for a quick first look at many rules: a rule
+    whose ``all`` block needs a value the article lacks cannot match, whatever its
+    ``min_confidence``. ``match_rule`` still decides for the rules that pass."""
+
+    countries: frozenset[str]
+    primary: frozenset[str]
+    event_types: frozenset[str]
+    actors: frozenset[str]
+    actor_types: frozenset[str]
+
+    @classmethod
+    def of(cls, tagged: TaggedArticle) -> ArticleFacts:
+        primary = tagged.regions.primary_country
+        primary_set = frozenset([primary.upper()]) if primary else frozenset()
+        return cls(
+            countries=frozenset(c.code.upper() for c in tagged.regions.countries) | primary_set,
+            primary=primary_set,
+            event_types=frozenset(e.type for e in tagged.event_types),
+            actors=frozenset(v for a in tagged.actors for v in (a.id.lower(), a.name.lower())),
+            actor_types=frozenset(a.type for a in tagged.actors))
+
+    def may_match(self, rule: Rule) -> bool:
+        need = rule.match.all
+        return not (
+            (need.event_types and self.event_types.isdisjoint(need.event_types))
+            or (need.countries and self.countries.isdisjoint(need.countries))
+            or (need.primary_countries and self.primary.isdisjoint(need.primary_countries))
+            or (need.actor_types and self.actor_types.isdisjoint(need.actor_types))
+            or (need.actors and self.actors.isdisjoint(a.lower() for a in need.actors)))
 
 
 def match_rule(rule: Rule, tagged: TaggedArticle) -> RuleMatch | None:

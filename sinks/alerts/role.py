@@ -15,7 +15,8 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -223,6 +224,19 @@ class AlertTimers:
                                 alert.model_dump_json().encode(), alert.updated_at)
 
 
+@contextmanager
+def _store_batch(store: SqlAlertStore) -> Iterator[None]:
+    """One store transaction per consumed batch (each article a savepoint inside it): one
+    commit per batch instead of per article. A failed commit retries the whole batch; records
+    already handed to the producer may then be published twice, with the same key and
+    version, which consumers of a compacted topic see as one."""
+    try:
+        with store.transaction():
+            yield
+    except AlertStoreError as exc:
+        raise RetryLater(f"alert store unavailable: {exc}") from exc
+
+
 class Delivery:
     """The delivery workers of the routes in force: one thread per route, rebuilt when a
     rules reload changes the routes (the outbox keeps what is pending meanwhile)."""
@@ -320,7 +334,8 @@ def build_alert_runner(settings: Settings, stop: threading.Event, *, json_lines:
     timers = AlertTimers(sink, settings, settings.rules_file, delivery=delivery)
     runner = BatchRunner.from_settings(
         settings, "alert", settings.groups.alert, settings.topics.tagged,
-        alert_transform(sink, settings, after_article), stop, tick=timers)
+        alert_transform(sink, settings, after_article), stop, tick=timers,
+        batch_scope=lambda: _store_batch(store))
     return AlertRole(runner, sink, delivery)
 
 

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, get_args
 
@@ -129,9 +130,14 @@ class Conditions(BaseModel):
                 raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
         return value
 
+    @cached_property
+    def _set_names(self) -> tuple[str, ...]:
+        return tuple(name for name in type(self).model_fields
+                     if getattr(self, name) not in (None, []))
+
     def names(self) -> list[str]:
-        """The conditions this block actually sets."""
-        return [name for name in type(self).model_fields if getattr(self, name) not in (None, [])]
+        """The conditions this block actually sets (computed once: the block is frozen)."""
+        return list(self._set_names)
 
 
 class Match(BaseModel):

@@ -16,7 +16,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from newswatch.contracts import Alert
 
-__all__ = ["MATCHER_FIELDS", "Matcher", "Silence", "covering", "new_silence", "parse_matcher"]
+__all__ = ["MATCHER_FIELDS", "Matcher", "Silence", "SilenceIndex", "covering", "new_silence",
+           "parse_matcher"]
 
 MatcherField = Literal["rule", "country", "admin1", "actor", "event_type", "story", "severity"]
 MATCHER_FIELDS: tuple[str, ...] = MatcherField.__args__  # type: ignore[attr-defined]
@@ -115,3 +116,34 @@ def new_silence(matchers: Iterable[Matcher], *, created_by: str, now: datetime,
 def covering(silences: Iterable[Silence], alert: Alert, now: datetime) -> list[str]:
     """Ids of the active silences that cover ``alert``."""
     return [s.id for s in silences if s.active(now) and s.covers(alert)]
+
+
+class SilenceIndex:
+    """Silences in force, found by the value of one of their matchers, so an alert is checked
+    against the few silences that could cover it rather than all of them (operators keep
+    dozens, each naming a rule, a country or an actor)."""
+
+    __slots__ = ("_by_value", "_fields", "_unkeyed")
+
+    def __init__(self, silences: Iterable[Silence]) -> None:
+        self._by_value: dict[tuple[str, str], list[Silence]] = {}
+        self._unkeyed: list[Silence] = []
+        for silence in silences:
+            key = next(((m.field, m.value) for m in silence.matchers if not m.negate), None)
+            if key is None:
+                self._unkeyed.append(silence)
+            else:
+                self._by_value.setdefault(key, []).append(silence)
+        self._fields = tuple(sorted({field for field, _value in self._by_value}))
+
+    def __bool__(self) -> bool:
+        return bool(self._by_value or self._unkeyed)
+
+    def covering(self, alert: Alert, now: datetime) -> list[str]:
+        """Ids of the indexed silences in force at ``now`` that cover ``alert``, sorted."""
+        found = [s for s in self._unkeyed if s.active(now) and s.covers(alert)]
+        for field in self._fields:
+            for value in _values(alert, field):
+                found += [s for s in self._by_value.get((field, value), ())
+                          if s.active(now) and s.covers(alert)]
+        return sorted({s.id for s in found})

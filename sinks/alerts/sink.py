@@ -29,7 +29,7 @@ from newswatch.sinks.alerts.engine import Decision, evaluate
 from newswatch.sinks.alerts.metrics import AlertMetrics, default_metrics
 from newswatch.sinks.alerts.outbox import NotifyEvent
 from newswatch.sinks.alerts.rules import RuleSet
-from newswatch.sinks.alerts.silences import Silence
+from newswatch.sinks.alerts.silences import Silence, SilenceIndex
 from newswatch.sinks.alerts.store import AlertStoreError, SqlAlertStore
 from newswatch.sinks.stories.assign import StoryChange, assign
 from newswatch.sinks.stories.config import StoryConfig
@@ -76,9 +76,19 @@ class AlertSink:
         self.store = store
         self.ruleset = ruleset
         self.routes = routes
-        self.silences: list[Silence] = []
+        self._silences: list[Silence] = []
+        self._silence_index = SilenceIndex(())
         self.story_config = story_config or StoryConfig()
         self.metrics = metrics or default_metrics()
+
+    @property
+    def silences(self) -> list[Silence]:
+        return self._silences
+
+    @silences.setter
+    def silences(self, silences: list[Silence]) -> None:
+        self._silences = list(silences)
+        self._silence_index = SilenceIndex(self._silences)
 
     def handle(self, tagged: TaggedArticle, now: datetime) -> ArticleOutcome:
         """Place the article, evaluate the rules, save, queue notifications.
@@ -89,14 +99,12 @@ class AlertSink:
             with self.store.transaction():
                 change = assign(tagged, self.store, now, self.story_config)
                 decisions = evaluate(self.ruleset, tagged, change.state.story, now, self.store,
-                                     self.silences)
-                kept = False
-                for d in decisions:
-                    if d.kind in ("new", "update") and d.alert is not None:
-                        self.store.save_alert(d.alert, article_id=tagged.id)
-                        if not kept:
-                            self.store.save_article(tagged, change.state.story.id, now)
-                            kept = True
+                                     self._silence_index)
+                changed = [d.alert for d in decisions
+                           if d.kind in ("new", "update") and d.alert is not None]
+                if changed:
+                    self.store.save_alerts(changed, article_id=tagged.id)
+                    self.store.save_article(tagged, change.state.story.id, now)
                 outcome = ArticleOutcome(tagged, change, decisions)
                 self._queue_notifications(outcome, now)
         except AlertStoreError as exc:

@@ -204,6 +204,11 @@ class PostgresAlertStore(SqlAlertStore):
                 raise
             return self._connection().execute(query, args)
 
+    def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        query = to_pyformat(sql)
+        with self._connection().cursor() as cursor:
+            cursor.executemany(query, [tuple(_text(p) for p in row) for row in rows])
+
     def _begin(self) -> None:
         self._run("BEGIN")
 

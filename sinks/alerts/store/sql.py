@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
@@ -35,6 +36,7 @@ from newswatch.contracts import Alert, TaggedArticle
 __all__ = ["SqlAlertStore", "ts"]
 
 _ACTIVE = ("new", "updated", "acknowledged")
+_CACHE_SIZE = 20_000
 _ALL = AlertQuery()
 
 
@@ -61,11 +63,22 @@ class SqlAlertStore:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._in_tx = False
+        self._depth = 0
+        # parsed alerts and stories by (kind, id) -> (version, object): parsing the JSON
+        # bodies costs more than reading them, and the same stories and alerts are read for
+        # article after article of a story. A version read from the row decides whether the
+        # cached object is current; the objects are never changed in place (every change is
+        # a copy with a new version), and a rollback empties the cache.
+        self._parsed: OrderedDict[tuple[str, str], tuple[int, Any]] = OrderedDict()
 
     # ---- hooks for the dialect ---------------------------------------------------------------
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Execute one statement and return the cursor."""
+        raise NotImplementedError
+
+    def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Execute one statement for each row of parameters."""
         raise NotImplementedError
 
     def _begin(self) -> None:
@@ -91,10 +104,13 @@ class SqlAlertStore:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Everything inside commits together or not at all. Re-entrant."""
+        """Everything inside commits together or not at all. Nested, it is a savepoint: a
+        failure inside rolls back what the inner block did and the outer one goes on (the
+        alert role runs one transaction per batch and one savepoint per article)."""
         with self._lock:
             if self._in_tx:
-                yield
+                with self._savepoint():
+                    yield
                 return
             try:
                 self._begin()
@@ -105,6 +121,7 @@ class SqlAlertStore:
                 yield
                 self._end(commit=True)
             except BaseException as exc:
+                self._parsed.clear()
                 try:
                     self._end(commit=False)
                 except self._errors():
@@ -114,6 +131,50 @@ class SqlAlertStore:
                 raise
             finally:
                 self._in_tx = False
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        self._depth += 1
+        name = f"nw_{self._depth}"
+        try:
+            self._run(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                self._parsed.clear()
+                self._run(f"ROLLBACK TO SAVEPOINT {name}")
+                self._run(f"RELEASE SAVEPOINT {name}")
+                raise
+            self._run(f"RELEASE SAVEPOINT {name}")
+        except self._errors() as exc:
+            raise self._translate(exc, "writing") from exc
+        finally:
+            self._depth -= 1
+
+    def _do_many(self, sql: str, rows: Sequence[Sequence[Any]], action: str) -> None:
+        if not rows:
+            return
+        with self.transaction(), self._lock:
+            try:
+                self._run_many(sql, rows)
+            except self._errors() as exc:
+                raise self._translate(exc, action) from exc
+
+    def _cached(self, kind: str, key: str, version: int, text: str,
+                parse: Callable[[str], Any]) -> Any:
+        entry = self._parsed.get((kind, key))
+        if entry is not None and entry[0] == version:
+            self._parsed.move_to_end((kind, key))
+            return entry[1]
+        value = parse(text)
+        self._remember(kind, key, version, value)
+        return value
+
+    def _remember(self, kind: str, key: str, version: int, value: Any) -> None:
+        self._parsed[(kind, key)] = (version, value)
+        self._parsed.move_to_end((kind, key))
+        while len(self._parsed) > _CACHE_SIZE:
+            self._parsed.popitem(last=False)
 
     def _all(self, sql: str, params: Sequence[Any] = (), action: str = "reading") -> list[Any]:
         with self._lock:
@@ -132,8 +193,11 @@ class SqlAlertStore:
     # ---- alerts ------------------------------------------------------------------------------
 
     def get(self, alert_id: str) -> Alert | None:
-        rows = self._all("SELECT body FROM alerts WHERE id = ?", (alert_id,))
-        return Alert.model_validate_json(rows[0][0]) if rows else None
+        rows = self._all("SELECT version, body FROM alerts WHERE id = ?", (alert_id,))
+        if not rows:
+            return None
+        return self._cached("alert", alert_id, int(rows[0][0]), rows[0][1],
+                            Alert.model_validate_json)
 
     def find_by_prefix(self, prefix: str) -> list[Alert]:
         """Alerts whose id starts with ``prefix`` (operators type short ids)."""
@@ -141,20 +205,44 @@ class SqlAlertStore:
                          (prefix, prefix + "\uffff"))
         return [Alert.model_validate_json(r[0]) for r in rows]
 
+    def alerts_for(self, article_id: str, story_id: str
+                   ) -> tuple[dict[str, Alert], dict[str, Alert]]:
+        """By rule id: the alerts that already folded ``article_id`` in, and those on
+        ``story_id`` (the engine's ``AlertLookup``)."""
+        handled = self._all(
+            "SELECT x.rule_id, a.id, a.version, a.body FROM alert_articles x JOIN alerts a"
+            " ON a.id = x.alert_id WHERE x.article_id = ?", (article_id,))
+        on_story = self._all("SELECT rule_id, id, version, body FROM alerts WHERE story_id = ?",
+                             (story_id,))
+        return tuple(  # type: ignore[return-value]
+            {r[0]: self._cached("alert", r[1], int(r[2]), r[3], Alert.model_validate_json)
+             for r in rows} for rows in (handled, on_story))
+
     def alert_for_article(self, rule_id: str, article_id: str) -> Alert | None:
         """The alert this rule already folded this article into (a re-delivery), if any."""
         rows = self._all(
-            "SELECT a.body FROM alert_articles x JOIN alerts a ON a.id = x.alert_id "
-            "WHERE x.rule_id = ? AND x.article_id = ?", (rule_id, article_id))
-        return Alert.model_validate_json(rows[0][0]) if rows else None
+            "SELECT a.id, a.version, a.body FROM alert_articles x JOIN alerts a"
+            " ON a.id = x.alert_id WHERE x.rule_id = ? AND x.article_id = ?",
+            (rule_id, article_id))
+        if not rows:
+            return None
+        return self._cached("alert", rows[0][0], int(rows[0][1]), rows[0][2],
+                            Alert.model_validate_json)
 
     def save_alert(self, alert: Alert, *, article_id: str | None = None,
                    actor: str | None = None, comment: str | None = None) -> None:
         """Upsert the alert's current version, append it to the history, and record the
         article folded into it. Idempotent per (alert id, version)."""
-        body = alert.model_dump_json()
+        self.save_alerts([alert], article_id=article_id, actor=actor, comment=comment)
+
+    def save_alerts(self, alerts: Sequence[Alert], *, article_id: str | None = None,
+                    actor: str | None = None, comment: str | None = None) -> None:
+        """``save_alert`` for several alerts in three statements (one per table)."""
+        if not alerts:
+            return
+        bodies = [alert.model_dump_json() for alert in alerts]
         with self.transaction():
-            self._do(
+            self._do_many(
                 "INSERT INTO alerts (id, rule_id, story_id, state, severity, version,"
                 " primary_country, first_seen_at, last_seen_at, raised_at, updated_at, body)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -163,21 +251,23 @@ class SqlAlertStore:
                 " primary_country = excluded.primary_country,"
                 " last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at,"
                 " body = excluded.body",
-                (alert.id, alert.rule_id, alert.story_id, alert.state, alert.severity,
-                 alert.version, alert.primary_country, ts(alert.first_seen_at),
-                 ts(alert.last_seen_at), ts(alert.raised_at), ts(alert.updated_at), body),
+                [(a.id, a.rule_id, a.story_id, a.state, a.severity, a.version,
+                  a.primary_country, ts(a.first_seen_at), ts(a.last_seen_at), ts(a.raised_at),
+                  ts(a.updated_at), body) for a, body in zip(alerts, bodies, strict=True)],
                 "saving an alert")
-            self._do(
+            self._do_many(
                 "INSERT INTO alert_history (alert_id, version, change, at, actor, comment, body)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id, version) DO NOTHING",
-                (alert.id, alert.version, alert.change, ts(alert.updated_at), actor, comment,
-                 body), "saving an alert's history")
+                [(a.id, a.version, a.change, ts(a.updated_at), actor, comment, body)
+                 for a, body in zip(alerts, bodies, strict=True)], "saving an alert's history")
             if article_id is not None:
-                self._do(
+                self._do_many(
                     "INSERT INTO alert_articles (rule_id, article_id, alert_id, seen_at)"
                     " VALUES (?, ?, ?, ?) ON CONFLICT (rule_id, article_id) DO NOTHING",
-                    (alert.rule_id, article_id, alert.id, ts(alert.updated_at)),
+                    [(a.rule_id, article_id, a.id, ts(a.updated_at)) for a in alerts],
                     "saving an alert's article")
+        for alert in alerts:
+            self._remember("alert", alert.id, alert.version, alert)
 
     def history(self, alert_id: str) -> list[HistoryEntry]:
         rows = self._all("SELECT alert_id, version, change, at, actor, comment, body"
@@ -346,10 +436,11 @@ class SqlAlertStore:
         for start in range(0, len(unique), 200):
             chunk = unique[start:start + 200]
             rows = self._all(
-                "SELECT DISTINCT s.id, s.state FROM story_bands b JOIN stories s"
+                "SELECT DISTINCT s.id, s.version, s.state FROM story_bands b JOIN stories s"
                 f" ON s.id = b.story_id WHERE b.band IN ({', '.join('?' * len(chunk))})"
                 " AND s.last_seen_at >= ?", (*chunk, ts(since)))
-            found += [StoryState.from_json(r[1]) for r in rows]
+            found += [self._cached("story", r[0], int(r[1]), r[2], StoryState.from_json)
+                      for r in rows]
         # one entry per story, ordered by id as the memory index is, so ties break alike
         return sorted({s.story.id: s for s in found}.values(), key=lambda s: s.story.id)
 
@@ -361,10 +452,10 @@ class SqlAlertStore:
                      " last_seen_at = excluded.last_seen_at, state = excluded.state",
                      (story.id, story.version, ts(story.last_seen_at), state.to_json()),
                      "saving a story")
-            for band in state.bands:
-                self._do("INSERT INTO story_bands (band, story_id) VALUES (?, ?)"
-                         " ON CONFLICT (band, story_id) DO NOTHING", (band, story.id),
-                         "saving a story")
+            self._remember("story", story.id, story.version, state)
+            self._do_many("INSERT INTO story_bands (band, story_id) VALUES (?, ?)"
+                          " ON CONFLICT (band, story_id) DO NOTHING",
+                          [(band, story.id) for band in state.bands], "saving a story")
             self._do("INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)"
                      " ON CONFLICT (article_id) DO NOTHING", (article_id, story.id),
                      "saving a story")

@@ -68,6 +68,9 @@ class SqliteAlertStore(SqlAlertStore):
     def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._db.execute(sql, tuple(params))
 
+    def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._db.executemany(sql, [tuple(row) for row in rows])
+
     def _begin(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
 
