@@ -33,9 +33,10 @@ class StoryState:
     bands: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
-        return json.dumps({"story": self.story.model_dump(mode="json"),
-                           "features": self.features, "bands": self.bands},
+        # the story through its own (compiled) serialiser, the rest through json
+        rest = json.dumps({"features": self.features, "bands": self.bands},
                           ensure_ascii=False, separators=(",", ":"))
+        return '{"story":' + self.story.model_dump_json() + "," + rest[1:]
 
     @classmethod
     def from_json(cls, text: str | bytes) -> StoryState:

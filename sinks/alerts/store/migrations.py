@@ -38,6 +38,7 @@ _V2 = [
         rule_id TEXT NOT NULL, article_id TEXT NOT NULL, alert_id TEXT NOT NULL,
         seen_at TEXT NOT NULL, PRIMARY KEY (rule_id, article_id))""",
     "CREATE INDEX alert_articles_by_alert ON alert_articles (alert_id)",
+    "CREATE INDEX alert_articles_by_article ON alert_articles (article_id)",
     """CREATE TABLE alert_history (
         alert_id TEXT NOT NULL, version INTEGER NOT NULL, change TEXT NOT NULL,
         at TEXT NOT NULL, actor TEXT, comment TEXT, body TEXT NOT NULL,
@@ -110,6 +111,7 @@ _PG_V2 = [
         rule_id {_T} NOT NULL, article_id {_T} NOT NULL, alert_id {_T} NOT NULL,
         seen_at {_T} NOT NULL, PRIMARY KEY (rule_id, article_id))""",
     "CREATE INDEX alert_articles_by_alert ON alert_articles (alert_id)",
+    "CREATE INDEX alert_articles_by_article ON alert_articles (article_id)",
     f"""CREATE TABLE alert_history (
         alert_id {_T} NOT NULL, version INTEGER NOT NULL, change {_T} NOT NULL,
         at {_T} NOT NULL, actor {_T}, comment {_T}, body {_T} NOT NULL,

@@ -137,17 +137,24 @@ class SqlAlertStore:
         self._depth += 1
         name = f"nw_{self._depth}"
         try:
-            self._run(f"SAVEPOINT {name}")
+            try:
+                self._run(f"SAVEPOINT {name}")
+            except self._errors() as exc:
+                raise self._translate(exc, "writing") from exc
             try:
                 yield
             except BaseException:
                 self._parsed.clear()
-                self._run(f"ROLLBACK TO SAVEPOINT {name}")
-                self._run(f"RELEASE SAVEPOINT {name}")
+                try:
+                    self._run(f"ROLLBACK TO SAVEPOINT {name}")
+                    self._run(f"RELEASE SAVEPOINT {name}")
+                except self._errors():
+                    pass  # the database rolled the whole transaction back (e.g. disk full)
                 raise
-            self._run(f"RELEASE SAVEPOINT {name}")
-        except self._errors() as exc:
-            raise self._translate(exc, "writing") from exc
+            try:
+                self._run(f"RELEASE SAVEPOINT {name}")
+            except self._errors() as exc:
+                raise self._translate(exc, "writing") from exc
         finally:
             self._depth -= 1
 
@@ -210,13 +217,22 @@ class SqlAlertStore:
         """By rule id: the alerts that already folded ``article_id`` in, and those on
         ``story_id`` (the engine's ``AlertLookup``)."""
         handled = self._all(
-            "SELECT x.rule_id, a.id, a.version, a.body FROM alert_articles x JOIN alerts a"
+            "SELECT x.rule_id, a.id, a.version FROM alert_articles x JOIN alerts a"
             " ON a.id = x.alert_id WHERE x.article_id = ?", (article_id,))
-        on_story = self._all("SELECT rule_id, id, version, body FROM alerts WHERE story_id = ?",
+        on_story = self._all("SELECT rule_id, id, version FROM alerts WHERE story_id = ?",
                              (story_id,))
         return tuple(  # type: ignore[return-value]
-            {r[0]: self._cached("alert", r[1], int(r[2]), r[3], Alert.model_validate_json)
-             for r in rows} for rows in (handled, on_story))
+            {r[0]: self._fresh_alert(r[1], int(r[2])) for r in rows}
+            for rows in (handled, on_story))
+
+    def _fresh_alert(self, alert_id: str, version: int) -> Alert:
+        """The alert at ``version``: from the cache, else read (bodies are read only then)."""
+        entry = self._parsed.get(("alert", alert_id))
+        if entry is not None and entry[0] == version:
+            return entry[1]  # type: ignore[no-any-return]
+        rows = self._all("SELECT version, body FROM alerts WHERE id = ?", (alert_id,))
+        return self._cached("alert", alert_id, int(rows[0][0]), rows[0][1],  # type: ignore[no-any-return]
+                            Alert.model_validate_json)
 
     def alert_for_article(self, rule_id: str, article_id: str) -> Alert | None:
         """The alert this rule already folded this article into (a re-delivery), if any."""
@@ -436,11 +452,17 @@ class SqlAlertStore:
         for start in range(0, len(unique), 200):
             chunk = unique[start:start + 200]
             rows = self._all(
-                "SELECT DISTINCT s.id, s.version, s.state FROM story_bands b JOIN stories s"
+                "SELECT DISTINCT s.id, s.version FROM story_bands b JOIN stories s"
                 f" ON s.id = b.story_id WHERE b.band IN ({', '.join('?' * len(chunk))})"
                 " AND s.last_seen_at >= ?", (*chunk, ts(since)))
-            found += [self._cached("story", r[0], int(r[1]), r[2], StoryState.from_json)
-                      for r in rows]
+            for story_id, version in rows:
+                entry = self._parsed.get(("story", story_id))
+                if entry is not None and entry[0] == int(version):
+                    found.append(entry[1])
+                    continue
+                text = self._all("SELECT state FROM stories WHERE id = ?", (story_id,))
+                found.append(self._cached("story", story_id, int(version), text[0][0],
+                                          StoryState.from_json))
         # one entry per story, ordered by id as the memory index is, so ties break alike
         return sorted({s.story.id: s for s in found}.values(), key=lambda s: s.story.id)
 
@@ -452,10 +474,14 @@ class SqlAlertStore:
                      " last_seen_at = excluded.last_seen_at, state = excluded.state",
                      (story.id, story.version, ts(story.last_seen_at), state.to_json()),
                      "saving a story")
-            self._remember("story", story.id, story.version, state)
+            # a story's bands only grow: write the ones its last saved version lacked
+            before = self._parsed.get(("story", story.id))
+            known = set(before[1].bands) if before is not None else set()
             self._do_many("INSERT INTO story_bands (band, story_id) VALUES (?, ?)"
                           " ON CONFLICT (band, story_id) DO NOTHING",
-                          [(band, story.id) for band in state.bands], "saving a story")
+                          [(band, story.id) for band in state.bands if band not in known],
+                          "saving a story")
+            self._remember("story", story.id, story.version, state)
             self._do("INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)"
                      " ON CONFLICT (article_id) DO NOTHING", (article_id, story.id),
                      "saving a story")
