@@ -14,8 +14,8 @@ from newswatch import __version__
 from newswatch.cli.runtime import ConfigError, configure_logging
 from newswatch.settings import Settings
 
-SUBCOMMANDS = ("up", "poll", "process", "alert", "alerts", "rules", "tag", "feeds", "broker",
-               "schemas")
+SUBCOMMANDS = ("up", "poll", "process", "alert", "alerts", "console", "rules", "tag", "feeds",
+               "broker", "schemas")
 
 
 def build_parser() -> argparse.ArgumentParser:

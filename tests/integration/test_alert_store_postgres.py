@@ -266,6 +266,18 @@ def test_list_filters_order_and_paging(store: SqlAlertStore):
     assert store.count_alerts(AlertQuery(states=("resolved",))) == 1
 
 
+def test_alert_counts_by_country_and_severity_and_rule_ids(store: SqlAlertStore):
+    store.save_alert(alert(1, severity="high", countries=("PK",)))
+    store.save_alert(alert(2, severity="high", countries=("PK", "AF"), rule="ttp"))
+    store.save_alert(alert(3, severity="low", countries=("PK",)))
+    store.save_alert(alert(4, severity="critical", countries=()))
+    store.save_alert(alert(5, severity="high", countries=("IN",), state="resolved"))
+    counts = sorted(store.alert_counts(), key=lambda r: (r[0] or "", r[1]))
+    assert counts == [(None, "critical", 1), ("PK", "high", 2), ("PK", "low", 1)]
+    assert store.alert_counts(("resolved",)) == [("IN", "high", 1)]
+    assert store.rule_ids() == ["pk-attack", "ttp"]
+
+
 def test_quiet_alerts_are_open_ones_without_recent_articles(store: SqlAlertStore):
     store.save_alert(alert(1, last_seen=T0))
     store.save_alert(alert(2, last_seen=T0 + timedelta(hours=5), state="updated"))

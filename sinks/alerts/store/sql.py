@@ -241,6 +241,18 @@ class SqlAlertStore:
             return sum(self._matches(Alert.model_validate_json(r[0]), query) for r in rows)
         return int(self._all(f"SELECT count(*) FROM alerts{where}", params)[0][0])
 
+    def alert_counts(self, states: Sequence[str] = _ACTIVE) -> list[tuple[str | None, str, int]]:
+        """``(primary country, severity, alerts)`` for alerts in ``states`` (the console's
+        map and filter lists)."""
+        rows = self._all("SELECT primary_country, severity, count(*) FROM alerts"
+                         f" WHERE state IN ({', '.join('?' * len(states))})"
+                         " GROUP BY primary_country, severity", tuple(states))
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def rule_ids(self) -> list[str]:
+        """Distinct rule ids of stored alerts, sorted (the console's rule filter)."""
+        return [r[0] for r in self._all("SELECT DISTINCT rule_id FROM alerts ORDER BY rule_id")]
+
     def quiet_alerts(self, before: datetime, limit: int = 500) -> list[Alert]:
         """Open alerts (new, updated, acknowledged) raised before ``before`` whose latest
         article is older than ``before``."""
