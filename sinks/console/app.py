@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from newswatch.sinks.alerts import actions
 from newswatch.sinks.alerts.silences import parse_matcher
@@ -150,9 +151,14 @@ def create_app(store: SqlAlertStore, access: Access, *, feeds_file: Path | None 
         if origin is not None and not csrf_ok(cookie="x", header="x", origin=origin,
                                               host=request.headers.get("host")):
             return JSONResponse({"error": "cross-site sign-in refused"}, status_code=403)
-        form = await request.form()
-        principal = await run_in_threadpool(access.login, username=str(form.get("username", "")),
-                                            password=str(form.get("password", "")))
+        # the sign-in form is urlencoded; parsed here rather than with another dependency
+        raw = await request.body()
+        if len(raw) > 8192:
+            return JSONResponse({"error": "sign-in form too large"}, status_code=413)
+        form = parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
+        principal = await run_in_threadpool(access.login,
+                                            username=form.get("username", [""])[0].strip(),
+                                            password=form.get("password", [""])[0])
         if principal is None:
             return RedirectResponse("/login?failed=1", status_code=303)
         response = RedirectResponse("/", status_code=303)

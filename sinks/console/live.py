@@ -49,7 +49,9 @@ class ChangeFeed:
         if self._watermark is None:
             newest = self.store.list_alerts(AlertQuery(limit=1))
             self._watermark = newest[0].updated_at if newest else _EPOCH
-            for a in newest:
+            # what the overlap window already holds was there before any page asked
+            for a in self.store.list_alerts(AlertQuery(since=self._watermark - self.overlap,
+                                                       limit=1000)):
                 self._sent[(a.id, a.version)] = None
             return []
         found = self.store.list_alerts(AlertQuery(since=self._watermark - self.overlap,

@@ -50,6 +50,16 @@ def quake_article(n: int) -> TaggedArticle:
         published_at=datetime.now(UTC) - timedelta(minutes=5))
 
 
+def volcano_article(n: int) -> TaggedArticle:
+    """Unlike the others: opens a story of its own."""
+    return tagged_article(
+        f"Volcano erupts on Java, villages evacuated ({n})",
+        "Ash from the eruption closed the airport at Yogyakarta.",
+        id=f"volcano-{n}", url=f"https://news.example/v{n}", countries=[("ID", "Java")],
+        events=[("natural_disaster", "erupts")],
+        published_at=datetime.now(UTC) - timedelta(minutes=1))
+
+
 def sink_for(store: SqliteAlertStore) -> AlertSink:
     return AlertSink(store, parse_rules(yaml.safe_load(RULES)))
 
