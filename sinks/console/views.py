@@ -86,7 +86,7 @@ def alert_row(a: Alert) -> dict[str, Any]:
             "url": safe_url(a.url)}
 
 
-def _article_view(article: TaggedArticle) -> dict[str, Any]:
+def _article_view(article: TaggedArticle, source: str | None = None) -> dict[str, Any]:
     tags = {"countries": [t.code for t in article.regions.countries],
             "admin1": [t.code for t in article.regions.admin1],
             "actors": [t.name for t in article.actors],
@@ -95,7 +95,7 @@ def _article_view(article: TaggedArticle) -> dict[str, Any]:
             "watchlist": [f"{t.watchlist}: {t.term}" for t in article.watchlist_hits]}
     return {"id": article.id, "title_html": highlight(article.title, marks_of(article, "title")),
             "text_html": highlight(article.text, marks_of(article, "text")),
-            "url": safe_url(article.url), "source": article.feed_title or article.feed_id or "",
+            "url": safe_url(article.url), "source": source or article.feed_title or article.feed_id or "",
             "published_at": _iso(article.published_at), "tags": tags}
 
 
@@ -105,7 +105,8 @@ def alert_detail(store: SqlAlertStore, alert: Alert) -> dict[str, Any]:
     story = state.story if state else None
     history = [{"version": h.version, "change": h.change, "at": _iso(h.at), "by": h.actor,
                 "comment": h.comment} for h in store.history(alert.id)]
-    kept = [_article_view(a) for a in store.articles_of_story(alert.story_id)]
+    outlets = {s.id: s.source for s in story.articles} if story else {}
+    kept = [_article_view(a, outlets.get(a.id)) for a in store.articles_of_story(alert.story_id)]
     silences = [{"id": s.id, "matchers": s.describe(), "ends_at": _iso(s.ends_at),
                  "by": s.created_by, "comment": s.comment}
                 for s in (store.get_silence(i) for i in alert.silenced_by) if s is not None]
