@@ -8,6 +8,8 @@ four states. Figures:
   client, so an upper bound on server time; p95 of R runs.
 - ``filtered_p95_ms``: a filtered view (rule and severity, SQL-indexed); and
   ``country_filtered_p95_ms``: by country (a list field, matched in the JSON body).
+- ``map_p95_ms``: the map's counts by country and by first-level division (a third of the
+  alerts name one);
 - ``live_delay_s``: in headless Chromium (when installed), the time from an alert being stored
   to its row appearing in the open alerts page; the worst of five.
 """
@@ -47,7 +49,8 @@ def _alert(n: int, now: datetime) -> Alert:
                  url=f"https://news.example/{n}", summary=f"Rule {n % 40}: countries {country}",
                  article_id=f"a-{n}", latest_article_id=f"a-{n}", article_count=1 + n % 4,
                  source_count=1 + n % 3, sources=["news.example"], countries=[country],
-                 primary_country=country, actors=["ttp"] if n % 7 == 0 else [],
+                 primary_country=country,
+                 admin1=[f"{country}-{n % 4 + 1:02d}"] if n % 3 == 0 else [], actors=["ttp"] if n % 7 == 0 else [],
                  event_types=["attack"], evidence=[Span(start=40, end=48, text="attacked",
                                                         field="title")],
                  first_seen_at=at, last_seen_at=at, raised_at=at, updated_at=at)

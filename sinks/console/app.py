@@ -220,7 +220,7 @@ def create_app(store: SqlAlertStore, access: Access, *, feeds_file: Path | None 
         if bad:
             return JSONResponse({"error": f"state {bad[0]!r}"}, status_code=400)
         counts = await run_in_threadpool(views.map_counts, store, states or views.STATES[:3])
-        return JSONResponse({"countries": counts})
+        return JSONResponse(counts)
 
     async def facets(request: Request, principal: Principal) -> Response:
         rules = await run_in_threadpool(store.rule_ids)

@@ -61,6 +61,7 @@ def query_from_params(params: Mapping[str, Any], now: datetime) -> AlertQuery:
                       rules=_many(params, "rule"),
                       countries=tuple(c.upper() for c in _many(params, "country")),
                       event_types=_many(params, "event_type"), actors=_many(params, "actor"),
+                      admin1=tuple(c.upper() for c in _many(params, "admin1")),
                       story_id=params.get("story") or None, since=since, limit=limit)
 
 
@@ -128,18 +129,24 @@ def alert_detail(store: SqlAlertStore, alert: Alert) -> dict[str, Any]:
     }
 
 
-def map_counts(store: SqlAlertStore, states: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    """Per country: alerts by severity and the highest severity (the map's colour)."""
+def _by_place(rows: list[tuple[str | None, str, int]]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    for country, severity, count in store.alert_counts(states or STATES):
-        if not country:
+    for place, severity, count in rows:
+        if not place:
             continue
-        entry = out.setdefault(country, {"total": 0, "by_severity": {}, "max": "info"})
+        entry = out.setdefault(place, {"total": 0, "by_severity": {}, "max": "info"})
         entry["total"] += count
         entry["by_severity"][severity] = count
         if SEVERITIES.index(severity) > SEVERITIES.index(entry["max"]):
             entry["max"] = severity
     return out
+
+
+def map_counts(store: SqlAlertStore, states: tuple[str, ...]) -> dict[str, Any]:
+    """Per country (primary country) and per first-level division named: alerts by severity
+    and the highest severity (the map's colour)."""
+    return {"countries": _by_place(store.alert_counts(states or STATES)),
+            "divisions": _by_place(store.admin1_counts(states or STATES))}
 
 
 def feeds_view(feeds_file: Path | None, state_dir: Path, dead_after_s: float,

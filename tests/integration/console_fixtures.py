@@ -36,7 +36,8 @@ def attack_article(n: int, *, title: str | None = None) -> TaggedArticle:
         "Police said militants of the Tehrik-i-Taliban Pakistan attacked the checkpoint "
         "<script>alert(1)</script> & fled.",
         id=f"article-{n}", url=f"https://desk.example/{n}",
-        countries=[("PK", "Lakki Marwat")], events=[("attack", "attacked")],
+        countries=[("PK", "Lakki Marwat")], admin1=[("PK-KP", "Lakki Marwat")],
+        events=[("attack", "attacked")],
         actors=[("ttp", "Tehrik-i-Taliban Pakistan", "armed_group")],
         published_at=datetime.now(UTC) - timedelta(minutes=10))
 

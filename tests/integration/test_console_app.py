@@ -64,6 +64,9 @@ def test_list_and_filters(store: SqliteAlertStore) -> None:
         assert ids("country=pk") == {"pk-attack", "ttp"}
         assert ids("country=CL") == {"quake"}
         assert ids("event_type=natural_disaster") == {"quake"}
+        assert ids("admin1=pk-kp") == {"pk-attack", "ttp"}
+        assert ids("actor=ttp") == {"pk-attack", "ttp"}
+        assert ids("actor=ttp&rule=ttp") == {"ttp"}
         assert ids("state=acknowledged") == set()
         assert ids("since=1h") == {"quake", "pk-attack", "ttp"}
         bad = client.get("/api/alerts?severity=urgent")
@@ -73,6 +76,8 @@ def test_list_and_filters(store: SqliteAlertStore) -> None:
         assert counts["PK"] == {"total": 2, "by_severity": {"high": 1, "medium": 1},
                                 "max": "high"}
         assert counts["CL"]["max"] == "critical"
+        assert client.get("/api/map").json()["divisions"] == {
+            "PK-KP": {"total": 2, "by_severity": {"high": 1, "medium": 1}, "max": "high"}}
         assert client.get("/api/facets").json()["rules"] == ["pk-attack", "quake", "ttp"]
 
 
@@ -91,8 +96,8 @@ def test_detail_has_story_history_and_marked_evidence(store: SqliteAlertStore) -
     # the article's own markup is shown as text, never run
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; fled." in text
     assert "<script>" not in text
-    assert '<mark class="tag-country" title="country PK">Lakki Marwat</mark>' in \
-        article["title_html"]
+    assert ('<mark class="tag-country" title="country PK; division PK-KP">Lakki Marwat</mark>'
+            in article["title_html"])
     with _client(store) as client:
         assert client.get("/api/alerts/nonexistent-id").status_code == 404
 

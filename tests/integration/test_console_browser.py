@@ -163,7 +163,16 @@ def test_operator_sees_acts_and_silences_in_a_browser(
             page.wait_for_selector("#world path.sev-critical")
             assert page.locator("#world path[data-code='PK']").get_attribute(
                 "class") == "country sev-high"
+            assert page.locator("#world circle[data-code='PK-KP']").get_attribute(
+                "class") == "division sev-high"
             page.screenshot(path=str(shot_dir / "map.png"))
+            page.click("#world circle[data-code='PK-KP']")
+            wait_js(page, "location.hash === '#/alerts' && [...document.querySelectorAll("
+                    "'#alerts tbody tr')].length === 2")
+            assert "Lakki Marwat" in page.locator("#alerts tbody").inner_text()
+            page.evaluate("document.getElementById('map').replaceChildren()")  # no stale map
+            page.goto(server.url + "#/map")
+            page.wait_for_selector("#world path[data-code='CL']")
             page.click("#world path[data-code='CL']")
             wait_js(page, "location.hash === '#/alerts'")
             wait_js(page, "[...document.querySelectorAll('#alerts tbody tr')].length === 1")

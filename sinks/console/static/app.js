@@ -211,7 +211,8 @@ async function showMap() {
   const params = new URLSearchParams();
   const chosen = document.querySelector("#filters select[name=state]").value;
   if (chosen) params.set("state", chosen);
-  const counts = (await api("/api/map?" + params.toString())).countries;
+  const found = await api("/api/map?" + params.toString());
+  const counts = found.countries;
   const NS = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(NS, "svg");
   svg.setAttribute("viewBox", "0 0 " + state.world.width + " " + (state.world.height - 75));
@@ -220,17 +221,37 @@ async function showMap() {
     if (code === "AQ") continue;  // Antarctica: no news desk there, and it eats the page
     const path = document.createElementNS(NS, "path");
     path.setAttribute("d", c.d);
-    const found = counts[code];
-    path.setAttribute("class", "country" + (found ? " sev-" + found.max : ""));
+    const hit = counts[code];
+    path.setAttribute("class", "country" + (hit ? " sev-" + hit.max : ""));
     path.setAttribute("data-code", code);
     const title = document.createElementNS(NS, "title");
-    title.textContent = c.name + (found ? ": " + found.total + " alert(s), highest " + found.max : "");
+    title.textContent = c.name + (hit ? ": " + hit.total + " alert(s), highest " + hit.max : "");
     path.append(title);
-    if (found) path.addEventListener("click", () => {
+    if (hit) path.addEventListener("click", () => {
+      document.querySelector("#filters input[name=admin1]").value = "";
       document.querySelector("#filters input[name=country]").value = code;
       location.hash = "#/alerts";
     });
     svg.append(path);
+  }
+  for (const [code, d] of Object.entries(found.divisions)) {
+    const point = state.world.divisions[code];
+    if (!point) continue;
+    const circle = document.createElementNS(NS, "circle");
+    circle.setAttribute("cx", point[0]);
+    circle.setAttribute("cy", point[1]);
+    circle.setAttribute("r", String(Math.min(12, 3 + 2 * Math.sqrt(d.total))));
+    circle.setAttribute("class", "division sev-" + d.max);
+    circle.setAttribute("data-code", code);
+    const title = document.createElementNS(NS, "title");
+    title.textContent = point[2] + " (" + code + "): " + d.total + " alert(s), highest " + d.max;
+    circle.append(title);
+    circle.addEventListener("click", () => {
+      document.querySelector("#filters input[name=country]").value = "";
+      document.querySelector("#filters input[name=admin1]").value = code;
+      location.hash = "#/alerts";
+    });
+    svg.append(circle);
   }
   document.getElementById("map").replaceChildren(svg);
   document.getElementById("legend").replaceChildren(...SEVERITIES.slice().reverse().map((s) =>
