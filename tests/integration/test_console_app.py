@@ -286,3 +286,51 @@ def test_cli_refuses_to_bind_beyond_loopback_without_auth(tmp_path: Path) -> Non
     assert run.returncode == 2
     assert "refusing to serve the console on 0.0.0.0" in run.stderr
     assert "NEWSWATCH_CONSOLE__TOKEN" in run.stderr
+
+
+def _serve_cli(tmp_path: Path, env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
+    env.update({"NEWSWATCH_STATE_DIR": str(tmp_path), **env_extra})
+    proc = subprocess.Popen([sys.executable, "-m", "newswatch.cli.main", "console", "--port",
+                             "0"], env=env, stderr=subprocess.PIPE, text=True)
+    line = proc.stderr.readline()  # type: ignore[union-attr]
+    assert "newswatch console on http://127.0.0.1:" in line, line
+    return proc, line.split(" on ", 1)[1].split(" ", 1)[0]
+
+
+def test_cli_serves_with_users_from_a_file_and_a_token_from_a_file(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
+    hashed = subprocess.run([sys.executable, "-m", "newswatch.cli.main", "console",
+                             "hash-password"], input="pw-for-ana-1\n", env=env,
+                            capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    users = tmp_path / "users"
+    users.write_text(f"ana readonly {hashed}\n", encoding="utf-8")
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN + "\n", encoding="utf-8")
+    filled_store(tmp_path / "alerts.sqlite3").close()
+    proc, url = _serve_cli(tmp_path, {"NEWSWATCH_CONSOLE__USERS_FILE": str(users),
+                                      "NEWSWATCH_CONSOLE__TOKEN_FILE": str(token_file)})
+    try:
+        with httpx.Client(base_url=url, timeout=10) as client:
+            assert client.get("/api/alerts").status_code == 401
+            assert client.get("/api/alerts", headers={"authorization": f"Bearer {TOKEN}"}
+                              ).json()["total"] == 3
+            client.post("/login", data={"username": "ana", "password": "pw-for-ana-1"})
+            assert client.get("/api/session").json()["role"] == "readonly"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_settings_errors_are_clear(tmp_path: Path) -> None:
+    from newswatch.sinks.console.auth import AuthConfigError
+    from newswatch.sinks.console.server import access_from_settings
+
+    with pytest.raises(AuthConfigError, match="at least 16 characters"):
+        access_from_settings(Settings(console={"token": "short"}))
+    with pytest.raises(AuthConfigError, match="token file .* is empty"):
+        (tmp_path / "empty").write_text("\n", encoding="utf-8")
+        access_from_settings(Settings(console={"token_file": tmp_path / "empty"}))
+    with pytest.raises(AuthConfigError, match="users file"):
+        access_from_settings(Settings(console={"users_file": tmp_path / "none"}))
+    assert access_from_settings(Settings(console={"token": TOKEN})).required
