@@ -196,7 +196,10 @@ def create_app(store: SqlAlertStore, access: Access, *, feeds_file: Path | None 
 
         def read() -> dict[str, Any]:
             alerts = store.list_alerts(query)
-            total = (len(alerts) if len(alerts) < query.limit else store.count_alerts(query))
+            # a short page is the whole answer only when SQL alone decides the filters
+            by_sql = not (query.countries or query.event_types or query.actors or query.admin1)
+            total = (len(alerts) if by_sql and len(alerts) < query.limit
+                     else store.count_alerts(query))
             return {"alerts": [views.alert_row(a) for a in alerts], "total": total}
         return JSONResponse(await run_in_threadpool(read))
 

@@ -53,8 +53,10 @@ class ConsoleServer:
         self.port = self._socket.getsockname()[1]
         app = create_app(store, self.access, feeds_file=feeds_file, state_dir=state_dir,
                          dead_after_s=settings.ingest.dead_after_s)
+        # open live-event streams never end by themselves: give them a second at shutdown
         self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning",
-                                                     access_log=False, lifespan="on"))
+                                                     access_log=False, lifespan="on",
+                                                     timeout_graceful_shutdown=1))
         self._thread: threading.Thread | None = None
 
     @property

@@ -111,7 +111,11 @@ def alert_detail(store: SqlAlertStore, alert: Alert) -> dict[str, Any]:
     silences = [{"id": s.id, "matchers": s.describe(), "ends_at": _iso(s.ends_at),
                  "by": s.created_by, "comment": s.comment}
                 for s in (store.get_silence(i) for i in alert.silenced_by) if s is not None]
+    others = [alert_row(a) for a in store.list_alerts(AlertQuery(story_id=alert.story_id,
+                                                                   limit=50))
+              if a.id != alert.id]
     return {
+        "others": others,
         "alert": {**alert_row(alert), "summary": alert.summary, "sources": alert.sources,
                   "acknowledged_by": alert.acknowledged_by,
                   "acknowledged_at": _iso(alert.acknowledged_at),

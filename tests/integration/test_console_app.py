@@ -88,6 +88,7 @@ def test_detail_has_story_history_and_marked_evidence(store: SqliteAlertStore) -
     assert body["alert"]["id"] == alert.id and body["alert"]["summary"] == alert.summary
     assert body["story"]["articles"][0]["url"] == "https://desk.example/1"
     assert [h["change"] for h in body["history"]] == ["raised"]
+    assert [o["rule_id"] for o in body["others"]] == ["ttp"]  # the story's other alert
     (article,) = body["articles"]
     text = article["text_html"]
     assert '<mark class="tag-event" title="event attack">attacked</mark>' in text

@@ -185,6 +185,9 @@ async function showAlert(id) {
       el("dt", {}, "Id"), el("dd", { class: "mono" }, a.id + " v" + a.version)),
     actionBar(a),
     silenceForm(a),
+    body.others.length ? el("p", { id: "other-rules" }, "Other rules on this story: ",
+      ...body.others.map((o, i) => [i ? ", " : "", el("a", { href: "#/alert/" + o.id }, o.rule_id),
+        " (" + o.severity + ", " + o.state + ")"])) : null,
     el("h3", {}, "Story"),
     s ? el("div", {},
       el("p", {}, s.title, el("span", { class: "muted" }, " · " + s.article_count + " article(s) from " +
