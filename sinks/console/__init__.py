@@ -6,7 +6,8 @@ feed health comes from the poller's state (``ingest.health``). A Starlette app s
 uvicorn (``newswatch console``, and ``newswatch up``); the front end is plain HTML, CSS and
 JavaScript shipped in ``static/`` with no build step and nothing loaded from elsewhere.
 
-Modules: ``app`` (routes, security headers), ``auth`` (who may read and act; CSRF),
+Modules: ``app`` (routes, access checks, security headers), ``api`` (the JSON API and
+actions), ``signin`` (sign-in, session), ``auth`` (who may read and act; CSRF),
 ``evidence`` (article text with evidence spans marked, escaped), ``views`` (the JSON the
-pages read), ``live`` (the store poller behind the live updates).
+pages read), ``live`` (the store poller behind the live updates), ``server`` (uvicorn).
 """
