@@ -178,6 +178,11 @@ def test_operator_sees_acts_and_silences_in_a_browser(
             wait_js(page, "[...document.querySelectorAll('#alerts tbody tr')].length === 1")
             assert "Chile" in page.locator("#alerts tbody").inner_text()
 
+            page.goto(server.url + "#/silences")
+            page.wait_for_selector("#silences tbody tr")
+            row = page.locator("#silences tbody tr").first.inner_text()
+            assert "rule=ttp" in row and "known group, tracked" in row
+
             page.goto(server.url + "#/feeds")
             page.wait_for_selector("#feeds tbody tr")
             assert "dead" in page.locator("#feeds tbody").inner_text()
