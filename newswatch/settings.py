@@ -151,6 +151,17 @@ class Alerts(BaseModel):
                            burst_window=self.burst_window)
 
 
+class Console(BaseModel):
+    """The web console (``newswatch console``; see ``sinks.console.auth`` for access rules)."""
+
+    host: str = Field(default="127.0.0.1", description="Beyond loopback, auth is required")
+    port: int = Field(default=8765, ge=0, le=65535, description="0 picks a free port")
+    token: SecretStr | None = Field(default=None, description="Bearer/sign-in token (operator)")
+    token_file: Path | None = Field(default=None, description="File holding the token")
+    users_file: Path | None = Field(default=None, description="'NAME ROLE HASH' lines")
+    session_hours: float = Field(default=12.0, gt=0)
+
+
 class Groups(BaseModel):
     """Consumer group ids, one per consuming role."""
 
@@ -186,6 +197,7 @@ class Settings(BaseSettings):
     groups: Groups = Field(default_factory=Groups)
     ingest: Ingest = Field(default_factory=Ingest)
     alerts: Alerts = Field(default_factory=Alerts)
+    console: Console = Field(default_factory=Console)
     session_timeout_ms: int = Field(default=10_000, ge=1_000)
     heartbeat_interval_ms: int = Field(default=1_000, ge=100)
     batch_size: int = Field(default=500, ge=1, description="Max records per consumed batch")

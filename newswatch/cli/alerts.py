@@ -14,7 +14,6 @@ import json
 import sys
 from datetime import UTC, datetime, timedelta
 
-from newswatch import topics
 from newswatch.contracts import Alert
 from newswatch.durations import parse_duration
 from newswatch.settings import ConfigError, Settings
@@ -172,15 +171,12 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _find(store, alert_id: str) -> Alert:  # type: ignore[no-untyped-def]
-    alert = store.get(alert_id)
-    if alert is not None:
-        return alert
-    found = store.find_by_prefix(alert_id) if len(alert_id) >= 4 else []
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise ConfigError(f"no alert {alert_id!r} (see `newswatch alerts list --all`)")
-    raise ConfigError(f"{alert_id!r} matches several alerts; give more of the id")
+    from newswatch.sinks.alerts.actions import ActionError, find_alert
+
+    try:
+        return find_alert(store, alert_id)
+    except ActionError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def run_show(args: argparse.Namespace, settings: Settings) -> int:
@@ -224,39 +220,28 @@ def run_show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _store_change(store, settings: Settings, alert: Alert, actor: str,  # type: ignore[no-untyped-def]
-                  comment: str | None) -> None:
-    with store.transaction():
-        store.save_alert(alert, actor=actor, comment=comment)
-        store.publish_later(topics.ALERTS, alert.id.encode(),
-                            alert.model_dump_json().encode(), alert.updated_at)
-
-
 def run_action(args: argparse.Namespace, settings: Settings) -> int:
-    from newswatch.sinks.alerts import lifecycle
+    from newswatch.sinks.alerts import actions
 
     now = datetime.now(UTC)
     who = _who(args.by)
-    step = lifecycle.acknowledge if args.action == "ack" else lifecycle.resolve
+    step = actions.acknowledge if args.action == "ack" else actions.resolve
     failed = 0
     with _store(settings) as store:
         for given in args.alert_ids:
             try:
-                alert = _find(store, given)
-                changed = step(alert, who, now, args.comment)
-            except (ConfigError, lifecycle.LifecycleError) as exc:
+                changed = step(store, given, who, args.comment, now)
+            except actions.ActionError as exc:
                 print(f"newswatch alerts {args.action}: {exc}", file=sys.stderr)
                 failed += 1
                 continue
-            _store_change(store, settings, changed, who, args.comment)
             print(f"{_short(changed.id)} {changed.state} by {who} (version {changed.version})")
     return 1 if failed else 0
 
 
 def run_silence(args: argparse.Namespace, settings: Settings) -> int:
-    from newswatch.sinks.alerts import lifecycle
-    from newswatch.sinks.alerts.silences import covering, new_silence, parse_matcher
-    from newswatch.sinks.alerts.store import AlertQuery
+    from newswatch.sinks.alerts import actions
+    from newswatch.sinks.alerts.silences import parse_matcher
 
     try:
         matchers = [parse_matcher(m) for m in args.matchers]
@@ -265,49 +250,28 @@ def run_silence(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(str(exc)) from None
     if duration <= timedelta(0):
         raise ConfigError("--for must be longer than zero")
-    now = datetime.now(UTC)
     who = _who(args.by)
-    silence = new_silence(matchers, created_by=who, now=now, duration=duration,
-                          comment=args.comment)
-    covered = 0
-    with _store(settings) as store, store.transaction():
-        store.save_silence(silence)
-        for alert in store.list_alerts(AlertQuery(states=("new", "updated", "acknowledged"),
-                                                  limit=100_000)):
-            if covering([silence], alert, now):
-                changed = lifecycle.with_silences(alert, [*alert.silenced_by, silence.id],
-                                                  now)
-                if changed is not None:
-                    _store_change(store, settings, changed, who, args.comment or None)
-                    covered += 1
-    print(f"silence {silence.id}: {silence.describe()} until {silence.ends_at:%Y-%m-%d %H:%M} "
-          f"UTC by {who}; covers {covered} open alert(s) now")
+    with _store(settings) as store:
+        done = actions.silence(store, matchers, duration, who, args.comment, datetime.now(UTC))
+    made = done.silence
+    print(f"silence {made.id}: {made.describe()} until {made.ends_at:%Y-%m-%d %H:%M} "
+          f"UTC by {who}; covers {done.covered} open alert(s) now")
     return 0
 
 
 def run_unsilence(args: argparse.Namespace, settings: Settings) -> int:
-    from newswatch.sinks.alerts import lifecycle
-    from newswatch.sinks.alerts.store import AlertQuery
+    from newswatch.sinks.alerts import actions
 
-    now = datetime.now(UTC)
     who = _who(args.by)
     with _store(settings) as store:
-        silence = store.get_silence(args.silence_id)
-        if silence is None:
-            raise ConfigError(f"no silence {args.silence_id!r} (see `newswatch alerts silences "
-                              "--all`)")
-        if not silence.active(now):
-            print(f"silence {silence.id} is not in force; nothing to do")
-            return 0
-        with store.transaction():
-            store.save_silence(silence.model_copy(update={"expired_at": now}))
-            for alert in store.list_alerts(AlertQuery(limit=100_000)):
-                if silence.id in alert.silenced_by:
-                    still = [i for i in alert.silenced_by if i != silence.id]
-                    changed = lifecycle.with_silences(alert, still, now)
-                    if changed is not None:
-                        _store_change(store, settings, changed, who, "silence ended")
-    print(f"silence {silence.id} ended by {who}")
+        try:
+            ended = actions.unsilence(store, args.silence_id, who, datetime.now(UTC))
+        except actions.ActionError as exc:
+            raise ConfigError(str(exc)) from None
+    if ended is None:
+        print(f"silence {args.silence_id} is not in force; nothing to do")
+        return 0
+    print(f"silence {ended.id} ended by {who}")
     return 0
 
 

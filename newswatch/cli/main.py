@@ -16,8 +16,8 @@ from newswatch import __version__
 from newswatch.cli.runtime import ConfigError, configure_logging
 from newswatch.settings import CONFIG_ENV, LOG_LEVELS, LogFormat, Settings, describe
 
-SUBCOMMANDS = ("up", "poll", "process", "alert", "alerts", "rules", "tag", "stories", "feeds",
-               "broker", "schemas")
+SUBCOMMANDS = ("up", "poll", "process", "alert", "alerts", "console", "rules", "tag", "stories",
+               "feeds", "broker", "schemas")
 
 
 def build_parser() -> argparse.ArgumentParser:

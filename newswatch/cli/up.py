@@ -21,7 +21,7 @@ from newswatch.cli.runtime import broker_unreachable, connect, stop_on_signals
 from newswatch.demo_server import serve_directory
 from newswatch.kafka.broker import EmbeddedBroker
 from newswatch.metrics import serve_metrics
-from newswatch.settings import Settings, package_path
+from newswatch.settings import ConfigError, Settings, package_path
 
 DEMO_FEEDS = package_path("newswatch.ingest", "demo", "feeds")
 EMBEDDED_SESSION_TIMEOUT_MS = 6_000  # Tansu joins a group after ~half the session timeout
@@ -41,6 +41,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="poller and alert state (default: NEWSWATCH_STATE_DIR, ./var; with "
                         "the embedded broker, which keeps nothing, the poller's state goes to a "
                         "fresh temporary folder and only the alert store is kept)")
+    parser.add_argument("--no-console", action="store_true",
+                        help="do not serve the web console (default: on NEWSWATCH_CONSOLE__HOST"
+                        ":PORT, 127.0.0.1:8765, or a free port if that one is busy)")
     parser.set_defaults(func=run)
 
 
@@ -76,10 +79,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return broker_unreachable(settings, "up", exc)
         feeds_file = args.feeds or _demo_feeds_file(stack, state_dir)
         port = _serve_metrics(settings)
-        # a log record, not a print, so that --log-format json keeps stderr all JSON
+        console = None if args.no_console else _start_console(stack, alert_settings,
+                                                               feeds_file, state_dir)
+        # log records, not prints, so that --log-format json keeps stderr all JSON
         log.info("metrics on http://%s:%d/metrics; polling %s; alerts kept in %s "
                  "(`newswatch alerts list`)", settings.metrics_host, port, feeds_file,
                  _store_name(alert_settings))
+        if console is not None:
+            log.info("console on %s", console)
         roles: dict[str, Callable[[], int]] = {
             "poll": lambda: run_poll(settings, once=False, feeds_file=feeds_file, stop=stop),
             "process": lambda: run_process(settings, stop),
@@ -99,6 +106,31 @@ def _demo_feeds_file(stack: ExitStack, state_dir: Path) -> Path:
     path = state_dir / "demo-feeds.yaml"
     path.write_text(feeds_to_yaml(feeds, header="demo feeds served by newswatch up"), "utf-8")
     return path
+
+
+def _start_console(stack: ExitStack, settings: Settings, feeds_file: Path,
+                   state_dir: Path) -> str:
+    """The web console in a thread on its own connection to the alert store; its URL."""
+    from newswatch.cli.alerts import _store
+    from newswatch.sinks.console.auth import AuthConfigError
+    from newswatch.sinks.console.server import ConsoleServer
+
+    store = stack.enter_context(_store(settings))
+    host, port = settings.console.host, settings.console.port
+    try:
+        try:
+            server = ConsoleServer(settings, store, host=host, port=port, feeds_file=feeds_file,
+                                   state_dir=state_dir)
+        except OSError as exc:
+            log.warning("console port %d unavailable (%s); using a free port", port, exc)
+            server = ConsoleServer(settings, store, host=host, port=0, feeds_file=feeds_file,
+                                   state_dir=state_dir)
+    except AuthConfigError as exc:
+        raise ConfigError(f"{exc} (or run `newswatch up --no-console`)") from None
+    server.start()
+    stack.callback(server.stop)
+    server.wait_started()
+    return server.url
 
 
 def _store_name(settings: Settings) -> str:

@@ -266,6 +266,35 @@ def test_list_filters_order_and_paging(store: SqlAlertStore):
     assert store.count_alerts(AlertQuery(states=("resolved",))) == 1
 
 
+def test_alert_counts_by_country_and_severity_and_rule_ids(store: SqlAlertStore):
+    store.save_alert(alert(1, severity="high", countries=("PK",)))
+    store.save_alert(alert(2, severity="high", countries=("PK", "AF"), rule="ttp"))
+    store.save_alert(alert(3, severity="low", countries=("PK",)))
+    store.save_alert(alert(4, severity="critical", countries=()))
+    store.save_alert(alert(5, severity="high", countries=("IN",), state="resolved"))
+    counts = sorted(store.alert_counts(), key=lambda r: (r[0] or "", r[1]))
+    assert counts == [(None, "critical", 1), ("PK", "high", 2), ("PK", "low", 1)]
+    assert store.alert_counts(("resolved",)) == [("IN", "high", 1)]
+    assert store.rule_ids() == ["pk-attack", "ttp"]
+
+
+def test_divisions_filter_and_counts(store: SqlAlertStore):
+    store.save_alert(alert(1, severity="high").model_copy(update={"admin1": ["PK-KP"]}))
+    store.save_alert(alert(2, severity="low").model_copy(update={"admin1": ["PK-KP",
+                                                                             "PK-BA"]}))
+    store.save_alert(alert(3, severity="high"))
+    store.save_alert(alert(4, severity="high", state="resolved").model_copy(
+        update={"admin1": ["PK-BA"]}))
+    assert ids(store.list_alerts(AlertQuery(admin1=("PK-BA",), states=("new",)))) == [
+        "alert-002"]
+    assert ids(store.list_alerts(AlertQuery(admin1=("PK-KP",)))) == ["alert-001", "alert-002"]
+    assert store.count_alerts(AlertQuery(admin1=("PK-BA",))) == 2
+    assert store.list_alerts(AlertQuery(admin1=("PK-",))) == []
+    assert store.admin1_counts() == [("PK-BA", "low", 1), ("PK-KP", "high", 1),
+                                     ("PK-KP", "low", 1)]
+    assert store.admin1_counts(("resolved",)) == [("PK-BA", "high", 1)]
+
+
 def test_quiet_alerts_are_open_ones_without_recent_articles(store: SqlAlertStore):
     store.save_alert(alert(1, last_seen=T0))
     store.save_alert(alert(2, last_seen=T0 + timedelta(hours=5), state="updated"))

@@ -4,6 +4,7 @@ counts, and stop cleanly after --duration."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -27,6 +28,7 @@ def _metric(text: str, name: str) -> float:
 def test_up_prints_alerts_and_serves_metrics(tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
     env["NEWSWATCH_METRICS_PORT"] = "0"
+    env["NEWSWATCH_CONSOLE__PORT"] = "0"
     started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "newswatch.cli.main", "up", "--json", "--duration", "80"],
@@ -45,6 +47,11 @@ def test_up_prints_alerts_and_serves_metrics(tmp_path) -> None:
                    if (m := re.search(r"http://[\d.]+:\d+/metrics", line)))
         time.sleep(3)
         metrics = urllib.request.urlopen(url, timeout=10).read().decode()
+        console = next(m.group(0) for line in stderr_lines
+                       if (m := re.search(r"console on (http://127\.0\.0\.1:\d+/)", line)))
+        console_url = console.removeprefix("console on ")
+        listed = json.loads(urllib.request.urlopen(console_url + "api/alerts?state=all",
+                                                   timeout=10).read())
         rest, _ = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
@@ -57,6 +64,8 @@ def test_up_prints_alerts_and_serves_metrics(tmp_path) -> None:
     assert _metric(metrics, "newswatch_alerts_raised_total") > 0
     alerts = [Alert.model_validate_json(line) for line in [first, *rest.splitlines()] if line]
     assert len({a.id for a in alerts}) >= 1
+    # the console served the same store while up ran
+    assert alert.id in {a["id"] for a in listed["alerts"]}
 
 
 def test_up_uses_a_configured_cluster_instead_of_starting_a_broker(make_settings, tmp_path) -> None:

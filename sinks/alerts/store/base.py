@@ -45,6 +45,7 @@ class AlertQuery:
     event_types: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
     story_id: str | None = None
+    admin1: tuple[str, ...] = ()  # ISO 3166-2 first-level divisions
     since: datetime | None = None
     limit: int = 100
     offset: int = 0

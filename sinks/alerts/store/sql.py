@@ -312,7 +312,7 @@ class SqlAlertStore:
             params.append(ts(query.since))
         # list fields live in the JSON body; a LIKE on the quoted value narrows them down and
         # _matches below decides exactly
-        for values in (query.countries, query.event_types, query.actors):
+        for values in (query.countries, query.event_types, query.actors, query.admin1):
             if values:
                 clauses.append("(" + " OR ".join("body LIKE ?" for _ in values) + ")")
                 params += [f'%"{v}"%' for v in values]
@@ -325,12 +325,14 @@ class SqlAlertStore:
             return False
         if query.event_types and not set(query.event_types) & set(alert.event_types):
             return False
+        if query.admin1 and not set(query.admin1) & set(alert.admin1):
+            return False
         return not (query.actors and not set(query.actors) & set(alert.actors))
 
     def list_alerts(self, query: AlertQuery = _ALL) -> list[Alert]:
         """Alerts matching ``query``, most recently changed first."""
         where, params = self._where(query)
-        exact = not (query.countries or query.event_types or query.actors)
+        exact = not (query.countries or query.event_types or query.actors or query.admin1)
         limit = query.limit if exact else query.limit * 4 + 100
         rows = self._all(f"SELECT body FROM alerts{where} ORDER BY updated_at DESC, id"
                          " LIMIT ? OFFSET ?", (*params, limit, query.offset if exact else 0))
@@ -342,10 +344,35 @@ class SqlAlertStore:
 
     def count_alerts(self, query: AlertQuery = _ALL) -> int:
         where, params = self._where(query)
-        if query.countries or query.event_types or query.actors:
+        if query.countries or query.event_types or query.actors or query.admin1:
             rows = self._all(f"SELECT body FROM alerts{where}", params)
             return sum(self._matches(Alert.model_validate_json(r[0]), query) for r in rows)
         return int(self._all(f"SELECT count(*) FROM alerts{where}", params)[0][0])
+
+    def alert_counts(self, states: Sequence[str] = _ACTIVE) -> list[tuple[str | None, str, int]]:
+        """``(primary country, severity, alerts)`` for alerts in ``states`` (the console's
+        map and filter lists)."""
+        rows = self._all("SELECT primary_country, severity, count(*) FROM alerts"
+                         f" WHERE state IN ({', '.join('?' * len(states))})"
+                         " GROUP BY primary_country, severity", tuple(states))
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def admin1_counts(self, states: Sequence[str] = _ACTIVE) -> list[tuple[str, str, int]]:
+        """``(ISO 3166-2 division, severity, alerts)`` for alerts in ``states`` that name a
+        division (the console's map). Divisions live in the JSON body: a LIKE keeps the rows
+        that have any, and the body decides."""
+        rows = self._all("SELECT severity, body FROM alerts"
+                         f" WHERE state IN ({', '.join('?' * len(states))})"
+                         " AND body LIKE ?", (*states, '%"admin1":["%'))
+        counts: dict[tuple[str, str], int] = {}
+        for severity, body in rows:
+            for code in json.loads(body).get("admin1") or ():
+                counts[(code, severity)] = counts.get((code, severity), 0) + 1
+        return [(code, severity, n) for (code, severity), n in sorted(counts.items())]
+
+    def rule_ids(self) -> list[str]:
+        """Distinct rule ids of stored alerts, sorted (the console's rule filter)."""
+        return [r[0] for r in self._all("SELECT DISTINCT rule_id FROM alerts ORDER BY rule_id")]
 
     def quiet_alerts(self, before: datetime, limit: int = 500) -> list[Alert]:
         """Open alerts (new, updated, acknowledged) raised before ``before`` whose latest
