@@ -16,10 +16,11 @@ evidence either way.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 
 from newswatch.processors.tagging.context import FieldText, name_neighbour
 from newswatch.processors.tagging.gazetteer import ACTOR, BODY, DEMONYM, Actor, Gazetteer
+from newswatch.processors.tagging.intervals import Near, SpanIndex, index_by_field
 from newswatch.processors.tagging.matching import Hit
 from newswatch.processors.tagging.organisations import OrgMention, title_case
 from newswatch.processors.tagging.records import span_of
@@ -46,33 +47,10 @@ _OF_IN_CHARS = frozenset("ofinthe")
 _AND_CHARS = frozenset(",and")
 
 
-class _Near:
-    """One field's place mentions indexed by where they end and start.
-
-    Why: a rule reading the words between a body word and a place ("Pakistan's army",
-    "army of Pakistan") need only look at places a few characters away; asking every place
-    of the field made a long article's tagging quadratic in its length. Mentions come back
-    in the field's list order, which the rules' tie-breaks depend on.
-    """
-
-    __slots__ = ("_by_end", "_by_start", "_ends", "_starts", "geo")
-
-    def __init__(self, geo: list[GeoMention]) -> None:
-        self.geo = geo
-        self._by_end = sorted(range(len(geo)), key=lambda i: geo[i].hit.end)
-        self._ends = [geo[i].hit.end for i in self._by_end]
-        self._by_start = sorted(range(len(geo)), key=lambda i: geo[i].hit.start)
-        self._starts = [geo[i].hit.start for i in self._by_start]
-
-    def ending_in(self, lo: int, hi: int) -> list[GeoMention]:
-        """Mentions ending in [lo, hi], in list order."""
-        found = self._by_end[bisect_left(self._ends, lo):bisect_right(self._ends, hi)]
-        return [self.geo[i] for i in sorted(found)]
-
-    def starting_in(self, lo: int, hi: int) -> list[GeoMention]:
-        """Mentions starting in [lo, hi], in list order."""
-        found = self._by_start[bisect_left(self._starts, lo):bisect_right(self._starts, hi)]
-        return [self.geo[i] for i in sorted(found)]
+def _near(geo: list[GeoMention]) -> Near[GeoMention]:
+    """A field's place mentions by position: a rule reading the words between a body word
+    and a place looks only at places a few characters away, not at every place."""
+    return Near(geo, [(m.hit.start, m.hit.end) for m in geo])
 
 
 def _run_before(text: str, pos: int, chars: frozenset[str]) -> int:
@@ -119,42 +97,6 @@ class _Acc:
             tag["source"] = "dictionary"
 
 
-class _Spans:
-    """Whether a position or a span lies inside one of a set of spans, by bisection.
-
-    Why: asked once per place mention, a scan of every span made long articles quadratic.
-    """
-
-    __slots__ = ("_reach", "_starts")
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        spans = sorted(spans)
-        self._starts = [s for s, _e in spans]
-        self._reach: list[int] = []  # the furthest end of the spans up to each one
-        furthest = -1
-        for _s, e in spans:
-            furthest = max(furthest, e)
-            self._reach.append(furthest)
-
-    def covers(self, start: int, end: int) -> bool:
-        """Some span has s <= start and end <= e."""
-        i = bisect_right(self._starts, start)
-        return i > 0 and self._reach[i - 1] >= end
-
-    def holds(self, pos: int) -> bool:
-        """Some span has s <= pos < e."""
-        i = bisect_right(self._starts, pos)
-        return i > 0 and self._reach[i - 1] > pos
-
-
-def _spans_by_field(items) -> dict[str, _Spans]:
-    """(field, start, end) triples -> one ``_Spans`` per field."""
-    by_field: dict[str, list[tuple[int, int]]] = {}
-    for f, s, e in items:
-        by_field.setdefault(f, []).append((s, e))
-    return {f: _Spans(spans) for f, spans in by_field.items()}
-
-
 def _state_actor(gaz: Gazetteer, country: str, suffix: str) -> Actor | None:
     actor_id = f"{country}-{suffix}"
     if actor_id in gaz.actors:
@@ -179,7 +121,7 @@ def resolve_actors(
     geo_by_field: dict[str, list[GeoMention]] = {}
     for m in geo:
         geo_by_field.setdefault(m.hit.field, []).append(m)
-    near = {f: _Near(ms) for f, ms in geo_by_field.items()}
+    near = {f: _near(ms) for f, ms in geo_by_field.items()}
     org_of, absorbed = _place_orgs(gaz, name_hits, orgs)
     for hit in name_hits:
         org = org_of.get(id(hit))
@@ -206,9 +148,9 @@ def resolve_actors(
         _add_org_spans(acc, actor, org, fields, 0.6, "pattern")
     _listed_before(gaz, acc, near, fields)
     # "a Moscow court": a seat of government inside an actor's evidence is no speaker
-    evidence = _spans_by_field((e[3], e[0], e[1]) for tag in acc.tags.values()
+    evidence = index_by_field((e[3], e[0], e[1]) for tag in acc.tags.values()
                                for e in tag["evidence"])
-    in_org = _spans_by_field((o.field, o.start, o.end) for o in orgs)
+    in_org = index_by_field((o.field, o.start, o.end) for o in orgs)
     # the speakers' own spans, added below: field -> start -> furthest end; none is longer
     # than the longest place mention
     spoke: dict[str, dict[int, int]] = {}
@@ -266,7 +208,7 @@ def leader_offices(gaz: Gazetteer, tags: list[dict], persons: list, countries: l
     return list(acc.tags.values())
 
 
-def _listed_before(gaz: Gazetteer, acc: _Acc, near_by_field: dict[str, _Near],
+def _listed_before(gaz: Gazetteer, acc: _Acc, near_by_field: dict[str, Near[GeoMention]],
                    fields: dict[str, FieldText]) -> None:
     """A state body named after a list of countries is each country's: "Russian and
     Ukrainian officials", "US, British and French troops" (the phrase is the evidence)."""
@@ -360,7 +302,7 @@ _NOT_NATIONAL = frozenset({"International", "World", "Global", "European", "Afri
                            "United", "Human"})
 
 
-def _org_actor(org: OrgMention, near: _Near, primary: str | None) -> Actor:
+def _org_actor(org: OrgMention, near: Near[GeoMention], primary: str | None) -> Actor:
     """An actor for an organisation no dictionary knows: its country is a place named in it
     ("Mineworkers Union of Namibia"), else - for state bodies - the story's country."""
     country = next((m.country for m in near.starting_in(org.start, org.end)
@@ -382,7 +324,7 @@ def _add_org_spans(acc: _Acc, actor: Actor, org: OrgMention, fields: dict[str, F
 _LOCATED = ("-based", "-born", "-headquartered", "\u2011based")
 
 
-def _speaker(gaz: Gazetteer, hit: Hit, ctx: FieldText, orgs: _Spans | None) -> bool:
+def _speaker(gaz: Gazetteer, hit: Hit, ctx: FieldText, orgs: SpanIndex | None) -> bool:
     """Whether a seat of government not used as a place stands for its government: not in a
     dateline ("ISLAMABAD:", "Nairobi --", "BERLIN, Feb 17"), not part of a longer name
     ("Berlin Film Festival", "Real Madrid"), not where something is ("the Ramallah-based
@@ -397,10 +339,10 @@ def _speaker(gaz: Gazetteer, hit: Hit, ctx: FieldText, orgs: _Spans | None) -> b
                                         gaz.never_words)
 
 
-_NO_NEAR = _Near([])
+_NO_NEAR = _near([])
 
 
-def _compose(gaz, acc: _Acc, hit: Hit, body, near: _Near,
+def _compose(gaz, acc: _Acc, hit: Hit, body, near: Near[GeoMention],
              fields: dict[str, FieldText], primary: str | None, org) -> None:
     ctx = fields[hit.field]
     text = ctx.text
