@@ -30,6 +30,9 @@ class ConfigError(ValueError):
     """The configuration cannot work; the message says what to change."""
 
 USER_AGENT = f"newswatch/{__version__} (+https://github.com/newswatch/newswatch)"
+# An article's text beyond this is cut at ingest: a long feature runs to about 30,000
+# characters; a description of megabytes is an accident or an attack.
+MAX_TEXT_CHARS = 100_000
 
 
 class Security(BaseModel):
@@ -64,6 +67,9 @@ class Ingest(BaseModel):
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024,
                                 description="Bigger (decompressed) bodies are an error")
     max_redirects: int = Field(default=5, ge=0)
+    max_text_chars: int = Field(default=MAX_TEXT_CHARS, ge=1000,
+                                description="An entry's text is cut to this many characters "
+                                "(the record says so in parse_warnings)")
     max_in_flight: int = Field(default=200, ge=1, description="Requests in flight, all hosts")
     per_host_limit: int = Field(default=4, ge=1, description="Requests in flight per host")
     # scheduling: the feed's own hints (ttl, sy:updatePeriod, max-age, Retry-After) may
