@@ -18,7 +18,7 @@ from newswatch.ingest.identity import article_id, canonical_url, content_hash
 from newswatch.ingest.text import clean_title, html_to_text
 
 from newswatch.contracts import RawArticle
-from newswatch.settings import MAX_TEXT_CHARS
+from newswatch.text_limits import MAX_TEXT_CHARS, cut_point
 
 __all__ = ["FeedContext", "author_name", "capped", "language_tag", "normalise_entry",
            "resolve_link"]
@@ -156,20 +156,14 @@ def _text(entry: Any) -> str:
 
 
 def capped(text: str, limit: int) -> tuple[str, str | None]:
-    """``text`` cut to at most ``limit`` characters, at the last whitespace of its final
-    1,000 when there is one (no half word for the tagger), and the warning that says so.
-
-    Why: a feed may carry megabytes in one description; no reader needs that much of an
-    article, and every stage after ingest pays for each character.
-    """
-    if len(text) <= limit:
+    """``text`` cut to at most ``limit`` characters (see ``text_limits``), and the warning
+    that says so, or None."""
+    cut = cut_point(text, limit)
+    if cut == len(text):
         return text, None
-    cut = limit
-    space = max(text.rfind(" ", limit - 1000, limit + 1), text.rfind("\n", limit - 1000, limit + 1))
-    if space > 0:
-        cut = space
-    return text[:cut].rstrip(), (f"text truncated: {len(text):,} characters, "
-                                 f"the first {cut:,} kept (max_text_chars {limit:,})")
+    kept = text[:cut].rstrip()
+    return kept, (f"text truncated: {len(text):,} characters, the first {len(kept):,} kept "
+                  f"(max_text_chars {limit:,})")
 
 
 def _entry_language(entry: Any) -> str | None:

@@ -24,7 +24,7 @@ from newswatch.ingest.text import clean_title
 from newswatch.ingest.xmlbytes import xml_lang
 
 from newswatch.contracts import RawArticle
-from newswatch.settings import MAX_TEXT_CHARS
+from newswatch.text_limits import MAX_TEXT_CHARS
 
 __all__ = ["ParsedFeed", "parse_feed"]
 

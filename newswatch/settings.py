@@ -16,6 +16,7 @@ from pydantic_settings import (
 )
 
 from newswatch import __version__
+from newswatch.text_limits import MAX_TEXT_CHARS
 from newswatch.topics import Topics
 
 
@@ -30,9 +31,6 @@ class ConfigError(ValueError):
     """The configuration cannot work; the message says what to change."""
 
 USER_AGENT = f"newswatch/{__version__} (+https://github.com/newswatch/newswatch)"
-# An article's text beyond this is cut at ingest: a long feature runs to about 30,000
-# characters; a description of megabytes is an accident or an attack.
-MAX_TEXT_CHARS = 100_000
 
 
 class Security(BaseModel):
@@ -145,6 +143,10 @@ class Settings(BaseSettings):
     watchlist_file: Path | None = None
     state_dir: Path = Path("var")
     log_level: str = "INFO"
+    tag_max_chars: int = Field(
+        default=MAX_TEXT_CHARS, ge=1000,
+        description="The tagger reads at most this many characters of a field (the record "
+        "keeps all of it, with a parse warning): bounds the time one record may take")
 
     @property
     def topics(self) -> Topics:

@@ -36,7 +36,10 @@ def tag_transform(tagger: Tagger, tagged_topic: str) -> Transform:
 
 def build_process_runner(settings: Settings, stop: threading.Event,
                          tagger: Tagger | None = None) -> BatchRunner:
-    tagger = tagger or Tagger(watchlist_path=settings.watchlist_file)
+    # a record's time is bounded by what the tagger reads (tag_max_chars): a longer text is
+    # tagged on its first part and published whole, with a warning - nothing is lost
+    tagger = tagger or Tagger(watchlist_path=settings.watchlist_file,
+                              max_chars=settings.tag_max_chars)
     return BatchRunner.from_settings(
         settings, "process", settings.groups.process, settings.topics.raw,
         tag_transform(tagger, settings.topics.tagged), stop,

@@ -64,7 +64,8 @@ def _inputs(files: list[Path]) -> Iterator[tuple[str, RawArticle | Exception]]:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from newswatch.processors.tagging import Tagger
 
-    tagger = Tagger(watchlist_path=args.watchlist or settings.watchlist_file)
+    tagger = Tagger(watchlist_path=args.watchlist or settings.watchlist_file,
+                    max_chars=settings.tag_max_chars)
     progress = sys.stderr.isatty()
     started = time.monotonic()
     done = failed = 0

@@ -195,7 +195,9 @@ def leader_offices(gaz: Gazetteer, tags: list[dict], persons: list, countries: l
         actor = _state_actor(gaz, country, suffix) if suffix else None
         if actor is None:
             continue
-        for name in {p.name, p.tokens[-1], *(a[0] for a in p.aliases)}:
+        # in a fixed order (a set's order changes with the hash seed, and with it the order
+        # of the evidence from one process to the next)
+        for name in dict.fromkeys([p.name, p.tokens[-1], *(a[0] for a in p.aliases)]):
             for fname, ctx in fields.items():
                 text = ctx.text
                 for office in (f"{name}'s office", f"{name}\u2019s office"):

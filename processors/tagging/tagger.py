@@ -39,6 +39,7 @@ from newswatch.processors.tagging.records import span_of, tagged_article
 from newswatch.processors.tagging.watchlist import Watchlist, WatchlistError
 
 from newswatch.contracts import RawArticle, TaggedArticle
+from newswatch.text_limits import MAX_TEXT_CHARS, cut_point
 
 __all__ = ["CODE_VERSION", "Resolved", "Tagger"]
 
@@ -68,8 +69,13 @@ def _shared_gazetteer() -> Gazetteer:
 class Tagger:
     """Tag articles. ``watchlist_path``: optional YAML watchlist (see ``watchlist`` module)."""
 
-    def __init__(self, watchlist_path: Path | None = None) -> None:
+    def __init__(self, watchlist_path: Path | None = None,
+                 max_chars: int = MAX_TEXT_CHARS) -> None:
+        """``max_chars``: how much of a field is read; a longer field is tagged on its first
+        ``max_chars`` characters (cut at a word), the record keeps all of it and says so in
+        ``parse_warnings``. Tagging is linear in the text, so this bounds a record's time."""
         self._gaz = _shared_gazetteer()
+        self._max_chars = max_chars
         self._wl_path = Path(watchlist_path) if watchlist_path is not None else None
         self._wl: Watchlist | None = None
         self._wl_mtime: int | None = None
@@ -124,6 +130,8 @@ class Tagger:
         each can be measured (``benchmarks/evaluation/speed.py``)."""
         gaz, wl = self._gaz, self._wl
         title, text = article.title or "", article.text or ""
+        if len(title) > self._max_chars or len(text) > self._max_chars:
+            article, title, text = self._prefix(article, title, text)
         fields = {"title": FieldText("title", title), "text": FieldText("text", text)}
         names, lexical = scan_article(gaz.automaton, title, text)
         wl_hits = wl.scan_article(title, text) if wl is not None else []
@@ -160,6 +168,20 @@ class Tagger:
         watch_hits = _watchlist_hits(wl, wl_hits) if wl is not None else []
         return Resolved(article, regions, actor_tags, person_tags, event_tags, watch_hits,
                         sev, self.version)
+
+    def _prefix(self, article: RawArticle, title: str, text: str) -> tuple[RawArticle, str, str]:
+        """The fields to tag, each cut to ``max_chars``, and the article (all of its text)
+        with a warning naming what was read."""
+        notes = list(article.parse_warnings)
+        cut: dict[str, str] = {}
+        for name, value in (("title", title), ("text", text)):
+            end = cut_point(value, self._max_chars)
+            cut[name] = value[:end]
+            if end < len(value):
+                notes.append(f"tagged the first {end:,} of {len(value):,} characters of the "
+                             f"{name} (tag_max_chars {self._max_chars:,})")
+        return (article.model_copy(update={"parse_warnings": notes}), cut["title"],
+                cut["text"])
 
 
 def _hidden_readings_dropped(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:

@@ -5,7 +5,9 @@ from datetime import UTC, datetime
 from newswatch.ingest.config import poller_config
 from newswatch.ingest.normalise import capped
 from newswatch.ingest.parse import parse_feed
-from newswatch.settings import MAX_TEXT_CHARS, Settings
+
+from newswatch.settings import Settings
+from newswatch.text_limits import MAX_TEXT_CHARS
 
 FETCHED = datetime(2026, 2, 18, 12, 0, tzinfo=UTC)
 
@@ -30,8 +32,8 @@ def test_a_megabyte_description_is_cut_to_the_cap_with_a_warning_and_its_neighbo
     assert words.startswith(huge.text)
     assert huge.text.endswith("Monday.") or huge.text[-1].isalpha()  # no half word
     assert [w for w in huge.parse_warnings if w.startswith("text truncated")] == [
-        f"text truncated: {len(words.strip()):,} characters, the first {len(huge.text):,} "
-        f"kept (max_text_chars {MAX_TEXT_CHARS:,})"]
+        (f"text truncated: {len(words.strip()):,} characters, the first {len(huge.text):,} "
+        f"kept (max_text_chars {MAX_TEXT_CHARS:,})")]
     assert small.text == "Floods in Sindh." and small.parse_warnings == []
 
 
