@@ -152,6 +152,20 @@ class Settings(BaseSettings):
     def topics(self) -> Topics:
         return Topics(self.topic_prefix)
 
+    def secret_values(self) -> list[str]:
+        """The value of every secret setting that is set (for log redaction)."""
+        found: list[str] = []
+
+        def walk(value: Any) -> None:
+            if isinstance(value, SecretStr):
+                found.append(value.get_secret_value())
+            elif isinstance(value, BaseModel):
+                for _name, item in value:
+                    walk(item)
+
+        walk(self)
+        return [v for v in found if v]
+
     def feeds_path(self, given: Path | None = None) -> Path:
         """The feeds file to use: ``given`` (a CLI option), else ``feeds_file``."""
         path = given or self.feeds_file

@@ -36,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValidationError, FileNotFoundError) as exc:
         print(f"newswatch: invalid configuration: {exc}", file=sys.stderr)
         return 2
-    configure_logging(getattr(args, "log_level", None) or settings.log_level)
+    configure_logging(getattr(args, "log_level", None) or settings.log_level,
+                      settings.secret_values())
     try:
         return int(args.func(args, settings) or 0)
     except ConfigError as exc:

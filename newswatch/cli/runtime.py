@@ -7,8 +7,9 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+from newswatch import redaction
 from newswatch.settings import ConfigError, Settings
 
 RoleBody = Callable[[Settings, threading.Event], int]
@@ -23,7 +24,10 @@ __all__ = [
 ]
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
+    """Log to stderr at ``level``; every record, a library's too, is redacted of
+    ``secrets`` and of values keyed as passwords, secrets or tokens (``redaction``)."""
+    redaction.install(secrets)
     logging.basicConfig(
         level=level.upper(), stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
