@@ -50,7 +50,11 @@ _AND_CHARS = frozenset(",and")
 def _near(geo: list[GeoMention]) -> Near[GeoMention]:
     """A field's place mentions by position: a rule reading the words between a body word
     and a place looks only at places a few characters away, not at every place."""
-    return Near(geo, [(m.hit.start, m.hit.end) for m in geo])
+    return Near(geo, _mention_span)
+
+
+def _mention_span(m: GeoMention) -> tuple[int, int]:
+    return m.hit.start, m.hit.end
 
 
 def _run_before(text: str, pos: int, chars: frozenset[str]) -> int:
@@ -148,21 +152,22 @@ def resolve_actors(
         _add_org_spans(acc, actor, org, fields, 0.6, "pattern")
     _listed_before(gaz, acc, near, fields)
     # "a Moscow court": a seat of government inside an actor's evidence is no speaker
+    seats = [m for m in geo if m.as_government and m.country]
+    if not seats:
+        return list(acc.tags.values())
     evidence = index_by_field((e[3], e[0], e[1]) for tag in acc.tags.values()
-                               for e in tag["evidence"])
+                              for e in tag["evidence"])
     in_org = index_by_field((o.field, o.start, o.end) for o in orgs)
     # the speakers' own spans, added below: field -> start -> furthest end; none is longer
     # than the longest place mention
     spoke: dict[str, dict[int, int]] = {}
-    longest = max((m.hit.end - m.hit.start for m in geo), default=0)
-    for m in geo:
-        if not (m.as_government and m.country):
-            continue
+    longest = max(m.hit.end - m.hit.start for m in seats)
+    for m in seats:
         h = m.hit
-        said = spoke.get(h.field, {})
+        said = spoke.get(h.field)
         if (h.field in evidence and evidence[h.field].covers(h.start, h.end)
-                or any(said.get(s, -1) >= h.end
-                       for s in range(max(0, h.end - longest), h.start + 1))):
+                or said and any(said.get(s, -1) >= h.end
+                                for s in range(max(0, h.end - longest), h.start + 1))):
             continue
         if _speaker(gaz, h, fields[h.field], in_org.get(h.field)):
             actor = _state_actor(gaz, m.country, "GOV")
@@ -255,6 +260,8 @@ def _place_orgs(gaz: Gazetteer, name_hits: list[Hit], orgs: list[OrgMention]):
     """
     org_of: dict[int, object] = {}
     absorbed: set[int] = set()
+    if not orgs:
+        return org_of, absorbed
     # the actor and body hits of each field by start, to find those overlapping a name
     # without a scan of every hit per name (quadratic on long articles)
     by_field: dict[str, list[tuple[int, int, Hit]]] = {}

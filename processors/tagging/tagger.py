@@ -158,7 +158,7 @@ class Tagger:
         actor_tags = actors_mod.resolve_actors(gaz, names, geo, fields, primary, orgs)
         if wl is not None:
             actor_tags = _add_watchlist_actors(wl, wl_hits, actor_tags)
-        roles = _RoleWords(actor_tags, geo)
+        roles = _RoleWords(actor_tags, geo) if any(p.role_span for p in persons) else None
         person_countries = [_person_country(p, roles, primary, fields) for p in persons]
         actor_tags = actors_mod.leader_offices(gaz, actor_tags, persons, person_countries, fields)
         person_tags = persons_mod.to_tags(persons, person_countries, [title, text])
@@ -217,11 +217,13 @@ def _hidden_readings_dropped(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:
 def _nested_same_country(gaz: Gazetteer, names: list[Hit], nested: list[Hit]) -> list[Hit]:
     """Geo hits inside an actor's name that agree with the actor's country."""
     keep: list[Hit] = []
+    if not nested:
+        return keep
     by_field: dict[str, list[Hit]] = {}
     for h in names:
         if ACTOR in h.kset and MASK not in h.kset:
             by_field.setdefault(h.field, []).append(h)
-    near = {f: Near(hs, [(h.start, h.end) for h in hs]) for f, hs in by_field.items()}
+    near = {f: Near(hs, _hit_span) for f, hs in by_field.items()}
     longest = max((h.end - h.start for h in names), default=0)
     for inner in nested:
         actor_hits = near.get(inner.field)
@@ -324,19 +326,31 @@ class _RoleWords:
             if tag["country"]:
                 for ev_start, ev_end, _text, ev_field in tag["evidence"]:
                     evidence.setdefault(ev_field, []).append((ev_start, ev_end, tag["country"]))
-        self.evidence = {f: Near(ev, [(s, e) for s, e, _c in ev]) for f, ev in evidence.items()}
+        self.evidence = {f: Near(ev, _first_two) for f, ev in evidence.items()}
         places: dict[str, list] = {}
         for m in geo:
             if m.country:
                 places.setdefault(m.hit.field, []).append(m)
-        self.places = {f: Near(ms, [(m.hit.start, m.hit.end) for m in ms])
-                       for f, ms in places.items()}
+        self.places = {f: Near(ms, _mention_span) for f, ms in places.items()}
 
 
-def _person_country(p, roles: _RoleWords, primary: str | None,
+def _hit_span(h: Hit) -> tuple[int, int]:
+    return h.start, h.end
+
+
+def _first_two(t: tuple) -> tuple[int, int]:
+    return t[0], t[1]
+
+
+def _mention_span(m) -> tuple[int, int]:
+    return m.hit.start, m.hit.end
+
+
+def _person_country(p, roles: _RoleWords | None, primary: str | None,
                     fields: dict[str, FieldText]) -> str | None:
-    """The country of a person's role: an actor or country named in the role, else primary."""
-    if p.role_span is None:
+    """The country of a person's role: an actor or country named in the role, else primary.
+    ``roles``: None when no person has a role."""
+    if p.role_span is None or roles is None:
         return primary
     s, e = p.role_span
     best: tuple[int, str] | None = None
