@@ -18,8 +18,10 @@ from newswatch.ingest.identity import article_id, canonical_url, content_hash
 from newswatch.ingest.text import clean_title, html_to_text
 
 from newswatch.contracts import RawArticle
+from newswatch.text_limits import MAX_TEXT_CHARS, cut_point
 
-__all__ = ["FeedContext", "author_name", "language_tag", "normalise_entry", "resolve_link"]
+__all__ = ["FeedContext", "author_name", "capped", "language_tag", "normalise_entry",
+           "resolve_link"]
 
 
 @dataclass(slots=True)
@@ -37,6 +39,7 @@ class FeedContext:
     # then read with that language's month names in microseconds instead of milliseconds.
     date_language: str | None = None
     warnings: list[str] = field(default_factory=list)
+    max_text_chars: int = MAX_TEXT_CHARS
 
 
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
@@ -152,6 +155,17 @@ def _text(entry: Any) -> str:
     return best
 
 
+def capped(text: str, limit: int) -> tuple[str, str | None]:
+    """``text`` cut to at most ``limit`` characters (see ``text_limits``), and the warning
+    that says so, or None."""
+    cut = cut_point(text, limit)
+    if cut == len(text):
+        return text, None
+    kept = text[:cut].rstrip()
+    return kept, (f"text truncated: {len(text):,} characters, the first {len(kept):,} kept "
+                  f"(max_text_chars {limit:,})")
+
+
 def _entry_language(entry: Any) -> str | None:
     for key in ("title_detail", "summary_detail"):
         detail = entry.get(key)
@@ -166,7 +180,7 @@ def normalise_entry(entry: Any, ctx: FeedContext) -> RawArticle | None:
     Never raises on odd content: unreadable dates become ``fetched_at`` with a warning.
     """
     title = clean_title(entry.get("title"))
-    text = _text(entry)
+    text, cut = capped(_text(entry), ctx.max_text_chars)
     url = resolve_link(_entry_link(entry), ctx.base_url)
     canonical = canonical_url(url)
     guid = (entry.get("id") or "").strip() or None
@@ -189,6 +203,8 @@ def normalise_entry(entry: Any, ctx: FeedContext) -> RawArticle | None:
     warnings = list(ctx.warnings)
     if when.warning:
         warnings.append(when.warning)
+    if cut:
+        warnings.append(cut)
     return RawArticle(
         id=key,
         title=title,

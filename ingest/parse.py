@@ -24,6 +24,7 @@ from newswatch.ingest.text import clean_title
 from newswatch.ingest.xmlbytes import xml_lang
 
 from newswatch.contracts import RawArticle
+from newswatch.text_limits import MAX_TEXT_CHARS
 
 __all__ = ["ParsedFeed", "parse_feed"]
 
@@ -110,12 +111,14 @@ def parse_feed(
     content_type: str | None = None,
     language: str | None = None,
     engine: Engine = "auto",
+    max_text_chars: int = MAX_TEXT_CHARS,
 ) -> ParsedFeed:
     """Parse and normalise one fetched feed body into ``RawArticle`` records.
 
     ``content_type`` is the HTTP Content-Type (its charset matters for undeclared encodings),
     ``language`` the language to assume when the feed declares none. ``engine`` forces one
     parser library ("fast" or "reference") for tests and benchmarks; leave it on "auto".
+    ``max_text_chars``: longer entry texts are cut, with a parse warning in the record.
     """
     fetched_at = _as_utc(fetched_at)
     try:
@@ -159,6 +162,7 @@ def parse_feed(
         or language_tag(language),
         authors=_feed_authors(feed, result.get("version") or ""),
         warnings=list(warnings),  # feed-level warnings known before any entry is read
+        max_text_chars=max_text_chars,
     )
     for index, entry in enumerate(entries):
         try:

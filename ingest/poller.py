@@ -104,12 +104,12 @@ class _Polled:
 
 
 def _parse(body: bytes, feed_id: str, feed_url: str, fetched_at: datetime,
-           content_type: str | None, language: str | None) -> _Parsed:
+           content_type: str | None, language: str | None, max_text_chars: int) -> _Parsed:
     from newswatch.ingest.parse import parse_feed
 
     parsed: ParsedFeed = parse_feed(body, feed_id=feed_id, feed_url=feed_url,
                                     fetched_at=fetched_at, content_type=content_type,
-                                    language=language)
+                                    language=language, max_text_chars=max_text_chars)
     return _Parsed([(a.id, a.content_hash,
                      Encoded(a.id, a.model_dump_json().encode("utf-8"), key_hash(a.id)))
                     for a in parsed.articles], parsed.error, parsed.ttl_s,
@@ -278,7 +278,7 @@ class Poller:
                 polled.parsed = await asyncio.get_running_loop().run_in_executor(
                     self._parse_pool, _parse, result.body, feed.id,
                     result.final_url or result.url, datetime.now(UTC), result.content_type,
-                    feed.language)
+                    feed.language, self.config.max_text_chars)
             except BrokenExecutor as exc:  # a worker died (killed, out of memory): replace it
                 log.error("parser pool broken while parsing feed %s: %s; restarting it",
                           feed.id, exc)

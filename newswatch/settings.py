@@ -26,6 +26,7 @@ from pydantic_settings import (
 
 from newswatch import __version__
 from newswatch.durations import parse_duration
+from newswatch.text_limits import MAX_TEXT_CHARS
 from newswatch.topics import Topics
 
 
@@ -81,6 +82,9 @@ class Ingest(BaseModel):
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024,
                                 description="Bigger (decompressed) bodies are an error")
     max_redirects: int = Field(default=5, ge=0)
+    max_text_chars: int = Field(default=MAX_TEXT_CHARS, ge=1000,
+                                description="An entry's text is cut to this many characters "
+                                "(the record says so in parse_warnings)")
     max_in_flight: int = Field(default=200, ge=1, description="Requests in flight, all hosts")
     per_host_limit: int = Field(default=4, ge=1, description="Requests in flight per host")
     # scheduling: the feed's own hints (ttl, sy:updatePeriod, max-age, Retry-After) may
@@ -225,10 +229,28 @@ class Settings(BaseSettings):
             return value
         folded = value.upper() if info.field_name == "log_level" else value.lower()
         return folded if folded in (*LOG_LEVELS, "text", "json") else value
+    tag_max_chars: int = Field(
+        default=MAX_TEXT_CHARS, ge=1000,
+        description="The tagger reads at most this many characters of a field (the record "
+        "keeps all of it, with a parse warning): bounds the time one record may take")
 
     @property
     def topics(self) -> Topics:
         return Topics(self.topic_prefix)
+
+    def secret_values(self) -> list[str]:
+        """The value of every secret setting that is set (for log redaction)."""
+        found: list[str] = []
+
+        def walk(value: Any) -> None:
+            if isinstance(value, SecretStr):
+                found.append(value.get_secret_value())
+            elif isinstance(value, BaseModel):
+                for _name, item in value:
+                    walk(item)
+
+        walk(self)
+        return [v for v in found if v]
 
     def feeds_path(self, given: Path | None = None) -> Path:
         """The feeds file to use: ``given`` (a CLI option), else ``feeds_file``."""

@@ -38,8 +38,11 @@ def build_process_runner(settings: Settings, stop: threading.Event,
                          tagger: Tagger | None = None, *, from_beginning: bool = False
                          ) -> BatchRunner:
     """``from_beginning``: partitions without a committed offset in the group start at the
-    earliest record (a replay), whatever the consumer default is."""
-    tagger = tagger or Tagger(watchlist_path=settings.watchlist_file)
+    earliest record (a replay), whatever the consumer default is. A record's time is bounded
+    by what the tagger reads (``tag_max_chars``): a longer text is tagged on its first part and
+    published whole, with a warning - nothing is lost."""
+    tagger = tagger or Tagger(watchlist_path=settings.watchlist_file,
+                              max_chars=settings.tag_max_chars)
     return BatchRunner.from_settings(
         settings, "process", settings.groups.process, settings.topics.raw,
         tag_transform(tagger, settings.topics.tagged), stop,

@@ -50,7 +50,16 @@ def speed_table(rows: list[dict]) -> str:
                          f"{r['docs']:>8}{r['rss_delta_mb']:>9.1f}  cpu {r['cpu']}; rounds "
                          + ", ".join(f"{x:.0f}" for x in r.get("rounds_docs_per_s", [])))
     lines += [stage_line(r) for r in rows if "stage_us" in r]
+    lines += [per_kchar_line(r) for r in rows if "per_kchar" in r]
     return "\n".join(lines)
+
+
+def per_kchar_line(row: dict) -> str:
+    """The slowest document's time per 1,000 characters against the median document's."""
+    k = row["per_kchar"]
+    return (f"{row['system']} ms per 1,000 characters: median document {k['median_ms_per_kchar']:.3f}, "
+            f"slowest {k['max_doc_ms_per_kchar']:.3f}, a 1 MB article {k['long_doc_ms_per_kchar']:.3f} "
+            f"(max {k['max_over_median']:.2f}x the median)")
 
 
 def stage_line(row: dict) -> str:

@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newswatch: invalid configuration: {exc}", file=sys.stderr)
         return 2
     configure_logging(args.log_level or settings.log_level,
-                      args.log_format or settings.log_format)
+                      args.log_format or settings.log_format, settings.secret_values())
     try:
         return int(args.func(args, settings) or 0)
     except ConfigError as exc:

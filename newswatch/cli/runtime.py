@@ -7,9 +7,10 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
+from newswatch import redaction
 from newswatch.settings import ConfigError, LogFormat, LogLevel, Settings
 
 RoleBody = Callable[[Settings, threading.Event], int]
@@ -45,7 +46,12 @@ def log_handler(log_format: LogFormat, stream: TextIO) -> logging.Handler:
     return handler
 
 
-def configure_logging(level: LogLevel, log_format: LogFormat = "text") -> None:
+def configure_logging(level: LogLevel, log_format: LogFormat = "text",
+                      secrets: Iterable[str] = ()) -> None:
+    """Log to stderr at ``level`` as ``log_format``; every record, a library's too, is
+    redacted of ``secrets`` and of values keyed as passwords, secrets or tokens
+    (``redaction``)."""
+    redaction.install(secrets)
     logging.basicConfig(level=level, handlers=[log_handler(log_format, sys.stderr)])
     # kafka-python logs every failed reconnect attempt at ERROR; our own messages say what
     # matters (broker unreachable, delivery failed), so its own logs show only when debugging.

@@ -16,9 +16,11 @@ evidence either way.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from newswatch.processors.tagging.context import FieldText, name_neighbour
 from newswatch.processors.tagging.gazetteer import ACTOR, BODY, DEMONYM, Actor, Gazetteer
+from newswatch.processors.tagging.intervals import Near, SpanIndex, index_by_field
 from newswatch.processors.tagging.matching import Hit
 from newswatch.processors.tagging.organisations import OrgMention, title_case
 from newswatch.processors.tagging.records import span_of
@@ -38,6 +40,36 @@ _NOT_OWNERS = frozenset({
     "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December", "Today", "Yesterday", "Tomorrow", "This", "Last", "Next", "Year"})
 _POSSESSOR = re.compile(r"\b[A-Z][\w-]+(?: [A-Z][\w-]+){0,2}(?:'s|’s) \Z")
+# every character _JOIN, or _OF and _IN, can match (besides whitespace): how far from a hit
+# a place can stand and still be joined to it
+_JOIN_CHARS = frozenset("'’s-")
+_OF_IN_CHARS = frozenset("ofinthe")
+_AND_CHARS = frozenset(",and")
+
+
+def _near(geo: list[GeoMention]) -> Near[GeoMention]:
+    """A field's place mentions by position: a rule reading the words between a body word
+    and a place looks only at places a few characters away, not at every place."""
+    return Near(geo, _mention_span)
+
+
+def _mention_span(m: GeoMention) -> tuple[int, int]:
+    return m.hit.start, m.hit.end
+
+
+def _run_before(text: str, pos: int, chars: frozenset[str]) -> int:
+    """Where the run of whitespace and ``chars`` ending at ``pos`` starts."""
+    while pos > 0 and (text[pos - 1].isspace() or text[pos - 1] in chars):
+        pos -= 1
+    return pos
+
+
+def _run_after(text: str, pos: int, chars: frozenset[str]) -> int:
+    """Where the run of whitespace and ``chars`` starting at ``pos`` ends."""
+    n = len(text)
+    while pos < n and (text[pos].isspace() or text[pos] in chars):
+        pos += 1
+    return pos
 
 
 class _Acc:
@@ -45,11 +77,9 @@ class _Acc:
 
     def __init__(self) -> None:
         self.tags: dict[str, dict] = {}
-
-    def covers(self, hit: Hit) -> bool:
-        """Whether the hit lies inside some actor's evidence ("Moscow" in "a Moscow court")."""
-        return any(f == hit.field and s <= hit.start and hit.end <= e
-                   for tag in self.tags.values() for s, e, _t, f in tag["evidence"])
+        # each tag's evidence as (field, start, end), filled on first use: a story naming one
+        # actor a thousand times must not compare each new span with every earlier one
+        self._spans: dict[str, set[tuple[str, int, int]]] = {}
 
     def add(self, actor: Actor, hit: Hit, conf: float, source: str) -> None:
         tag = self.tags.get(actor.id)
@@ -60,7 +90,11 @@ class _Acc:
                 "evidence": [span_of(hit)],
             }
             return
-        if all((e[3], e[0], e[1]) != (hit.field, hit.start, hit.end) for e in tag["evidence"]):
+        spans = self._spans.get(actor.id)
+        if spans is None:
+            spans = self._spans[actor.id] = {(e[3], e[0], e[1]) for e in tag["evidence"]}
+        if (hit.field, hit.start, hit.end) not in spans:
+            spans.add((hit.field, hit.start, hit.end))
             tag["evidence"].append(span_of(hit))
         tag["confidence"] = max(tag["confidence"], conf)
         if source == "dictionary":
@@ -91,6 +125,7 @@ def resolve_actors(
     geo_by_field: dict[str, list[GeoMention]] = {}
     for m in geo:
         geo_by_field.setdefault(m.hit.field, []).append(m)
+    near = {f: _near(ms) for f, ms in geo_by_field.items()}
     org_of, absorbed = _place_orgs(gaz, name_hits, orgs)
     for hit in name_hits:
         org = org_of.get(id(hit))
@@ -102,7 +137,7 @@ def resolve_actors(
                 if org is not None:
                     _add_org_spans(acc, gaz.actors[ref], org, fields, 0.9, "dictionary")
             elif kind == BODY:
-                _compose(gaz, acc, hit, gaz.bodies[ref], geo_by_field.get(hit.field, []),
+                _compose(gaz, acc, hit, gaz.bodies[ref], near.get(hit.field, _NO_NEAR),
                          fields, primary, org)
     made: dict[str, Actor] = {}
     for org in sorted(orgs, key=lambda o: -len(o.name)):
@@ -112,16 +147,34 @@ def resolve_actors(
         # headline, "Mineworkers Union of Namibia" below) is the same body
         actor = next((a for name, a in made.items() if org.name in name), None)
         if actor is None:
-            actor = _org_actor(org, geo_by_field.get(org.field, []), primary)
+            actor = _org_actor(org, near.get(org.field, _NO_NEAR), primary)
             made[org.name] = actor
         _add_org_spans(acc, actor, org, fields, 0.6, "pattern")
-    _listed_before(gaz, acc, geo_by_field, fields)
-    for m in geo:
-        if (m.as_government and m.country and not acc.covers(m.hit)
-                and _speaker(gaz, m.hit, fields[m.hit.field], orgs)):  # not "a Moscow court"
+    _listed_before(gaz, acc, near, fields)
+    # "a Moscow court": a seat of government inside an actor's evidence is no speaker
+    seats = [m for m in geo if m.as_government and m.country]
+    if not seats:
+        return list(acc.tags.values())
+    evidence = index_by_field((e[3], e[0], e[1]) for tag in acc.tags.values()
+                              for e in tag["evidence"])
+    in_org = index_by_field((o.field, o.start, o.end) for o in orgs)
+    # the speakers' own spans, added below: field -> start -> furthest end; none is longer
+    # than the longest place mention
+    spoke: dict[str, dict[int, int]] = {}
+    longest = max(m.hit.end - m.hit.start for m in seats)
+    for m in seats:
+        h = m.hit
+        said = spoke.get(h.field)
+        if (h.field in evidence and evidence[h.field].covers(h.start, h.end)
+                or said and any(said.get(s, -1) >= h.end
+                                for s in range(max(0, h.end - longest), h.start + 1))):
+            continue
+        if _speaker(gaz, h, fields[h.field], in_org.get(h.field)):
             actor = _state_actor(gaz, m.country, "GOV")
             if actor is not None:
-                acc.add(actor, m.hit, 0.75, "composed")
+                acc.add(actor, h, 0.75, "composed")
+                said = spoke.setdefault(h.field, {})
+                said[h.start] = max(said.get(h.start, -1), h.end)
     return list(acc.tags.values())
 
 
@@ -147,7 +200,9 @@ def leader_offices(gaz: Gazetteer, tags: list[dict], persons: list, countries: l
         actor = _state_actor(gaz, country, suffix) if suffix else None
         if actor is None:
             continue
-        for name in {p.name, p.tokens[-1], *(a[0] for a in p.aliases)}:
+        # in a fixed order (a set's order changes with the hash seed, and with it the order
+        # of the evidence from one process to the next)
+        for name in dict.fromkeys([p.name, p.tokens[-1], *(a[0] for a in p.aliases)]):
             for fname, ctx in fields.items():
                 text = ctx.text
                 for office in (f"{name}'s office", f"{name}\u2019s office"):
@@ -160,7 +215,7 @@ def leader_offices(gaz: Gazetteer, tags: list[dict], persons: list, countries: l
     return list(acc.tags.values())
 
 
-def _listed_before(gaz: Gazetteer, acc: _Acc, geo_by_field: dict[str, list[GeoMention]],
+def _listed_before(gaz: Gazetteer, acc: _Acc, near_by_field: dict[str, Near[GeoMention]],
                    fields: dict[str, FieldText]) -> None:
     """A state body named after a list of countries is each country's: "Russian and
     Ukrainian officials", "US, British and French troops" (the phrase is the evidence)."""
@@ -171,11 +226,14 @@ def _listed_before(gaz: Gazetteer, acc: _Acc, geo_by_field: dict[str, list[GeoMe
         if suffix not in suffixes or not tag["id"].startswith(f"{country}-"):
             continue  # not a state body ("PK-MIL"), or a dictionary actor of its own
         for start, end, _text, f in list(tag["evidence"]):
-            geo = geo_by_field.get(f, [])
+            near = near_by_field.get(f, _NO_NEAR)
             text = fields[f].text
-            cur = next((m for m in geo if m.hit.start == start and m.country == country), None)
+            cur = next((m for m in near.starting_in(start, start) if m.country == country),
+                       None)
             while cur is not None:
-                cur = next((m for m in geo if m.country and m.country != country
+                before = near.ending_in(_run_before(text, cur.hit.start, _AND_CHARS),
+                                        cur.hit.start)
+                cur = next((m for m in before if m.country and m.country != country
                             and (m.kind == DEMONYM or m.hit.surface.isupper())  # "US, British"
                             and m.hit.end <= cur.hit.start
                             and _AND.fullmatch(text, m.hit.end, cur.hit.start)), None)
@@ -202,9 +260,24 @@ def _place_orgs(gaz: Gazetteer, name_hits: list[Hit], orgs: list[OrgMention]):
     """
     org_of: dict[int, object] = {}
     absorbed: set[int] = set()
+    if not orgs:
+        return org_of, absorbed
+    # the actor and body hits of each field by start, to find those overlapping a name
+    # without a scan of every hit per name (quadratic on long articles)
+    by_field: dict[str, list[tuple[int, int, Hit]]] = {}
+    for i, h in enumerate(name_hits):
+        if h.kset & {ACTOR, BODY}:
+            by_field.setdefault(h.field, []).append((h.start, i, h))
+    starts: dict[str, list[int]] = {}
+    for f, hits in by_field.items():
+        hits.sort(key=lambda t: (t[0], t[1]))
+        starts[f] = [t[0] for t in hits]
+    longest = max((h.end - h.start for h in name_hits), default=0)
     for org in orgs:
-        over = [h for h in name_hits if h.field == org.field and h.start < org.end
-                and org.start < h.end and h.kset & {ACTOR, BODY}]
+        hits = by_field.get(org.field, [])
+        found = hits[bisect_left(starts.get(org.field, []), org.start - longest):
+                     bisect_left(starts.get(org.field, []), org.end)]
+        over = [h for _s, _i, h in sorted(found, key=lambda t: t[1]) if org.start < h.end]
         if not over:
             continue
         covering = next((h for h in over if h.start <= org.start and org.end <= h.end), None)
@@ -238,11 +311,11 @@ _NOT_NATIONAL = frozenset({"International", "World", "Global", "European", "Afri
                            "United", "Human"})
 
 
-def _org_actor(org: OrgMention, geo: list[GeoMention], primary: str | None) -> Actor:
+def _org_actor(org: OrgMention, near: Near[GeoMention], primary: str | None) -> Actor:
     """An actor for an organisation no dictionary knows: its country is a place named in it
     ("Mineworkers Union of Namibia"), else - for state bodies - the story's country."""
-    country = next((m.country for m in geo if m.country and org.start <= m.hit.start
-                    and m.hit.end <= org.end), None)
+    country = next((m.country for m in near.starting_in(org.start, org.end)
+                    if m.country and m.hit.end <= org.end), None)
     if (country is None and org.type in _STATE_TYPES
             and not any(w in _NOT_NATIONAL for w in org.name.split())):
         country = primary
@@ -260,7 +333,7 @@ def _add_org_spans(acc: _Acc, actor: Actor, org: OrgMention, fields: dict[str, F
 _LOCATED = ("-based", "-born", "-headquartered", "\u2011based")
 
 
-def _speaker(gaz: Gazetteer, hit: Hit, ctx: FieldText, orgs: list[OrgMention]) -> bool:
+def _speaker(gaz: Gazetteer, hit: Hit, ctx: FieldText, orgs: SpanIndex | None) -> bool:
     """Whether a seat of government not used as a place stands for its government: not in a
     dateline ("ISLAMABAD:", "Nairobi --", "BERLIN, Feb 17"), not part of a longer name
     ("Berlin Film Festival", "Real Madrid"), not where something is ("the Ramallah-based
@@ -268,20 +341,24 @@ def _speaker(gaz: Gazetteer, hit: Hit, ctx: FieldText, orgs: list[OrgMention]) -
     text = ctx.text
     if ctx.dateline(hit.start, hit.end) or text.startswith(_LOCATED, hit.end):
         return False
-    if any(o.field == hit.field and o.start <= hit.start < o.end for o in orgs):
+    if orgs is not None and orgs.holds(hit.start):  # orgs: the field's organisation names
         return False
     titled = ctx.all_caps or (ctx.name == "title" and title_case(text))
     return titled or not name_neighbour(text, hit.start, hit.end, gaz.roles["_words"],
                                         gaz.never_words)
 
 
-def _compose(gaz, acc: _Acc, hit: Hit, body, geo: list[GeoMention],
+_NO_NEAR = _near([])
+
+
+def _compose(gaz, acc: _Acc, hit: Hit, body, near: Near[GeoMention],
              fields: dict[str, FieldText], primary: str | None, org) -> None:
     ctx = fields[hit.field]
     text = ctx.text
     country: str | None = None
     conf = 0.8
-    for m in geo:  # a country word right before: "Pakistani troops", "Pakistan's army"
+    # a country word right before: "Pakistani troops", "Pakistan's army"
+    for m in near.ending_in(_run_before(text, hit.start, _JOIN_CHARS), hit.start):
         if m.country and m.hit.end <= hit.start and _JOIN.match(text[m.hit.end:hit.start]):
             country = m.country
             phrase = Hit(hit.field, m.hit.start, hit.end, text[m.hit.start:hit.end],
@@ -289,7 +366,8 @@ def _compose(gaz, acc: _Acc, hit: Hit, body, geo: list[GeoMention],
     if country is not None:
         hit = phrase  # the evidence is the whole phrase, as a reader names the actor
     else:
-        for m in geo:  # "government of Pakistan": the evidence is the whole phrase
+        # "government of Pakistan": the evidence is the whole phrase
+        for m in near.starting_in(hit.end, _run_after(text, hit.end, _OF_IN_CHARS)):
             if not m.country or m.hit.start < hit.end:
                 continue
             between = text[hit.end:m.hit.start]
@@ -307,8 +385,8 @@ def _compose(gaz, acc: _Acc, hit: Hit, body, geo: list[GeoMention],
             start = text.rfind(" ", 0, start) + 1  # "the country's army", "its nation's army"
             hit = Hit(hit.field, start, hit.end, text[start:hit.end], hit.entries)
     if country is None and org:  # a place named in the body's full name
-        country = next((m.country for m in geo if m.country and org.start <= m.hit.start
-                        and m.hit.end <= org.end), None)
+        country = next((m.country for m in near.starting_in(org.start, org.end)
+                        if m.country and m.hit.end <= org.end), None)
     if country is None:
         bare_ok = body.bare and (body.bare_terms is None or key_of(hit.surface) in body.bare_terms
                                  or hit.surface.isupper())

@@ -21,6 +21,7 @@ import re
 
 from newswatch.processors.tagging.context import FieldText
 from newswatch.processors.tagging.gazetteer import EVENT, NOT_EVENT, Gazetteer
+from newswatch.processors.tagging.intervals import index_by_field
 from newswatch.processors.tagging.matching import Hit
 
 __all__ = ["resolve_events", "severity"]
@@ -43,11 +44,11 @@ def resolve_events(gaz: Gazetteer, hits: list[Hit], text: FieldText | None = Non
     """Event tag records (see ``records``), in the lexicon's order of types. ``text``: the
     article's text field, whose first sentence is the lede."""
     found: dict[str, list[Hit]] = {}
-    cancelled = [(h.field, h.start, h.end) for h in hits
-                 if any(e[1] == NOT_EVENT for e in h.entries)]
+    cancelled = index_by_field((h.field, h.start, h.end) for h in hits
+                               if any(e[1] == NOT_EVENT for e in h.entries))
     for hit in hits:
-        if cancelled and any(f == hit.field and s <= hit.start and hit.end <= e
-                             and (s, e) != (hit.start, hit.end) for f, s, e in cancelled):
+        inside = cancelled.get(hit.field)
+        if inside is not None and inside.covers_other(hit.start, hit.end):
             continue  # "landslide" in "a landslide victory", "attack" in "heart attack"
         for kind, etype, *_ in hit.entries:
             if kind == EVENT and etype != NOT_EVENT:  # the phrase itself may be a cue

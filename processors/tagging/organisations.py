@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import ahocorasick_rs
 from newswatch.processors.tagging.context import FieldText, tokens
 from newswatch.processors.tagging.given_names import known_name
+from newswatch.processors.tagging.intervals import index_by_field
 
 __all__ = ["OrgMention", "find_organisations", "spans", "title_case"]
 
@@ -289,14 +290,23 @@ def _defined_by_acronym(fields: dict[str, FieldText],
     """Organisations no head word names but the text defines an acronym for (three letters
     or more, abbreviating the name's capitalised words)."""
     out: list[OrgMention] = []
+    # where a name already stands (a bracket right after one belongs to it), by bisection:
+    # a scan of every name per bracket made long articles quadratic
+    named = index_by_field((o.field, o.start, o.end + 2) for o in found)
     for fname, ctx in fields.items():
         text = ctx.text
         if ctx.all_caps or "(" not in text:
             continue
+        taken = named.get(fname)
+        mine = len(out)  # this field's own names start here, in text order
         for m in _defined_acronyms(text):
             acronym = m.group(1)
             pos = m.start() - 1  # the space before the bracket
-            if any(o.field == fname and o.start <= pos < o.end + 2 for o in (*found, *out)):
+            if taken is not None and taken.holds(pos):
+                continue
+            # this field's names so far end at earlier brackets, in order: only the last can
+            # reach this one
+            if len(out) > mine and out[-1].start <= pos < out[-1].end + 2:
                 continue
             toks: list[tuple[str, int, int]] = []
             for tok in reversed(tokens(text, max(0, pos - 120), pos)):
@@ -387,11 +397,13 @@ def _acronym_uses(orgs: list[OrgMention], fields: dict[str, FieldText]) -> None:
     if not defined:
         return
     pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, defined)) + r")\b")
+    known = {id(o): set(o.extra) for o in defined.values()}  # not a list scan per use
     for fname, ctx in fields.items():
         for m in pattern.finditer(ctx.text):
             org = defined[m.group()]
             span = (fname, m.start(), m.end())
-            if span not in org.extra:
+            if span not in known[id(org)]:
+                known[id(org)].add(span)
                 org.extra.append(span)
 
 

@@ -476,9 +476,15 @@ def _merge(gaz, fields: dict[str, FieldText], persons: list[PersonCandidate], si
     cue when another mention names it again, and a single word that stands as a person."""
     if pending:
         named = {sg[0] for sg in singles}
+        # a name another person or another pending mention has (those appended below are
+        # pending ones, already counted)
+        known = {q.name for q in persons}
+        pending_ids: dict[str, set[int]] = {}
+        for q in pending:
+            pending_ids.setdefault(q.name, set()).add(id(q))
         for p in pending:
-            if (p.tokens[-1] in named or any(p.name == q.name for q in persons)
-                    or any(p.name == q.name for q in pending if q is not p)):
+            if (p.tokens[-1] in named or p.name in known
+                    or len(pending_ids[p.name] - {id(p)}) > 0):
                 persons.append(p)
     if not persons:
         rest = singles
@@ -529,10 +535,15 @@ def _fold(persons: list[PersonCandidate], singles: list) -> list:
     the single words that belong to no person."""
     merged: list[PersonCandidate] = []
     sets: list[set[str]] = []
+    holding: dict[str, list[int]] = {}  # token -> the merged persons holding it, in order
     for p in sorted(persons, key=lambda p: -len(p.tokens)):
         toks = {_spelling(t) for t in p.tokens}
-        same = next((q for q, qs in zip(merged, sets, strict=True) if toks <= qs), None)
+        # a person holding all of p's tokens holds its first one: ask only those
+        candidates = holding.get(_spelling(p.tokens[0]), ()) if toks else range(len(merged))
+        same = next((merged[i] for i in candidates if toks <= sets[i]), None)
         if same is None:
+            for t in toks:
+                holding.setdefault(t, []).append(len(merged))
             merged.append(p)
             sets.append(toks)
             continue

@@ -64,6 +64,7 @@ from newswatch.processors.tagging.gazetteer import (
     Gazetteer,
     log_pop,
 )
+from newswatch.processors.tagging.intervals import index_by_field
 from newswatch.processors.tagging.matching import Hit
 from newswatch.processors.tagging.records import span_of
 from newswatch.processors.tagging.textnorm import fold
@@ -239,9 +240,10 @@ def resolve_regions(
     Returns the regions record (plain dicts, see ``records``) and the resolved mentions.
     """
     cands: list[tuple[Hit, list[tuple[str, object]], bool, bool]] = []
+    in_person = index_by_field(person_spans)
     for hit in hits:
-        if person_spans and any(f == hit.field and s < hit.end and hit.start < e
-                                for f, s, e in person_spans):
+        persons = in_person.get(hit.field)
+        if persons is not None and persons.overlaps(hit.start, hit.end):
             continue
         ctx = fields[hit.field]
         prev, nxt = ctx.prev_word(hit.start), ctx.next_word(hit.end)

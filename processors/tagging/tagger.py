@@ -33,11 +33,13 @@ from newswatch.processors.tagging.gazetteer import (
     SEAT,
     Gazetteer,
 )
+from newswatch.processors.tagging.intervals import Near
 from newswatch.processors.tagging.matching import Hit, scan_article, select_names
 from newswatch.processors.tagging.records import span_of, tagged_article
 from newswatch.processors.tagging.watchlist import Watchlist, WatchlistError
 
 from newswatch.contracts import RawArticle, TaggedArticle
+from newswatch.text_limits import MAX_TEXT_CHARS, cut_point
 
 __all__ = ["CODE_VERSION", "Resolved", "Tagger"]
 
@@ -67,8 +69,13 @@ def _shared_gazetteer() -> Gazetteer:
 class Tagger:
     """Tag articles. ``watchlist_path``: optional YAML watchlist (see ``watchlist`` module)."""
 
-    def __init__(self, watchlist_path: Path | None = None) -> None:
+    def __init__(self, watchlist_path: Path | None = None,
+                 max_chars: int = MAX_TEXT_CHARS) -> None:
+        """``max_chars``: how much of a field is read; a longer field is tagged on its first
+        ``max_chars`` characters (cut at a word), the record keeps all of it and says so in
+        ``parse_warnings``. Tagging is linear in the text, so this bounds a record's time."""
         self._gaz = _shared_gazetteer()
+        self._max_chars = max_chars
         self._wl_path = Path(watchlist_path) if watchlist_path is not None else None
         self._wl: Watchlist | None = None
         self._wl_mtime: int | None = None
@@ -123,6 +130,8 @@ class Tagger:
         each can be measured (``benchmarks/evaluation/speed.py``)."""
         gaz, wl = self._gaz, self._wl
         title, text = article.title or "", article.text or ""
+        if len(title) > self._max_chars or len(text) > self._max_chars:
+            article, title, text = self._prefix(article, title, text)
         fields = {"title": FieldText("title", title), "text": FieldText("text", text)}
         names, lexical = scan_article(gaz.automaton, title, text)
         wl_hits = wl.scan_article(title, text) if wl is not None else []
@@ -149,8 +158,8 @@ class Tagger:
         actor_tags = actors_mod.resolve_actors(gaz, names, geo, fields, primary, orgs)
         if wl is not None:
             actor_tags = _add_watchlist_actors(wl, wl_hits, actor_tags)
-        person_countries = [_person_country(p, actor_tags, geo, primary, fields)
-                            for p in persons]
+        roles = _RoleWords(actor_tags, geo) if any(p.role_span for p in persons) else None
+        person_countries = [_person_country(p, roles, primary, fields) for p in persons]
         actor_tags = actors_mod.leader_offices(gaz, actor_tags, persons, person_countries, fields)
         person_tags = persons_mod.to_tags(persons, person_countries, [title, text])
 
@@ -159,6 +168,20 @@ class Tagger:
         watch_hits = _watchlist_hits(wl, wl_hits) if wl is not None else []
         return Resolved(article, regions, actor_tags, person_tags, event_tags, watch_hits,
                         sev, self.version)
+
+    def _prefix(self, article: RawArticle, title: str, text: str) -> tuple[RawArticle, str, str]:
+        """The fields to tag, each cut to ``max_chars``, and the article (all of its text)
+        with a warning naming what was read."""
+        notes = list(article.parse_warnings)
+        cut: dict[str, str] = {}
+        for name, value in (("title", title), ("text", text)):
+            end = cut_point(value, self._max_chars)
+            cut[name] = value[:end]
+            if end < len(value):
+                notes.append(f"tagged the first {end:,} of {len(value):,} characters of the "
+                             f"{name} (tag_max_chars {self._max_chars:,})")
+        return (article.model_copy(update={"parse_warnings": notes}), cut["title"],
+                cut["text"])
 
 
 def _hidden_readings_dropped(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:
@@ -194,10 +217,18 @@ def _hidden_readings_dropped(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:
 def _nested_same_country(gaz: Gazetteer, names: list[Hit], nested: list[Hit]) -> list[Hit]:
     """Geo hits inside an actor's name that agree with the actor's country."""
     keep: list[Hit] = []
-    actor_hits = [h for h in names if ACTOR in h.kset and MASK not in h.kset]
+    if not nested:
+        return keep
+    by_field: dict[str, list[Hit]] = {}
+    for h in names:
+        if ACTOR in h.kset and MASK not in h.kset:
+            by_field.setdefault(h.field, []).append(h)
+    near = {f: Near(hs, _hit_span) for f, hs in by_field.items()}
+    longest = max((h.end - h.start for h in names), default=0)
     for inner in nested:
-        outer = next((a for a in actor_hits if a.field == inner.field
-                      and a.start <= inner.start and inner.end <= a.end), None)
+        actor_hits = near.get(inner.field)
+        outer = actor_hits and next((a for a in actor_hits.starting_in(
+            inner.end - longest, inner.start) if inner.end <= a.end), None)
         if outer is None:
             continue
         countries = {gaz.actors[r].country for k, r, *_ in outer.entries if k == ACTOR}
@@ -284,31 +315,62 @@ def _primary_country(gaz, geo, actor_hits: list[Hit], regions) -> str | None:
 _ROLE_JOIN = re.compile(r"(?:'s|’s)?[ \u00a0]+")
 
 
-def _person_country(p, actor_tags: list[dict], geo, primary: str | None,
+class _RoleWords:
+    """The actors' evidence and the place mentions of each field by position, so a person's
+    role asks only about the words it spans (asking every actor and place per person made
+    stories with many people quadratic)."""
+
+    def __init__(self, actor_tags: list[dict], geo: list) -> None:
+        evidence: dict[str, list[tuple[int, int, str]]] = {}
+        for tag in actor_tags:
+            if tag["country"]:
+                for ev_start, ev_end, _text, ev_field in tag["evidence"]:
+                    evidence.setdefault(ev_field, []).append((ev_start, ev_end, tag["country"]))
+        self.evidence = {f: Near(ev, _first_two) for f, ev in evidence.items()}
+        places: dict[str, list] = {}
+        for m in geo:
+            if m.country:
+                places.setdefault(m.hit.field, []).append(m)
+        self.places = {f: Near(ms, _mention_span) for f, ms in places.items()}
+
+
+def _hit_span(h: Hit) -> tuple[int, int]:
+    return h.start, h.end
+
+
+def _first_two(t: tuple) -> tuple[int, int]:
+    return t[0], t[1]
+
+
+def _mention_span(m) -> tuple[int, int]:
+    return m.hit.start, m.hit.end
+
+
+def _person_country(p, roles: _RoleWords | None, primary: str | None,
                     fields: dict[str, FieldText]) -> str | None:
-    """The country of a person's role: an actor or country named in the role, else primary."""
-    if p.role_span is None:
+    """The country of a person's role: an actor or country named in the role, else primary.
+    ``roles``: None when no person has a role."""
+    if p.role_span is None or roles is None:
         return primary
     s, e = p.role_span
     best: tuple[int, str] | None = None
-    for tag in actor_tags:
-        if not tag["country"]:
-            continue
-        for ev_start, ev_end, _text, ev_field in tag["evidence"]:
-            if ev_field == p.field and s <= ev_start and ev_end <= e and not (
-                    p.start <= ev_start < p.end):
-                dist = abs(ev_start - p.start)
-                if best is None or dist < best[0]:
-                    best = (dist, tag["country"])
+    evidence = roles.evidence.get(p.field)
+    for ev_start, ev_end, country in evidence.starting_in(s, e) if evidence else ():
+        if ev_end <= e and not (p.start <= ev_start < p.end):
+            dist = abs(ev_start - p.start)
+            if best is None or dist < best[0]:
+                best = (dist, country)
     if best:
         return best[1]
-    for m in geo:
-        if m.country and m.hit.field == p.field and s <= m.hit.start and m.hit.end <= e:
+    places = roles.places.get(p.field)
+    if places is None:
+        return primary
+    for m in places.starting_in(s, e):
+        if m.hit.end <= e:
             return m.country
     text = fields[p.field].text
-    for m in geo:  # a country word right before the role: "French President Emmanuel Macron"
-        if m.country and m.hit.field == p.field and s - 4 <= m.hit.end <= s and (
-                _ROLE_JOIN.fullmatch(text, m.hit.end, s) is not None):
+    for m in places.ending_in(s - 4, s):  # a country word right before the role: "French
+        if _ROLE_JOIN.fullmatch(text, m.hit.end, s) is not None:  # President Emmanuel Macron"
             return m.country
     return primary
 

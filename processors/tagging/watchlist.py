@@ -35,13 +35,12 @@ from pathlib import Path
 import yaml
 from newswatch.processors.tagging.gazetteer import ANY, CAP, EXACT, Actor, Place
 from newswatch.processors.tagging.matching import Automaton, Hit, compile_automaton, scan_fields
+from newswatch.processors.tagging.vocabulary import ACTOR_TYPES
 
 from newswatch import yaml_files
 
 __all__ = ["Watchlist", "WatchlistError"]
 
-_ACTOR_TYPES = {"government", "military", "police", "armed_group", "igo", "party", "media", "ngo",
-                "company", "court", "union", "other"}
 
 
 class WatchlistError(ValueError):
@@ -100,7 +99,7 @@ class Watchlist:
         try:
             for row in data.get("actors") or []:
                 atype = row.get("type", "other")
-                if atype not in _ACTOR_TYPES:
+                if atype not in ACTOR_TYPES:
                     raise WatchlistError(f"actor {row.get('id')}: unknown type {atype!r}")
                 aid = str(row["id"])
                 actor = Actor(id=aid, name=str(row["name"]), type=atype,

@@ -157,3 +157,35 @@ def test_sigterm_finishes_the_batch_and_exits_zero(make_settings: Callable[..., 
     read_topic(settings, settings.topics.tagged, expect=50, timeout_s=60)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(30) == 0
+
+
+def test_a_two_megabyte_article_is_tagged_on_its_first_part_and_published_whole(
+        make_settings: Callable[..., Settings]) -> None:
+    """Issue 15, defect 1: one long item must not hold its partition for minutes. The
+    tagger reads the first ``tag_max_chars`` characters; the record keeps all of its text
+    and says what was read; the article after it is tagged as usual."""
+    settings = make_settings(partitions=1)
+    ensure_topics(settings)
+    filler = ("The committee discussed the harvest, the weather and the roads at length. "
+              * 28_000)  # 2.1 MB after the story
+    long = RawArticle(id="long", title="Long", text=STORY.format(n=7) + " " + filler)
+    _produce_raw(settings, [(b"long", long.model_dump_json().encode()), _article(1)])
+    started = time.monotonic()
+    stop, thread, result = _run_in_thread(settings)
+    try:
+        tagged = read_topic(settings, settings.topics.tagged, expect=2, timeout_s=60)
+    finally:
+        stop.set()
+        thread.join(30)
+    elapsed = time.monotonic() - started
+    assert result.get("code") == 0
+    by_key = {r.key: TaggedArticle.model_validate_json(r.value) for r in tagged}
+    out = by_key[b"long"]
+    assert out.text == long.text  # published whole
+    assert [c.code for c in out.regions.countries] == ["PK"]
+    assert len(out.parse_warnings) == 1
+    assert out.parse_warnings[0].startswith("tagged the first ")
+    assert out.parse_warnings[0].endswith(
+        f" of {len(long.text):,} characters of the text (tag_max_chars 100,000)")
+    assert by_key[b"a00001"].parse_warnings == []
+    assert elapsed < 45, f"took {elapsed:.1f} s"
