@@ -291,3 +291,18 @@ def test_run_forever_picks_up_registry_edits(server: FeedServer, tmp_path: Path,
             runner.join(30)
         assert server.count("/second.xml") == 1 and server.count("/first.xml") == 1
         assert not runner.is_alive()
+
+
+def test_a_feed_longer_than_the_seen_bound_is_published_once(
+        server: FeedServer, settings: Settings, tmp_path: Path,
+        publisher: KafkaPublisher) -> None:
+    # issue 15, defect 3: 2,500 items against a 2,000 bound re-published 500 on every poll
+    store = StateStore(tmp_path / "s.sqlite3", seen_max_items=20)
+    feed = FeedConfig(id="long", url=server.url("/long.xml"))
+    with Poller([feed], store, publisher, config=CONFIG) as poller:
+        published = []
+        for _ in range(3):
+            server.set("/long.xml", rss("l", items("l", 30)) + b" " * len(published))  # no 304
+            published.append(poller.poll_once(force=True).published)
+    assert published == [30, 0, 0]
+    assert len(read_all(settings, settings.topics.raw)) == 30
