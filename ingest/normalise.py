@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from newswatch.ingest.dates import published_at
+from newswatch.ingest.dates import DateBudget, published_at
 from newswatch.ingest.identity import article_id, canonical_url, content_hash
 from newswatch.ingest.text import clean_title, html_to_text
 
@@ -37,6 +37,7 @@ class FeedContext:
     # then read with that language's month names in microseconds instead of milliseconds.
     date_language: str | None = None
     warnings: list[str] = field(default_factory=list)
+    date_budget: DateBudget | None = None  # bounds dateparser for the whole feed; None: unbounded
 
 
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
@@ -175,6 +176,7 @@ def normalise_entry(entry: Any, ctx: FeedContext) -> RawArticle | None:
         [(_field(entry, key), _field(entry, f"{key}_parsed")) for key in _DATE_KEYS],
         ctx.fetched_at,
         language=language or ctx.date_language,
+        budget=ctx.date_budget,
     )
     if when.language and not language:
         ctx.date_language = when.language

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from newswatch.ingest.dates import DateBudget
 from newswatch.ingest.engine import Engine, read_document
 from newswatch.ingest.normalise import (
     FeedContext,
@@ -110,12 +111,14 @@ def parse_feed(
     content_type: str | None = None,
     language: str | None = None,
     engine: Engine = "auto",
+    date_budget: DateBudget | None = None,
 ) -> ParsedFeed:
     """Parse and normalise one fetched feed body into ``RawArticle`` records.
 
     ``content_type`` is the HTTP Content-Type (its charset matters for undeclared encodings),
     ``language`` the language to assume when the feed declares none. ``engine`` forces one
     parser library ("fast" or "reference") for tests and benchmarks; leave it on "auto".
+    ``date_budget`` bounds the time spent on dates only dateparser can read (None: unbounded).
     """
     fetched_at = _as_utc(fetched_at)
     try:
@@ -159,6 +162,7 @@ def parse_feed(
         or language_tag(language),
         authors=_feed_authors(feed, result.get("version") or ""),
         warnings=list(warnings),  # feed-level warnings known before any entry is read
+        date_budget=date_budget,
     )
     for index, entry in enumerate(entries):
         try:

@@ -104,12 +104,17 @@ class _Polled:
 
 
 def _parse(body: bytes, feed_id: str, feed_url: str, fetched_at: datetime,
-           content_type: str | None, language: str | None) -> _Parsed:
+           content_type: str | None, language: str | None,
+           date_budget: tuple[float, int, float] | None = None) -> _Parsed:
+    """Parse in a worker. ``date_budget``: (seconds, dateparser calls, cycle deadline on the
+    monotonic clock, which is the same in every process of the machine)."""
+    from newswatch.ingest.dates import DateBudget
     from newswatch.ingest.parse import parse_feed
 
+    budget = DateBudget(*date_budget) if date_budget is not None else None
     parsed: ParsedFeed = parse_feed(body, feed_id=feed_id, feed_url=feed_url,
                                     fetched_at=fetched_at, content_type=content_type,
-                                    language=language)
+                                    language=language, date_budget=budget)
     return _Parsed([(a.id, a.content_hash,
                      Encoded(a.id, a.model_dump_json().encode("utf-8"), key_hash(a.id)))
                     for a in parsed.articles], parsed.error, parsed.ttl_s,
@@ -153,6 +158,7 @@ class Poller:
         self._fetcher = Fetcher(self.config)
         self._parse_pool = self._make_parse_pool()
         self._commit_pool = ThreadPoolExecutor(1, thread_name_prefix="poller-commit")
+        self._date_deadline = 0.0  # set per cycle: no dateparser for any feed after it
 
     def _make_parse_pool(self) -> Executor:
         if self.config.parse_workers <= 0:
@@ -229,6 +235,7 @@ class Poller:
 
     async def _cycle(self, due: list[FeedConfig], report: CycleReport) -> None:
         await self._fetcher.open()
+        self._date_deadline = time.monotonic() + self.config.date_parse_cycle_s
         loop = asyncio.get_running_loop()
         tasks = [asyncio.ensure_future(self._poll_feed(feed)) for feed in due]
         pending: list[_Polled] = []
@@ -278,7 +285,8 @@ class Poller:
                 polled.parsed = await asyncio.get_running_loop().run_in_executor(
                     self._parse_pool, _parse, result.body, feed.id,
                     result.final_url or result.url, datetime.now(UTC), result.content_type,
-                    feed.language)
+                    feed.language, (self.config.date_parse_feed_s,
+                                    self.config.date_parse_feed_reads, self._date_deadline))
             except BrokenExecutor as exc:  # a worker died (killed, out of memory): replace it
                 log.error("parser pool broken while parsing feed %s: %s; restarting it",
                           feed.id, exc)

@@ -79,7 +79,13 @@ class Ingest(BaseModel):
     parse_workers: int = Field(default_factory=lambda: min(4, os.cpu_count() or 1), ge=0,
                                description="Parser processes (default: one per core, up to 4); "
                                "0 parses in a thread instead")
-    # dedup memory, per feed
+    # dates only dateparser can read cost ~50 ms each: bounded per feed and per poll cycle, after
+    # which they fall back to the fetch time with a warning
+    date_parse_feed_s: float = Field(default=2.0, gt=0, description="dateparser time per feed")
+    date_parse_feed_reads: int = Field(default=200, ge=0, description="dateparser calls per feed")
+    date_parse_cycle_s: float = Field(default=20.0, gt=0,
+                                      description="dateparser time per poll cycle, all feeds")
+    # dedup memory, per feed (never fewer than the ids of the feed's latest full fetch)
     seen_max_items: int = Field(default=2000, ge=10)
     seen_max_age_days: float = Field(default=90.0, gt=0)
     state_max_bytes: int | None = Field(default=None, ge=64 * 1024,

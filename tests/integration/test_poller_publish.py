@@ -306,3 +306,33 @@ def test_a_feed_longer_than_the_seen_bound_is_published_once(
             published.append(poller.poll_once(force=True).published)
     assert published == [30, 0, 0]
     assert len(read_all(settings, settings.topics.raw)) == 30
+
+
+def test_a_feed_of_unreadable_dates_costs_the_cycle_at_most_its_date_budget(
+        server: FeedServer, settings: Settings, tmp_path: Path,
+        publisher: KafkaPublisher) -> None:
+    # issue 15, defect 4: 3,000 distinct unreadable dates held one poll (and every feed) 118 s
+    import time
+
+    from newswatch.ingest.dates import read_date
+
+    # dateparser's first call in a process loads its locales (5-10 s here), once, whatever the
+    # budget: the budget bounds what each further unreadable date costs
+    read_date("quand lune bleue")
+    entries = "".join(f"<item><title>d{i}</title><link>http://news.test/d/{i}</link>"
+                      f"<pubDate>quand {i} lune bleue {i * 3}</pubDate></item>"
+                      for i in range(200))
+    hostile = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>d</title>'
+               f"<link>http://news.test/</link>{entries}</channel></rss>").encode()
+    feeds = [FeedConfig(id="dates", url=server.set("/dates.xml", hostile)),
+             FeedConfig(id="good", url=server.set("/good.xml", rss("g", items("g", 3))))]
+    config = CONFIG.model_copy(update={"date_parse_feed_s": 0.5})
+    with Poller(feeds, StateStore(tmp_path / "s.sqlite3"), publisher, config=config) as poller:
+        started = time.monotonic()
+        report = poller.poll_once(force=True)
+        elapsed = time.monotonic() - started
+    assert report.published == 203 and report.failed == 0
+    assert elapsed < 5.0  # unbounded: ~10 s of dateparser
+    hostile_articles = [a for a in read_all(settings, settings.topics.raw) if a.feed_id == "dates"]
+    assert all(a.published_at_source == "fetched_at" for a in hostile_articles)
+    assert sum(any("budget" in w for w in a.parse_warnings) for a in hostile_articles) > 150

@@ -129,3 +129,52 @@ def test_published_at_passes_the_learnt_language_on():
     assert got.source == "feed" and got.value == datetime(2018, 9, 29, 13, 0, tzinfo=UTC)
     assert got.language in {"pt", "es", "ca", "gl"}
     assert published_at([("Sat, 29 Sep 2018 10:00:00 -0300", None)], FETCHED).language is None
+
+
+def _unreadable_feed(n: int) -> bytes:
+    items = "".join(
+        f"<item><title>t{i}</title><link>http://news.test/{i}</link>"
+        f"<pubDate>quand {i} lune bleue {i * 7}</pubDate></item>" for i in range(n))
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+            f"<link>http://news.test/</link>{items}</channel></rss>").encode()
+
+
+def test_unreadable_dates_cost_a_feed_at_most_its_budget():
+    # issue 15, defect 4: 3,000 distinct unreadable dates cost 118 s (dateparser per item)
+    from newswatch.ingest.dates import DateBudget
+    from newswatch.ingest.parse import parse_feed
+
+    started = time.monotonic()
+    parsed = parse_feed(_unreadable_feed(150), feed_id="f", feed_url="http://news.test/rss",
+                        fetched_at=FETCHED, date_budget=DateBudget(seconds=0.5, reads=1000))
+    elapsed = time.monotonic() - started
+    assert len(parsed.articles) == 150
+    assert elapsed < 3.0  # ~0.05 s per date unbounded: 7 s
+    assert all(a.published_at == FETCHED and a.published_at_source == "fetched_at"
+               for a in parsed.articles)
+    skipped = [a for a in parsed.articles
+               if any("date-parsing budget" in w for w in a.parse_warnings)]
+    assert 100 <= len(skipped) < 150  # the first few were tried; the rest were not
+
+
+def test_a_spent_cycle_deadline_stops_slow_reading_at_once():
+    from newswatch.ingest.dates import DateBudget
+
+    budget = DateBudget(seconds=10, reads=10, deadline=time.monotonic() - 1)
+    started = time.perf_counter()
+    when = published_at([("quand lune bleue 1", None)], FETCHED, budget=budget)
+    assert time.perf_counter() - started < 0.01
+    assert when.source == "fetched_at" and "date-parsing budget" in (when.warning or "")
+    # a readable RFC-822 date still reads: the budget only limits dateparser
+    assert published_at([("Tue, 17 Feb 2026 18:03:07 GMT", None)], FETCHED,
+                        budget=budget).source == "feed"
+
+
+def test_the_slow_read_count_is_bounded_too():
+    from newswatch.ingest.dates import DateBudget
+
+    budget = DateBudget(seconds=100, reads=2)
+    sources = [published_at([(f"quand {i} lune verte", None)], FETCHED, budget=budget)
+               for i in range(4)]
+    assert ["date-parsing budget" in (w.warning or "") for w in sources] == \
+        [False, False, True, True]
