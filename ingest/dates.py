@@ -76,6 +76,18 @@ def _read_rfc822(s: str) -> datetime | None:
     return _as_utc(dt)
 
 
+# The year as written, in the RFC-822 layout ('Tue, 17 Feb 0000 ...') and the ISO one: email.utils
+# reads any year below 100 as a two-digit one (0000 -> 2000, 0099 -> 1999), and dateparser may
+# do the same, so a year written with three or four digits below 1000 is refused up front.
+_WRITTEN_YEAR = re.compile(r"^\s*(?:[^\W\d_]+\.?,?\s*)?\d{1,2}\.?\s+[^\W\d_]+\.?,?\s+(\d{3,4})\b"
+                           r"|^\s*(\d{3,4})-\d")
+
+
+def _invalid_year(s: str) -> bool:
+    m = _WRITTEN_YEAR.match(s)
+    return m is not None and int(m.group(1) or m.group(2)) < 1000
+
+
 def _read_fast(s: str) -> datetime | None:
     if s[:4].isdigit():
         return _read_iso(s) or _read_rfc822(s)
@@ -212,6 +224,8 @@ def read_date(
     """Like ``parse_date``, also returning the language dateparser recognised, if it was used.
     ``slow=False`` skips dateparser (the feed's date budget is spent)."""
     s = raw.strip() if raw else ""
+    if s and _invalid_year(s):
+        return None, None  # the library's struct would carry the same misread year
     if s:
         dt = _read_fast(s)
         if dt is not None:
@@ -284,7 +298,7 @@ def published_at(
     fetched = _as_utc(fetched_at)
     rejected: list[str] = []
     for raw, parsed in candidates:
-        if not raw and not parsed:
+        if not (raw and raw.strip()) and not parsed:  # nothing, or only whitespace
             continue
         shown = (raw or "").strip() or str(tuple(parsed)[:6])
         if budget is None:

@@ -93,6 +93,8 @@ def canonical_url(url: str | None) -> str | None:
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         return None
     host = parts.hostname.rstrip(".")
+    if not host:  # 'http://./': nothing but the root dot
+        return None
     if ":" in host:  # IPv6 literal loses its brackets in .hostname
         host = f"[{host}]"
     if port is not None and str(port) != _DEFAULT_PORTS[scheme]:

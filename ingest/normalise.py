@@ -63,7 +63,8 @@ def language_tag(value: str | None) -> str | None:
 
 
 def resolve_link(link: str | None, base_url: str) -> str | None:
-    """An absolute article link: whitespace trimmed, doubled '&amp;' undone, relative resolved."""
+    """An absolute article link: whitespace trimmed, doubled '&amp;' undone, relative resolved;
+    None when there is none or it cannot be parsed as a URL ('http://[' raises in urlsplit)."""
     if not link:
         return None
     link = link.strip()
@@ -71,8 +72,12 @@ def resolve_link(link: str | None, base_url: str) -> str | None:
         link = link.replace("&amp;", "&")
     if not link:
         return None
-    if not urlsplit(link).scheme:
-        link = urljoin(base_url, link)
+    try:
+        if not urlsplit(link).scheme:
+            link = urljoin(base_url, link)
+        urlsplit(link).port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
     return link
 
 
@@ -161,14 +166,35 @@ def _entry_language(entry: Any) -> str | None:
     return None
 
 
+def _article_link(entry: Any, base_url: str) -> tuple[str | None, str | None]:
+    """(the entry's http(s) link, or None; a warning when a link of another scheme was dropped).
+
+    Only http and https URLs are article links: ``javascript:`` or ``data:`` would run in the
+    page of whoever opens the link downstream (alert e-mails, a web console)."""
+    raw = _entry_link(entry)
+    url = resolve_link(raw, base_url)
+    if url is None:
+        if raw and raw.strip():
+            return None, f"link dropped: not a valid URL: {_shown(raw)!r}"
+        return None, None
+    if urlsplit(url).scheme.lower() in ("http", "https"):
+        return url, None
+    return None, f"link dropped: not an http(s) URL: {_shown(url)!r}"
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else value[:limit - 3] + "..."
+
+
 def normalise_entry(entry: Any, ctx: FeedContext) -> RawArticle | None:
     """Build the record for one entry, or None when the entry carries nothing to identify.
 
-    Never raises on odd content: unreadable dates become ``fetched_at`` with a warning.
+    Never raises on odd content: unreadable dates become ``fetched_at`` with a warning, links
+    that are not http(s) are dropped with one.
     """
     title = clean_title(entry.get("title"))
     text = _text(entry)
-    url = resolve_link(_entry_link(entry), ctx.base_url)
+    url, link_warning = _article_link(entry, ctx.base_url)
     canonical = canonical_url(url)
     guid = (entry.get("id") or "").strip() or None
     language = language_tag(_entry_language(entry)) or ctx.language
@@ -189,6 +215,8 @@ def normalise_entry(entry: Any, ctx: FeedContext) -> RawArticle | None:
     else:
         key = article_id(None, feed_id=ctx.feed_id, title=text[:200])
     warnings = list(ctx.warnings)
+    if link_warning:
+        warnings.append(link_warning)
     if when.warning:
         warnings.append(when.warning)
     return RawArticle(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import random
 import signal
 import threading
@@ -31,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
+from newswatch.ingest.address_policy import AddressPolicy
 from newswatch.ingest.config import PollerConfig, poller_config
 from newswatch.ingest.fetch import Fetcher, FetchResult
 from newswatch.ingest.health import classify
@@ -93,6 +95,7 @@ class _Parsed:
     error: str | None = None
     ttl_s: int | None = None
     update_period_s: int | None = None
+    truncated_at: int | None = None  # the feed had more entries; only this many were read
 
 
 @dataclass(slots=True)
@@ -105,26 +108,40 @@ class _Polled:
 
 def _parse(body: bytes, feed_id: str, feed_url: str, fetched_at: datetime,
            content_type: str | None, language: str | None,
-           date_budget: tuple[float, int, float] | None = None) -> _Parsed:
+           date_budget: tuple[float, int, float] | None = None,
+           max_entries: int | None = None) -> _Parsed:
     """Parse in a worker. ``date_budget``: (seconds, dateparser calls, cycle deadline on the
     monotonic clock, which is the same in every process of the machine)."""
     from newswatch.ingest.dates import DateBudget
-    from newswatch.ingest.parse import parse_feed
+    from newswatch.ingest.parse import MAX_ENTRIES, parse_feed
 
     budget = DateBudget(*date_budget) if date_budget is not None else None
     parsed: ParsedFeed = parse_feed(body, feed_id=feed_id, feed_url=feed_url,
                                     fetched_at=fetched_at, content_type=content_type,
-                                    language=language, date_budget=budget)
+                                    language=language, date_budget=budget,
+                                    max_entries=max_entries or MAX_ENTRIES)
     return _Parsed([(a.id, a.content_hash,
                      Encoded(a.id, a.model_dump_json().encode("utf-8"), key_hash(a.id)))
                     for a in parsed.articles], parsed.error, parsed.ttl_s,
-                   parsed.update_period_s)
+                   parsed.update_period_s, parsed.truncated_at)
 
 
-def _ignore_interrupts() -> None:
+def _init_worker(parent_pid: int) -> None:
     """Parser workers leave Ctrl-C to the poller: a terminal sends SIGINT to the whole process
-    group, and the poller shuts its pool down itself after finishing the cycle."""
+    group, and the poller shuts its pool down itself after finishing the cycle. And they end
+    with the poller: a SIGKILLed poller cannot shut its pool down, and its workers (and, once
+    they are gone, multiprocessing's resource tracker) would otherwise live on."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), name="parent-watch",
+                     daemon=True).start()
+
+
+def _exit_with_parent(parent_pid: int, every_s: float = 0.5) -> None:
+    # Polling the parent id rather than PR_SET_PDEATHSIG: that signal fires when the *thread*
+    # that started the worker ends, and the pool may be (re)created from any thread.
+    while os.getppid() == parent_pid:
+        time.sleep(every_s)
+    os._exit(1)
 
 
 def _warm_up() -> bool:
@@ -139,7 +156,8 @@ class Poller:
     def __init__(self, feeds: list[FeedConfig], state: StateStore, publish: Publisher, *,
                  config: PollerConfig | None = None, ownership: Ownership | None = None,
                  metrics: IngestMetrics | None = None, clock: Callable[[], float] = time.time,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None,
+                 address_policy: AddressPolicy | None = None) -> None:
         self.config = config or PollerConfig()
         self.store = state
         self.publisher = publish
@@ -155,7 +173,7 @@ class Poller:
         self._states_lock = threading.Lock()
         self._generation = getattr(ownership, "generation", 0)
         self._loop = asyncio.new_event_loop()
-        self._fetcher = Fetcher(self.config)
+        self._fetcher = Fetcher(self.config, address_policy)
         self._parse_pool = self._make_parse_pool()
         self._commit_pool = ThreadPoolExecutor(1, thread_name_prefix="poller-commit")
         self._date_deadline = 0.0  # set per cycle: no dateparser for any feed after it
@@ -166,7 +184,7 @@ class Poller:
         # spawn, not fork: the Kafka producer and SQLite already have threads in this process
         pool = ProcessPoolExecutor(self.config.parse_workers,
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_ignore_interrupts)
+                                   initializer=_init_worker, initargs=(os.getpid(),))
         for future in [pool.submit(_warm_up) for _ in range(self.config.parse_workers)]:
             future.result()
         return pool
@@ -286,7 +304,8 @@ class Poller:
                     self._parse_pool, _parse, result.body, feed.id,
                     result.final_url or result.url, datetime.now(UTC), result.content_type,
                     feed.language, (self.config.date_parse_feed_s,
-                                    self.config.date_parse_feed_reads, self._date_deadline))
+                                    self.config.date_parse_feed_reads, self._date_deadline),
+                    self.config.max_entries_per_feed)
             except BrokenExecutor as exc:  # a worker died (killed, out of memory): replace it
                 log.error("parser pool broken while parsing feed %s: %s; restarting it",
                           feed.id, exc)
@@ -298,6 +317,11 @@ class Poller:
             else:
                 if polled.parsed.error and not polled.parsed.articles:
                     polled.parse_error = polled.parsed.error
+                if polled.parsed.truncated_at is not None:
+                    self.metrics.feeds_truncated.inc()
+                    log.warning("feed %s has more than %d entries; only the first %d were read "
+                                "(ingest.max_entries_per_feed)", feed.id,
+                                polled.parsed.truncated_at, polled.parsed.truncated_at)
             self.metrics.parse_seconds.observe(time.perf_counter() - started)
             result.body = None  # the bytes are parsed; do not keep 10 MB per feed around
         return polled
@@ -465,7 +489,8 @@ def _closing(*things: Any) -> Iterator[None]:
                     log.exception("closing %r failed", thing)
 
 
-def _registry_watcher(path: Path) -> Callable[[], list[FeedConfig] | None]:
+def _registry_watcher(path: Path, policy: AddressPolicy | None = None
+                      ) -> Callable[[], list[FeedConfig] | None]:
     """A ``reload`` for ``run_forever``: the registry's feeds when its file changed and still
     has usable feeds (errors are logged; a broken edit keeps the old list)."""
     def mtime() -> float | None:
@@ -481,7 +506,7 @@ def _registry_watcher(path: Path) -> Callable[[], list[FeedConfig] | None]:
         if current is None or current == last[0]:
             return None
         last[0] = current
-        loaded = load_feeds(path)
+        loaded = load_feeds(path, policy)
         for error in loaded.errors:
             log.error("%s", error)
         if not loaded.feeds:
@@ -506,7 +531,12 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
     except ConfigError as exc:
         log.error("%s", exc)
         return EXIT_BAD_CONFIG
-    loaded = load_feeds(path)
+    try:
+        policy = AddressPolicy.parse(settings.allowed_hosts)
+    except ValueError as exc:
+        log.error("%s", exc)
+        return EXIT_BAD_CONFIG
+    loaded = load_feeds(path, policy)
     for error in loaded.errors:
         log.error("%s", error)
     if not loaded.feeds:
@@ -522,7 +552,8 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
 
         ownership = FeedOwnership(settings, config, store)
         ownership.start()
-    poller = Poller(loaded.feeds, store, publisher, config=config, ownership=ownership)
+    poller = Poller(loaded.feeds, store, publisher, config=config, ownership=ownership,
+                    address_policy=policy)
     with _closing(store, publisher, ownership, poller):
         try:
             if once:
@@ -531,7 +562,7 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
                 for feed_id, error in sorted(report.errors.items()):
                     log.error("feed %s: %s", feed_id, error)
                 return EXIT_ALL_FAILED if report.due and report.failed == report.due else EXIT_OK
-            poller.run_forever(stop, reload=_registry_watcher(path))
+            poller.run_forever(stop, reload=_registry_watcher(path, policy))
             return EXIT_OK
         except PublishError as exc:
             log.error("%s", exc)

@@ -4,10 +4,16 @@ The contract the poller relies on: ``publish`` returns only once every article i
 by the broker (acks=all, idempotent producer), and raises otherwise. The poller records an
 article as seen only after that, so a failed publish is retried on the next poll: at least
 once, never less.
+
+A failed publish means the broker stayed away for ``broker_timeout_s``: the role then exits,
+and closing the producer must not wait that long again for records already reported as not
+delivered (a broker loss took two timeouts to notice before), so they are dropped at once.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import NamedTuple, Protocol
 
 from kafka import KafkaProducer
@@ -19,6 +25,8 @@ from newswatch.kafka.clients import make_producer
 from newswatch.settings import Settings
 
 __all__ = ["Encoded", "KafkaPublisher", "PublishError", "Publisher", "key_hash"]
+
+log = logging.getLogger(__name__)
 
 
 def key_hash(key: str) -> int:
@@ -56,6 +64,7 @@ class KafkaPublisher:
         self._timeout_s = settings.broker_timeout_s
         self._producer = producer or make_producer(settings)
         self._own_producer = producer is None
+        self._failed = False  # a publish failed: the buffered records are known undelivered
 
     def publish(self, articles: list[RawArticle]) -> None:
         self.publish_encoded([Encoded(a.id, a.model_dump_json().encode("utf-8"))
@@ -65,21 +74,37 @@ class KafkaPublisher:
         """Like ``publish``, for articles already serialised (``model_dump_json`` bytes)."""
         if not records:
             return
+        deadline = time.monotonic() + self._timeout_s  # one timeout for the whole batch
         try:
             partitions = sorted(self._producer.partitions_for(self.topic))
             futures = [self._producer.send(
                 self.topic, key=r.key.encode("utf-8"), value=r.value,
                 partition=None if r.key_hash is None else partitions[r.key_hash % len(partitions)])
                 for r in records]
-            self._producer.flush(timeout=self._timeout_s)
+            self._producer.flush(timeout=max(0.0, deadline - time.monotonic()))
         except KafkaError as exc:
+            self._failed = True
             raise PublishError(f"publishing {len(records)} articles failed: {exc}") from exc
         failed = [f for f in futures if not f.succeeded()]
         if failed:
+            self._failed = True
             first = failed[0].exception if failed[0].is_done else "not acknowledged in time"
             raise PublishError(f"{len(failed)} of {len(records)} articles were not delivered "
                                f"to {self.topic}: {first}")
 
     def close(self) -> None:
-        if self._own_producer:
-            self._producer.close(timeout=self._timeout_s)
+        if not self._own_producer:
+            return
+        if self._failed:
+            # kafka-python's close() flushes first and raises when the flush times out,
+            # leaving the producer open; failing the pending batches (their articles were not
+            # recorded as seen and are published again after a restart) lets it close at once
+            accumulator = getattr(self._producer, "_accumulator", None)
+            if accumulator is not None and hasattr(accumulator, "abort_batches"):
+                accumulator.abort_batches(KafkaError("publisher closed after a failed publish"))
+            try:
+                self._producer.close(timeout=0)
+            except KafkaError as exc:
+                log.warning("Kafka producer closed with records undelivered: %s", exc)
+            return
+        self._producer.close(timeout=self._timeout_s)

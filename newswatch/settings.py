@@ -79,6 +79,9 @@ class Ingest(BaseModel):
     parse_workers: int = Field(default_factory=lambda: min(4, os.cpu_count() or 1), ge=0,
                                description="Parser processes (default: one per core, up to 4); "
                                "0 parses in a thread instead")
+    max_entries_per_feed: int = Field(
+        default=10_000, ge=1, description="Entries read from one feed body; more is reported "
+        "(a warning in the log and in parse_warnings, newswatch_feeds_truncated_total)")
     # dates only dateparser can read cost ~50 ms each: bounded per feed and per poll cycle, after
     # which they fall back to the fetch time with a warning
     date_parse_feed_s: float = Field(default=2.0, gt=0, description="dateparser time per feed")
@@ -145,6 +148,9 @@ class Settings(BaseSettings):
     watchlist_file: Path | None = None
     state_dir: Path = Path("var")
     log_level: str = "INFO"
+    allowed_hosts: str = Field(
+        default="", description="Feed hosts the poller may fetch although they are not public "
+        "addresses: names, CIDR ranges, host:port; comma-separated (ingest/address_policy.py)")
 
     @property
     def topics(self) -> Topics:

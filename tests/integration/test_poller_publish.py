@@ -336,3 +336,23 @@ def test_a_feed_of_unreadable_dates_costs_the_cycle_at_most_its_date_budget(
     hostile_articles = [a for a in read_all(settings, settings.topics.raw) if a.feed_id == "dates"]
     assert all(a.published_at_source == "fetched_at" for a in hostile_articles)
     assert sum(any("budget" in w for w in a.parse_warnings) for a in hostile_articles) > 150
+
+
+def test_a_feed_beyond_the_entry_limit_is_reported_not_silently_cut(
+        server: FeedServer, settings: Settings, tmp_path: Path, publisher: KafkaPublisher,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # issue 15, defect 6: 100,000 items published 10,000 and dropped the rest without a word
+    from newswatch.ingest.metrics import IngestMetrics
+    from prometheus_client import CollectorRegistry
+
+    metrics = IngestMetrics(CollectorRegistry())
+    feed = FeedConfig(id="huge", url=server.set("/huge.xml", rss("h", items("h", 25))))
+    config = CONFIG.model_copy(update={"max_entries_per_feed": 20})
+    with caplog.at_level("WARNING"), Poller([feed], StateStore(tmp_path / "s.sqlite3"),
+                                             publisher, config=config, metrics=metrics) as poller:
+        assert poller.poll_once(force=True).published == 20
+    assert metrics.feeds_truncated._value.get() == 1  # type: ignore[attr-defined]
+    assert any("huge has more than 20 entries" in r.getMessage() for r in caplog.records)
+    published = read_all(settings, settings.topics.raw)
+    assert len(published) == 20
+    assert all(any("feed truncated" in w for w in a.parse_warnings) for a in published)

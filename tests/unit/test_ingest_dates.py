@@ -178,3 +178,17 @@ def test_the_slow_read_count_is_bounded_too():
                for i in range(4)]
     assert ["date-parsing budget" in (w.warning or "") for w in sources] == \
         [False, False, True, True]
+
+
+@pytest.mark.parametrize("raw", ["Tue, 17 Feb 0000 13:56:24 +0000", "17 Feb 0099 10:00:00 GMT",
+                                 "0000-02-17T13:56:24Z", "Seg, 17 Fev 0000 10:00:00 -0300"])
+def test_a_year_below_1000_is_an_invalid_date_not_a_two_digit_one(raw):
+    # issue 15, defect 10: 'Tue, 17 Feb 0000' became 17 Feb 2000, silently
+    import time as _time
+
+    struct = _time.struct_time((0, 2, 17, 13, 56, 24, 3, 48, 0))
+    assert read_date(raw, struct, language="pt") == (None, None)
+    when = published_at([(raw, struct)], FETCHED)
+    assert when.source == "fetched_at" and raw in (when.warning or "")
+    # two-digit years are still read the RFC-822 way
+    assert parse_date("17 Feb 26 10:00:00 GMT") == datetime(2026, 2, 17, 10, tzinfo=UTC)
