@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
+from yarl import URL
 
 __all__ = ["ALLOWED_HOSTS_ENV", "AddressPolicy", "AddressRefused", "CheckedResolver",
            "literal_address"]
@@ -185,16 +186,28 @@ class AddressPolicy:
             port = parts.port
         except ValueError:
             return None  # not this policy's business: the URL check reports it
-        host = parts.hostname
-        if not host:
-            return None
         if port is None:
             port = {"http": 80, "https": 443}.get(parts.scheme.lower())
-        reason = self.refusal(host, port, literal_address(host))
-        if reason is None:
-            return None
-        return (f"{reason}: newswatch fetches only public addresses unless "
-                f"{ALLOWED_HOSTS_ENV} names the host, its range or host:port")
+        for host in _spellings(url.strip(), parts.hostname):
+            reason = self.refusal(host, port, literal_address(host))
+            if reason is not None:
+                return (f"{reason}: newswatch fetches only public addresses unless "
+                        f"{ALLOWED_HOSTS_ENV} names the host, its range or host:port")
+        return None
+
+
+def _spellings(url: str, host: str | None) -> list[str]:
+    """The host as written and as the HTTP client will read it: yarl applies NFKC and IDNA,
+    so '①②⑦.0.0.1' or '127。0。0。1' (ideographic full stops) reach the client as 127.0.0.1,
+    an address literal it connects to without asking the resolver."""
+    hosts = [host] if host else []
+    try:
+        client_host = URL(url).host
+    except (ValueError, TypeError, UnicodeError):
+        client_host = None
+    if client_host and client_host not in hosts:
+        hosts.append(client_host)
+    return hosts
 
 
 def _canonical_host(host: str) -> str:

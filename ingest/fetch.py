@@ -11,9 +11,9 @@ and a sentence for a person: the poller never sees an aiohttp exception.
 Redirects are followed here, not by aiohttp, so we know whether *every* hop was permanent
 (301/308): only then is the new URL worth storing, and so every hop is checked against the
 address policy (``address_policy.py``: public addresses only, unless allowed) before it is
-requested; names are checked again on resolution, by the resolver the connections use. Concurrency slots are taken before the
-request's timeout starts, so a feed waiting behind a slow host's other feeds is not counted
-as timed out.
+requested; names are checked again on resolution, by the resolver the connections use.
+Concurrency slots are taken before the request's timeout starts, so a feed waiting behind a
+slow host's other feeds is not counted as timed out.
 """
 
 from __future__ import annotations

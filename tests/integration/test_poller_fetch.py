@@ -160,7 +160,8 @@ def test_loopback_is_refused_without_the_allow_list(server: FeedServer,
     url = server.set("/a.xml", BODY)
     for spelling in (url, url.replace("127.0.0.1", "2130706433"),
                      url.replace("127.0.0.1", "[::ffff:127.0.0.1]"),
-                     url.replace("127.0.0.1", "127.0.0.1.")):
+                     url.replace("127.0.0.1", "127.0.0.1."),
+                     url.replace("127.0.0.1", "127。0。0。1")):
         result = fetch(spelling)
         assert result.error_kind == "blocked", (spelling, result.error)
         assert "NEWSWATCH_ALLOWED_HOSTS" in (result.error or "")

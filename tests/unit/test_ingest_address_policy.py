@@ -24,6 +24,8 @@ REFUSED_URLS = [
     "http://0.0.0.0/", "http://[::]/", "http://224.0.0.1/", "http://[ff02::1]/",
     "http://localhost:8080/", "http://LOCALHOST./", "http://api.localhost/",
     "https://[fe80::1%25eth0]/",
+    # the HTTP client normalises these (NFKC, IDNA) to 127.0.0.1 and then connects without DNS
+    "http://①②⑦.0.0.1/", "http://127。0。0。1/", "http://１２７.0.0.1/",
 ]
 
 
