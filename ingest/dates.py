@@ -196,18 +196,23 @@ class DateBudget:
     value; the poller gives every feed of a cycle the same one, and the monotonic clock is the
     same in its parser processes). ``None`` everywhere a budget is optional means unbounded."""
 
-    __slots__ = ("_deadline", "_reads_left", "_seconds_left", "limit_text")
+    __slots__ = ("_deadline", "_reads", "_reads_left", "_seconds", "_seconds_left")
 
     def __init__(self, seconds: float, reads: int, deadline: float | None = None) -> None:
-        self._seconds_left = seconds
-        self._reads_left = reads
+        self._seconds = self._seconds_left = seconds
+        self._reads = self._reads_left = reads
         self._deadline = deadline
-        self.limit_text = f"{seconds:g} s or {reads} slow dates per feed"
 
     def allows(self) -> bool:
+        return self.spent() is None
+
+    def spent(self) -> str | None:
+        """Which limit is spent, in words for the article's warning, or None."""
         if self._seconds_left <= 0 or self._reads_left <= 0:
-            return False
-        return self._deadline is None or time.monotonic() < self._deadline
+            return f"{self._seconds:g} s or {self._reads} slow dates per feed"
+        if self._deadline is not None and time.monotonic() >= self._deadline:
+            return "the poll cycle's"
+        return None
 
     def charge(self, seconds: float, reads: int) -> None:
         self._seconds_left -= seconds
@@ -303,11 +308,11 @@ def published_at(
         shown = (raw or "").strip() or str(tuple(parsed)[:6])
         if budget is None:
             dt, detected = read_date(raw, parsed, language=language)
-        elif not budget.allows():
+        elif (spent := budget.spent()) is not None:
             dt, detected = read_date(raw, parsed, language=language, slow=False)
             if dt is None and raw and raw.strip():
                 rejected.append(f"date {shown!r} not read: the date-parsing budget "
-                                f"({budget.limit_text}) is spent")
+                                f"({spent}) is spent")
                 continue
         else:
             misses, started = _read_slow.cache_info().misses, time.monotonic()

@@ -165,6 +165,7 @@ def test_a_spent_cycle_deadline_stops_slow_reading_at_once():
     when = published_at([("quand lune bleue 1", None)], FETCHED, budget=budget)
     assert time.perf_counter() - started < 0.01
     assert when.source == "fetched_at" and "date-parsing budget" in (when.warning or "")
+    assert "poll cycle" in (when.warning or "")
     # a readable RFC-822 date still reads: the budget only limits dateparser
     assert published_at([("Tue, 17 Feb 2026 18:03:07 GMT", None)], FETCHED,
                         budget=budget).source == "feed"
