@@ -401,3 +401,16 @@ def test_links_to_private_addresses_are_kept() -> None:
                         fetched_at=datetime.now(UTC))
     assert [a.url for a in parsed.articles] == [
         "http://10.1.2.3/a", "http://localhost/b", "http://127.0.0.1:8080/c"]
+
+
+def test_an_unparseable_link_costs_neither_the_feed_nor_the_entry() -> None:
+    # found by the property tests: urlsplit raises on 'http://[' and on a non-numeric port, which
+    # made parse_feed raise (channel link) or skip the entry (item link)
+    body = (b'<rss version="2.0"><channel><title>x</title><link>http://[</link>'
+            b"<item><title>a</title><link>/rel</link></item>"
+            b"<item><title>b</title><link>http://x:y/</link></item></channel></rss>")
+    parsed = parse_feed(body, feed_id="f", feed_url="https://news.test/rss",
+                        fetched_at=datetime.now(UTC))
+    assert parsed.error is None
+    assert [a.url for a in parsed.articles] == ["https://news.test/rel", None]
+    assert parsed.articles[1].parse_warnings == ["link dropped: not a valid URL: 'http://x:y/'"]
