@@ -144,6 +144,7 @@ def test_unreadable_dates_cost_a_feed_at_most_its_budget():
     from newswatch.ingest.dates import DateBudget
     from newswatch.ingest.parse import parse_feed
 
+    read_date("quand lune bleue")  # dateparser's first call loads its locales (seconds), once
     started = time.monotonic()
     parsed = parse_feed(_unreadable_feed(150), feed_id="f", feed_url="http://news.test/rss",
                         fetched_at=FETCHED, date_budget=DateBudget(seconds=0.5, reads=1000))
