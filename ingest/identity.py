@@ -109,7 +109,8 @@ def canonical_url(url: str | None) -> str | None:
         path = _PERCENT_ESCAPE.sub(lambda m: m.group(0).upper(), path)
     query = _clean_query(parts.query) if parts.query else ""
     fragment = parts.fragment if parts.fragment.startswith("!") else ""
-    return urlunsplit((scheme, host, path, query, fragment))
+    # stripped again: dropping a fragment or tracking parameters can expose trailing whitespace
+    return urlunsplit((scheme, host, path, query, fragment)).strip()
 
 
 def _digest(*parts: str) -> str:

@@ -335,7 +335,8 @@ def test_a_feed_of_unreadable_dates_costs_the_cycle_at_most_its_date_budget(
     assert elapsed < 5.0  # unbounded: ~10 s of dateparser
     hostile_articles = [a for a in read_all(settings, settings.topics.raw) if a.feed_id == "dates"]
     assert all(a.published_at_source == "fetched_at" for a in hostile_articles)
-    assert sum(any("budget" in w for w in a.parse_warnings) for a in hostile_articles) > 150
+    # how many were tried within 0.5 s depends on the machine; most were not
+    assert sum(any("budget" in w for w in a.parse_warnings) for a in hostile_articles) > 100
 
 
 def test_a_feed_beyond_the_entry_limit_is_reported_not_silently_cut(

@@ -146,16 +146,17 @@ def test_unreadable_dates_cost_a_feed_at_most_its_budget():
 
     read_date("quand lune bleue")  # dateparser's first call loads its locales (seconds), once
     started = time.monotonic()
-    parsed = parse_feed(_unreadable_feed(150), feed_id="f", feed_url="http://news.test/rss",
+    parsed = parse_feed(_unreadable_feed(300), feed_id="f", feed_url="http://news.test/rss",
                         fetched_at=FETCHED, date_budget=DateBudget(seconds=0.5, reads=1000))
     elapsed = time.monotonic() - started
-    assert len(parsed.articles) == 150
-    assert elapsed < 3.0  # ~0.05 s per date unbounded: 7 s
+    assert len(parsed.articles) == 300
+    assert elapsed < 3.0  # 0.02-0.05 s per date unbounded: 6-15 s
     assert all(a.published_at == FETCHED and a.published_at_source == "fetched_at"
                for a in parsed.articles)
     skipped = [a for a in parsed.articles
                if any("date-parsing budget" in w for w in a.parse_warnings)]
-    assert 100 <= len(skipped) < 150  # the first few were tried; the rest were not
+    # the first ones were tried (how many depends on the machine's speed); the rest were not
+    assert 100 <= len(skipped) < 300
 
 
 def test_a_spent_cycle_deadline_stops_slow_reading_at_once():
