@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from newswatch.ingest.address_policy import AddressPolicy
+from newswatch.ingest.broker_contact import BrokerContact
 from newswatch.ingest.config import PollerConfig, poller_config
 from newswatch.ingest.fetch import Fetcher, FetchResult
 from newswatch.ingest.health import classify
@@ -51,11 +52,16 @@ if TYPE_CHECKING:
 
     from newswatch.settings import Settings
 
-__all__ = ["CycleReport", "Ownership", "Poller", "run_poll"]
+__all__ = ["BrokerUnreachable", "CycleReport", "Ownership", "Poller", "run_poll"]
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_ALL_FAILED, EXIT_BAD_CONFIG, EXIT_PUBLISH_FAILED, EXIT_STATE_FAILED = 0, 1, 2, 4, 5
+EXIT_BROKER_LOST = 3  # as the consuming roles (newswatch.kafka.runner)
+
+
+class BrokerUnreachable(PublishError):
+    """No Kafka client of the role reached the broker for ``broker_timeout_s``."""
 
 
 class Ownership(Protocol):
@@ -445,7 +451,9 @@ class Poller:
                     reload: Callable[[], list[FeedConfig] | None] | None = None,
                     reload_every_s: float = 10.0) -> None:
         """Poll due feeds until ``stop`` is set. ``PublishError`` propagates (the role exits
-        non-zero so a supervisor restarts it: the broker was unreachable for too long).
+        non-zero so a supervisor restarts it: the broker was unreachable for too long), and so
+        does ``BrokerUnreachable`` when the publisher's broker clock says so although nothing
+        was published (the group consumer or the state producer lost the broker).
         ``reload`` is asked every ``reload_every_s`` for a new feed list (None: unchanged)."""
         checked = time.monotonic()
         while not stop.is_set():
@@ -458,6 +466,10 @@ class Poller:
             report = self.poll_once()
             if report.due:
                 log.info("%s", report.summary())
+            contact = getattr(self.publisher, "contact", None)
+            if contact is not None and contact.lost():
+                raise BrokerUnreachable(f"broker unreachable for more than "
+                                        f"{contact.timeout_s:g} s")
             wait = self.seconds_until_due()
             stop.wait(min(wait, reload_every_s) if reload is not None else wait)
 
@@ -545,12 +557,13 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
     store = StateStore.in_dir(settings.state_dir, seen_max_items=config.seen_max_items,
                               seen_max_age_days=config.seen_max_age_days,
                               max_size_bytes=config.state_max_bytes)
-    publisher = KafkaPublisher(settings)
+    contact = BrokerContact(settings.broker_timeout_s)
+    publisher = KafkaPublisher(settings, contact=contact)
     ownership = None
     if not once:
         from newswatch.ingest.ownership import FeedOwnership
 
-        ownership = FeedOwnership(settings, config, store)
+        ownership = FeedOwnership(settings, config, store, contact=contact)
         ownership.start()
     poller = Poller(loaded.feeds, store, publisher, config=config, ownership=ownership,
                     address_policy=policy)
@@ -564,6 +577,9 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
                 return EXIT_ALL_FAILED if report.due and report.failed == report.due else EXIT_OK
             poller.run_forever(stop, reload=_registry_watcher(path, policy))
             return EXIT_OK
+        except BrokerUnreachable as exc:
+            log.error("poll: %s; exiting", exc)
+            return EXIT_BROKER_LOST
         except PublishError as exc:
             log.error("%s", exc)
             return EXIT_PUBLISH_FAILED

@@ -5,28 +5,26 @@ by the broker (acks=all, idempotent producer), and raises otherwise. The poller 
 article as seen only after that, so a failed publish is retried on the next poll: at least
 once, never less.
 
-A failed publish means the broker stayed away for ``broker_timeout_s``: the role then exits,
-and closing the producer must not wait that long again for records already reported as not
-delivered (a broker loss took two timeouts to notice before), so they are dropped at once.
+A failed publish means the broker stayed away for ``broker_timeout_s`` (one clock for the whole
+role, ``broker_contact.py``): the role then exits, and closing the producer does not wait that
+long again for records already reported as not delivered.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from typing import NamedTuple, Protocol
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 from kafka.partitioner.default import murmur2
+from newswatch.ingest.broker_contact import BrokerContact, close_producer
 
 from newswatch.contracts import RawArticle
 from newswatch.kafka.clients import make_producer
 from newswatch.settings import Settings
 
 __all__ = ["Encoded", "KafkaPublisher", "PublishError", "Publisher", "key_hash"]
-
-log = logging.getLogger(__name__)
 
 
 def key_hash(key: str) -> int:
@@ -59,9 +57,12 @@ class Publisher(Protocol):
 class KafkaPublisher:
     """Each article as UTF-8 JSON, keyed by its id, to the raw topic."""
 
-    def __init__(self, settings: Settings, producer: KafkaProducer | None = None) -> None:
+    def __init__(self, settings: Settings, producer: KafkaProducer | None = None,
+                 contact: BrokerContact | None = None) -> None:
         self.topic = settings.topics.raw
         self._timeout_s = settings.broker_timeout_s
+        # shared with the role's other Kafka clients: one timeout for all of them
+        self.contact = contact or BrokerContact(settings.broker_timeout_s)
         self._producer = producer or make_producer(settings)
         self._own_producer = producer is None
         self._failed = False  # a publish failed: the buffered records are known undelivered
@@ -74,7 +75,8 @@ class KafkaPublisher:
         """Like ``publish``, for articles already serialised (``model_dump_json`` bytes)."""
         if not records:
             return
-        deadline = time.monotonic() + self._timeout_s  # one timeout for the whole batch
+        started = time.monotonic()
+        deadline = started + self.contact.remaining()  # one timeout for the whole batch
         try:
             partitions = sorted(self._producer.partitions_for(self.topic))
             futures = [self._producer.send(
@@ -84,27 +86,19 @@ class KafkaPublisher:
             self._producer.flush(timeout=max(0.0, deadline - time.monotonic()))
         except KafkaError as exc:
             self._failed = True
+            self.contact.lost_since(started)
             raise PublishError(f"publishing {len(records)} articles failed: {exc}") from exc
         failed = [f for f in futures if not f.succeeded()]
-        if failed:
+        if not failed:
+            self.contact.reached()
+        else:
             self._failed = True
+            self.contact.lost_since(started)
             first = failed[0].exception if failed[0].is_done else "not acknowledged in time"
             raise PublishError(f"{len(failed)} of {len(records)} articles were not delivered "
                                f"to {self.topic}: {first}")
 
     def close(self) -> None:
-        if not self._own_producer:
-            return
-        if self._failed:
-            # kafka-python's close() flushes first and raises when the flush times out,
-            # leaving the producer open; failing the pending batches (their articles were not
-            # recorded as seen and are published again after a restart) lets it close at once
-            accumulator = getattr(self._producer, "_accumulator", None)
-            if accumulator is not None and hasattr(accumulator, "abort_batches"):
-                accumulator.abort_batches(KafkaError("publisher closed after a failed publish"))
-            try:
-                self._producer.close(timeout=0)
-            except KafkaError as exc:
-                log.warning("Kafka producer closed with records undelivered: %s", exc)
-            return
-        self._producer.close(timeout=self._timeout_s)
+        if self._own_producer:
+            close_producer(self._producer, self._timeout_s,
+                           undelivered_known=self._failed or self.contact.lost())
