@@ -76,6 +76,15 @@ def _start_server(count: int, items: int) -> tuple[Any, str]:
     return process, f"http://127.0.0.1:{port}"
 
 
+def _local_feeds_allowed(base: str) -> Any:
+    """The poller refuses loopback addresses unless allowed: allow this run's own feed server."""
+    from urllib.parse import urlsplit
+
+    from newswatch.ingest.address_policy import AddressPolicy
+
+    return AddressPolicy.from_env().allowing(urlsplit(base).netloc)
+
+
 def _config(args: argparse.Namespace) -> Any:
     from newswatch.ingest.config import PollerConfig
 
@@ -94,7 +103,8 @@ def _cycles(args: argparse.Namespace, settings: Settings, base: str) -> dict[str
     with tempfile.TemporaryDirectory(prefix="nw-ingest-bench-") as tmp:
         store = StateStore(Path(tmp) / "state.sqlite3")
         publisher = KafkaPublisher(settings)
-        with Poller(feeds, store, publisher, config=_config(args)) as poller:
+        with Poller(feeds, store, publisher, config=_config(args),
+                    address_policy=_local_feeds_allowed(base)) as poller:
             first = poller.poll_once(force=True)
             second = poller.poll_once(force=True)
         publisher.close()
@@ -134,7 +144,8 @@ def _memory_child(args: argparse.Namespace, settings_json: str, base: str, serve
             [(hashlib.sha1(f"{f.id}/{n}".encode()).hexdigest()[:32], "h") for n in
              range(args.items)]) for i, f in enumerate(feeds)])
         publisher = KafkaPublisher(settings)
-        with Poller(feeds, store, publisher, config=_config(args)) as poller:
+        with Poller(feeds, store, publisher, config=_config(args),
+                    address_policy=_local_feeds_allowed(base)) as poller:
             report = poller.poll_once(force=True)
             workers = psutil.Process().children(recursive=True)
             worker_rss = sum(p.memory_info().rss for p in workers if p.is_running())
@@ -168,7 +179,8 @@ def _real_feeds(settings: Settings, config: Any) -> dict[str, Any]:
         feeds = [FeedConfig(id=path.stem, url=base + path.name) for path in files]
         publisher = KafkaPublisher(settings)
         store = StateStore(Path(state_dir) / "state.sqlite3")
-        with Poller(feeds, store, publisher, config=config) as poller:
+        with Poller(feeds, store, publisher, config=config,
+                    address_policy=_local_feeds_allowed(base)) as poller:
             report = poller.poll_once(force=True)
         publisher.close()
         store.close()

@@ -5,6 +5,11 @@ at ~340/s. Almost every feed date is RFC-822 or ISO-8601, so the standard librar
 dateparser only sees what nothing else could read (e.g. Portuguese month names), with a cache
 because a feed repeats the same strings on every poll.
 
+dateparser is also the one cost a feed controls: 3,000 distinct unreadable dates took two
+minutes. So every feed's slow reading runs against a ``DateBudget`` (seconds and dateparser
+calls per feed, plus a deadline shared by the poll cycle); once it is spent, the remaining
+dates that only dateparser could read fall back to ``fetched_at``, and the warning says why.
+
 The raw string is read before the parser library's ``*_parsed`` struct: feedparser-rs ignores
 an ISO-8601 offset written without a colon ('2026-02-17T17:36:36-0500' comes back as 17:36
 UTC), while reading the string ourselves gets it right for both libraries.
@@ -23,6 +28,7 @@ from typing import Any, Literal
 __all__ = [
     "EARLIEST_PLAUSIBLE",
     "FUTURE_TOLERANCE",
+    "DateBudget",
     "PublishedAt",
     "parse_date",
     "published_at",
@@ -68,6 +74,18 @@ def _read_rfc822(s: str) -> datetime | None:
         if last.isalpha() and last.upper() not in _RFC822_ZONES:
             return None  # unknown zone name: email.utils dropped it, let a slower reader try
     return _as_utc(dt)
+
+
+# The year as written, in the RFC-822 layout ('Tue, 17 Feb 0000 ...') and the ISO one: email.utils
+# reads any year below 100 as a two-digit one (0000 -> 2000, 0099 -> 1999), and dateparser may
+# do the same, so a year written with three or four digits below 1000 is refused up front.
+_WRITTEN_YEAR = re.compile(r"^\s*(?:[^\W\d_]+\.?,?\s*)?\d{1,2}\.?\s+[^\W\d_]+\.?,?\s+(\d{3,4})\b"
+                           r"|^\s*(\d{3,4})-\d")
+
+
+def _invalid_year(s: str) -> bool:
+    m = _WRITTEN_YEAR.match(s)
+    return m is not None and int(m.group(1) or m.group(2)) < 1000
 
 
 def _read_fast(s: str) -> datetime | None:
@@ -172,14 +190,47 @@ def _read_slow(s: str, language: str | None) -> tuple[datetime | None, str | Non
     return _as_utc(data.date_obj), detected
 
 
+class DateBudget:
+    """How much slow date reading (dateparser) one feed may cost: ``seconds`` of it and
+    ``reads`` calls that missed the cache, and nothing after ``deadline`` (a ``time.monotonic``
+    value; the poller gives every feed of a cycle the same one, and the monotonic clock is the
+    same in its parser processes). ``None`` everywhere a budget is optional means unbounded."""
+
+    __slots__ = ("_deadline", "_reads", "_reads_left", "_seconds", "_seconds_left")
+
+    def __init__(self, seconds: float, reads: int, deadline: float | None = None) -> None:
+        self._seconds = self._seconds_left = seconds
+        self._reads = self._reads_left = reads
+        self._deadline = deadline
+
+    def allows(self) -> bool:
+        return self.spent() is None
+
+    def spent(self) -> str | None:
+        """Which limit is spent, in words for the article's warning, or None."""
+        if self._seconds_left <= 0 or self._reads_left <= 0:
+            return f"{self._seconds:g} s or {self._reads} slow dates per feed"
+        if self._deadline is not None and time.monotonic() >= self._deadline:
+            return "the poll cycle's"
+        return None
+
+    def charge(self, seconds: float, reads: int) -> None:
+        self._seconds_left -= seconds
+        self._reads_left -= reads
+
+
 def read_date(
     raw: str | None,
     parsed: time.struct_time | tuple | None = None,
     *,
     language: str | None = None,
+    slow: bool = True,
 ) -> tuple[datetime | None, str | None]:
-    """Like ``parse_date``, also returning the language dateparser recognised, if it was used."""
+    """Like ``parse_date``, also returning the language dateparser recognised, if it was used.
+    ``slow=False`` skips dateparser (the feed's date budget is spent)."""
     s = raw.strip() if raw else ""
+    if s and _invalid_year(s):
+        return None, None  # the library's struct would carry the same misread year
     if s:
         dt = _read_fast(s)
         if dt is not None:
@@ -192,6 +243,8 @@ def read_date(
         dt = _read_localised(s, primary)
         if dt is not None:
             return dt, primary
+    if not slow:
+        return None, None
     return _read_slow(s, primary)
 
 
@@ -236,6 +289,7 @@ def published_at(
     fetched_at: datetime,
     *,
     language: str | None = None,
+    budget: DateBudget | None = None,
 ) -> PublishedAt:
     """Pick the first plausible date among ``(raw, parsed)`` candidates, else ``fetched_at``.
 
@@ -243,15 +297,27 @@ def published_at(
     is more than a day after ``fetched_at`` or before 1990 is not trusted: the article gets
     ``fetched_at`` with source ``"fetched_at"`` and a warning naming the rejected value.
     ``language`` on the result is the language the date's words were read in, if that took
-    more than the standard library: pass it back in for the feed's next entries.
+    more than the standard library: pass it back in for the feed's next entries. ``budget``
+    bounds the dateparser calls (one budget per feed, shared by its entries).
     """
     fetched = _as_utc(fetched_at)
     rejected: list[str] = []
     for raw, parsed in candidates:
-        if not raw and not parsed:
+        if not (raw and raw.strip()) and not parsed:  # nothing, or only whitespace
             continue
-        dt, detected = read_date(raw, parsed, language=language)
         shown = (raw or "").strip() or str(tuple(parsed)[:6])
+        if budget is None:
+            dt, detected = read_date(raw, parsed, language=language)
+        elif (spent := budget.spent()) is not None:
+            dt, detected = read_date(raw, parsed, language=language, slow=False)
+            if dt is None and raw and raw.strip():
+                rejected.append(f"date {shown!r} not read: the date-parsing budget "
+                                f"({spent}) is spent")
+                continue
+        else:
+            misses, started = _read_slow.cache_info().misses, time.monotonic()
+            dt, detected = read_date(raw, parsed, language=language)
+            budget.charge(time.monotonic() - started, _read_slow.cache_info().misses - misses)
         if dt is None:
             rejected.append(f"unreadable date {shown!r}")
         elif dt > fetched + FUTURE_TOLERANCE:

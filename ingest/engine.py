@@ -16,7 +16,9 @@ elements, see ``xmlbytes.repair_empty_elements``) or handed to feedparser:
   keeps one of them.
 
 Both libraries are called on bytes wrapped so that neither ever treats the body as a URL or
-a file name.
+a file name. Both read at most ``max_entries`` entries (feedparser-rs stops there itself, as a
+defence against huge feeds; feedparser's list is cut to the same length) and the document says
+when entries were left out, so a truncation is reported, never silent.
 """
 
 from __future__ import annotations
@@ -34,7 +36,11 @@ from newswatch.ingest.xmlbytes import (
     wellformedness_error,
 )
 
-__all__ = ["Engine", "FeedDocument", "read_document"]
+__all__ = ["MAX_ENTRIES", "Engine", "FeedDocument", "read_document"]
+
+MAX_ENTRIES = 10_000
+"""Entries read from one document (feedparser-rs' own default); the first ones, which feeds
+order newest first."""
 
 Engine = Literal["auto", "fast", "reference"]
 
@@ -50,6 +56,7 @@ class FeedDocument:
     fallback_reason: str | None = None  # why feedparser was used instead of the fast parser
     malformed: str | None = None  # the XML error, when the document is not well-formed
     encoding_note: str | None = None  # feedparser had to override or guess the encoding
+    truncated_at: int | None = None  # the document had more entries than this; the rest unread
 
 
 def _reference(body: bytes, content_type: str | None) -> Any:
@@ -58,10 +65,25 @@ def _reference(body: bytes, content_type: str | None) -> Any:
     return feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False)
 
 
-def _fast(body: bytes) -> Any:
+def _fast(body: bytes, max_entries: int) -> Any:
     # Bytes are never taken for a URL by feedparser-rs (only str is). Sanitising is off: we
     # reduce HTML to text ourselves, and the sanitiser costs ~6x the parse.
-    return feedparser_rs.parse(body, sanitize_html=False)
+    limits = feedparser_rs.ParserLimits(max_entries=max_entries)
+    return feedparser_rs.parse_with_limits(body, limits=limits, sanitize_html=False)
+
+
+def _rs_truncated(result: Any, max_entries: int) -> bool:
+    """feedparser-rs flags a cut-off entry list only through bozo ('Entry limit exceeded')."""
+    return bool(result.bozo) and "entry limit" in str(result.bozo_exception or "").lower() \
+        and len(result.entries) >= max_entries
+
+
+def _cut_reference(doc: FeedDocument, max_entries: int) -> FeedDocument:
+    entries = doc.result.get("entries") or []
+    if len(entries) > max_entries:
+        doc.result["entries"] = entries[:max_entries]
+        doc.truncated_at = max_entries
+    return doc
 
 
 _ENCODING_COMPLAINTS = (
@@ -91,6 +113,11 @@ def _suspicion(result: Any, body: bytes) -> str | None:
         return "fast parser found no entries"
     if any(not e.get("link") and not e.get("links") for e in entries):
         return "fast parser returned entries without links"
+    if any(not e.get("link") and not any(link.get("href") for link in e.get("links"))
+           for e in entries):
+        # rs blanks links to private or loopback addresses; in a feed they are data, not
+        # fetch targets, and an intranet feed's links are all of that kind
+        return "fast parser blanked entry links (it drops links to private addresses)"
     undated = any(not e.get("published") and not e.get("updated") for e in entries)
     if undated and _PREFIXED_ATOM_DATE.search(body):
         return "undated entries but the document has prefixed Atom dates"
@@ -103,31 +130,40 @@ def _suspicion(result: Any, body: bytes) -> str | None:
 
 
 def read_document(
-    body: bytes, content_type: str | None = None, engine: Engine = "auto"
+    body: bytes, content_type: str | None = None, engine: Engine = "auto",
+    max_entries: int = MAX_ENTRIES,
 ) -> FeedDocument:
     """Parse ``body`` with the fast parser where it is known to be right, else with feedparser.
 
     ``engine="fast"`` or ``"reference"`` forces one library (for the differential test and the
     benchmark). Never raises for bad input: a broken document comes back with ``malformed``
-    set and whatever entries could be recovered.
+    set and whatever entries could be recovered; one with more than ``max_entries`` entries
+    comes back with the first ``max_entries`` and ``truncated_at`` set.
     """
     if engine == "reference":
-        return _from_reference(_reference(body, content_type), "forced")
+        return _cut_reference(_from_reference(_reference(body, content_type), "forced"),
+                              max_entries)
     if engine == "auto":
         problem = undeclared_encoding_problem(body, content_type)
         if problem:
-            return _from_reference(_reference(body, content_type), problem)
+            return _cut_reference(_from_reference(_reference(body, content_type), problem),
+                                  max_entries)
     malformed = wellformedness_error(body)
     repaired = repair_empty_elements(body)
     try:
-        result = _fast(repaired)
+        result = _fast(repaired, max_entries)
     except Exception as exc:
         if engine == "fast":
             raise
         reason = f"fast parser raised {type(exc).__name__}: {exc}"
-        return _from_reference(_reference(body, content_type), reason, malformed)
+        return _cut_reference(_from_reference(_reference(body, content_type), reason, malformed),
+                              max_entries)
     if engine == "auto":
         reason = _suspicion(result, repaired)
         if reason:
-            return _from_reference(_reference(body, content_type), reason, malformed)
-    return FeedDocument(result, "fast", None, malformed)
+            return _cut_reference(
+                _from_reference(_reference(body, content_type), reason, malformed), max_entries)
+    doc = FeedDocument(result, "fast", None, malformed)
+    if _rs_truncated(result, max_entries):
+        doc.truncated_at = max_entries
+    return doc

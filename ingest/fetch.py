@@ -9,9 +9,11 @@ Every failure becomes a ``FetchResult`` with a bounded ``error_kind`` (used as a
 and a sentence for a person: the poller never sees an aiohttp exception.
 
 Redirects are followed here, not by aiohttp, so we know whether *every* hop was permanent
-(301/308): only then is the new URL worth storing. Concurrency slots are taken before the
-request's timeout starts, so a feed waiting behind a slow host's other feeds is not counted
-as timed out.
+(301/308): only then is the new URL worth storing, and so every hop is checked against the
+address policy (``address_policy.py``: public addresses only, unless allowed) before it is
+requested; names are checked again on resolution, by the resolver the connections use.
+Concurrency slots are taken before the request's timeout starts, so a feed waiting behind a
+slow host's other feeds is not counted as timed out.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Self
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from newswatch.ingest.address_policy import AddressPolicy, AddressRefused, CheckedResolver
 from newswatch.ingest.config import PollerConfig
 from newswatch.ingest.politeness import parse_max_age, parse_retry_after
 
@@ -32,7 +35,7 @@ __all__ = ["ERROR_KINDS", "FetchResult", "Fetcher"]
 # the complete set of error kinds (metric label values)
 ERROR_KINDS = (
     "timeout", "connection", "http_4xx", "http_5xx", "rate_limited", "too_large",
-    "truncated", "redirect", "invalid_url", "parse", "other",
+    "truncated", "redirect", "invalid_url", "blocked", "parse", "other",
 )
 _PERMANENT = (301, 308)
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -72,10 +75,13 @@ class Fetcher:
     """One HTTP session shared by every feed; use inside a running event loop.
 
     ``async with Fetcher(config) as fetcher: result = await fetcher.fetch(url, etag=...)``
+    ``policy``: the addresses it may connect to (default: public ones and those named in
+    ``NEWSWATCH_ALLOWED_HOSTS``).
     """
 
-    def __init__(self, config: PollerConfig) -> None:
+    def __init__(self, config: PollerConfig, policy: AddressPolicy | None = None) -> None:
         self.config = config
+        self.policy = policy if policy is not None else AddressPolicy.from_env()
         self._session: aiohttp.ClientSession | None = None
         self._all = asyncio.Semaphore(config.max_in_flight)
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -90,7 +96,8 @@ class Fetcher:
     async def open(self) -> None:
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, ttl_dns_cache=300,
-                                             keepalive_timeout=60)
+                                             keepalive_timeout=60,
+                                             resolver=CheckedResolver(self.policy))
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": self.config.user_agent,
@@ -118,6 +125,10 @@ class Fetcher:
         if urlsplit(url).scheme not in ("http", "https"):
             result.error_kind, result.error = "invalid_url", f"not an http(s) URL: {url}"
             return result
+        refused = self.policy.refusal_for_url(url)
+        if refused:
+            result.error_kind, result.error = "blocked", f"refused {url}: {refused}"
+            return result
         async with self._all, self._host_slot(url):
             started = time.perf_counter()
             try:
@@ -129,13 +140,20 @@ class Fetcher:
             except _TooLarge as exc:
                 result.error_kind, result.error = "too_large", str(exc)
                 result.body = None
+            except AddressRefused as exc:
+                result.error_kind, result.error = "blocked", f"refused: {exc}"
+                result.body = None
             except aiohttp.ClientPayloadError as exc:
                 result.error_kind = "truncated"
                 result.error = f"body cut short ({result.bytes_read} bytes read): {exc}"
                 result.body = None
             except (aiohttp.ClientConnectionError, OSError) as exc:
-                result.error_kind = "connection"
-                result.error = f"connection failed: {exc.__class__.__name__}: {exc}"
+                refused = getattr(exc, "os_error", None)  # the resolver's refusal, wrapped
+                if isinstance(refused, AddressRefused):
+                    result.error_kind, result.error = "blocked", f"refused: {refused}"
+                else:
+                    result.error_kind = "connection"
+                    result.error = f"connection failed: {exc.__class__.__name__}: {exc}"
             except (aiohttp.InvalidURL, ValueError) as exc:
                 result.error_kind, result.error = "invalid_url", f"bad URL: {exc}"
             except aiohttp.ClientError as exc:
@@ -168,6 +186,13 @@ class Fetcher:
                         return
                     all_permanent = all_permanent and response.status in _PERMANENT
                     url = urljoin(url, location)
+                    if urlsplit(url).scheme.lower() not in ("http", "https"):
+                        result.error_kind = "redirect"
+                        result.error = f"redirect to a non-http(s) URL: {url}"
+                        return
+                    refused = self.policy.refusal_for_url(url)
+                    if refused:
+                        raise AddressRefused(f"redirect to {url}: {refused}")
                     continue
                 result.final_url = url
                 if all_permanent and url != result.url:

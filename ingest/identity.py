@@ -93,6 +93,8 @@ def canonical_url(url: str | None) -> str | None:
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         return None
     host = parts.hostname.rstrip(".")
+    if not host:  # 'http://./': nothing but the root dot
+        return None
     if ":" in host:  # IPv6 literal loses its brackets in .hostname
         host = f"[{host}]"
     if port is not None and str(port) != _DEFAULT_PORTS[scheme]:
@@ -107,7 +109,8 @@ def canonical_url(url: str | None) -> str | None:
         path = _PERCENT_ESCAPE.sub(lambda m: m.group(0).upper(), path)
     query = _clean_query(parts.query) if parts.query else ""
     fragment = parts.fragment if parts.fragment.startswith("!") else ""
-    return urlunsplit((scheme, host, path, query, fragment))
+    # stripped again: dropping a fragment or tracking parameters can expose trailing whitespace
+    return urlunsplit((scheme, host, path, query, fragment)).strip()
 
 
 def _digest(*parts: str) -> str:

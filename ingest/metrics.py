@@ -43,6 +43,10 @@ class IngestMetrics:
         self.fetch_bytes = Counter(
             "newswatch_feed_fetch_bytes_total", "Feed body bytes read (after decompression)",
             registry=registry)
+        self.feeds_truncated = Counter(
+            "newswatch_feeds_truncated_total",
+            "Fetched feeds with more entries than the parser reads (ingest.max_entries_per_feed)",
+            registry=registry)
         self.parse_seconds = Histogram(
             "newswatch_feed_parse_seconds", "Time to parse and normalise one feed body",
             buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5), registry=registry)

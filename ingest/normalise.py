@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from newswatch.ingest.dates import published_at
+from newswatch.ingest.dates import DateBudget, published_at
 from newswatch.ingest.identity import article_id, canonical_url, content_hash
 from newswatch.ingest.text import clean_title, html_to_text
 
@@ -40,6 +40,7 @@ class FeedContext:
     date_language: str | None = None
     warnings: list[str] = field(default_factory=list)
     max_text_chars: int = MAX_TEXT_CHARS
+    date_budget: DateBudget | None = None  # bounds dateparser for the whole feed; None: unbounded
 
 
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
@@ -65,7 +66,8 @@ def language_tag(value: str | None) -> str | None:
 
 
 def resolve_link(link: str | None, base_url: str) -> str | None:
-    """An absolute article link: whitespace trimmed, doubled '&amp;' undone, relative resolved."""
+    """An absolute article link: whitespace trimmed, doubled '&amp;' undone, relative resolved;
+    None when there is none or it cannot be parsed as a URL ('http://[' raises in urlsplit)."""
     if not link:
         return None
     link = link.strip()
@@ -73,8 +75,12 @@ def resolve_link(link: str | None, base_url: str) -> str | None:
         link = link.replace("&amp;", "&")
     if not link:
         return None
-    if not urlsplit(link).scheme:
-        link = urljoin(base_url, link)
+    try:
+        if not urlsplit(link).scheme:
+            link = urljoin(base_url, link)
+        urlsplit(link).port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
     return link
 
 
@@ -174,14 +180,35 @@ def _entry_language(entry: Any) -> str | None:
     return None
 
 
+def _article_link(entry: Any, base_url: str) -> tuple[str | None, str | None]:
+    """(the entry's http(s) link, or None; a warning when a link of another scheme was dropped).
+
+    Only http and https URLs are article links: ``javascript:`` or ``data:`` would run in the
+    page of whoever opens the link downstream (alert e-mails, a web console)."""
+    raw = _entry_link(entry)
+    url = resolve_link(raw, base_url)
+    if url is None:
+        if raw and raw.strip():
+            return None, f"link dropped: not a valid URL: {_shown(raw)!r}"
+        return None, None
+    if urlsplit(url).scheme.lower() in ("http", "https"):
+        return url, None
+    return None, f"link dropped: not an http(s) URL: {_shown(url)!r}"
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else value[:limit - 3] + "..."
+
+
 def normalise_entry(entry: Any, ctx: FeedContext) -> RawArticle | None:
     """Build the record for one entry, or None when the entry carries nothing to identify.
 
-    Never raises on odd content: unreadable dates become ``fetched_at`` with a warning.
+    Never raises on odd content: unreadable dates become ``fetched_at`` with a warning, links
+    that are not http(s) are dropped with one.
     """
     title = clean_title(entry.get("title"))
     text, cut = capped(_text(entry), ctx.max_text_chars)
-    url = resolve_link(_entry_link(entry), ctx.base_url)
+    url, link_warning = _article_link(entry, ctx.base_url)
     canonical = canonical_url(url)
     guid = (entry.get("id") or "").strip() or None
     language = language_tag(_entry_language(entry)) or ctx.language
@@ -189,6 +216,7 @@ def normalise_entry(entry: Any, ctx: FeedContext) -> RawArticle | None:
         [(_field(entry, key), _field(entry, f"{key}_parsed")) for key in _DATE_KEYS],
         ctx.fetched_at,
         language=language or ctx.date_language,
+        budget=ctx.date_budget,
     )
     if when.language and not language:
         ctx.date_language = when.language
@@ -201,6 +229,8 @@ def normalise_entry(entry: Any, ctx: FeedContext) -> RawArticle | None:
     else:
         key = article_id(None, feed_id=ctx.feed_id, title=text[:200])
     warnings = list(ctx.warnings)
+    if link_warning:
+        warnings.append(link_warning)
     if when.warning:
         warnings.append(when.warning)
     if cut:

@@ -12,7 +12,14 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
-from newswatch.ingest.registry import DEFAULT_INTERVAL_S, FeedConfig, FeedFileError, RegistryLoad
+from newswatch.ingest.address_policy import AddressPolicy
+from newswatch.ingest.registry import (
+    DEFAULT_INTERVAL_S,
+    FeedConfig,
+    FeedFileError,
+    RegistryLoad,
+    refused_feed_url,
+)
 from pydantic import ValidationError
 
 __all__ = ["read_opml", "write_opml"]
@@ -34,9 +41,12 @@ def _split_categories(value: str | None) -> list[str]:
     return tags
 
 
-def read_opml(data: bytes, *, source: str = "<opml>") -> RegistryLoad:
-    """Feeds from an OPML document. Bad outlines are reported, the rest loaded."""
+def read_opml(data: bytes, *, source: str = "<opml>",
+              policy: AddressPolicy | None = None) -> RegistryLoad:
+    """Feeds from an OPML document. Bad outlines are reported, the rest loaded; so are feed
+    URLs the address policy refuses (``registry.refused_feed_url``)."""
     result = RegistryLoad()
+    policy = policy if policy is not None else AddressPolicy.from_env()
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
@@ -82,6 +92,11 @@ def read_opml(data: bytes, *, source: str = "<opml>") -> RegistryLoad:
                     result.errors.append(FeedFileError(
                         source, None, f"{where}: {err['msg'].removeprefix('Value error, ')}",
                         field=name))
+                continue
+            refused = refused_feed_url(feed.url, policy)
+            if refused:
+                result.errors.append(FeedFileError(source, None, f"{where}: {refused}",
+                                                   field="url", feed=feed.id))
                 continue
             if feed.id in seen or feed.url in seen_urls:
                 result.errors.append(FeedFileError(source, None, f"{where}: duplicate feed",

@@ -39,6 +39,7 @@ from typing import Any
 
 from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
+from newswatch.ingest.broker_contact import BrokerContact, close_producer
 from newswatch.ingest.config import PollerConfig, poller_config
 from newswatch.ingest.schedule import FeedState
 from newswatch.ingest.state import FeedCommit, StateStore
@@ -75,9 +76,12 @@ class FeedOwnership:
     """``start()``, then poll inside ``with ownership.cycle() as owns:``; ``close()`` to leave."""
 
     def __init__(self, settings: Settings, config: PollerConfig | None = None,
-                 store: StateStore | None = None, *, group_id: str | None = None) -> None:
+                 store: StateStore | None = None, *, group_id: str | None = None,
+                 contact: BrokerContact | None = None) -> None:
         config = config or poller_config(settings)
         self.settings = settings
+        # the role's one broker clock, shared with its publisher (see broker_contact.py)
+        self.contact = contact or BrokerContact(settings.broker_timeout_s)
         self.topic = settings.topic_prefix + config.feeds_topic_suffix
         self.state_topic = settings.topic_prefix + config.state_topic_suffix
         self.group_id = group_id or settings.groups.poll
@@ -137,8 +141,12 @@ class FeedOwnership:
                 self._consumer.poll(timeout_ms=200)  # records are ignored: membership is the point
                 if self._group_stable():
                     last_contact = time.monotonic()
+                    self.contact.reached()
+                else:
+                    self.contact.lost_since(last_contact)
             except KafkaError as exc:
                 log.warning("feed ownership: %s", exc)
+                self.contact.lost_since(last_contact)
                 time.sleep(0.5)
             if self._owned and time.monotonic() - last_contact > session_s:
                 log.warning("feed ownership: no contact with the group for %.0f s; "
@@ -162,7 +170,7 @@ class FeedOwnership:
         if self._thread is not None:
             self._thread.join(timeout=30)
         if self._producer is not None:
-            self._producer.close(timeout=10)
+            close_producer(self._producer, 10, undelivered_known=self.contact.lost())
             self._producer = None
 
     # -- ownership ----------------------------------------------------------------------------
@@ -240,6 +248,7 @@ class FeedOwnership:
         """Publish the new state (and, when it changed, the seen ids) of just-polled feeds."""
         if self._producer is None:
             self._producer = make_producer(self.settings)
+        started = time.monotonic()
         try:
             # keyed by feed id and placed by the key alone: the state of a feed stays where it
             # is when partitions are added to the feeds topic (the loader reads all of them)
@@ -251,8 +260,10 @@ class FeedOwnership:
                     seen = store.seen_items(feed_id)
                     self._producer.send(self.state_topic, key=(_SEEN_KEY + feed_id).encode(),
                                         value=json.dumps(seen).encode())
-            self._producer.flush(timeout=self.settings.broker_timeout_s)
+            self._producer.flush(timeout=self.contact.remaining())
+            self.contact.reached()
         except KafkaError as exc:  # local state is written; a takeover may re-publish some
+            self.contact.lost_since(started)
             log.warning("could not share poll state: %s", exc)
 
     def _load_state(self, partitions: set[int]) -> int:

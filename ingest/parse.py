@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from newswatch.ingest.engine import Engine, read_document
+from newswatch.ingest.dates import DateBudget
+from newswatch.ingest.engine import MAX_ENTRIES, Engine, read_document
 from newswatch.ingest.normalise import (
     FeedContext,
     author_name,
@@ -26,7 +27,7 @@ from newswatch.ingest.xmlbytes import xml_lang
 from newswatch.contracts import RawArticle
 from newswatch.text_limits import MAX_TEXT_CHARS
 
-__all__ = ["ParsedFeed", "parse_feed"]
+__all__ = ["MAX_ENTRIES", "ParsedFeed", "parse_feed"]
 
 _PERIOD_SECONDS = {
     "hourly": 3600,
@@ -50,6 +51,7 @@ class ParsedFeed:
     feed_link: str | None = None
     engine: str | None = None  # "fast" (feedparser-rs) or "reference" (feedparser)
     fallback_reason: str | None = None  # why the reference parser was used
+    truncated_at: int | None = None  # more entries than this were in the feed; the rest unread
 
 
 def _positive_int(value: Any) -> int | None:
@@ -112,6 +114,8 @@ def parse_feed(
     language: str | None = None,
     engine: Engine = "auto",
     max_text_chars: int = MAX_TEXT_CHARS,
+    date_budget: DateBudget | None = None,
+    max_entries: int = MAX_ENTRIES,
 ) -> ParsedFeed:
     """Parse and normalise one fetched feed body into ``RawArticle`` records.
 
@@ -119,10 +123,12 @@ def parse_feed(
     ``language`` the language to assume when the feed declares none. ``engine`` forces one
     parser library ("fast" or "reference") for tests and benchmarks; leave it on "auto".
     ``max_text_chars``: longer entry texts are cut, with a parse warning in the record.
+    ``date_budget`` bounds the time spent on dates only dateparser can read (None: unbounded).
+    ``max_entries``: the first this many entries are read; more is reported in ``warnings``.
     """
     fetched_at = _as_utc(fetched_at)
     try:
-        doc = read_document(body, content_type, engine)
+        doc = read_document(body, content_type, engine, max_entries)
     except Exception as exc:  # noqa: BLE001 - a parser library bug must not stop the poller
         return ParsedFeed(error=f"feed parser failed: {type(exc).__name__}: {exc}")
     result = doc.result
@@ -134,6 +140,9 @@ def parse_feed(
         warnings.append(f"encoding guessed (recovered): {doc.encoding_note}")
     if doc.malformed and entries:
         warnings.append(f"malformed XML (recovered): {doc.malformed}")
+    if doc.truncated_at is not None:
+        warnings.append(f"feed truncated: it has more than {doc.truncated_at:,} entries; only "
+                        f"the first {doc.truncated_at:,} were read")
 
     feed_link = resolve_link(feed.get("link"), feed_url)
     if feed_link and not feed_link.startswith(("http://", "https://")):
@@ -146,6 +155,7 @@ def parse_feed(
         feed_link=feed_link,
         engine=doc.engine,
         fallback_reason=doc.fallback_reason,
+        truncated_at=doc.truncated_at,
     )
     if not entries:
         parsed.error = _no_entries_error(result.get("version") or "", doc.malformed, body)
@@ -163,6 +173,7 @@ def parse_feed(
         authors=_feed_authors(feed, result.get("version") or ""),
         warnings=list(warnings),  # feed-level warnings known before any entry is read
         max_text_chars=max_text_chars,
+        date_budget=date_budget,
     )
     for index, entry in enumerate(entries):
         try:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import random
 import signal
 import threading
@@ -31,6 +32,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
+from newswatch.ingest.address_policy import AddressPolicy
+from newswatch.ingest.broker_contact import BrokerContact
 from newswatch.ingest.config import PollerConfig, poller_config
 from newswatch.ingest.fetch import Fetcher, FetchResult
 from newswatch.ingest.health import classify
@@ -49,11 +52,16 @@ if TYPE_CHECKING:
 
     from newswatch.settings import Settings
 
-__all__ = ["CycleReport", "Ownership", "Poller", "run_poll"]
+__all__ = ["BrokerUnreachable", "CycleReport", "Ownership", "Poller", "run_poll"]
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_ALL_FAILED, EXIT_BAD_CONFIG, EXIT_PUBLISH_FAILED, EXIT_STATE_FAILED = 0, 1, 2, 4, 5
+EXIT_BROKER_LOST = 3  # as the consuming roles (newswatch.kafka.runner)
+
+
+class BrokerUnreachable(PublishError):
+    """No Kafka client of the role reached the broker for ``broker_timeout_s``."""
 
 
 class Ownership(Protocol):
@@ -93,6 +101,7 @@ class _Parsed:
     error: str | None = None
     ttl_s: int | None = None
     update_period_s: int | None = None
+    truncated_at: int | None = None  # the feed had more entries; only this many were read
 
 
 @dataclass(slots=True)
@@ -104,22 +113,41 @@ class _Polled:
 
 
 def _parse(body: bytes, feed_id: str, feed_url: str, fetched_at: datetime,
-           content_type: str | None, language: str | None, max_text_chars: int) -> _Parsed:
-    from newswatch.ingest.parse import parse_feed
+           content_type: str | None, language: str | None, max_text_chars: int,
+           date_budget: tuple[float, int, float] | None = None,
+           max_entries: int | None = None) -> _Parsed:
+    """Parse in a worker. ``date_budget``: (seconds, dateparser calls, cycle deadline on the
+    monotonic clock, which is the same in every process of the machine)."""
+    from newswatch.ingest.dates import DateBudget
+    from newswatch.ingest.parse import MAX_ENTRIES, parse_feed
 
+    budget = DateBudget(*date_budget) if date_budget is not None else None
     parsed: ParsedFeed = parse_feed(body, feed_id=feed_id, feed_url=feed_url,
                                     fetched_at=fetched_at, content_type=content_type,
-                                    language=language, max_text_chars=max_text_chars)
+                                    language=language, max_text_chars=max_text_chars,
+                                    date_budget=budget, max_entries=max_entries or MAX_ENTRIES)
     return _Parsed([(a.id, a.content_hash,
                      Encoded(a.id, a.model_dump_json().encode("utf-8"), key_hash(a.id)))
                     for a in parsed.articles], parsed.error, parsed.ttl_s,
-                   parsed.update_period_s)
+                   parsed.update_period_s, parsed.truncated_at)
 
 
-def _ignore_interrupts() -> None:
+def _init_worker(parent_pid: int) -> None:
     """Parser workers leave Ctrl-C to the poller: a terminal sends SIGINT to the whole process
-    group, and the poller shuts its pool down itself after finishing the cycle."""
+    group, and the poller shuts its pool down itself after finishing the cycle. And they end
+    with the poller: a SIGKILLed poller cannot shut its pool down, and its workers (and, once
+    they are gone, multiprocessing's resource tracker) would otherwise live on."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), name="parent-watch",
+                     daemon=True).start()
+
+
+def _exit_with_parent(parent_pid: int, every_s: float = 0.5) -> None:
+    # Polling the parent id rather than PR_SET_PDEATHSIG: that signal fires when the *thread*
+    # that started the worker ends, and the pool may be (re)created from any thread.
+    while os.getppid() == parent_pid:
+        time.sleep(every_s)
+    os._exit(1)
 
 
 def _warm_up() -> bool:
@@ -134,7 +162,8 @@ class Poller:
     def __init__(self, feeds: list[FeedConfig], state: StateStore, publish: Publisher, *,
                  config: PollerConfig | None = None, ownership: Ownership | None = None,
                  metrics: IngestMetrics | None = None, clock: Callable[[], float] = time.time,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None,
+                 address_policy: AddressPolicy | None = None) -> None:
         self.config = config or PollerConfig()
         self.store = state
         self.publisher = publish
@@ -150,9 +179,10 @@ class Poller:
         self._states_lock = threading.Lock()
         self._generation = getattr(ownership, "generation", 0)
         self._loop = asyncio.new_event_loop()
-        self._fetcher = Fetcher(self.config)
+        self._fetcher = Fetcher(self.config, address_policy)
         self._parse_pool = self._make_parse_pool()
         self._commit_pool = ThreadPoolExecutor(1, thread_name_prefix="poller-commit")
+        self._date_deadline = 0.0  # set per cycle: no dateparser for any feed after it
 
     def _make_parse_pool(self) -> Executor:
         if self.config.parse_workers <= 0:
@@ -160,7 +190,7 @@ class Poller:
         # spawn, not fork: the Kafka producer and SQLite already have threads in this process
         pool = ProcessPoolExecutor(self.config.parse_workers,
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_ignore_interrupts)
+                                   initializer=_init_worker, initargs=(os.getpid(),))
         for future in [pool.submit(_warm_up) for _ in range(self.config.parse_workers)]:
             future.result()
         return pool
@@ -229,6 +259,7 @@ class Poller:
 
     async def _cycle(self, due: list[FeedConfig], report: CycleReport) -> None:
         await self._fetcher.open()
+        self._date_deadline = time.monotonic() + self.config.date_parse_cycle_s
         loop = asyncio.get_running_loop()
         tasks = [asyncio.ensure_future(self._poll_feed(feed)) for feed in due]
         pending: list[_Polled] = []
@@ -278,7 +309,10 @@ class Poller:
                 polled.parsed = await asyncio.get_running_loop().run_in_executor(
                     self._parse_pool, _parse, result.body, feed.id,
                     result.final_url or result.url, datetime.now(UTC), result.content_type,
-                    feed.language, self.config.max_text_chars)
+                    feed.language, self.config.max_text_chars,
+                    (self.config.date_parse_feed_s, self.config.date_parse_feed_reads,
+                     self._date_deadline),
+                    self.config.max_entries_per_feed)
             except BrokenExecutor as exc:  # a worker died (killed, out of memory): replace it
                 log.error("parser pool broken while parsing feed %s: %s; restarting it",
                           feed.id, exc)
@@ -290,6 +324,11 @@ class Poller:
             else:
                 if polled.parsed.error and not polled.parsed.articles:
                     polled.parse_error = polled.parsed.error
+                if polled.parsed.truncated_at is not None:
+                    self.metrics.feeds_truncated.inc()
+                    log.warning("feed %s has more than %d entries; only the first %d were read "
+                                "(ingest.max_entries_per_feed)", feed.id,
+                                polled.parsed.truncated_at, polled.parsed.truncated_at)
             self.metrics.parse_seconds.observe(time.perf_counter() - started)
             result.body = None  # the bytes are parsed; do not keep 10 MB per feed around
         return polled
@@ -413,7 +452,9 @@ class Poller:
                     reload: Callable[[], list[FeedConfig] | None] | None = None,
                     reload_every_s: float = 10.0) -> None:
         """Poll due feeds until ``stop`` is set. ``PublishError`` propagates (the role exits
-        non-zero so a supervisor restarts it: the broker was unreachable for too long).
+        non-zero so a supervisor restarts it: the broker was unreachable for too long), and so
+        does ``BrokerUnreachable`` when the publisher's broker clock says so although nothing
+        was published (the group consumer or the state producer lost the broker).
         ``reload`` is asked every ``reload_every_s`` for a new feed list (None: unchanged)."""
         checked = time.monotonic()
         while not stop.is_set():
@@ -426,6 +467,10 @@ class Poller:
             report = self.poll_once()
             if report.due:
                 log.info("%s", report.summary())
+            contact = getattr(self.publisher, "contact", None)
+            if contact is not None and contact.lost():
+                raise BrokerUnreachable(f"broker unreachable for more than "
+                                        f"{contact.timeout_s:g} s")
             wait = self.seconds_until_due()
             stop.wait(min(wait, reload_every_s) if reload is not None else wait)
 
@@ -457,7 +502,8 @@ def _closing(*things: Any) -> Iterator[None]:
                     log.exception("closing %r failed", thing)
 
 
-def _registry_watcher(path: Path) -> Callable[[], list[FeedConfig] | None]:
+def _registry_watcher(path: Path, policy: AddressPolicy | None = None
+                      ) -> Callable[[], list[FeedConfig] | None]:
     """A ``reload`` for ``run_forever``: the registry's feeds when its file changed and still
     has usable feeds (errors are logged; a broken edit keeps the old list)."""
     def mtime() -> float | None:
@@ -473,7 +519,7 @@ def _registry_watcher(path: Path) -> Callable[[], list[FeedConfig] | None]:
         if current is None or current == last[0]:
             return None
         last[0] = current
-        loaded = load_feeds(path)
+        loaded = load_feeds(path, policy)
         for error in loaded.errors:
             log.error("%s", error)
         if not loaded.feeds:
@@ -498,7 +544,12 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
     except ConfigError as exc:
         log.error("%s", exc)
         return EXIT_BAD_CONFIG
-    loaded = load_feeds(path)
+    try:
+        policy = AddressPolicy.parse(settings.allowed_hosts)
+    except ValueError as exc:
+        log.error("%s", exc)
+        return EXIT_BAD_CONFIG
+    loaded = load_feeds(path, policy)
     for error in loaded.errors:
         log.error("%s", error)
     if not loaded.feeds:
@@ -507,14 +558,16 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
     store = StateStore.in_dir(settings.state_dir, seen_max_items=config.seen_max_items,
                               seen_max_age_days=config.seen_max_age_days,
                               max_size_bytes=config.state_max_bytes)
-    publisher = KafkaPublisher(settings)
+    contact = BrokerContact(settings.broker_timeout_s)
+    publisher = KafkaPublisher(settings, contact=contact)
     ownership = None
     if not once:
         from newswatch.ingest.ownership import FeedOwnership
 
-        ownership = FeedOwnership(settings, config, store)
+        ownership = FeedOwnership(settings, config, store, contact=contact)
         ownership.start()
-    poller = Poller(loaded.feeds, store, publisher, config=config, ownership=ownership)
+    poller = Poller(loaded.feeds, store, publisher, config=config, ownership=ownership,
+                    address_policy=policy)
     with _closing(store, publisher, ownership, poller):
         try:
             if once:
@@ -523,8 +576,11 @@ def run_poll(settings: Settings, *, once: bool, feeds_file: Path | None,
                 for feed_id, error in sorted(report.errors.items()):
                     log.error("feed %s: %s", feed_id, error)
                 return EXIT_ALL_FAILED if report.due and report.failed == report.due else EXIT_OK
-            poller.run_forever(stop, reload=_registry_watcher(path))
+            poller.run_forever(stop, reload=_registry_watcher(path, policy))
             return EXIT_OK
+        except BrokerUnreachable as exc:
+            log.error("poll: %s; exiting", exc)
+            return EXIT_BROKER_LOST
         except PublishError as exc:
             log.error("%s", exc)
             return EXIT_PUBLISH_FAILED

@@ -2,7 +2,9 @@
 
 A registry file is edited by hand, so a mistake in one entry must not take the others down:
 ``load_feeds`` validates each entry on its own, reports every bad one with its line and field,
-and returns the good ones.
+and returns the good ones. A feed URL whose host is a loopback, private, link-local or other
+non-public address (in any spelling) or ``localhost`` is such an error unless the address
+policy allows it (``NEWSWATCH_ALLOWED_HOSTS``, see ``address_policy.py``).
 
 File shape::
 
@@ -28,6 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from newswatch.ingest.address_policy import AddressPolicy
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from newswatch import yaml_files
@@ -42,6 +45,7 @@ __all__ = [
     "feeds_to_yaml",
     "load_feeds",
     "parse_feeds_yaml",
+    "refused_feed_url",
 ]
 
 DEFAULT_INTERVAL_S = 900
@@ -50,9 +54,14 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 
 def feed_id_for_url(url: str) -> str:
     """A readable, stable id for a feed that has none: host plus a short hash of the URL."""
-    host = (urlsplit(url).hostname or "feed").removeprefix("www.")
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # a broken IPv6 literal: the URL check reports it
+        host = ""
+    # an IPv6 literal ('::1', 'fe80::1%eth0') has characters an id may not start with or hold
+    host = re.sub(r"[^A-Za-z0-9._-]+", "-", host.removeprefix("www.")).strip("._-")[:100]
     digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:8]
-    return f"{host}-{digest}"
+    return f"{host or 'feed'}-{digest}"
 
 
 class FeedConfig(BaseModel):
@@ -155,18 +164,24 @@ class RegistryLoad:
         return [feed for feed in self.feeds if feed.enabled]
 
 
-def load_feeds(path: Path) -> RegistryLoad:
-    """Read a YAML registry file (``.opml``/``.xml`` files are read as OPML)."""
+def load_feeds(path: Path, policy: AddressPolicy | None = None) -> RegistryLoad:
+    """Read a YAML registry file (``.opml``/``.xml`` files are read as OPML). ``policy``:
+    which feed addresses are allowed (default: ``AddressPolicy.from_env()``)."""
     path = Path(path)
     if path.suffix.lower() in (".opml", ".xml"):
         from newswatch.ingest.opml import read_opml
 
-        return read_opml(path.read_bytes(), source=str(path))
+        return read_opml(path.read_bytes(), source=str(path), policy=policy)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return RegistryLoad(errors=[FeedFileError(str(path), None, f"cannot read: {exc}")])
-    return parse_feeds_yaml(text, source=str(path))
+    return parse_feeds_yaml(text, source=str(path), policy=policy)
+
+
+def refused_feed_url(url: str, policy: AddressPolicy | None = None) -> str | None:
+    """Why the poller would refuse to fetch ``url`` (see ``address_policy.py``), or None."""
+    return (policy if policy is not None else AddressPolicy.from_env()).refusal_for_url(url)
 
 
 def _line(node: yaml.Node) -> int:
@@ -179,9 +194,11 @@ def _key_lines(node: yaml.Node) -> dict[str, int]:
     return {str(key.value): _line(key) for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
 
 
-def parse_feeds_yaml(text: str, *, source: str = "<feeds>") -> RegistryLoad:
+def parse_feeds_yaml(text: str, *, source: str = "<feeds>",
+                     policy: AddressPolicy | None = None) -> RegistryLoad:
     """Validate every entry of a registry document; the bad ones become errors, not exceptions."""
     result = RegistryLoad()
+    policy = policy if policy is not None else AddressPolicy.from_env()
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml_files.load(text)
@@ -236,6 +253,11 @@ def parse_feeds_yaml(text: str, *, source: str = "<feeds>") -> RegistryLoad:
                     message = "unknown field"
                 result.errors.append(FeedFileError(source, key_lines.get(name or "", line),
                                                    message, field=name, feed=label))
+            continue
+        refused = refused_feed_url(feed.url, policy)
+        if refused:
+            result.errors.append(FeedFileError(source, key_lines.get("url", line), refused,
+                                               field="url", feed=feed.id))
             continue
         if feed.id in seen_ids:
             result.errors.append(FeedFileError(

@@ -5,7 +5,9 @@ Two tables: ``feed_state`` (validators, schedule, health; one row per feed) and 
 after its articles were published, so a crash between the two re-publishes (at least once)
 but never skips. ``seen`` is bounded per feed (newest M ids, none older than N days; ids still
 in the feed are refreshed on every full fetch so they never age out), which keeps 10,000 feeds
-on disk, not in memory.
+on disk, not in memory. The ids of the latest full fetch are never pruned, whatever M is: a feed
+showing more items than M would otherwise lose some of them on every poll and publish them again
+on the next.
 """
 
 from __future__ import annotations
@@ -139,7 +141,7 @@ class StateStore:
                             "INSERT OR REPLACE INTO seen (feed_id, article_id, content_hash, "
                             "seen_at) VALUES (?, ?, ?, ?)",
                             [(item.state.feed_id, aid, digest, now) for aid, digest in item.seen])
-                        self._prune(item.state.feed_id, now)
+                        self._prune(item.state.feed_id, now, [aid for aid, _ in item.seen])
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._rollback()
@@ -176,14 +178,23 @@ class StateStore:
             self._db.execute(f"INSERT OR REPLACE INTO feed_state ({', '.join(_COLUMNS)}) "
                              f"VALUES ({placeholders})", astuple(state))
 
-    def _prune(self, feed_id: str, now: float) -> None:
+    def _prune(self, feed_id: str, now: float, current: list[str]) -> None:
+        """Drop ids older than the age limit, then the oldest beyond the size bound; the ids of
+        this fetch (``current``) stay either way: the bound is at least their number."""
         self._db.execute("DELETE FROM seen WHERE feed_id = ? AND seen_at < ?",
                          (feed_id, now - self.seen_max_age_s))
         count = self._db.execute("SELECT count(*) FROM seen WHERE feed_id = ?",
                                  (feed_id,)).fetchone()[0]
         if count <= self.seen_max_items:  # the common case: skip the sorting delete
             return
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS current_ids "
+                         "(article_id TEXT PRIMARY KEY) WITHOUT ROWID")
+        self._db.execute("DELETE FROM current_ids")
+        self._db.executemany("INSERT OR IGNORE INTO current_ids VALUES (?)",
+                             [(aid,) for aid in current])
+        others_kept = max(0, self.seen_max_items - len(set(current)))
         self._db.execute(
-            "DELETE FROM seen WHERE feed_id = ? AND article_id NOT IN (SELECT article_id "
-            "FROM seen WHERE feed_id = ? ORDER BY seen_at DESC LIMIT ?)",
-            (feed_id, feed_id, self.seen_max_items))
+            "DELETE FROM seen WHERE feed_id = ? AND article_id NOT IN current_ids "
+            "AND article_id NOT IN (SELECT article_id FROM seen WHERE feed_id = ? "
+            "AND article_id NOT IN current_ids ORDER BY seen_at DESC LIMIT ?)",
+            (feed_id, feed_id, others_kept))

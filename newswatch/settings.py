@@ -100,7 +100,16 @@ class Ingest(BaseModel):
     parse_workers: int = Field(default_factory=lambda: min(4, os.cpu_count() or 1), ge=0,
                                description="Parser processes (default: one per core, up to 4); "
                                "0 parses in a thread instead")
-    # dedup memory, per feed
+    max_entries_per_feed: int = Field(
+        default=10_000, ge=1, description="Entries read from one feed body; more is reported "
+        "(a warning in the log and in parse_warnings, newswatch_feeds_truncated_total)")
+    # dates only dateparser can read cost ~50 ms each: bounded per feed and per poll cycle, after
+    # which they fall back to the fetch time with a warning
+    date_parse_feed_s: float = Field(default=2.0, gt=0, description="dateparser time per feed")
+    date_parse_feed_reads: int = Field(default=200, ge=0, description="dateparser calls per feed")
+    date_parse_cycle_s: float = Field(default=20.0, gt=0,
+                                      description="dateparser time per poll cycle, all feeds")
+    # dedup memory, per feed (never fewer than the ids of the feed's latest full fetch)
     seen_max_items: int = Field(default=2000, ge=10)
     seen_max_age_days: float = Field(default=90.0, gt=0)
     state_max_bytes: int | None = Field(default=None, ge=64 * 1024,
@@ -233,6 +242,9 @@ class Settings(BaseSettings):
         default=MAX_TEXT_CHARS, ge=1000,
         description="The tagger reads at most this many characters of a field (the record "
         "keeps all of it, with a parse warning): bounds the time one record may take")
+    allowed_hosts: str = Field(
+        default="", description="Feed hosts the poller may fetch although they are not public "
+        "addresses: names, CIDR ranges, host:port; comma-separated (ingest/address_policy.py)")
 
     @property
     def topics(self) -> Topics:

@@ -14,8 +14,12 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newswatch.settings import Settings
+
+if TYPE_CHECKING:
+    from newswatch.ingest.address_policy import AddressPolicy
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -37,13 +41,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from newswatch.ingest.address_policy import AddressPolicy
     from newswatch.ingest.registry import load_feeds
 
     path = settings.feeds_path(args.feeds)
     action = args.feeds_action or "list"
+    try:
+        policy = AddressPolicy.parse(settings.allowed_hosts)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if action == "import-opml":
-        return _import_opml(args.opml, path, dry_run=args.dry_run)
-    loaded = load_feeds(path)
+        return _import_opml(args.opml, path, dry_run=args.dry_run, policy=policy)
+    loaded = load_feeds(path, policy)
     for error in loaded.errors:
         print(f"error: {error}", file=sys.stderr)
     if action == "check":
@@ -84,19 +94,19 @@ def _list(feeds: list, state_dir: Path, settings: Settings, *, as_json: bool) ->
     return 0
 
 
-def _import_opml(opml: Path, target: Path, *, dry_run: bool) -> int:
+def _import_opml(opml: Path, target: Path, *, dry_run: bool, policy: AddressPolicy) -> int:
     """Append the OPML's new feeds (by id and URL) to the registry file, keeping its text."""
     from newswatch.ingest.opml import read_opml
     from newswatch.ingest.registry import feeds_to_yaml, load_feeds
 
     try:
-        incoming = read_opml(opml.read_bytes(), source=str(opml))
+        incoming = read_opml(opml.read_bytes(), source=str(opml), policy=policy)
     except OSError as exc:
         print(f"error: cannot read {opml}: {exc}", file=sys.stderr)
         return 2
     for error in incoming.errors:
         print(f"skipped: {error}", file=sys.stderr)
-    existing = load_feeds(target).feeds if target.exists() else []
+    existing = load_feeds(target, policy).feeds if target.exists() else []
     ids, urls = {f.id for f in existing}, {f.url for f in existing}
     new = [f for f in incoming.feeds if f.id not in ids and f.url not in urls]
     print(f"{len(new)} new feeds from {opml} ({len(incoming.feeds) - len(new)} already there)",
@@ -125,7 +135,7 @@ def _import_opml(opml: Path, target: Path, *, dry_run: bool) -> int:
     if not text.endswith("\n"):
         text += "\n"
     target.write_text(text + f"# imported from {opml.name}\n" + block, encoding="utf-8")
-    after = load_feeds(target)
+    after = load_feeds(target, policy)
     if len(after.feeds) != len(existing) + len(new):
         print(f"warning: {target} now has {len(after.feeds)} feeds, expected "
               f"{len(existing) + len(new)}", file=sys.stderr)

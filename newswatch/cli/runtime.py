@@ -15,6 +15,8 @@ from newswatch.settings import ConfigError, LogFormat, LogLevel, Settings
 
 RoleBody = Callable[[Settings, threading.Event], int]
 
+EXIT_METRICS_PORT = 2  # a configuration problem, like the other exit-2 refusals
+
 __all__ = [
     "ConfigError",
     "broker_unreachable",
@@ -92,8 +94,14 @@ def run_role(settings: Settings, role: str, body: RoleBody) -> int:
 
     require_cluster(settings, role)
     stop = stop_on_signals()
-    port = serve_metrics(settings.metrics_port, settings.metrics_host)
     log = logging.getLogger("newswatch")
+    try:
+        port = serve_metrics(settings.metrics_port, settings.metrics_host)
+    except OSError as exc:  # most often another role already serves /metrics on that port
+        log.error("%s: cannot serve /metrics on %s:%d: %s; set NEWSWATCH_METRICS_PORT to a "
+                  "free port (0 picks one)", role, settings.metrics_host, settings.metrics_port,
+                  exc.strerror or exc)
+        return EXIT_METRICS_PORT
     log.info("%s: metrics on http://%s:%d/metrics", role, settings.metrics_host, port)
     try:
         connect(settings, role)

@@ -77,7 +77,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             connect(settings, "up")
         except KafkaError as exc:
             return broker_unreachable(settings, "up", exc)
-        feeds_file = args.feeds or _demo_feeds_file(stack, state_dir)
+        feeds_file = args.feeds
+        if feeds_file is None:
+            feeds_file, origin = _demo_feeds_file(stack, state_dir)
+            # the demo's own feed server, and only it, is allowed although it is on loopback
+            settings = settings.model_copy(update={
+                "allowed_hosts": f"{settings.allowed_hosts},{origin}".strip(",")})
         port = _serve_metrics(settings)
         console = None if args.no_console else _start_console(stack, alert_settings,
                                                                feeds_file, state_dir)
@@ -95,7 +100,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _run_together(roles, stop)
 
 
-def _demo_feeds_file(stack: ExitStack, state_dir: Path) -> Path:
+def _demo_feeds_file(stack: ExitStack, state_dir: Path) -> tuple[Path, str]:
+    """The demo feeds' registry file, and the host:port of the local server serving them."""
+    from urllib.parse import urlsplit
+
     from newswatch.ingest.registry import FeedConfig, feeds_to_yaml
 
     base = stack.enter_context(serve_directory(DEMO_FEEDS, relative_dates=True))
@@ -105,7 +113,7 @@ def _demo_feeds_file(stack: ExitStack, state_dir: Path) -> Path:
     state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / "demo-feeds.yaml"
     path.write_text(feeds_to_yaml(feeds, header="demo feeds served by newswatch up"), "utf-8")
-    return path
+    return path, urlsplit(base).netloc
 
 
 def _start_console(stack: ExitStack, settings: Settings, feeds_file: Path,

@@ -3,7 +3,7 @@
 Each path gets a ``Route``: a body with ETag/Last-Modified (answering 304 to matching
 conditional requests), or a forced status (500, 429/503 with Retry-After), a redirect (301, 302,
 308), a slow answer, a gzip-encoded body, a body cut short (the connection closes before
-Content-Length bytes were sent). Every request is logged with its time and headers, so a test
+Content-Length bytes were sent), a slow drip (a few bytes at a time, forever). Every request is logged with its time and headers, so a test
 can assert what the poller sent, and how often.
 
 Runs in a background thread (tests) or as the main loop of a separate process (benchmarks,
@@ -58,6 +58,7 @@ class Route:
     retry_after: str | None = None
     location: str | None = None  # for 3xx
     truncate_to: int | None = None  # send only this many body bytes, then drop the connection
+    drip_s: float = 0.0  # send the body 16 bytes at a time, this long apart (a slow drip)
     headers: dict[str, str] = field(default_factory=dict)
 
     def resolved_etag(self) -> str | None:
@@ -147,6 +148,18 @@ class FeedServer:
             body = gzipped
             extra["Content-Encoding"] = "gzip"
         extra["Content-Type"] = route.content_type
+        if route.drip_s:
+            response = web.StreamResponse(status=200, headers=extra)
+            response.content_length = len(body)
+            await response.prepare(request)
+            self._log(request, response)
+            for start in range(0, len(body), 16):
+                await asyncio.sleep(route.drip_s)
+                try:
+                    await response.write(body[start:start + 16])
+                except (ConnectionError, RuntimeError):  # the client gave up: as it should
+                    return response
+            return response
         if route.truncate_to is not None:
             response = web.StreamResponse(status=200, headers=extra)
             response.content_length = len(body)

@@ -85,3 +85,56 @@ def test_up_with_an_unreachable_cluster_exits_non_zero_clearly(tmp_path) -> None
     assert result.returncode == EXIT_BROKER_LOST, result.stderr
     assert f"up: cannot reach the broker at {address}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_poll_role_exits_within_its_broker_timeout_when_the_broker_disappears(tmp_path) -> None:
+    # issue 15, defect 10: the poller exited ~127 s after a broker loss against a 60 s timeout
+    import threading
+
+    from newswatch.ingest.registry import FeedConfig, feeds_to_yaml
+
+    from tests.integration.feedserver import FeedServer, rss
+
+    timeout_s = 10
+    broker = EmbeddedBroker().start()
+    with FeedServer() as server:
+        url = server.set("/live.xml", rss("live", [("http://news.test/0", "story 0", "x")]))
+        feeds = tmp_path / "feeds.yaml"
+        feeds.write_text(feeds_to_yaml([FeedConfig(id="live", url=url, interval_s=1)]))
+        env = {**os.environ, "NEWSWATCH_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
+               "NEWSWATCH_TOPIC_PREFIX": "pollout.", "NEWSWATCH_BROKER_TIMEOUT_S": str(timeout_s),
+               "NEWSWATCH_SESSION_TIMEOUT_MS": "6000", "NEWSWATCH_METRICS_PORT": "0",
+               "NEWSWATCH_INGEST__MIN_INTERVAL_S": "0", "NEWSWATCH_INGEST__PARSE_WORKERS": "0",
+               "NEWSWATCH_STATE_DIR": str(tmp_path / "state"), "NEWSWATCH_PARTITIONS": "1"}
+        proc = subprocess.Popen([sys.executable, "-m", "newswatch.cli.main", "poll",
+                                 "--feeds", str(feeds)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stop_feeding = threading.Event()
+
+        def feed_news() -> None:  # a new story every half second: every poll has work
+            n = 1
+            while not stop_feeding.wait(0.5):
+                server.set("/live.xml", rss("live", [(f"http://news.test/{i}", f"story {i}",
+                                                      "x") for i in range(n + 1)]))
+                n += 1
+
+        feeder = threading.Thread(target=feed_news, daemon=True)
+        feeder.start()
+        try:
+            settings = Settings(bootstrap_servers=broker.bootstrap_servers,
+                                topic_prefix="pollout.")
+            assert read_topic(settings, settings.topics.raw, expect=2, timeout_s=90)
+            assert proc.poll() is None
+            broker.stop()
+            stopped_at = time.monotonic()
+            code = proc.wait(timeout=180)
+            waited = time.monotonic() - stopped_at
+        finally:
+            stop_feeding.set()
+            if proc.poll() is None:
+                proc.kill()
+            broker.stop()
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    assert code != 0, stderr
+    assert waited < timeout_s * 1.6 + 2, (waited, stderr[-2000:])  # before: two timeouts
+    assert "publishing" in stderr and "Traceback" not in stderr, stderr[-2000:]

@@ -151,3 +151,87 @@ def test_per_host_limit_caps_requests_in_flight(server: FeedServer) -> None:
     times = sorted(r.at for r in server.requests if r.path.startswith("/s"))
     # no more than two answers finish within one 0.3 s round
     assert all(times[i + 2] - times[i] > 0.2 for i in range(len(times) - 2))
+
+
+# -- issue 15, defect 5: no fetch from addresses the policy refuses ------------------------------
+def test_loopback_is_refused_without_the_allow_list(server: FeedServer,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEWSWATCH_ALLOWED_HOSTS")
+    url = server.set("/a.xml", BODY)
+    for spelling in (url, url.replace("127.0.0.1", "2130706433"),
+                     url.replace("127.0.0.1", "[::ffff:127.0.0.1]"),
+                     url.replace("127.0.0.1", "127.0.0.1."),
+                     url.replace("127.0.0.1", "127。0。0。1")):
+        result = fetch(spelling)
+        assert result.error_kind == "blocked", (spelling, result.error)
+        assert "NEWSWATCH_ALLOWED_HOSTS" in (result.error or "")
+    assert server.count("/a.xml") == 0
+
+
+def _loopback_names() -> list[str]:
+    """Names this machine's /etc/hosts maps to loopback, other than the localhost family."""
+    import socket
+    from pathlib import Path
+
+    names = []
+    for line in Path("/etc/hosts").read_text().splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) > 1 and fields[0].startswith("127."):
+            names += [n for n in fields[1:] if "localhost" not in n and "loopback" not in n]
+    return [n for n in names if socket.gethostbyname(n).startswith("127.")]
+
+
+def test_a_name_that_resolves_to_loopback_is_refused_after_resolution(
+        server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # what a DNS name pointing at an internal address (or rebinding to one) looks like: the
+    # static URL check cannot know it, the resolver the client connects through refuses it
+    monkeypatch.delenv("NEWSWATCH_ALLOWED_HOSTS")
+    names = _loopback_names()
+    if not names:
+        pytest.skip("/etc/hosts maps no plain name to loopback on this machine")
+    url = server.set("/a.xml", BODY)
+    for name in names:
+        refused = fetch(url.replace("127.0.0.1", name))
+        assert refused.error_kind == "blocked", (name, refused.error)
+        assert "resolves only to refused addresses" in (refused.error or "")
+    assert server.count("/a.xml") == 0
+    monkeypatch.setenv("NEWSWATCH_ALLOWED_HOSTS", names[0])  # named: allowed
+    assert fetch(url.replace("127.0.0.1", names[0])).ok
+
+
+def test_a_redirect_to_another_loopback_port_is_refused(server: FeedServer,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWATCH_ALLOWED_HOSTS", f"127.0.0.1:{server.port}")
+    with FeedServer() as other:
+        target = other.set("/secret.xml", BODY)
+        server.set("/go.xml", Route(status=302, location=target))
+        server.set("/ok.xml", BODY)
+        assert fetch(server.url("/ok.xml")).ok  # the named origin itself is allowed
+        result = fetch(server.url("/go.xml"))
+        assert result.error_kind == "blocked" and f":{other.port}" in (result.error or "")
+        assert other.count("/secret.xml") == 0
+
+
+def test_a_redirect_to_a_metadata_address_or_a_file_is_refused(server: FeedServer) -> None:
+    server.set("/meta.xml", Route(status=302, location="http://169.254.169.254/latest/"))
+    result = fetch(server.url("/meta.xml"))
+    assert result.error_kind == "blocked" and "169.254.169.254" in (result.error or "")
+    server.set("/file.xml", Route(status=302, location="file:///etc/passwd"))
+    assert fetch(server.url("/file.xml")).error_kind == "redirect"
+
+
+def test_a_slow_drip_is_cut_off_at_the_request_timeout(server: FeedServer) -> None:
+    # every byte arrives well within any socket read timeout; the whole answer never does
+    server.set("/drip.xml", BODY, drip_s=0.05)
+    started = time.monotonic()
+    result = fetch(server.url("/drip.xml"), PollerConfig(timeout_s=1.5))
+    assert result.error_kind == "timeout" and result.body is None
+    assert time.monotonic() - started < 3
+
+
+def test_a_gzip_bomb_is_refused_as_it_inflates(server: FeedServer) -> None:
+    bomb = b'<?xml version="1.0"?><rss version="2.0"><channel>' + b" " * (20 * 1024 * 1024)
+    server.set("/bomb.xml", bomb, gzip=True)
+    result = fetch(server.url("/bomb.xml"), PollerConfig(max_body_bytes=1024 * 1024))
+    assert result.error_kind == "too_large" and result.body is None
+    assert result.bytes_read <= 1024 * 1024 + 256 * 1024  # stopped within one chunk

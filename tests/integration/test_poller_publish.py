@@ -291,3 +291,69 @@ def test_run_forever_picks_up_registry_edits(server: FeedServer, tmp_path: Path,
             runner.join(30)
         assert server.count("/second.xml") == 1 and server.count("/first.xml") == 1
         assert not runner.is_alive()
+
+
+def test_a_feed_longer_than_the_seen_bound_is_published_once(
+        server: FeedServer, settings: Settings, tmp_path: Path,
+        publisher: KafkaPublisher) -> None:
+    # issue 15, defect 3: 2,500 items against a 2,000 bound re-published 500 on every poll
+    store = StateStore(tmp_path / "s.sqlite3", seen_max_items=20)
+    feed = FeedConfig(id="long", url=server.url("/long.xml"))
+    with Poller([feed], store, publisher, config=CONFIG) as poller:
+        published = []
+        for _ in range(3):
+            server.set("/long.xml", rss("l", items("l", 30)) + b" " * len(published))  # no 304
+            published.append(poller.poll_once(force=True).published)
+    assert published == [30, 0, 0]
+    assert len(read_all(settings, settings.topics.raw)) == 30
+
+
+def test_a_feed_of_unreadable_dates_costs_the_cycle_at_most_its_date_budget(
+        server: FeedServer, settings: Settings, tmp_path: Path,
+        publisher: KafkaPublisher) -> None:
+    # issue 15, defect 4: 3,000 distinct unreadable dates held one poll (and every feed) 118 s
+    import time
+
+    from newswatch.ingest.dates import read_date
+
+    # dateparser's first call in a process loads its locales (5-10 s here), once, whatever the
+    # budget: the budget bounds what each further unreadable date costs
+    read_date("quand lune bleue")
+    entries = "".join(f"<item><title>d{i}</title><link>http://news.test/d/{i}</link>"
+                      f"<pubDate>quand {i} lune bleue {i * 3}</pubDate></item>"
+                      for i in range(200))
+    hostile = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>d</title>'
+               f"<link>http://news.test/</link>{entries}</channel></rss>").encode()
+    feeds = [FeedConfig(id="dates", url=server.set("/dates.xml", hostile)),
+             FeedConfig(id="good", url=server.set("/good.xml", rss("g", items("g", 3))))]
+    config = CONFIG.model_copy(update={"date_parse_feed_s": 0.5})
+    with Poller(feeds, StateStore(tmp_path / "s.sqlite3"), publisher, config=config) as poller:
+        started = time.monotonic()
+        report = poller.poll_once(force=True)
+        elapsed = time.monotonic() - started
+    assert report.published == 203 and report.failed == 0
+    assert elapsed < 5.0  # unbounded: ~10 s of dateparser
+    hostile_articles = [a for a in read_all(settings, settings.topics.raw) if a.feed_id == "dates"]
+    assert all(a.published_at_source == "fetched_at" for a in hostile_articles)
+    # how many were tried within 0.5 s depends on the machine; most were not
+    assert sum(any("budget" in w for w in a.parse_warnings) for a in hostile_articles) > 100
+
+
+def test_a_feed_beyond_the_entry_limit_is_reported_not_silently_cut(
+        server: FeedServer, settings: Settings, tmp_path: Path, publisher: KafkaPublisher,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # issue 15, defect 6: 100,000 items published 10,000 and dropped the rest without a word
+    from newswatch.ingest.metrics import IngestMetrics
+    from prometheus_client import CollectorRegistry
+
+    metrics = IngestMetrics(CollectorRegistry())
+    feed = FeedConfig(id="huge", url=server.set("/huge.xml", rss("h", items("h", 25))))
+    config = CONFIG.model_copy(update={"max_entries_per_feed": 20})
+    with caplog.at_level("WARNING"), Poller([feed], StateStore(tmp_path / "s.sqlite3"),
+                                             publisher, config=config, metrics=metrics) as poller:
+        assert poller.poll_once(force=True).published == 20
+    assert metrics.feeds_truncated._value.get() == 1  # type: ignore[attr-defined]
+    assert any("huge has more than 20 entries" in r.getMessage() for r in caplog.records)
+    published = read_all(settings, settings.topics.raw)
+    assert len(published) == 20
+    assert all(any("feed truncated" in w for w in a.parse_warnings) for a in published)

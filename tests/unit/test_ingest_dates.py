@@ -129,3 +129,69 @@ def test_published_at_passes_the_learnt_language_on():
     assert got.source == "feed" and got.value == datetime(2018, 9, 29, 13, 0, tzinfo=UTC)
     assert got.language in {"pt", "es", "ca", "gl"}
     assert published_at([("Sat, 29 Sep 2018 10:00:00 -0300", None)], FETCHED).language is None
+
+
+def _unreadable_feed(n: int) -> bytes:
+    items = "".join(
+        f"<item><title>t{i}</title><link>http://news.test/{i}</link>"
+        f"<pubDate>quand {i} lune bleue {i * 7}</pubDate></item>" for i in range(n))
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+            f"<link>http://news.test/</link>{items}</channel></rss>").encode()
+
+
+def test_unreadable_dates_cost_a_feed_at_most_its_budget():
+    # issue 15, defect 4: 3,000 distinct unreadable dates cost 118 s (dateparser per item)
+    from newswatch.ingest.dates import DateBudget
+    from newswatch.ingest.parse import parse_feed
+
+    read_date("quand lune bleue")  # dateparser's first call loads its locales (seconds), once
+    started = time.monotonic()
+    parsed = parse_feed(_unreadable_feed(300), feed_id="f", feed_url="http://news.test/rss",
+                        fetched_at=FETCHED, date_budget=DateBudget(seconds=0.5, reads=1000))
+    elapsed = time.monotonic() - started
+    assert len(parsed.articles) == 300
+    assert elapsed < 3.0  # 0.02-0.05 s per date unbounded: 6-15 s
+    assert all(a.published_at == FETCHED and a.published_at_source == "fetched_at"
+               for a in parsed.articles)
+    skipped = [a for a in parsed.articles
+               if any("date-parsing budget" in w for w in a.parse_warnings)]
+    # the first ones were tried (how many depends on the machine's speed); the rest were not
+    assert 100 <= len(skipped) < 300
+
+
+def test_a_spent_cycle_deadline_stops_slow_reading_at_once():
+    from newswatch.ingest.dates import DateBudget
+
+    budget = DateBudget(seconds=10, reads=10, deadline=time.monotonic() - 1)
+    started = time.perf_counter()
+    when = published_at([("quand lune bleue 1", None)], FETCHED, budget=budget)
+    assert time.perf_counter() - started < 0.01
+    assert when.source == "fetched_at" and "date-parsing budget" in (when.warning or "")
+    assert "poll cycle" in (when.warning or "")
+    # a readable RFC-822 date still reads: the budget only limits dateparser
+    assert published_at([("Tue, 17 Feb 2026 18:03:07 GMT", None)], FETCHED,
+                        budget=budget).source == "feed"
+
+
+def test_the_slow_read_count_is_bounded_too():
+    from newswatch.ingest.dates import DateBudget
+
+    budget = DateBudget(seconds=100, reads=2)
+    sources = [published_at([(f"quand {i} lune verte", None)], FETCHED, budget=budget)
+               for i in range(4)]
+    assert ["date-parsing budget" in (w.warning or "") for w in sources] == \
+        [False, False, True, True]
+
+
+@pytest.mark.parametrize("raw", ["Tue, 17 Feb 0000 13:56:24 +0000", "17 Feb 0099 10:00:00 GMT",
+                                 "0000-02-17T13:56:24Z", "Seg, 17 Fev 0000 10:00:00 -0300"])
+def test_a_year_below_1000_is_an_invalid_date_not_a_two_digit_one(raw):
+    # issue 15, defect 10: 'Tue, 17 Feb 0000' became 17 Feb 2000, silently
+    import time as _time
+
+    struct = _time.struct_time((0, 2, 17, 13, 56, 24, 3, 48, 0))
+    assert read_date(raw, struct, language="pt") == (None, None)
+    when = published_at([(raw, struct)], FETCHED)
+    assert when.source == "fetched_at" and raw in (when.warning or "")
+    # two-digit years are still read the RFC-822 way
+    assert parse_date("17 Feb 26 10:00:00 GMT") == datetime(2026, 2, 17, 10, tzinfo=UTC)

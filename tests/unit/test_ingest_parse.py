@@ -329,3 +329,88 @@ def test_a_feed_without_language_learns_it_from_its_first_localised_date():
     assert [a.published_at.day for a in articles] == [3, 10, 17]
     assert all(a.published_at_source == "feed" and a.published_at.hour == 22 for a in articles)
     assert all(a.language is None for a in articles)  # a date's words do not set the language
+
+
+# -- issue 15, defect 6: more entries than the parser reads is said, never silent ---------------
+def _many_items(n: int) -> bytes:
+    items = "".join(f"<item><title>t{i}</title><link>http://news.test/{i}</link>"
+                    f"<guid>http://news.test/{i}</guid></item>" for i in range(n))
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>big</title>'
+            f"<link>http://news.test/</link>{items}</channel></rss>").encode()
+
+
+def test_a_feed_beyond_the_entry_limit_is_truncated_with_a_warning() -> None:
+    from datetime import UTC, datetime
+
+    from newswatch.ingest.parse import MAX_ENTRIES, parse_feed
+
+    parsed = parse_feed(_many_items(MAX_ENTRIES + 50), feed_id="big",
+                        feed_url="http://news.test/rss", fetched_at=datetime.now(UTC))
+    assert len(parsed.articles) == MAX_ENTRIES
+    assert parsed.truncated_at == MAX_ENTRIES
+    note = f"more than {MAX_ENTRIES:,} entries"
+    assert any(note in w for w in parsed.warnings)
+    assert note in " ".join(parsed.articles[0].parse_warnings)
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference", "auto"])
+def test_the_entry_limit_is_the_same_for_both_parsers(engine: str) -> None:
+    from datetime import UTC, datetime
+
+    from newswatch.ingest.parse import parse_feed
+
+    parsed = parse_feed(_many_items(30), feed_id="big", feed_url="http://news.test/rss",
+                        fetched_at=datetime.now(UTC), engine=engine, max_entries=20)
+    assert len(parsed.articles) == 20 and parsed.truncated_at == 20
+    assert [a.url for a in parsed.articles][:2] == ["http://news.test/0", "http://news.test/1"]
+    exact = parse_feed(_many_items(20), feed_id="big", feed_url="http://news.test/rss",
+                       fetched_at=datetime.now(UTC), engine=engine, max_entries=20)
+    assert len(exact.articles) == 20 and exact.truncated_at is None and not exact.warnings
+
+
+# -- issue 15, defect 9: only http(s) links are article links ------------------------------------
+@pytest.mark.parametrize("engine", ["fast", "reference", "auto"])
+def test_javascript_and_data_links_are_dropped_with_a_warning(engine: str) -> None:
+    body = (b'<rss version="2.0"><channel><title>x</title><link>https://news.test/</link>'
+            b"<item><title>js</title><link>javascript:alert(document.cookie)</link>"
+            b"<guid isPermaLink='false'>js-1</guid></item>"
+            b"<item><title>data</title><link>data:text/html;base64,PHNjcmlwdD4=</link></item>"
+            b"<item><title>mail</title><link>mailto:desk@news.test</link></item>"
+            b"<item><title>ok</title><link>/story/1</link></item></channel></rss>")
+    parsed = parse_feed(body, feed_id="f", feed_url="https://news.test/rss",
+                        fetched_at=datetime.now(UTC), engine=engine)
+    by_title = {a.title: a for a in parsed.articles}
+    assert set(by_title) == {"js", "data", "mail", "ok"}
+    for title in ("js", "data", "mail"):
+        article = by_title[title]
+        assert article.url is None and article.canonical_url is None
+        assert any("link dropped" in w and "not an http(s) URL" in w
+                   for w in article.parse_warnings), (title, article.parse_warnings)
+    assert by_title["ok"].url == "https://news.test/story/1"
+    assert not by_title["ok"].parse_warnings
+
+
+# -- issue 15, defect 10: links to intranet addresses are data, kept -----------------------------
+def test_links_to_private_addresses_are_kept() -> None:
+    body = (b'<rss version="2.0"><channel><title>x</title><link>http://intranet.test/</link>'
+            b"<item><title>a</title><link>http://10.1.2.3/a</link></item>"
+            b"<item><title>b</title><link>http://localhost/b</link></item>"
+            b"<item><title>c</title><link>http://127.0.0.1:8080/c</link></item>"
+            b"</channel></rss>")
+    parsed = parse_feed(body, feed_id="f", feed_url="http://intranet.test/rss",
+                        fetched_at=datetime.now(UTC))
+    assert [a.url for a in parsed.articles] == [
+        "http://10.1.2.3/a", "http://localhost/b", "http://127.0.0.1:8080/c"]
+
+
+def test_an_unparseable_link_costs_neither_the_feed_nor_the_entry() -> None:
+    # found by the property tests: urlsplit raises on 'http://[' and on a non-numeric port, which
+    # made parse_feed raise (channel link) or skip the entry (item link)
+    body = (b'<rss version="2.0"><channel><title>x</title><link>http://[</link>'
+            b"<item><title>a</title><link>/rel</link></item>"
+            b"<item><title>b</title><link>http://x:y/</link></item></channel></rss>")
+    parsed = parse_feed(body, feed_id="f", feed_url="https://news.test/rss",
+                        fetched_at=datetime.now(UTC))
+    assert parsed.error is None
+    assert [a.url for a in parsed.articles] == ["https://news.test/rel", None]
+    assert parsed.articles[1].parse_warnings == ["link dropped: not a valid URL: 'http://x:y/'"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from newswatch.ingest.opml import read_opml, write_opml
 from newswatch.ingest.registry import FeedConfig, feeds_to_yaml, parse_feeds_yaml
 
@@ -121,3 +122,53 @@ def test_a_key_given_twice_is_an_error_not_a_silent_overwrite() -> None:
                               "    url: https://b.example/\n", source="f.yaml")
     assert loaded.feeds == []
     assert loaded.errors[0].line == 4 and "a second time" in loaded.errors[0].message
+
+
+# -- issue 15, defect 5: feed URLs at non-public addresses are refused when added --------------
+def test_yaml_feeds_at_internal_addresses_are_refused_with_a_clear_message() -> None:
+    from newswatch.ingest.address_policy import AddressPolicy
+
+    text = """feeds:
+  - id: meta
+    url: http://169.254.169.254/latest/meta-data/
+  - id: kafka
+    url: http://2130706433:9092/
+  - id: mapped
+    url: http://[::ffff:10.0.0.1]/rss
+  - id: good
+    url: https://feeds.example.org/rss
+"""
+    loaded = parse_feeds_yaml(text, source="f.yaml", policy=AddressPolicy.parse(""))
+    assert [f.id for f in loaded.feeds] == ["good"]
+    messages = [str(e) for e in loaded.errors]
+    assert len(messages) == 3
+    assert messages[0].startswith("f.yaml:3: feed 'meta' field 'url': 169.254.169.254 is a "
+                                  "link-local address")
+    assert "loopback" in messages[1] and "NEWSWATCH_ALLOWED_HOSTS" in messages[1]
+    assert "private-network" in messages[2]
+    allowed = parse_feeds_yaml(text, policy=AddressPolicy.parse("10.0.0.0/8"))
+    assert [f.id for f in allowed.feeds] == ["mapped", "good"]
+
+
+def test_opml_feeds_at_internal_addresses_are_refused() -> None:
+    from newswatch.ingest.address_policy import AddressPolicy
+
+    opml = b"""<opml version="2.0"><body>
+      <outline text="meta" xmlUrl="http://169.254.169.254/"/>
+      <outline text="local" xmlUrl="http://localhost:8080/rss"/>
+      <outline text="ok" xmlUrl="https://feeds.example.org/rss"/></body></opml>"""
+    loaded = read_opml(opml, policy=AddressPolicy.parse(""))
+    assert [f.url for f in loaded.feeds] == ["https://feeds.example.org/rss"]
+    assert len(loaded.errors) == 2 and all(e.field == "url" for e in loaded.errors)
+    assert "name for this machine" in str(loaded.errors[1])
+
+
+@pytest.mark.parametrize("url", ["http://[::1]:8080/rss", "http://[fe80::1%25eth0]/rss",
+                                 "https://[2001:db8::1]/feed", "http://[::ffff:1.2.3.4]/"])
+def test_a_bare_ipv6_feed_url_gets_a_valid_derived_id(url: str) -> None:
+    # issue 15, defect 10: the derived id started with ':' and the feed was refused
+    from newswatch.ingest.registry import feed_id_for_url
+
+    feed = FeedConfig(url=url)
+    assert feed.id == feed_id_for_url(url) and feed.id[0].isalnum()
+    assert feed_id_for_url(url) != feed_id_for_url(url + "?other")
