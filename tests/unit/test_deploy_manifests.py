@@ -40,6 +40,14 @@ CONTRACT_METRICS = {
     "newswatch_batch_seconds",
     "newswatch_feed_fetch_errors_total",
     "newswatch_feed_fetch_seconds",
+    "newswatch_content_articles_total",
+    "newswatch_content_event_types_total",
+    "newswatch_content_actor_types_total",
+    "newswatch_route_notifications_sent_total",
+    "newswatch_route_notification_failures_total",
+    "newswatch_alerts_silenced_total",
+    "newswatch_alert_latency_seconds",
+    "newswatch_consumer_lag",
 }
 # NEWSWATCH_* names that are not Settings fields on purpose: NEWSWATCH_CONFIG names the YAML
 # file (read in settings_customise_sources); NEWSWATCH_IMAGE is a compose interpolation variable
