@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kafka.consumer.fetcher import ConsumerRecord
-from newswatch.sinks.alerts import lifecycle
+from newswatch.sinks.alerts import actions, lifecycle
 from newswatch.sinks.alerts.console import ConsolePrinter
 from newswatch.sinks.alerts.metrics import default_metrics
 from newswatch.sinks.alerts.routes import DeliveryWorker, RouteError, select_routes
@@ -33,7 +33,6 @@ from newswatch.sinks.alerts.sink import AlertSink, ArticleOutcome
 from newswatch.sinks.alerts.store import AlertQuery, AlertStoreError, SqlAlertStore, open_store
 from newswatch.sinks.metrics.content import observe
 
-from newswatch import topics
 from newswatch.contracts import Alert, TaggedArticle
 from newswatch.kafka.runner import BatchRunner, Output, RetryLater, Transform
 from newswatch.settings import ConfigError, Settings
@@ -215,13 +214,8 @@ class AlertTimers:
             log.info("store retention: %d resolved alerts and %d quiet stories removed",
                      pruned, expired)
 
-    def _save_and_publish(self, alert: Alert, *, actor: str | None = None,
-                          comment: str | None = None) -> None:
-        store = self.sink.store
-        with store.transaction():
-            store.save_alert(alert, actor=actor, comment=comment)
-            store.publish_later(topics.ALERTS, alert.id.encode(),
-                                alert.model_dump_json().encode(), alert.updated_at)
+    def _save_and_publish(self, alert: Alert, *, actor: str, comment: str | None = None) -> None:
+        actions.store_change(self.sink.store, alert, actor, comment)
 
 
 @contextmanager

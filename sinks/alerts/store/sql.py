@@ -375,10 +375,10 @@ class SqlAlertStore:
         return [r[0] for r in self._all("SELECT DISTINCT rule_id FROM alerts ORDER BY rule_id")]
 
     def quiet_alerts(self, before: datetime, limit: int = 500) -> list[Alert]:
-        """Open alerts (new, updated, acknowledged) raised before ``before`` whose latest
-        article is older than ``before``."""
-        rows = self._all("SELECT body FROM alerts WHERE state IN (?, ?, ?) AND last_seen_at < ?"
-                         " AND raised_at < ? ORDER BY last_seen_at LIMIT ?",
+        """Open alerts (new, updated, acknowledged) raised at or before ``before`` whose latest
+        article is not newer than ``before``."""
+        rows = self._all("SELECT body FROM alerts WHERE state IN (?, ?, ?) AND last_seen_at <= ?"
+                         " AND raised_at <= ? ORDER BY last_seen_at LIMIT ?",
                          (*_ACTIVE, ts(before), ts(before), limit))
         return [Alert.model_validate_json(r[0]) for r in rows]
 
