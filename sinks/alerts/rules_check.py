@@ -79,21 +79,35 @@ def _line_of(lines: dict[tuple[Any, ...], int], path: tuple[Any, ...]) -> int:
     return lines.get(path, 1)
 
 
-def _value_problems(rule: Rule) -> Iterator[tuple[tuple[Any, ...], str]]:
+def _listed(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _value_problems(raw: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Names a rule uses that do not exist, read from the rule as written (so they are found
+    even when the rule has other errors)."""
     ids, names, suffixes = _actor_vocabulary()
+    match = raw.get("match")
+    if not isinstance(match, dict):
+        return
     for block in ("all", "any", "none"):
-        cond = getattr(rule.match, block)
+        cond = match.get(block)
+        if not isinstance(cond, dict):
+            continue
         for field in ("countries", "primary_countries"):
-            for i, code in enumerate(getattr(cond, field)):
-                if code not in _countries():
+            for i, code in enumerate(_listed(cond.get(field, []))):
+                if code.strip().upper() not in _countries():
                     yield (("match", block, field, i),
-                           (f"unknown country code {code!r} (ISO 3166-1 alpha-2, e.g. 'SD' for "
-                           "Sudan)"))
-        for i, code in enumerate(cond.admin1):
-            if code not in _divisions():
+                           (f"unknown country code {code.strip().upper()!r} (ISO 3166-1 "
+                           "alpha-2, e.g. 'SD' for Sudan)"))
+        for i, code in enumerate(_listed(cond.get("admin1", []))):
+            if code.strip().upper() not in _divisions():
                 yield (("match", block, "admin1", i),
-                       f"unknown division code {code!r} (ISO 3166-2, e.g. 'PK-KP')")
-        for i, actor in enumerate(cond.actors):
+                       (f"unknown division code {code.strip().upper()!r} (ISO 3166-2, e.g. "
+                       "'PK-KP')"))
+        for i, actor in enumerate(_listed(cond.get("actors", []))):
             key = actor.lower()
             country, _, suffix = actor.upper().partition("-")
             composed = country in _countries() and suffix in suffixes
@@ -101,7 +115,7 @@ def _value_problems(rule: Rule) -> Iterator[tuple[tuple[Any, ...], str]]:
                 yield (("match", block, "actors", i),
                        (f"unknown actor {actor!r}: use an actor id of the tagger's dictionary "
                        "(e.g. 'ttp'), a country body id ('PK-GOV'), or an actor's name"))
-        for i, region in enumerate(cond.macro_regions):
+        for i, region in enumerate(_listed(cond.get("macro_regions", []))):
             if region.lower() not in _macro_regions():
                 yield (("match", block, "macro_regions", i),
                        (f"unknown macro-region {region!r} (UN M49 sub-region, e.g. 'Southern "
@@ -145,23 +159,25 @@ def problems(path: Path, text: str | None = None) -> list[str]:
         if not isinstance(raw, dict):
             found.append(f"{where}:{_line_of(lines, base)}: {label}: expected a mapping")
             continue
+        here: list[tuple[int, str]] = []
+        for loc, message in _value_problems(raw):
+            field = ".".join(str(p) for p in loc)
+            here.append((_line_of(lines, (*base, *loc)),
+                         f"{label}: field '{field}': {message}"))
         try:
             rule = Rule.model_validate(raw)
         except ValidationError as exc:
             for error in exc.errors():
                 loc = tuple(error["loc"])
                 field = ".".join(str(p) for p in loc) or "(rule)"
-                found.append(f"{where}:{_line_of(lines, (*base, *loc))}: {label}: field "
-                             f"'{field}': {error['msg']}")
-            continue
-        if rule.id in seen:
-            found.append(f"{where}:{_line_of(lines, (*base, 'id'))}: {label}: field 'id': "
-                         f"duplicate rule id {rule.id!r}")
-        seen.add(rule.id)
-        for loc, message in _value_problems(rule):
-            field = ".".join(str(p) for p in loc)
-            found.append(f"{where}:{_line_of(lines, (*base, *loc))}: {label}: field "
-                         f"'{field}': {message}")
+                here.append((_line_of(lines, (*base, *loc)),
+                             f"{label}: field '{field}': {error['msg']}"))
+        else:
+            if rule.id in seen:
+                here.append((_line_of(lines, (*base, "id")),
+                             f"{label}: field 'id': duplicate rule id {rule.id!r}"))
+            seen.add(rule.id)
+        found += [f"{where}:{line}: {text}" for line, text in sorted(here, key=lambda h: h[0])]
     if not found:
         try:
             parse_rules(data, where)

@@ -8,6 +8,7 @@ stops the silenced rule's pages while the other rule still pages.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -127,3 +128,39 @@ def test_one_page_per_route_naming_every_rule_and_a_failing_route_blocks_nothing
     body = webhook.requests[1][2]
     text = f"{body['title']}\n{body['message']}"
     assert "Attack in Pakistan" in text and "TTP mentioned" not in text
+
+
+def _copy(n: int, suffix: str) -> TaggedArticle:
+    """Another outlet's report of event ``n``: it joins that story."""
+    return attack(n).model_copy(update={"id": f"article-{n}-{suffix}",
+                                        "url": f"https://other.example/{n}/{suffix}",
+                                        "feed_title": f"Other outlet {suffix}"})
+
+
+def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "newswatch.cli.main", "alerts", *args],
+                          env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_ack_quiets_a_story_and_resolve_lets_it_page_again_when_it_goes_on(
+        running_role) -> None:
+    settings, webhook, _slack, env = running_role
+    _produce(settings, attack(0))
+    assert _wait(lambda: webhook.count() >= 1)
+    listed = _cli(env, "list", "--json", "--rule", "pk-attack")
+    (alert_line,) = listed.stdout.splitlines()
+    alert_id = json.loads(alert_line)["id"]
+    assert _cli(env, "ack", alert_id, "--by", "erin").returncode == 0
+    _produce(settings, _copy(0, "b"))  # the story grows; acknowledged: nobody is paged
+    time.sleep(4)
+    assert webhook.count() == 1
+    assert _cli(env, "resolve", alert_id, "--by", "erin").returncode == 0
+    time.sleep(1.5)
+    _produce(settings, _copy(0, "c"))  # the story goes on after it was resolved: re-opened
+    assert _wait(lambda: webhook.count() >= 2)
+    body = webhook.requests[1][2]
+    assert "reopened" in f"{body['title']}\n{body['message']}".lower()
+    shown = json.loads(_cli(env, "show", alert_id, "--json").stdout)
+    assert [h["change"] for h in shown["history"]] == [
+        "raised", "acknowledged", "article", "resolved", "reopened"]
+    assert shown["alert"]["article_count"] == 3 and shown["alert"]["source_count"] == 3

@@ -66,6 +66,17 @@ def test_up_prints_alerts_and_serves_metrics(tmp_path) -> None:
     assert len({a.id for a in alerts}) >= 1
     # the console served the same store while up ran
     assert alert.id in {a["id"] for a in listed["alerts"]}
+    # and the alerts outlive the demo: `newswatch alerts list` reads them after up exited
+    after = subprocess.run([sys.executable, "-m", "newswatch.cli.main", "alerts", "list",
+                            "--all", "--json", "--limit", "1000"], env=env, cwd=tmp_path,
+                           capture_output=True, text=True, timeout=60, check=False)
+    assert after.returncode == 0, after.stderr
+    stored = {Alert.model_validate_json(line).id for line in after.stdout.splitlines()}
+    assert {a.id for a in alerts} <= stored
+    table = subprocess.run([sys.executable, "-m", "newswatch.cli.main", "alerts", "list",
+                            "--all"], env=env, cwd=tmp_path, capture_output=True, text=True,
+                           timeout=60, check=False)
+    assert table.stdout.startswith("ID ") and alert.id[:10] in table.stdout
 
 
 def test_up_uses_a_configured_cluster_instead_of_starting_a_broker(make_settings, tmp_path) -> None:
