@@ -166,15 +166,21 @@ def feeds_view(feeds_file: Path | None, state_dir: Path, dead_after_s: float,
     loaded = load_feeds(feeds_file)
     states = {}
     note = None
+    now = time.time()
+    per_day: dict[str, int] = {}
     if (state_dir / STATE_FILE).exists():
         with StateStore.in_dir(state_dir) as store:
             states = store.all()
+            # new items in the last 24 hours, from the ids the poller remembers with the time
+            # it first saw them
+            per_day = {feed_id: sum(1 for _id, _hash, seen_at in store.seen_items(feed_id)
+                                    if now - seen_at <= 86400) for feed_id in states}
     else:
         note = f"no poll state in {state_dir} yet"
-    now = time.time()
     rows = []
     for row in feed_health(loaded.feeds, states, now, dead_after_s):
         item = row.as_dict()
+        item["items_last_24h"] = per_day.get(row.feed.id, 0)
         last = row.state.last_success_at if row.state else None
         item["stale"] = bool(row.health == "ok" and last is not None
                              and now - last > stale_after_s)

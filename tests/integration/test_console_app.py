@@ -238,15 +238,18 @@ def test_feeds_view_reads_the_poller_state(tmp_path: Path, store: SqliteAlertSto
     with StateStore.in_dir(tmp_path) as state:
         state.commit([FeedCommit(FeedState("wire", last_fetch_at=now - 60,
                                            last_success_at=now - 60, last_status=200,
-                                           items_published=12)),
+                                           items_published=12),
+                                 seen=[("a1", None), ("a2", None), ("a3", None)]),
                       FeedCommit(FeedState("gone", last_fetch_at=now - 60, last_status=404,
                                            failing_since=now - 3 * 86400, errors_total=9,
                                            last_error_kind="http", last_error="404 Not Found"))])
+        state.import_seen("wire", [("old", None, now - 3 * 86400)])  # not in the last day
     app = create_app(store, Access(), feeds_file=feeds, state_dir=tmp_path)
     with TestClient(app) as client:
         body = client.get("/api/feeds").json()
     rows = {f["id"]: f for f in body["feeds"]}
     assert rows["wire"]["health"] == "ok" and rows["wire"]["items_published"] == 12
+    assert rows["wire"]["items_last_24h"] == 3 and rows["gone"]["items_last_24h"] == 0
     assert rows["wire"]["name"] == "Wire" and not rows["wire"]["stale"]
     assert rows["gone"]["health"] == "dead" and rows["gone"]["last_error"] == "http: 404 Not Found"
     assert rows["new"]["health"] == "never_polled"

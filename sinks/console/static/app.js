@@ -272,6 +272,7 @@ async function showFeeds() {
     el("td", {}, el("span", { class: "health h-" + f.health }, f.health + (f.stale ? " (stale)" : ""))),
     el("td", { title: f.last_success || "" }, ago(f.last_success)),
     el("td", {}, f.last_status ?? "-"),
+    el("td", { class: "num" }, f.items_last_24h),
     el("td", { class: "num" }, f.items_published),
     el("td", { class: "num" }, f.errors),
     el("td", {}, f.last_error || ""))));
