@@ -9,6 +9,7 @@ second process on the host writes to the same file. ``max_size_bytes`` caps the 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ class SqliteAlertStore(SqlAlertStore):
             # isolation_level=None: BEGIN/COMMIT are ours (see transaction())
             self._db = sqlite3.connect(self.path, timeout=busy_timeout_s,
                                        isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._wal(busy_timeout_s)
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
             if max_size_bytes is not None:
@@ -44,6 +45,20 @@ class SqliteAlertStore(SqlAlertStore):
             raise self._translate(exc, "opening") from exc
         except OSError as exc:
             raise AlertStoreError(f"alert store {self.path} cannot be opened: {exc}") from exc
+
+    def _wal(self, busy_timeout_s: float) -> None:
+        """Switch to WAL. Several processes opening a new file at once can find it locked
+        while one of them switches, and the switch does not always wait for the busy timeout:
+        retry until it does."""
+        deadline = time.monotonic() + busy_timeout_s
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _migrate(self) -> None:
         latest = len(SQLITE_MIGRATIONS)
