@@ -143,12 +143,19 @@ def throughput(count: int, batch: int = 500) -> dict[str, float]:
 _ITEM = """<item><title>{title}</title><link>https://bench.example/{n}</link>
 <guid>bench-{n}</guid><pubDate>{date}</pubDate>
 <description>{text}</description></item>"""
+# (town, country) of each item's event: different places, so each item is a new story (and a
+# new alert) rather than an update of the previous one
+_PLACES = [("Bannu", "Pakistan"), ("Jalalabad", "Afghanistan"), ("Quetta", "Pakistan"),
+           ("Kandahar", "Afghanistan"), ("Peshawar", "Pakistan"), ("Kunduz", "Afghanistan"),
+           ("Mosul", "Iraq"), ("Idlib", "Syria"), ("Marib", "Yemen"), ("Herat", "Afghanistan"),
+           ("Karachi", "Pakistan"), ("Kirkuk", "Iraq"), ("Aleppo", "Syria"),
+           ("Lahore", "Pakistan"), ("Mazar-i-Sharif", "Afghanistan"), ("Basra", "Iraq")]
 _STORIES = [
-    ("Suicide bomber strikes police convoy in Bannu, {n} killed",
-     ("A suicide bomber rammed a police convoy in Bannu district of Khyber Pakhtunkhwa, killing "
-     "{n} officers, police said. The Tehrik-i-Taliban Pakistan (TTP) claimed the attack.")),
-    ("Gunmen kidnap {n} aid workers in Jalalabad",
-     ("Armed men kidnapped {n} aid workers in Jalalabad, Afghanistan, on Monday and demanded a "
+    ("Suicide bomber strikes police convoy in {town}, {n} killed",
+     ("A suicide bomber rammed a police convoy in {town}, {country}, killing {n} officers, "
+     "police said on {day}. No group immediately claimed the attack.")),
+    ("Gunmen kidnap {n} aid workers near {town}",
+     ("Armed men kidnapped {n} aid workers near {town}, {country}, on {day} and demanded a "
      "ransom, provincial officials said.")),
 ]
 
@@ -172,9 +179,12 @@ class _GrowingFeed:
                 at = self.started + n * self.every_s
                 self.shown.setdefault(f"https://bench.example/{n}", at)
                 title, text = _STORIES[n % len(_STORIES)]
+                town, country = _PLACES[n % len(_PLACES)]
+                when = datetime.fromtimestamp(at, UTC)
+                slots = {"n": n + 3, "town": town, "country": country, "day": f"{when:%A}"}
                 parts.append(_ITEM.format(
-                    n=n, title=title.format(n=n + 3), text=text.format(n=n + 3),
-                    date=format_datetime(datetime.fromtimestamp(at, UTC))))
+                    n=n, title=title.format(**slots), text=text.format(**slots),
+                    date=format_datetime(when)))
         xml = ("<?xml version='1.0' encoding='UTF-8'?><rss version='2.0'><channel>"
                "<title>Bench desk</title><link>https://bench.example/</link><description>b"
                "</description>" + "".join(reversed(parts)) + "</channel></rss>")
