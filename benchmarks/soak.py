@@ -168,6 +168,14 @@ def rss_bytes(pid: int) -> int | None:
     return None
 
 
+def tree_rss(pid: int) -> int | None:
+    """RSS of ``pid`` and its descendants (the poller's parse workers are its children)."""
+    own = rss_bytes(pid)
+    if own is None:
+        return None
+    return own + sum(tree_rss(child) or 0 for child in children(pid))
+
+
 def children(pid: int) -> list[int]:
     try:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -204,7 +212,7 @@ class Role:
 
     def sample(self, now: float) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            rss = rss_bytes(self.proc.pid)
+            rss = tree_rss(self.proc.pid)
             if rss:
                 self.samples.append((now, rss))
 
@@ -298,8 +306,45 @@ def drain(bootstrap: str, prefix: str, alert_group: str, timeout_s: float) -> fl
         if raw <= done and tagged == previous and lag == 0:
             return time.monotonic() - began
         previous = tagged
-        time.sleep(5)
+        time.sleep(3)
     return time.monotonic() - began
+
+
+RETENTION_PROBE_MS = 5000
+
+
+def start_retention_probe(bootstrap: str, topic: str, records: int = 100) -> int:
+    """A topic with ``retention.ms`` of 5 s and 1 s segments, and ``records`` written to it now:
+    read again at the end of the run, it shows whether the broker deletes by retention."""
+    from kafka import KafkaProducer
+    from kafka.admin import KafkaAdminClient, NewTopic
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        admin.create_topics([NewTopic(topic, 1, 1, topic_configs={
+            "cleanup.policy": "delete", "retention.ms": str(RETENTION_PROBE_MS),
+            "segment.ms": "1000", "segment.bytes": "4096"})])
+    finally:
+        admin.close()
+    producer = KafkaProducer(bootstrap_servers=bootstrap)
+    for i in range(records):
+        producer.send(topic, value=b"x" * 200, key=str(i).encode())
+    producer.flush()
+    producer.close()
+    return records
+
+
+def finish_retention_probe(bootstrap: str, topic: str) -> int:
+    """Write one more record (a broker may delete only behind the active segment), then count
+    the records still readable from the beginning."""
+    from kafka import KafkaProducer
+
+    producer = KafkaProducer(bootstrap_servers=bootstrap)
+    producer.send(topic, value=b"y", key=b"last")
+    producer.flush()
+    producer.close()
+    time.sleep(2)
+    return len(read_all(bootstrap, [topic], idle_s=3.0)[topic])
 
 
 def store_duplicates(path: Path) -> dict[str, int]:
@@ -378,6 +423,8 @@ def run(argv: list[str]) -> dict[str, Any]:
 
     broker, bootstrap, tansu_pid = _start_broker(work, prefix)
     env = _env(work, bootstrap, prefix, args.interval_s)
+    probe = prefix + "retention-probe"
+    probe_written = start_retention_probe(bootstrap, probe)
     roles = {"process": Role("process", [], env, work), "alert": Role("alert", [], env, work),
              "poll": Role("poll", ["--feeds", str(work / "feeds.yaml")], env, work)}
     broker_samples: list[tuple[float, int]] = []
@@ -406,6 +453,7 @@ def run(argv: list[str]) -> dict[str, Any]:
                 next_sample += SAMPLE_EVERY_S
             time.sleep(0.5)
         roles["poll"].stop()
+        probe_left = finish_retention_probe(bootstrap, probe)
         drained = drain(bootstrap, prefix, "newswatch-alert", args.drain_timeout_s)
         seen = read_all(bootstrap, [prefix + s for s in
                                     ("articles.raw", "articles.tagged", "dlq", "alerts")])
@@ -455,6 +503,11 @@ def run(argv: list[str]) -> dict[str, Any]:
                             for n, r in roles.items()},
         "broker_memory_growth_pct": broker_pct, "broker_mb_per_min": broker_mb_min,
         "broker_rss_mb_end": round(broker_samples[-1][1] / 2**20, 1) if broker_samples else None,
+        # records written at the start to a topic with retention.ms = 5 s, still readable at
+        # the end (one more was written then): all of them means no deletion by retention
+        "broker_retention_probe": {"retention_ms": RETENTION_PROBE_MS,
+                                   "written": probe_written + 1, "readable_at_end": probe_left},
+        "broker_retention_enforced": probe_left < probe_written + 1,
         "drain_s": round(drained, 1),
     })
     print(f"{len(raw)} articles in, {len(tagged)} tagged ({figures['tagged_redelivered']} "
