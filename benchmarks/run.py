@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-NAMES = ("processor", "tagger", "ingest", "parse", "alerts", "stories", "console")
+NAMES = ("processor", "tagger", "ingest", "parse", "alerts", "stories", "console", "soak")
 
 
 def main(argv: list[str]) -> int:
