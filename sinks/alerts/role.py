@@ -133,7 +133,13 @@ class AlertTimers:
         prefix = self.settings.topic_prefix
         outputs = [Output(prefix + p.topic, p.key, p.value) for p in pending]
         seqs = [p.seq for p in pending]
-        return outputs, (lambda: self.sink.store.published(seqs)) if seqs else _nothing
+        return outputs, (lambda: self._published(seqs)) if seqs else _nothing
+
+    def _published(self, seqs: list[int]) -> None:
+        try:
+            self.sink.store.published(seqs)
+        except AlertStoreError as exc:  # they are published again next time: at least once
+            log.warning("published records not yet marked in the alert store: %s", exc)
 
     def reload_rules(self) -> bool:
         """Re-read the rules file if it changed; each reload or refusal is logged once."""
