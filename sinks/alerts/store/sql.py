@@ -169,19 +169,21 @@ class SqlAlertStore:
 
     def _cached(self, kind: str, key: str, version: int, text: str,
                 parse: Callable[[str], Any]) -> Any:
-        entry = self._parsed.get((kind, key))
-        if entry is not None and entry[0] == version:
-            self._parsed.move_to_end((kind, key))
-            return entry[1]
+        with self._lock:  # the role's threads (consumer, delivery, timers) share the cache
+            entry = self._parsed.get((kind, key))
+            if entry is not None and entry[0] == version:
+                self._parsed.move_to_end((kind, key))
+                return entry[1]
         value = parse(text)
         self._remember(kind, key, version, value)
         return value
 
     def _remember(self, kind: str, key: str, version: int, value: Any) -> None:
-        self._parsed[(kind, key)] = (version, value)
-        self._parsed.move_to_end((kind, key))
-        while len(self._parsed) > _CACHE_SIZE:
-            self._parsed.popitem(last=False)
+        with self._lock:
+            self._parsed[(kind, key)] = (version, value)
+            self._parsed.move_to_end((kind, key))
+            while len(self._parsed) > _CACHE_SIZE:
+                self._parsed.popitem(last=False)
 
     def _all(self, sql: str, params: Sequence[Any] = (), action: str = "reading") -> list[Any]:
         with self._lock:
@@ -227,7 +229,8 @@ class SqlAlertStore:
 
     def _fresh_alert(self, alert_id: str, version: int) -> Alert:
         """The alert at ``version``: from the cache, else read (bodies are read only then)."""
-        entry = self._parsed.get(("alert", alert_id))
+        with self._lock:
+            entry = self._parsed.get(("alert", alert_id))
         if entry is not None and entry[0] == version:
             return entry[1]  # type: ignore[no-any-return]
         rows = self._all("SELECT version, body FROM alerts WHERE id = ?", (alert_id,))
@@ -483,7 +486,8 @@ class SqlAlertStore:
                 f" ON s.id = b.story_id WHERE b.band IN ({', '.join('?' * len(chunk))})"
                 " AND s.last_seen_at >= ?", (*chunk, ts(since)))
             for story_id, version in rows:
-                entry = self._parsed.get(("story", story_id))
+                with self._lock:
+                    entry = self._parsed.get(("story", story_id))
                 if entry is not None and entry[0] == int(version):
                     found.append(entry[1])
                     continue
@@ -502,7 +506,8 @@ class SqlAlertStore:
                      (story.id, story.version, ts(story.last_seen_at), state.to_json()),
                      "saving a story")
             # a story's bands only grow: write the ones its last saved version lacked
-            before = self._parsed.get(("story", story.id))
+            with self._lock:
+                before = self._parsed.get(("story", story.id))
             known = set(before[1].bands) if before is not None else set()
             self._do_many("INSERT INTO story_bands (band, story_id) VALUES (?, ?)"
                           " ON CONFLICT (band, story_id) DO NOTHING",
