@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable, Iterable
 
 from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 
-from newswatch.kafka.clients import make_consumer
+from newswatch.contracts import TaggedArticle
+from newswatch.kafka.clients import make_consumer, make_producer
 from newswatch.settings import Settings
 
 
@@ -49,3 +51,26 @@ def read_to_end(settings: Settings, topic: str) -> list[ConsumerRecord]:
         return records
     finally:
         consumer.close()
+
+
+def produce_tagged(settings: Settings, articles: Iterable[TaggedArticle]) -> None:
+    """Publish tagged articles on the tagged topic, keyed by id, and wait until they are
+    acknowledged."""
+    producer = make_producer(settings)
+    try:
+        for article in articles:
+            producer.send(settings.topics.tagged, key=article.id.encode(),
+                          value=article.model_dump_json().encode())
+        producer.flush()
+    finally:
+        producer.close()
+
+
+def wait_until(test: Callable[[], bool], timeout_s: float = 40.0, every_s: float = 0.2) -> bool:
+    """Poll ``test`` until it holds or ``timeout_s`` passed; its last answer."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if test():
+            return True
+        time.sleep(every_s)
+    return test()

@@ -23,10 +23,10 @@ from newswatch.sinks.alerts.role import build_alert_runner
 from newswatch.sinks.alerts.store import AlertQuery, SqliteAlertStore
 
 from newswatch.contracts import Alert, Story, TaggedArticle
-from newswatch.kafka.clients import ensure_topics, make_producer
+from newswatch.kafka.clients import ensure_topics
 from newswatch.settings import Settings
 from tests.alert_articles import attack
-from tests.kafka_helpers import read_to_end
+from tests.kafka_helpers import produce_tagged, read_to_end
 
 pytestmark = pytest.mark.integration
 
@@ -46,13 +46,6 @@ rules:
 def _article(n: int) -> TaggedArticle:
     return attack(n)
 
-
-def _produce(settings: Settings, articles: list[TaggedArticle]) -> None:
-    producer = make_producer(settings)
-    for a in articles:
-        producer.send(settings.topics.tagged, key=a.id.encode(), value=a.model_dump_json().encode())
-    producer.flush()
-    producer.close()
 
 
 @pytest.fixture
@@ -103,7 +96,7 @@ def _latest(records: list) -> dict[str, Alert]:
 
 def test_alerts_topic_is_keyed_by_alert_id_and_compacts_to_the_store(role) -> None:
     settings, cli = role
-    _produce(settings, [_article(0), _article(1)])
+    produce_tagged(settings, [_article(0), _article(1)])
     records = _wait_for(settings, settings.topics.alerts, lambda r: len(r) >= 4)
     alerts = [Alert.model_validate_json(r.value) for r in records]
     assert all(r.key.decode() == a.id for r, a in zip(records, alerts, strict=True))
@@ -144,7 +137,7 @@ def test_alerts_topic_is_keyed_by_alert_id_and_compacts_to_the_store(role) -> No
 
 def test_redelivered_articles_change_nothing_and_silences_mark_alerts(role) -> None:
     settings, cli = role
-    _produce(settings, [_article(0)])
+    produce_tagged(settings, [_article(0)])
     _wait_for(settings, settings.topics.alerts, lambda r: len(r) >= 2)
     silenced = cli("silence", "rule=ttp", "country=PK", "--for", "1h", "--by", "carol",
                    "-m", "known campaign")
@@ -158,7 +151,7 @@ def test_redelivered_articles_change_nothing_and_silences_mark_alerts(role) -> N
     assert by_rule["ttp"].silenced_by == [silence_id] and by_rule["ttp"].change == "silenced"
     assert by_rule["pk-attack"].silenced_by == []
 
-    _produce(settings, [_article(0)])  # at-least-once re-delivery of the same article
+    produce_tagged(settings, [_article(0)])  # at-least-once re-delivery of the same article
     time.sleep(3)
     again = read_to_end(settings, settings.topics.alerts)
     assert {k: a.version for k, a in _latest(again).items()} == {

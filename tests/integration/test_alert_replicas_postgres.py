@@ -26,6 +26,7 @@ from newswatch.kafka.clients import ensure_topics, make_producer
 from newswatch.settings import Settings
 from tests.alert_articles import attack
 from tests.integration.test_alert_routes_delivery import Receiver
+from tests.kafka_helpers import wait_until
 from tests.pg_helpers import pg_unreachable_reason, temporary_schema
 
 pytestmark = pytest.mark.integration
@@ -44,14 +45,6 @@ routes:
     batch_limit: 1
 """
 
-
-def _wait(test: Callable[[], bool], timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if test():
-            return True
-        time.sleep(0.3)
-    return test()
 
 
 def test_two_replicas_one_killed_notify_each_article_once(
@@ -88,7 +81,8 @@ def test_two_replicas_one_killed_notify_each_article_once(
                               value=article.model_dump_json().encode())
                 producer.flush()
                 if n == ARTICLES // 3:
-                    assert _wait(lambda: receiver.count() >= 3, 30), "no page before the kill"
+                    assert wait_until(lambda: receiver.count() >= 3, 30, every_s=0.3), \
+                        "no page before the kill"
                     replicas[0].send_signal(signal.SIGKILL)
                 time.sleep(0.05)
             producer.close()
@@ -100,7 +94,7 @@ def test_two_replicas_one_killed_notify_each_article_once(
                 # each request counts once per event it names (a body names it more than once)
                 return Counter(m for body in bodies for m in set(re.findall(r"\b\d+ killed", body)))
 
-            assert _wait(lambda: len(reports()) >= ARTICLES, 90), sorted(reports())
+            assert wait_until(lambda: len(reports()) >= ARTICLES, 90, every_s=0.3), sorted(reports())
             time.sleep(3)  # anything sent twice would arrive by now
             counts = reports()
             assert set(counts) == {f"{n + 2} killed" for n in range(ARTICLES)}

@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 from newswatch.contracts import TaggedArticle
-from newswatch.kafka.clients import ensure_topics, make_producer
+from newswatch.kafka.clients import ensure_topics
 from newswatch.settings import Settings
 from tests.alert_articles import attack
 from tests.integration.test_alert_routes_delivery import SLACK_PAYLOAD_MAP, Receiver
+from tests.kafka_helpers import produce_tagged, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -49,14 +50,6 @@ routes:
 
 TOKEN = "hookSECRET4f1e"
 
-
-def _wait(test: Callable[[], bool], timeout_s: float = 40.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if test():
-            return True
-        time.sleep(0.2)
-    return test()
 
 
 @pytest.fixture
@@ -92,19 +85,12 @@ def running_role(make_settings: Callable[..., Settings], tmp_path: Path
         assert TOKEN not in err and TOKEN not in _out
 
 
-def _produce(settings: Settings, article: TaggedArticle) -> None:
-    producer = make_producer(settings)
-    producer.send(settings.topics.tagged, key=article.id.encode(),
-                  value=article.model_dump_json().encode())
-    producer.flush()
-    producer.close()
-
 
 def test_one_page_per_route_naming_every_rule_and_a_failing_route_blocks_nothing(
         running_role) -> None:
     settings, webhook, slack, env = running_role
-    _produce(settings, attack(0))
-    assert _wait(lambda: webhook.count() >= 1 and slack.count() >= 3, timeout_s=60), (
+    produce_tagged(settings, [attack(0)])
+    assert wait_until(lambda: webhook.count() >= 1 and slack.count() >= 3, timeout_s=60), (
         webhook.requests, slack.requests)
     time.sleep(1.5)
     assert webhook.count() == 1 and slack.count() == 3  # nothing sent twice
@@ -123,8 +109,8 @@ def test_one_page_per_route_naming_every_rule_and_a_failing_route_blocks_nothing
         check=False)
     assert silence.returncode == 0, silence.stderr
     time.sleep(1.5)  # the role reloads silences every 0.5 s
-    _produce(settings, attack(1))
-    assert _wait(lambda: webhook.count() >= 2)
+    produce_tagged(settings, [attack(1)])
+    assert wait_until(lambda: webhook.count() >= 2)
     body = webhook.requests[1][2]
     text = f"{body['title']}\n{body['message']}"
     assert "Attack in Pakistan" in text and "TTP mentioned" not in text
@@ -145,19 +131,19 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 def test_ack_quiets_a_story_and_resolve_lets_it_page_again_when_it_goes_on(
         running_role) -> None:
     settings, webhook, _slack, env = running_role
-    _produce(settings, attack(0))
-    assert _wait(lambda: webhook.count() >= 1)
+    produce_tagged(settings, [attack(0)])
+    assert wait_until(lambda: webhook.count() >= 1)
     listed = _cli(env, "list", "--json", "--rule", "pk-attack")
     (alert_line,) = listed.stdout.splitlines()
     alert_id = json.loads(alert_line)["id"]
     assert _cli(env, "ack", alert_id, "--by", "erin").returncode == 0
-    _produce(settings, _copy(0, "b"))  # the story grows; acknowledged: nobody is paged
+    produce_tagged(settings, [_copy(0, "b")])  # the story grows; acknowledged: nobody is paged
     time.sleep(4)
     assert webhook.count() == 1
     assert _cli(env, "resolve", alert_id, "--by", "erin").returncode == 0
     time.sleep(1.5)
-    _produce(settings, _copy(0, "c"))  # the story goes on after it was resolved: re-opened
-    assert _wait(lambda: webhook.count() >= 2)
+    produce_tagged(settings, [_copy(0, "c")])  # the story goes on after it was resolved: re-opened
+    assert wait_until(lambda: webhook.count() >= 2)
     body = webhook.requests[1][2]
     assert "reopened" in f"{body['title']}\n{body['message']}".lower()
     shown = json.loads(_cli(env, "show", alert_id, "--json").stdout)

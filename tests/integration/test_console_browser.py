@@ -23,8 +23,8 @@ import pytest
 from newswatch.sinks.alerts.role import build_alert_runner, open_alert_store
 from newswatch.sinks.console.server import ConsoleServer
 
-from newswatch.contracts import Alert, TaggedArticle
-from newswatch.kafka.clients import ensure_topics, make_producer
+from newswatch.contracts import Alert
+from newswatch.kafka.clients import ensure_topics
 from newswatch.settings import Settings
 from tests.browser import WATCH_ROWS_JS, browser_page, missing_reason, wait_js
 from tests.integration.console_fixtures import (
@@ -33,18 +33,11 @@ from tests.integration.console_fixtures import (
     quake_article,
     volcano_article,
 )
-from tests.kafka_helpers import read_to_end
+from tests.kafka_helpers import produce_tagged, read_to_end
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(missing_reason() is not None, reason=missing_reason() or "")]
 
-
-def _produce(settings: Settings, articles: list[TaggedArticle]) -> None:
-    producer = make_producer(settings)
-    for a in articles:
-        producer.send(settings.topics.tagged, key=a.id.encode(), value=a.model_dump_json().encode())
-    producer.flush()
-    producer.close()
 
 
 def _until(test: Callable[[], object], timeout_s: float = 40, what: str = "") -> object:
@@ -104,7 +97,7 @@ def test_operator_sees_acts_and_silences_in_a_browser(
     page_errors: list[str] = []
     try:
         assert server.wait_started()
-        _produce(settings, [attack_article(1), quake_article(1)])
+        produce_tagged(settings, [attack_article(1), quake_article(1)])
         _until(lambda: store.count() >= 3, what="the first alerts in the store")
 
         with browser_page() as page:
@@ -120,7 +113,7 @@ def test_operator_sees_acts_and_silences_in_a_browser(
             page.evaluate("(t) => { window.__seen = null; (" + WATCH_ROWS_JS + ")(t)"
                           ".then((at) => { window.__seen = at; }); return true; }",
                           "Volcano erupts on Java")
-            _produce(settings, [volcano_article(1)])
+            produce_tagged(settings, [volcano_article(1)])
             wait_js(page, "window.__seen !== null")
             seen_ms = page.evaluate("window.__seen")
             volcano = next(a for a in store.list_alerts() if a.rule_id == "quake"
