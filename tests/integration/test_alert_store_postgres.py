@@ -319,13 +319,6 @@ def test_prune_removes_old_resolved_alerts_with_their_history(store: SqlAlertSto
     assert store.prune(T0 + timedelta(days=10)) == 0
 
 
-def test_notified_severity(store: SqlAlertStore):
-    store.save_alert(alert(1))
-    assert store.notified_severity("alert-001") is None
-    store.mark_notified("alert-001", "high")
-    assert store.notified_severity("alert-001") == "high"
-    assert store.notified_severity("alert-404") is None
-
 
 # --- silences -----------------------------------------------------------------------------
 

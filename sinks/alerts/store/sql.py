@@ -385,14 +385,6 @@ class SqlAlertStore:
                          (*_ACTIVE, ts(before), ts(before), limit))
         return [Alert.model_validate_json(r[0]) for r in rows]
 
-    def notified_severity(self, alert_id: str) -> str | None:
-        rows = self._all("SELECT notified_severity FROM alerts WHERE id = ?", (alert_id,))
-        return rows[0][0] if rows else None
-
-    def mark_notified(self, alert_id: str, severity: str) -> None:
-        self._do("UPDATE alerts SET notified_severity = ? WHERE id = ?", (severity, alert_id),
-                 "recording a notification")
-
     def prune(self, before: datetime) -> int:
         """Delete resolved alerts (with their history and article links) not changed since
         ``before``; returns how many. Open alerts are kept whatever their age."""
