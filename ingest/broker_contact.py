@@ -61,12 +61,19 @@ def close_producer(producer: Any, timeout_s: float, *, undelivered_known: bool) 
     producer open (its ``__del__`` then tries again and prints a traceback); failing the pending
     batches first lets it close cleanly."""
     if not undelivered_known:
-        producer.close(timeout=timeout_s)
-        return
-    accumulator = getattr(producer, "_accumulator", None)
-    if accumulator is not None and hasattr(accumulator, "abort_batches"):
-        accumulator.abort_batches(KafkaError("producer closed with the broker unreachable"))
+        try:
+            producer.close(timeout=timeout_s)
+            return
+        except KafkaError as exc:  # the flush inside close() timed out: the broker went away
+            log.warning("Kafka producer could not deliver its pending records: %s", exc)
+    _abort_pending(producer)
     try:
         producer.close(timeout=0)
     except KafkaError as exc:
         log.warning("Kafka producer closed with records undelivered: %s", exc)
+
+
+def _abort_pending(producer: Any) -> None:
+    accumulator = getattr(producer, "_accumulator", None)
+    if accumulator is not None and hasattr(accumulator, "abort_batches"):
+        accumulator.abort_batches(KafkaError("producer closed with the broker unreachable"))

@@ -170,7 +170,8 @@ class FeedOwnership:
         if self._thread is not None:
             self._thread.join(timeout=30)
         if self._producer is not None:
-            close_producer(self._producer, 10, undelivered_known=self.contact.lost())
+            close_producer(self._producer, min(10.0, self.contact.remaining()),
+                           undelivered_known=self.contact.lost())
             self._producer = None
 
     # -- ownership ----------------------------------------------------------------------------
