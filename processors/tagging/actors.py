@@ -101,7 +101,11 @@ class _Acc:
             tag["source"] = "dictionary"
 
 
-def _state_actor(gaz: Gazetteer, country: str, suffix: str) -> Actor | None:
+def _state_actor(gaz: Gazetteer, country: str | None, suffix: str) -> Actor | None:
+    """The state body ``suffix`` of ``country``: the dictionary's, else composed from the
+    generic body (None without a country or such a body)."""
+    if not country:
+        return None
     actor_id = f"{country}-{suffix}"
     if actor_id in gaz.actors:
         return gaz.actors[actor_id]
@@ -237,7 +241,9 @@ def _listed_before(gaz: Gazetteer, acc: _Acc, near_by_field: dict[str, Near[GeoM
                             and (m.kind == DEMONYM or m.hit.surface.isupper())  # "US, British"
                             and m.hit.end <= cur.hit.start
                             and _AND.fullmatch(text, m.hit.end, cur.hit.start)), None)
-                actor = _state_actor(gaz, cur.country, suffix) if cur is not None else None
+                if cur is None:
+                    break
+                actor = _state_actor(gaz, cur.country, suffix)
                 if actor is not None:
                     acc.add(actor, Hit(f, cur.hit.start, end, text[cur.hit.start:end], ()),
                             tag["confidence"], "composed")

@@ -331,9 +331,9 @@ def _load_curated_places(gaz: Gazetteer, data_dir: Path) -> None:
         if row.get("admin1") and undivided:
             for key in (row.get("geonameid"), *((fold(n).lower(), row.get("country"))
                                                 for n in [row["name"], *row.get("aliases", [])])):
-                i = undivided.get(key) if key is not None else None
-                if i is not None and gaz.places[i].country == row.get("country"):
-                    gaz.places[i].admin1 = row["admin1"]
+                town = undivided.get(key) if key is not None else None
+                if town is not None and gaz.places[town].country == row.get("country"):
+                    gaz.places[town].admin1 = row["admin1"]
         place = Place(
             name=row["name"], country=row.get("country"), admin1=row.get("admin1"),
             lat=_float(row.get("lat")), lon=_float(row.get("lon")), geonameid=row.get("geonameid"),
@@ -382,14 +382,13 @@ def _link_seats(gaz: Gazetteer, data_dir: Path) -> None:
         found = [by_name.get((fold(seat).lower(), code)) for seat in seats]
         # an old spelling the city list lacks ("Kiev") is the city another seat names ("Kyiv")
         first = next((i for i in found if i is not None), None)
-        for seat, idx in zip(seats, found, strict=True):
-            if idx is None:
-                idx = first
-            if idx is None:
-                idx = len(gaz.places)
+        for seat, known in zip(seats, found, strict=True):
+            city = known if known is not None else first
+            if city is None:
+                city = len(gaz.places)
                 gaz.places.append(Place(name=seat, country=code, admin1=None, kind="city"))
-            gaz.seat_place[seat] = idx
-            gaz.add(seat, SEAT, (code, idx))
+            gaz.seat_place[seat] = city
+            gaz.add(seat, SEAT, (code, city))
 
 
 def _load_actors(gaz: Gazetteer, data_dir: Path) -> None:

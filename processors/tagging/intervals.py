@@ -90,19 +90,21 @@ class Near(Generic[T]):
         self._by_end: list[int] = []
         self._ends: list[int] = []
 
-    def _sort(self) -> None:
+    def _sort(self) -> list[int]:
         spans = [self._span(x) for x in self.items]
-        self._by_start = sorted(range(len(spans)), key=lambda i: spans[i][0])
-        self._starts = [spans[i][0] for i in self._by_start]
+        by_start = self._by_start = sorted(range(len(spans)), key=lambda i: spans[i][0])
+        self._starts = [spans[i][0] for i in by_start]
         self._by_end = sorted(range(len(spans)), key=lambda i: spans[i][1])
         self._ends = [spans[i][1] for i in self._by_end]
+        return by_start
 
     def starting_in(self, lo: int, hi: int) -> list[T]:
         if len(self.items) <= _FEW:
             return [x for x in self.items if lo <= self._span(x)[0] <= hi]
-        if self._by_start is None:
-            self._sort()
-        found = self._by_start[bisect_left(self._starts, lo):bisect_right(self._starts, hi)]
+        by_start = self._by_start
+        if by_start is None:
+            by_start = self._sort()
+        found = by_start[bisect_left(self._starts, lo):bisect_right(self._starts, hi)]
         return [self.items[i] for i in sorted(found)]
 
     def ending_in(self, lo: int, hi: int) -> list[T]:

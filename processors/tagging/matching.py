@@ -57,8 +57,8 @@ class Automaton:
     def __init__(self, keys: dict[str, list[tuple]]) -> None:
         self.keys = list(keys)
         self.values = []
-        for key, entries in keys.items():
-            entries = tuple(entries)
+        for key, bucket in keys.items():
+            entries = tuple(bucket)
             modes = {e[2] for e in entries}
             case = _ALL_ANY if modes == {ANY} else _ALL_CAP if modes == {CAP} else _MIXED
             names = tuple(e for e in entries if e[0] in NAME_KINDS)

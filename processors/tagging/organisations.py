@@ -15,7 +15,8 @@ person detection off these spans ("Middle East Eye" is not a person).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field  # "field" is an attribute name here
 
 import ahocorasick_rs
 from newswatch.processors.tagging.context import FieldText, tokens
@@ -110,7 +111,7 @@ class OrgMention:
     head_start: int
     head_end: int
     acronym: str | None = None
-    extra: list[tuple[str, int, int]] = field(default_factory=list)  # (field, start, end)
+    extra: list[tuple[str, int, int]] = _field(default_factory=list)  # (field, start, end)
 
 
 def _cap(tok: str) -> bool:
@@ -210,9 +211,9 @@ def _run_at(text: str, head_start: int, head_end: int, floor: int,
         words.extend(text[head_end:end].split())
     if len(words) < 2:
         return None  # a bare head word ("the Council") names nothing in particular
-    nxt = _NEXT_WORD.match(text, end)
-    if (nxt is not None and not titled and nxt.group(1) not in _STOP
-            and nxt.group(1).lower() not in role_words):
+    after = _NEXT_WORD.match(text, end)
+    if (after is not None and not titled and after.group(1) not in _STOP
+            and after.group(1).lower() not in role_words):
         return None  # "Digital Services Act": part of a longer name that is no body's
     return start, end, words
 

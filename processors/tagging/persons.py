@@ -19,7 +19,8 @@ aliases. The given names live in ``given_names``, the rules for a single word in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field  # "field" is an attribute name here
 
 from newswatch.processors.tagging.context import FieldText, tokens, without_possessive
 from newswatch.processors.tagging.gazetteer import Gazetteer
@@ -87,7 +88,7 @@ class PersonCandidate:
     role: str | None = None
     role_span: tuple[int, int] | None = None
     confidence: float = 0.8
-    aliases: list[tuple[str, str, int, int]] = field(default_factory=list)
+    aliases: list[tuple[str, str, int, int]] = _field(default_factory=list)
 
 
 def _is_role_word(gaz: Gazetteer, word: str) -> bool:
@@ -322,7 +323,7 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     speech = _speech(gaz, ctx, n_start, n_end)
     if len(words) == 1:
         if title_others is not None and not any(words[0] in o for o in title_others):
-            role = honorific = None  # "Israel's President Touches a Nerve": no name
+            role, honorific = None, False  # "Israel's President Touches a Nerve": no name
         singles.append((name, ctx.name, n_start, n_end, bool(role or honorific or speech)))
         if not role:
             return
@@ -423,7 +424,9 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
             anchor - 1:anchor] in (" ", "\u00a0") else None
         if last is None or last.group(1)[::-1].lower() not in heads:
             return _head_of_role(gaz, text, n_start, n_end)
-    pre_words = _PRE_WORDS_REV.match(text[max(0, anchor - 80):anchor][::-1]).group()[::-1].split()
+    pre = _PRE_WORDS_REV.match(text[max(0, anchor - 80):anchor][::-1])
+    assert pre is not None  # "{0,4}" matches the empty string at least
+    pre_words = pre.group()[::-1].split()
     if role_toks:
         role_start = role_toks[0][1]
         # extend left over lower-case role words and acronyms: "FO spokesperson", "deputy"

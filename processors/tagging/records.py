@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from newswatch.contracts import (
     ActorTag,
     Admin1Tag,
@@ -44,7 +46,7 @@ def span_of(hit: Any) -> SpanT:
     return (hit.start, hit.end, hit.surface, hit.field)
 
 
-def _supported(cls: type) -> type:
+def _supported(cls: type[BaseModel]) -> type[BaseModel]:
     """Only plain models can be built this way: no private attributes, no post-init hook,
     no extra fields kept, no aliases."""
     if (cls.__private_attributes__ or cls.__pydantic_post_init__ or cls.__pydantic_root_model__
@@ -54,8 +56,8 @@ def _supported(cls: type) -> type:
     return cls
 
 
-def _obj(cls: type, values: dict, given: set[str]) -> Any:
-    obj = _new(cls)
+def _obj(cls: type[BaseModel], values: dict, given: set[str]) -> Any:
+    obj: Any = _new(cls)
     _set(obj, "__dict__", values)
     _set(obj, "__pydantic_fields_set__", given)
     _set(obj, "__pydantic_extra__", None)
@@ -68,7 +70,7 @@ class _Maker:
 
     __slots__ = ("cls", "fields", "names")
 
-    def __init__(self, cls: type) -> None:
+    def __init__(self, cls: type[BaseModel]) -> None:
         self.cls = _supported(cls)
         self.fields = tuple(cls.model_fields.items())
         self.names = tuple(cls.model_fields)

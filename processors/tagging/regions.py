@@ -42,7 +42,9 @@ Rules (each has a unit test with the sentence that motivated it):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from newswatch.processors.tagging.context import (
     LOCATIVE_WORDS,
@@ -107,8 +109,16 @@ class GeoMention:
     confidence: float = 0.8
 
 
+# One reading of a geo hit: (kind, ref, country, division, prior score); kind "p?" is a place
+# that counts only when other mentions support its country. ``ref`` is what the gazetteer entry
+# points at: a country code, a division code, a place index, a seat's (code, place index).
+_Option = tuple[str, Any, str | None, str | None, float]
+# a hit with its readings, whether a locative word marks it, whether a seat is named as a city
+_Candidate = tuple[Hit, list[_Option], bool, bool]
+
+
 def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
-                locative: bool) -> list[tuple[str, object]]:
+                locative: bool) -> list[_Option]:
     single = " " not in hit.surface.strip()
     surface = hit.surface
     if surface.isupper() and len(surface) > 1:  # "NICE", "MARCH" in an all-caps line
@@ -126,7 +136,7 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
                 ctx.text, hit.start, hit.end, gaz.roles["_words"], gaz.never_words)
         return neighbour
 
-    out: list[tuple[str, object]] = []
+    out: list[_Option] = []
     for kind, ref, mode, tag, country, a1, prior in hit.entries:
         if kind not in GEO_KINDS:
             continue
@@ -176,27 +186,27 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
     return out
 
 
-def _country_of(gaz: Gazetteer, kind: str, ref: object) -> str | None:
+def _country_of(gaz: Gazetteer, kind: str, ref: Any) -> str | None:
     if kind in (COUNTRY, DEMONYM, INSTITUTION):
-        return ref  # type: ignore[return-value]
+        return ref
     if kind == ADMIN1:
         return str(ref)[:2]
     if kind in (PLACE, "p?"):
-        return gaz.places[ref].country  # type: ignore[index]
+        return gaz.places[ref].country
     if kind == SEAT:
-        return ref[0]  # type: ignore[index]
+        return ref[0]
     return None
 
 
-def _admin1_of(gaz: Gazetteer, kind: str, ref: object) -> str | None:
+def _admin1_of(gaz: Gazetteer, kind: str, ref: Any) -> str | None:
     if kind == ADMIN1:
         return str(ref)
     if kind in (PLACE, "p?"):
-        return gaz.places[ref].admin1  # type: ignore[index]
+        return gaz.places[ref].admin1
     return None
 
 
-def entry_facts(gaz: Gazetteer, kind: str, ref: object) -> tuple[str | None, str | None, float]:
+def entry_facts(gaz: Gazetteer, kind: str, ref: Any) -> tuple[str | None, str | None, float]:
     """(country, division, prior score) of a gazetteer entry; computed when it is compiled."""
     if kind not in GEO_KINDS:
         return None, None, 0.0
@@ -217,10 +227,10 @@ def _admin1_name(gaz: Gazetteer, code: str, default: str) -> str:
 _PRIOR = {COUNTRY: 10.0, DEMONYM: 9.0, SEAT: 9.0, INSTITUTION: 9.0, ADMIN1: 6.0}
 
 
-def _prior(gaz: Gazetteer, kind: str, ref: object, country: str | None) -> float:
+def _prior(gaz: Gazetteer, kind: str, ref: Any, country: str | None) -> float:
     """The option's score before support from the rest of the article."""
     if kind in (PLACE, "p?"):
-        place = gaz.places[ref]  # type: ignore[index]
+        place = gaz.places[ref]
         base = 8.0 if place.curated else 3.0 + log_pop(place.population) / 2
     else:
         base = _PRIOR[kind]
@@ -239,7 +249,7 @@ def resolve_regions(
 
     Returns the regions record (plain dicts, see ``records``) and the resolved mentions.
     """
-    cands: list[tuple[Hit, list[tuple[str, object]], bool, bool]] = []
+    cands: list[_Candidate] = []
     in_person = index_by_field(person_spans)
     for hit in hits:
         persons = in_person.get(hit.field)
@@ -258,16 +268,17 @@ def resolve_regions(
     # Countries that some hit names without doubt: the support for ambiguous ones.
     support: set[str] = set()
     support_a1: set[str] = set()
-    firm_hits: dict[str, int] = {}  # country -> how many hits name it without doubt
+    firm_hits: dict[str | None, int] = {}  # country -> how many hits name it without doubt
     for _hit, options, _loc, _sp in cands:
         firm = {o[2] for o in options if o[0] != "p?"}
-        if len(firm) == 1 and None not in firm:
-            support |= firm
-            for c in firm:
-                firm_hits[c] = firm_hits.get(c, 0) + 1
-            a1 = {o[3] for o in options if o[0] != "p?"}
-            if len(a1) == 1 and None not in a1:
-                support_a1 |= a1
+        named = firm.pop() if len(firm) == 1 else None
+        if named is not None:
+            support.add(named)
+            firm_hits[named] = firm_hits.get(named, 0) + 1
+            divisions = {o[3] for o in options if o[0] != "p?"}
+            division = divisions.pop() if len(divisions) == 1 else None
+            if division is not None:
+                support_a1.add(division)
 
     # a division named like a country ("Georgia") needs support below country level
     a1_countries = {a[:2] for a in support_a1}
@@ -286,7 +297,7 @@ def resolve_regions(
             kind = PLACE
         elif (kind == PLACE and firm_hits.get(country, 0) <= 1
               and sum(firm_hits.values()) - firm_hits.get(country, 0) >= 2):
-            place = gaz.places[ref]  # type: ignore[index]
+            place = gaz.places[ref]
             if not place.curated and place.population < _SMALL_CITY:
                 continue  # "in Yauri Local Government Area" of a Nigerian story: not Peru
         unsure_a1 = False
@@ -300,12 +311,12 @@ def resolve_regions(
             m.admin1 = str(ref)
             m.confidence = 0.9
         elif kind == PLACE:
-            place = gaz.places[ref]  # type: ignore[index]
-            m.place = ref  # type: ignore[assignment]
+            place = gaz.places[ref]
+            m.place = ref
             m.admin1 = None if unsure_a1 else place.admin1
             m.confidence = 0.9 if place.curated else (0.8 if place.population >= _SMALL_CITY else 0.7)
         elif kind == SEAT:
-            m.place = ref[1]  # type: ignore[index]
+            m.place = ref[1]
             m.as_government = not (locative or seat_place)
             if not m.as_government or not _seat_speaks(gaz, fields[hit.field], hit):
                 m.admin1 = gaz.places[m.place].admin1
@@ -319,11 +330,12 @@ def resolve_regions(
     return _collect(gaz, mentions), mentions
 
 
-def _list_neighbours_countries(cands: list, i: int, fields) -> set:
+def _list_neighbours_countries(cands: list[_Candidate], i: int,
+                               fields: dict[str, FieldText]) -> set[str | None]:
     """Countries that the names listed right next to cands[i] may be in ("Birmingham and
     Manchester": both English, whatever else each name could be)."""
     hit = cands[i][0]
-    out: set = set()
+    out: set[str | None] = set()
     for j in (i - 1, i + 1):
         if 0 <= j < len(cands) and cands[j][0].field == hit.field:
             other = cands[j][0]
@@ -343,8 +355,9 @@ def _division_next(fields: dict[str, FieldText], hit: Hit) -> bool:
     return without_possessive(fields[hit.field].next_word(hit.end)) in _DIVISION_NEXT
 
 
-def _option_score(gaz: Gazetteer, options, support: set, support_a1: set, a1_countries: set,
-                  listed_with: set, division_next: bool = False):
+def _option_score(gaz: Gazetteer, options: list[_Option], support: set[str],
+                  support_a1: set[str], a1_countries: set[str], listed_with: set[str | None],
+                  division_next: bool = False) -> Callable[[_Option], float]:
     """Score of one reading of an ambiguous name: its prior plus support from the rest of
     the article. A country named only as a country ("US and Iranian officials") does not
     back a same-name town there against a namesake five times its size: "talks in Geneva"
@@ -358,7 +371,7 @@ def _option_score(gaz: Gazetteer, options, support: set, support_a1: set, a1_cou
     # Oregon" is the state, not the town of Oregon, Ohio, though the name alone backs the US)
     one_country = len({o[2] for o in options}) == 1
 
-    def score(o) -> float:
+    def score(o: _Option) -> float:
         bonus = 0.0
         if o[2] in support and not one_country:
             local = o[2] in a1_countries
@@ -468,7 +481,7 @@ def _seats_listed_with_places(gaz: Gazetteer, mentions: list[GeoMention], fields
                 and _listed_together(fields[m.hit.field].text, prev_m.hit, m.hit)):
             for seat, other in ((m, prev_m), (prev_m, m)):
                 if (seat.kind == SEAT and seat.as_government and other.kind in (PLACE, SEAT)
-                        and not other.as_government):
+                        and not other.as_government and seat.place is not None):
                     seat.as_government = False
                     seat.admin1 = gaz.places[seat.place].admin1
         prev_m = m

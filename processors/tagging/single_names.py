@@ -97,7 +97,7 @@ def _between(text: str, fname: str, s: int, e: int, lazy: dict) -> bool:
         return (fname, other) in at
     if window.endswith(("between ", "between\u00a0")):
         after = _AND_AFTER.match(text, e)
-        return bool(after) and (fname, after.start(1)) in at
+        return after is not None and (fname, after.start(1)) in at
     return False
 
 

@@ -133,7 +133,9 @@ class Tagger:
         if len(title) > self._max_chars or len(text) > self._max_chars:
             article, title, text = self._prefix(article, title, text)
         fields = {"title": FieldText("title", title), "text": FieldText("text", text)}
-        names, lexical = scan_article(gaz.automaton, title, text)
+        automaton = gaz.automaton
+        assert automaton is not None  # compiled when the gazetteer is built
+        names, lexical = scan_article(automaton, title, text)
         wl_hits = wl.scan_article(title, text) if wl is not None else []
         names, nested = select_names(names)
         names = _hidden_readings_dropped(gaz, names)
@@ -227,8 +229,10 @@ def _nested_same_country(gaz: Gazetteer, names: list[Hit], nested: list[Hit]) ->
     longest = max((h.end - h.start for h in names), default=0)
     for inner in nested:
         actor_hits = near.get(inner.field)
-        outer = actor_hits and next((a for a in actor_hits.starting_in(
-            inner.end - longest, inner.start) if inner.end <= a.end), None)
+        if actor_hits is None:
+            continue
+        outer = next((a for a in actor_hits.starting_in(inner.end - longest, inner.start)
+                      if inner.end <= a.end), None)
         if outer is None:
             continue
         countries = {gaz.actors[r].country for k, r, *_ in outer.entries if k == ACTOR}
@@ -246,6 +250,7 @@ _NOT_GIVEN_NAME = frozenset({ACTOR, BODY, DEMONYM})
 _STRONG = frozenset({ACTOR, COUNTRY, DEMONYM, SEAT, INSTITUTION, ADMIN1, BODY})
 _GEO = frozenset({COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT, INSTITUTION})
 _PLACE_KINDS = frozenset({ADMIN1, PLACE})
+_PLACE_ONLY = frozenset({PLACE})
 
 
 def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields) -> dict:
@@ -271,7 +276,7 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
                     any(p.population >= 100_000 and tag != "alt" for p, tag in places)
                     and not name_neighbour(fields[h.field].text, h.start, h.end, role_words,
                                            gaz.never_words)):  # "Ali Bello", not Bello
-                strong = {PLACE}
+                strong = _PLACE_ONLY
         if strong and h.surface not in gaz.never:
             blocked[h.field].append((h.start, h.end))
     for h in wl_hits:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from newswatch.processors.tagging.gazetteer import ANY, CAP, EXACT, Actor, Place
@@ -47,9 +48,10 @@ class WatchlistError(ValueError):
     """The watchlist file cannot be read or does not follow the format."""
 
 
-def _opt(value: object, kind: type, what: str) -> object:
+def _opt(value: object, kind: type, what: str) -> Any:
     """``value`` as ``kind`` (str, int or float) or None; tags built from a watchlist are not
-    validated again, so a wrong type must stop the load, not every later article."""
+    validated again, so a wrong type must stop the load, not every later article. (Typed
+    ``Any``: the value is checked to be a ``kind`` or None, which the signature cannot say.)"""
     if value is None:
         return None
     if kind is str:

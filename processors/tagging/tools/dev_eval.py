@@ -34,7 +34,7 @@ from benchmarks.evaluation.paths import GOLD_DIR, shared_dir
 from benchmarks.evaluation.scoring import micro, score_codes
 from benchmarks.evaluation.systems import build
 from benchmarks.tagger import evaluate, totals
-from newswatch.contracts import RawArticle
+from newswatch.contracts import Admin1Tag, CountryTag, RawArticle
 
 DEV_CORPORA = ("LGL", "GeoVirus")
 DEV_FEEDS = GOLD_DIR / "dev-feeds.jsonl"
@@ -95,8 +95,8 @@ def _score_corpora(root: Path, errors: int) -> None:
             t = tagger.tag(RawArticle(id="dev", title=doc.title, text=doc.text))
             pred = {"countries": {c.code for c in t.regions.countries},
                     "admin1": {a.code for a in t.regions.admin1}}
-            evidence = {c.code: {e.text for e in c.evidence}
-                        for c in [*t.regions.countries, *t.regions.admin1]}
+            tags: list[CountryTag | Admin1Tag] = [*t.regions.countries, *t.regions.admin1]
+            evidence = {c.code: {e.text for e in c.evidence} for c in tags}
             for field, got in pred.items():
                 o = score_codes(doc.gold[field], got)
                 outcomes[field].append(o)

@@ -50,8 +50,7 @@ def _test_sentences() -> list[tuple[str, str]]:
             if (isinstance(node, ast.Constant) and isinstance(node.value, str)
                     and len(node.value) >= 20 and "\n" not in node.value.strip("\n")):
                 out.append(("", node.value))
-    seen: set[tuple[str, str]] = set()
-    return [d for d in out if not (d in seen or seen.add(d))]
+    return list(dict.fromkeys(out))  # each once, in first-seen order
 
 
 def _cut(text: str, size: int = DOC_BYTES) -> list[str]:
