@@ -19,7 +19,8 @@ import re
 from bisect import bisect_left
 
 from newswatch.processors.tagging.context import FieldText, name_neighbour
-from newswatch.processors.tagging.gazetteer import ACTOR, BODY, DEMONYM, Actor, Gazetteer
+from newswatch.processors.tagging.entries import ACTOR, BODY, DEMONYM
+from newswatch.processors.tagging.gazetteer import Actor, Gazetteer
 from newswatch.processors.tagging.intervals import Near, SpanIndex, index_by_field
 from newswatch.processors.tagging.matching import Hit
 from newswatch.processors.tagging.organisations import OrgMention, title_case
@@ -135,13 +136,13 @@ def resolve_actors(
         org = org_of.get(id(hit))
         if org is False:
             continue  # a word inside a longer name: "Supreme Court Bar Association"
-        for kind, ref, *_ in hit.entries:
-            if kind == ACTOR:
-                acc.add(gaz.actors[ref], hit, 0.9, "dictionary")
+        for e in hit.entries:
+            if e.kind == ACTOR:
+                acc.add(gaz.actors[e.ref], hit, 0.9, "dictionary")
                 if org is not None:
-                    _add_org_spans(acc, gaz.actors[ref], org, fields, 0.9, "dictionary")
-            elif kind == BODY:
-                _compose(gaz, acc, hit, gaz.bodies[ref], near.get(hit.field, _NO_NEAR),
+                    _add_org_spans(acc, gaz.actors[e.ref], org, fields, 0.9, "dictionary")
+            elif e.kind == BODY:
+                _compose(gaz, acc, hit, gaz.bodies[e.ref], near.get(hit.field, _NO_NEAR),
                          fields, primary, org)
     made: dict[str, Actor] = {}
     for org in sorted(orgs, key=lambda o: -len(o.name)):

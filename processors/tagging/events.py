@@ -20,7 +20,8 @@ import math
 import re
 
 from newswatch.processors.tagging.context import FieldText
-from newswatch.processors.tagging.gazetteer import EVENT, NOT_EVENT, Gazetteer
+from newswatch.processors.tagging.entries import EVENT, NOT_EVENT
+from newswatch.processors.tagging.gazetteer import Gazetteer
 from newswatch.processors.tagging.intervals import index_by_field
 from newswatch.processors.tagging.matching import Hit
 
@@ -45,14 +46,14 @@ def resolve_events(gaz: Gazetteer, hits: list[Hit], text: FieldText | None = Non
     article's text field, whose first sentence is the lede."""
     found: dict[str, list[Hit]] = {}
     cancelled = index_by_field((h.field, h.start, h.end) for h in hits
-                               if any(e[1] == NOT_EVENT for e in h.entries))
+                               if any(e.ref == NOT_EVENT for e in h.entries))
     for hit in hits:
         inside = cancelled.get(hit.field)
         if inside is not None and inside.covers_other(hit.start, hit.end):
             continue  # "landslide" in "a landslide victory", "attack" in "heart attack"
-        for kind, etype, *_ in hit.entries:
-            if kind == EVENT and etype != NOT_EVENT:  # the phrase itself may be a cue
-                found.setdefault(etype, []).append(hit)
+        for e in hit.entries:
+            if e.kind == EVENT and e.ref != NOT_EVENT:  # the phrase itself may be a cue
+                found.setdefault(e.ref, []).append(hit)
     tags = []
     for etype, ev in found.items():
         distinct = {h.surface.lower() for h in ev}

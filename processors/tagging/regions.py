@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from newswatch.processors.tagging.context import (
     LOCATIVE_WORDS,
@@ -53,7 +53,7 @@ from newswatch.processors.tagging.context import (
     name_neighbour,
     without_possessive,
 )
-from newswatch.processors.tagging.gazetteer import (
+from newswatch.processors.tagging.entries import (
     ABBR,
     ADMIN1,
     COUNTRY,
@@ -63,9 +63,8 @@ from newswatch.processors.tagging.gazetteer import (
     INSTITUTION,
     PLACE,
     SEAT,
-    Gazetteer,
-    log_pop,
 )
+from newswatch.processors.tagging.gazetteer import Gazetteer, log_pop
 from newswatch.processors.tagging.intervals import index_by_field
 from newswatch.processors.tagging.matching import Hit
 from newswatch.processors.tagging.records import span_of
@@ -109,16 +108,33 @@ class GeoMention:
     confidence: float = 0.8
 
 
-# One reading of a geo hit: (kind, ref, country, division, prior score); kind "p?" is a place
-# that counts only when other mentions support its country. ``ref`` is what the gazetteer entry
-# points at: a country code, a division code, a place index, a seat's (code, place index).
-_Option = tuple[str, Any, str | None, str | None, float]
-# a hit with its readings, whether a locative word marks it, whether a seat is named as a city
-_Candidate = tuple[Hit, list[_Option], bool, bool]
+# the kind of a reading that is a place only when other mentions support its country
+_UNSURE = "p?"
+
+
+class Reading(NamedTuple):
+    """One way to read a geo hit: its gazetteer entry's kind (or ``_UNSURE``), what it names
+    (``Entry.ref``), the country and division that implies, and its prior score."""
+
+    kind: str
+    ref: Any
+    country: str | None
+    admin1: str | None
+    prior: float
+
+
+class Candidate(NamedTuple):
+    """A geo hit with its readings, whether a locative word or a dateline marks it as a
+    place, and whether a seat of government in it is named as the city."""
+
+    hit: Hit
+    readings: list[Reading]
+    locative: bool
+    seat_place: bool
 
 
 def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
-                locative: bool) -> list[_Option]:
+                locative: bool) -> list[Reading]:
     single = " " not in hit.surface.strip()
     surface = hit.surface
     if surface.isupper() and len(surface) > 1:  # "NICE", "MARCH" in an all-caps line
@@ -136,10 +152,12 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
                 ctx.text, hit.start, hit.end, gaz.roles["_words"], gaz.never_words)
         return neighbour
 
-    out: list[_Option] = []
-    for kind, ref, mode, tag, country, a1, prior in hit.entries:
+    out: list[Reading] = []
+    for e in hit.entries:
+        kind = e.kind
         if kind not in GEO_KINDS:
             continue
+        ref, mode, country, a1, prior = e.ref, e.mode, e.country, e.admin1, e.prior
         if mode == ABBR and not (hit.surface.endswith(".") and _DATELINE.search(
                 ctx.text, max(0, hit.start - 40), hit.start)):
             continue  # "Ga." only as in "Athens, Ga."
@@ -148,25 +166,27 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
                 continue
             place = gaz.places[ref]
             if locative:
-                out.append((kind, ref, country, a1, prior))
+                out.append(Reading(kind, ref, country, a1, prior))
                 continue
             if place.locative_only or surface in gaz.locative:
                 continue
             if not place.curated and single and next_to_name():
                 continue  # one word of a longer name: "Paul Jenkins", "Arad Braverman, a"
-            if tag == "alt" and place.population < 1_000_000:
-                out.append(("p?", ref, country, a1, prior))  # alternate name of a mid-size city
+            if e.tag == "alt" and place.population < 1_000_000:
+                # an alternate name of a mid-size city
+                out.append(Reading(_UNSURE, ref, country, a1, prior))
                 continue
             if not place.curated and single:
                 if place.population < _SMALL_CITY:
-                    out.append(("p?", ref, country, a1, prior))  # needs its country supported
+                    # needs its country supported
+                    out.append(Reading(_UNSURE, ref, country, a1, prior))
                     continue
                 if initial is None:
                     initial = ctx.sentence_initial(hit.start)
                 if initial:
-                    out.append(("p?", ref, country, a1, prior))
+                    out.append(Reading(_UNSURE, ref, country, a1, prior))
                     continue
-            out.append((kind, ref, country, a1, prior))
+            out.append(Reading(kind, ref, country, a1, prior))
             continue
         if kind == DEMONYM and (nxt in _LANGUAGE_NEXT or (prev == "in" and nxt in _PHRASE_END)):
             continue  # "in English", "Urdu-language daily": a language, not a nation
@@ -182,7 +202,7 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
             continue  # "Jordan Dyer, 17": a person's given name, not the kingdom
         if kind == ADMIN1 and single and not locative and next_to_name():
             continue  # "Lt. Paul Henderson": not the Cape Verdean division Paul
-        out.append((kind, ref, country, a1, prior))
+        out.append(Reading(kind, ref, country, a1, prior))
     return out
 
 
@@ -191,7 +211,7 @@ def _country_of(gaz: Gazetteer, kind: str, ref: Any) -> str | None:
         return ref
     if kind == ADMIN1:
         return str(ref)[:2]
-    if kind in (PLACE, "p?"):
+    if kind in (PLACE, _UNSURE):
         return gaz.places[ref].country
     if kind == SEAT:
         return ref[0]
@@ -201,17 +221,19 @@ def _country_of(gaz: Gazetteer, kind: str, ref: Any) -> str | None:
 def _admin1_of(gaz: Gazetteer, kind: str, ref: Any) -> str | None:
     if kind == ADMIN1:
         return str(ref)
-    if kind in (PLACE, "p?"):
+    if kind in (PLACE, _UNSURE):
         return gaz.places[ref].admin1
     return None
 
 
-def entry_facts(gaz: Gazetteer, kind: str, ref: Any) -> tuple[str | None, str | None, float]:
-    """(country, division, prior score) of a gazetteer entry; computed when it is compiled."""
+def entry_facts(gaz: Gazetteer, kind: str, ref: Any) -> dict[str, Any]:
+    """The country, division and prior score of a gazetteer entry (its ``Entry`` fields;
+    none for an entry that names no place); computed when the gazetteer is compiled."""
     if kind not in GEO_KINDS:
-        return None, None, 0.0
+        return {}
     country = _country_of(gaz, kind, ref)
-    return country, _admin1_of(gaz, kind, ref), _prior(gaz, kind, ref, country)
+    return {"country": country, "admin1": _admin1_of(gaz, kind, ref),
+            "prior": _prior(gaz, kind, ref, country)}
 
 
 def _admin1_name(gaz: Gazetteer, code: str, default: str) -> str:
@@ -229,7 +251,7 @@ _PRIOR = {COUNTRY: 10.0, DEMONYM: 9.0, SEAT: 9.0, INSTITUTION: 9.0, ADMIN1: 6.0}
 
 def _prior(gaz: Gazetteer, kind: str, ref: Any, country: str | None) -> float:
     """The option's score before support from the rest of the article."""
-    if kind in (PLACE, "p?"):
+    if kind in (PLACE, _UNSURE):
         place = gaz.places[ref]
         base = 8.0 if place.curated else 3.0 + log_pop(place.population) / 2
     else:
@@ -249,7 +271,7 @@ def resolve_regions(
 
     Returns the regions record (plain dicts, see ``records``) and the resolved mentions.
     """
-    cands: list[_Candidate] = []
+    cands: list[Candidate] = []
     in_person = index_by_field(person_spans)
     for hit in hits:
         persons = in_person.get(hit.field)
@@ -261,21 +283,21 @@ def resolve_regions(
                     or ctx.dateline(hit.start, hit.end))
         options = _candidates(gaz, hit, ctx, prev, nxt, locative)
         if options:
-            seat_place = (not locative and any(o[0] == SEAT for o in options)
+            seat_place = (not locative and any(o.kind == SEAT for o in options)
                           and _seat_as_place(ctx, hit, prev))
-            cands.append((hit, options, locative, seat_place))
+            cands.append(Candidate(hit, options, locative, seat_place))
 
     # Countries that some hit names without doubt: the support for ambiguous ones.
     support: set[str] = set()
     support_a1: set[str] = set()
     firm_hits: dict[str | None, int] = {}  # country -> how many hits name it without doubt
     for _hit, options, _loc, _sp in cands:
-        firm = {o[2] for o in options if o[0] != "p?"}
+        firm = {o.country for o in options if o.kind != _UNSURE}
         named = firm.pop() if len(firm) == 1 else None
         if named is not None:
             support.add(named)
             firm_hits[named] = firm_hits.get(named, 0) + 1
-            divisions = {o[3] for o in options if o[0] != "p?"}
+            divisions = {o.admin1 for o in options if o.kind != _UNSURE}
             division = divisions.pop() if len(divisions) == 1 else None
             if division is not None:
                 support_a1.add(division)
@@ -290,8 +312,8 @@ def resolve_regions(
             kind, ref, country, a1, _p = max(options, key=_option_score(
                 gaz, options, support, support_a1, a1_countries,
                 _list_neighbours_countries(cands, i, fields),
-                any(o[0] == ADMIN1 for o in options) and _division_next(fields, hit)))
-        if kind == "p?":
+                any(o.kind == ADMIN1 for o in options) and _division_next(fields, hit)))
+        if kind == _UNSURE:
             if country not in support:
                 continue
             kind = PLACE
@@ -303,9 +325,10 @@ def resolve_regions(
         unsure_a1 = False
         if kind == PLACE and len(options) > 1:
             # same name, same country, other divisions: keep the division only if supported
-            others = {o[3] for o in options if o[2] == country and o[0] in (PLACE, "p?")}
+            others = {o.admin1 for o in options
+                      if o.country == country and o.kind in (PLACE, _UNSURE)}
             unsure_a1 = len(others) > 1 and a1 not in support_a1
-        ambiguous = len(options) > 1 and len({o[2] for o in options}) > 1
+        ambiguous = len(options) > 1 and len({o.country for o in options}) > 1
         m = GeoMention(hit=hit, kind=kind, country=country, locative=locative)
         if kind == ADMIN1:
             m.admin1 = str(ref)
@@ -330,18 +353,18 @@ def resolve_regions(
     return _collect(gaz, mentions), mentions
 
 
-def _list_neighbours_countries(cands: list[_Candidate], i: int,
+def _list_neighbours_countries(cands: list[Candidate], i: int,
                                fields: dict[str, FieldText]) -> set[str | None]:
     """Countries that the names listed right next to cands[i] may be in ("Birmingham and
     Manchester": both English, whatever else each name could be)."""
-    hit = cands[i][0]
+    hit = cands[i].hit
     out: set[str | None] = set()
     for j in (i - 1, i + 1):
-        if 0 <= j < len(cands) and cands[j][0].field == hit.field:
-            other = cands[j][0]
+        if 0 <= j < len(cands) and cands[j].hit.field == hit.field:
+            other = cands[j].hit
             a, b = (other, hit) if j < i else (hit, other)
             if _listed_together(fields[hit.field].text, a, b):
-                out |= {o[2] for o in cands[j][1]}
+                out |= {o.country for o in cands[j].readings}
     return out
 
 
@@ -355,9 +378,9 @@ def _division_next(fields: dict[str, FieldText], hit: Hit) -> bool:
     return without_possessive(fields[hit.field].next_word(hit.end)) in _DIVISION_NEXT
 
 
-def _option_score(gaz: Gazetteer, options: list[_Option], support: set[str],
+def _option_score(gaz: Gazetteer, options: list[Reading], support: set[str],
                   support_a1: set[str], a1_countries: set[str], listed_with: set[str | None],
-                  division_next: bool = False) -> Callable[[_Option], float]:
+                  division_next: bool = False) -> Callable[[Reading], float]:
     """Score of one reading of an ambiguous name: its prior plus support from the rest of
     the article. A country named only as a country ("US and Iranian officials") does not
     back a same-name town there against a namesake five times its size: "talks in Geneva"
@@ -365,25 +388,26 @@ def _option_score(gaz: Gazetteer, options: list[_Option], support: set[str],
     A division named like a country ("Niger", "Georgia") and followed by its government
     ("Niger Gov's aide") is the division when the article backs the division's country.
     """
-    pops = [gaz.places[o[1]].population for o in options if o[0] in (PLACE, "p?")]
+    pops = [gaz.places[o.ref].population for o in options if o.kind in (PLACE, _UNSURE)]
     top = max(pops, default=0)
     # readings all in one country: support for that country favours none of them ("in
     # Oregon" is the state, not the town of Oregon, Ohio, though the name alone backs the US)
-    one_country = len({o[2] for o in options}) == 1
+    one_country = len({o.country for o in options}) == 1
 
-    def score(o: _Option) -> float:
+    def score(o: Reading) -> float:
         bonus = 0.0
-        if o[2] in support and not one_country:
-            local = o[2] in a1_countries
-            if o[0] == ADMIN1 and not local:
+        if o.country in support and not one_country:
+            local = o.country in a1_countries
+            if o.kind == ADMIN1 and not local:
                 # "Georgia" the state needs support below country level, or its government
                 bonus = 5.0 if division_next else 0.0
-            elif o[0] in (PLACE, "p?") and not local and gaz.places[o[1]].population * 5 < top:
+            elif (o.kind in (PLACE, _UNSURE) and not local
+                  and gaz.places[o.ref].population * 5 < top):
                 bonus = 0.0
             else:
                 bonus = 5.0
-        return (o[4] + bonus + (3.0 if o[3] in support_a1 else 0.0)
-                + (2.0 if o[2] in listed_with else 0.0))
+        return (o.prior + bonus + (3.0 if o.admin1 in support_a1 else 0.0)
+                + (2.0 if o.country in listed_with else 0.0))
     return score
 
 

@@ -21,7 +21,7 @@ from newswatch.processors.tagging import organisations as orgs_mod
 from newswatch.processors.tagging import persons as persons_mod
 from newswatch.processors.tagging import regions as regions_mod
 from newswatch.processors.tagging.context import FieldText, name_neighbour
-from newswatch.processors.tagging.gazetteer import (
+from newswatch.processors.tagging.entries import (
     ACTOR,
     ADMIN1,
     BODY,
@@ -31,8 +31,11 @@ from newswatch.processors.tagging.gazetteer import (
     MASK,
     PLACE,
     SEAT,
-    Gazetteer,
+    WATCH_ACTOR,
+    WATCH_KEYWORD,
+    WATCH_PLACE,
 )
+from newswatch.processors.tagging.gazetteer import Gazetteer
 from newswatch.processors.tagging.intervals import Near
 from newswatch.processors.tagging.matching import Hit, scan_article, select_names
 from newswatch.processors.tagging.records import span_of, tagged_article
@@ -204,11 +207,11 @@ def _hidden_readings_dropped(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:
                 out.append(h)
             continue
         if MASK in kset:
-            entries = tuple(e for e in h.entries if e[0] in (ACTOR, MASK))
+            entries = tuple(e for e in h.entries if e.kind in (ACTOR, MASK))
         elif kset & _PLACE_KINDS and (
-                {gaz.actors[e[1]].type for e in h.entries if e[0] == ACTOR} == {"company"}
+                {gaz.actors[e.ref].type for e in h.entries if e.kind == ACTOR} == {"company"}
                 or (h.surface.isupper() and 2 < len(h.surface.strip("(),.;:")) < 6)):
-            entries = tuple(e for e in h.entries if e[0] not in _PLACE_KINDS)
+            entries = tuple(e for e in h.entries if e.kind not in _PLACE_KINDS)
         else:
             out.append(h)
             continue
@@ -235,11 +238,10 @@ def _nested_same_country(gaz: Gazetteer, names: list[Hit], nested: list[Hit]) ->
                       if inner.end <= a.end), None)
         if outer is None:
             continue
-        countries = {gaz.actors[r].country for k, r, *_ in outer.entries if k == ACTOR}
-        entries = []
-        for e in inner.entries:
-            if e[0] in (COUNTRY, DEMONYM) and e[1] in countries or e[0] == PLACE and gaz.places[e[1]].country in countries:
-                entries.append(e)
+        countries = {gaz.actors[e.ref].country for e in outer.entries if e.kind == ACTOR}
+        entries = [e for e in inner.entries
+                   if e.kind in (COUNTRY, DEMONYM) and e.ref in countries
+                   or e.kind == PLACE and gaz.places[e.ref].country in countries]
         if entries:
             keep.append(Hit(inner.field, inner.start, inner.end, inner.surface, tuple(entries)))
     return keep
@@ -271,7 +273,7 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
                 continue
         strong = kinds & _STRONG
         if not strong and PLACE in kinds:
-            places = [(gaz.places[r], tag) for k, r, _m, tag, *_ in h.entries if k == PLACE]
+            places = [(gaz.places[e.ref], e.tag) for e in h.entries if e.kind == PLACE]
             if any(p.curated or p.kind == "county" for p, _tag in places) or (
                     any(p.population >= 100_000 and tag != "alt" for p, tag in places)
                     and not name_neighbour(fields[h.field].text, h.start, h.end, role_words,
@@ -280,7 +282,7 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
         if strong and h.surface not in gaz.never:
             blocked[h.field].append((h.start, h.end))
     for h in wl_hits:
-        if any(e[0] in ("WR", "WP") for e in h.entries):
+        if any(e.kind in (WATCH_ACTOR, WATCH_PLACE) for e in h.entries):
             blocked[h.field].append((h.start, h.end))
     return blocked
 
@@ -307,8 +309,8 @@ def _primary_country(gaz, geo, actor_hits: list[Hit], regions) -> str | None:
             w *= 1.5
         scores[m.country] = scores.get(m.country, 0.0) + w
     for h in actor_hits:
-        for k, r, *_ in h.entries:
-            country = gaz.actors[r].country if k == ACTOR else None
+        for e in h.entries:
+            country = gaz.actors[e.ref].country if e.kind == ACTOR else None
             if country in scores:
                 scores[country] += 0.5
     if not scores:
@@ -383,10 +385,10 @@ def _person_country(p, roles: _RoleWords | None, primary: str | None,
 def _add_watchlist_places(wl: Watchlist, hits: list[Hit], regions: dict,
                           gaz: Gazetteer) -> None:
     for h in hits:
-        for kind, ref, *_ in h.entries:
-            if kind != "WP":
+        for e in h.entries:
+            if e.kind != WATCH_PLACE:
                 continue
-            place = wl.places[ref]
+            place = wl.places[e.ref]
             span = span_of(h)
             regions["places"].append({
                 "name": place.name, "geonameid": place.geonameid, "lat": place.lat,
@@ -406,10 +408,10 @@ def _add_watchlist_places(wl: Watchlist, hits: list[Hit], regions: dict,
 def _add_watchlist_actors(wl: Watchlist, hits: list[Hit], tags: list[dict]) -> list[dict]:
     by_id = {t["id"]: t for t in tags}
     for h in hits:
-        for kind, ref, *_ in h.entries:
-            if kind != "WR":
+        for e in h.entries:
+            if e.kind != WATCH_ACTOR:
                 continue
-            actor = wl.actors[ref]
+            actor = wl.actors[e.ref]
             span = span_of(h)
             if actor.id in by_id and by_id[actor.id]["source"] == "watchlist":
                 by_id[actor.id]["evidence"].append(span)
@@ -423,9 +425,10 @@ def _add_watchlist_actors(wl: Watchlist, hits: list[Hit], tags: list[dict]) -> l
 def _watchlist_hits(wl: Watchlist, hits: list[Hit]) -> list[dict]:
     out: dict[str, dict] = {}
     for h in hits:
-        for kind, ref, *_ in h.entries:
-            if kind != "WK":
+        for e in h.entries:
+            if e.kind != WATCH_KEYWORD:
                 continue
+            ref = e.ref
             span = span_of(h)
             if ref in out:
                 out[ref]["evidence"].append(span)

@@ -34,7 +34,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from newswatch.processors.tagging.gazetteer import ANY, CAP, EXACT, Actor, Place
+from newswatch.processors.tagging.entries import (
+    ANY,
+    CAP,
+    EXACT,
+    WATCH_ACTOR,
+    WATCH_KEYWORD,
+    WATCH_PLACE,
+    Entry,
+)
+from newswatch.processors.tagging.gazetteer import Actor, Place
 from newswatch.processors.tagging.matching import Automaton, Hit, compile_automaton, scan_fields
 from newswatch.processors.tagging.vocabulary import ACTOR_TYPES
 
@@ -89,11 +98,11 @@ class Watchlist:
             raise WatchlistError(f"watchlist {path} must be a mapping")
         wl = cls(name=str(data.get("name") or path.stem),
                  digest=hashlib.sha256(raw).hexdigest()[:8])
-        keys: dict[str, list[tuple]] = {}
+        keys: dict[str, list[Entry]] = {}
 
         def add(name: str, kind: str, ref: object, mode: int) -> None:
             for variant in {name, fold(name)}:
-                entry = (kind, ref, mode, shape(variant) if mode == EXACT else "")
+                entry = Entry(kind, ref, mode, shape(variant) if mode == EXACT else "")
                 bucket = keys.setdefault(key_of(variant), [])
                 if entry not in bucket:
                     bucket.append(entry)
@@ -110,9 +119,9 @@ class Watchlist:
                               source="watchlist")
                 wl.actors[actor.id] = actor
                 for alias in [actor.name, *row.get("aliases", [])]:
-                    add(alias, "WR", actor.id, CAP if alias[:1].isupper() else ANY)
+                    add(alias, WATCH_ACTOR, actor.id, CAP if alias[:1].isupper() else ANY)
                 for acronym in row.get("acronyms", []):
-                    add(acronym, "WR", actor.id, EXACT)
+                    add(acronym, WATCH_ACTOR, actor.id, EXACT)
             for row in data.get("places") or []:
                 what = f"place {row['name']}"
                 place = Place(name=str(row["name"]),
@@ -125,12 +134,12 @@ class Watchlist:
                               curated=True)
                 wl.places.append(place)
                 for alias in [place.name, *row.get("aliases", [])]:
-                    add(alias, "WP", len(wl.places) - 1, CAP)
+                    add(alias, WATCH_PLACE, len(wl.places) - 1, CAP)
             for row in data.get("keywords") or []:
                 term, exact = (row, False) if isinstance(row, str) else (
                     str(row["term"]), bool(row.get("case_sensitive")))
                 wl.keywords.append(term)
-                add(term, "WK", term, EXACT if exact else ANY)
+                add(term, WATCH_KEYWORD, term, EXACT if exact else ANY)
         except (KeyError, TypeError, AttributeError) as exc:
             raise WatchlistError(f"watchlist {path}: bad entry ({exc!r})") from exc
         if keys:
