@@ -24,7 +24,8 @@ from newswatch.processors.tagging.gazetteer import Actor, Gazetteer
 from newswatch.processors.tagging.intervals import Near, SpanIndex, index_by_field
 from newswatch.processors.tagging.matching import Hit
 from newswatch.processors.tagging.organisations import OrgMention, title_case
-from newswatch.processors.tagging.records import span_of
+from newswatch.processors.tagging.persons import PersonCandidate
+from newswatch.processors.tagging.records import ActorRecord, span_of
 from newswatch.processors.tagging.regions import GeoMention
 from newswatch.processors.tagging.textnorm import key_of
 
@@ -77,7 +78,7 @@ class _Acc:
     """Accumulates actor tags (records, see ``records``) by id, merging evidence."""
 
     def __init__(self) -> None:
-        self.tags: dict[str, dict] = {}
+        self.tags: dict[str, ActorRecord] = {}
         # each tag's evidence as (field, start, end), filled on first use: a story naming one
         # actor a thousand times must not compare each new span with every earlier one
         self._spans: dict[str, set[tuple[str, int, int]]] = {}
@@ -125,7 +126,7 @@ def resolve_actors(
     fields: dict[str, FieldText],
     primary: str | None,
     orgs: list[OrgMention] = (),  # type: ignore[assignment]
-) -> list[dict]:
+) -> list[ActorRecord]:
     acc = _Acc()
     geo_by_field: dict[str, list[GeoMention]] = {}
     for m in geo:
@@ -188,8 +189,9 @@ _PRESIDENT = re.compile(r"\bpresident\b")
 _NOT_IN_OFFICE = ("former", "ex-", "late ", "vice", "deputy", "elect", "candidate", "hopeful")
 
 
-def leader_offices(gaz: Gazetteer, tags: list[dict], persons: list, countries: list,
-                   fields: dict[str, FieldText]) -> list[dict]:
+def leader_offices(gaz: Gazetteer, tags: list[ActorRecord], persons: list[PersonCandidate],
+                   countries: list[str | None], fields: dict[str, FieldText]
+                   ) -> list[ActorRecord]:
     """``tags`` with the offices of the heads of state and government the story names with
     their role: "Modi's office" is India's Prime Minister's Office when the story calls Modi
     prime minister, "Macron's office" France's presidency. ``countries``: each person's."""

@@ -24,6 +24,7 @@ from newswatch.processors.tagging.entries import EVENT, NOT_EVENT
 from newswatch.processors.tagging.gazetteer import Gazetteer
 from newswatch.processors.tagging.intervals import index_by_field
 from newswatch.processors.tagging.matching import Hit
+from newswatch.processors.tagging.records import EventRecord
 
 __all__ = ["resolve_events", "severity"]
 
@@ -41,7 +42,8 @@ _WORDS = re.compile(r"[\w,]+")
 _STRIPPED_WORDS = re.compile(r",*((?:\w+,+)*\w+),*|,+")
 
 
-def resolve_events(gaz: Gazetteer, hits: list[Hit], text: FieldText | None = None) -> list[dict]:
+def resolve_events(gaz: Gazetteer, hits: list[Hit],
+                   text: FieldText | None = None) -> list[EventRecord]:
     """Event tag records (see ``records``), in the lexicon's order of types. ``text``: the
     article's text field, whose first sentence is the lede."""
     found: dict[str, list[Hit]] = {}
@@ -54,7 +56,7 @@ def resolve_events(gaz: Gazetteer, hits: list[Hit], text: FieldText | None = Non
         for e in hit.entries:
             if e.kind == EVENT and e.ref != NOT_EVENT:  # the phrase itself may be a cue
                 found.setdefault(e.ref, []).append(hit)
-    tags = []
+    tags: list[EventRecord] = []
     for etype, ev in found.items():
         distinct = {h.surface.lower() for h in ev}
         in_title = any(h.field == "title" for h in ev)
@@ -114,7 +116,7 @@ def casualties(gaz: Gazetteer, text: str) -> tuple[int, int]:
     return killed, injured
 
 
-def severity(gaz: Gazetteer, events: list[dict], fields: dict) -> float:
+def severity(gaz: Gazetteer, events: list[EventRecord], fields: dict[str, FieldText]) -> float:
     """``fields``: field name -> ``FieldText`` (the evidence spans index into them)."""
     if not events:
         return 0.0

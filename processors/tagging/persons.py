@@ -26,6 +26,7 @@ from newswatch.processors.tagging.context import FieldText, tokens, without_poss
 from newswatch.processors.tagging.gazetteer import Gazetteer
 from newswatch.processors.tagging.given_names import known_name
 from newswatch.processors.tagging.not_names import AGENT_NOUN, LOCATIVE, NOT_NAME_END
+from newswatch.processors.tagging.records import PersonRecord
 from newswatch.processors.tagging.single_names import single_cue
 
 __all__ = ["PersonCandidate", "find_persons"]
@@ -593,10 +594,10 @@ def _spell_out(role: str, texts: list[str]) -> str:
 
 
 def to_tags(persons: list[PersonCandidate], countries: list[str | None],
-            texts: list[str] | None = None) -> list[dict]:
+            texts: list[str] | None = None) -> list[PersonRecord]:
     """Person tag records (see ``records``); ``texts``: the article's fields, for spelling
     out acronyms in roles."""
-    tags = []
+    tags: list[PersonRecord] = []
     for p, country in zip(persons, countries, strict=True):
         evidence = [(p.start, p.end, p.name, p.field)]
         full = p.name.replace("\u00ad", "")  # a soft hyphen from the page ("Pram\u00adono")

@@ -6,6 +6,9 @@ span is one). The resolvers therefore work on plain records - a span is a tuple
 ``(start, end, text, field)``, a tag a dict keyed by the contract's field names - and
 ``tagged_article`` builds the models once, at the end.
 
+The tag records are ``TypedDict``s named for their models (``ActorRecord`` for ``ActorTag``):
+plain dicts at run time, checked by mypy.
+
 The values are produced by the tagger's own code from validated data (the gazetteer, a
 watchlist that ``Watchlist.load`` checked, a ``RawArticle``), so the models are built like
 ``model_construct`` does - without re-validating - but with a loop specialised for these
@@ -15,7 +18,8 @@ validation produces.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from pydantic import BaseModel
 
@@ -33,16 +37,91 @@ from newswatch.contracts import (
     WatchlistHit,
 )
 
-__all__ = ["SpanT", "span_of", "tagged_article"]
+if TYPE_CHECKING:
+    from newswatch.processors.tagging.matching import Hit
+
+__all__ = ["ActorRecord", "Admin1Record", "CountryRecord", "EventRecord", "PersonRecord",
+           "PlaceRecord", "RegionsRecord", "SpanT", "WatchHitRecord", "span_of",
+           "tagged_article"]
 
 SpanT = tuple[int, int, str, str]  # (start, end, text, field)
+
+
+class CountryRecord(TypedDict):
+    code: str
+    name: str
+    confidence: float
+    evidence: list[SpanT]
+
+
+class Admin1Record(TypedDict):
+    code: str
+    name: str
+    country: str
+    confidence: float
+    evidence: list[SpanT]
+
+
+class PlaceRecord(TypedDict):
+    """A place; a division or a country named as a place has no coordinates."""
+
+    name: str
+    geonameid: NotRequired[int | None]
+    lat: NotRequired[float | None]
+    lon: NotRequired[float | None]
+    country: str | None
+    admin1: NotRequired[str | None]
+    kind: str
+    confidence: float
+    evidence: list[SpanT]
+
+
+class RegionsRecord(TypedDict):
+    countries: list[CountryRecord]
+    admin1: list[Admin1Record]
+    places: list[PlaceRecord]
+    macro_regions: list[str]
+    primary_country: str | None
+
+
+class ActorRecord(TypedDict):
+    id: str
+    name: str
+    type: str  # an ActorType: the data is checked against the contract when it loads
+    country: str | None
+    cameo: str | None
+    source: str  # dictionary, composed, pattern or watchlist
+    confidence: float
+    evidence: list[SpanT]
+
+
+class PersonRecord(TypedDict):
+    name: str
+    role: str | None
+    country: str | None
+    aliases: list[str]
+    confidence: float
+    evidence: list[SpanT]
+
+
+class EventRecord(TypedDict):
+    type: str  # an EventType: the data is checked against the contract when it loads
+    confidence: float
+    evidence: list[SpanT]
+
+
+class WatchHitRecord(TypedDict):
+    watchlist: str
+    term: str
+    confidence: float
+    evidence: list[SpanT]
 
 _new = object.__new__
 _set = object.__setattr__
 _RAW_FIELDS = tuple(RawArticle.model_fields)
 
 
-def span_of(hit: Any) -> SpanT:
+def span_of(hit: Hit) -> SpanT:
     return (hit.start, hit.end, hit.surface, hit.field)
 
 
@@ -75,14 +154,14 @@ class _Maker:
         self.fields = tuple(cls.model_fields.items())
         self.names = tuple(cls.model_fields)
 
-    def values(self, given: dict) -> dict:
+    def values(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """All fields in declaration order (as validation and model_construct store them)."""
         if len(given) == len(self.names):
             return {name: given[name] for name in self.names}
         return {name: given[name] if name in given else info.get_default(
             call_default_factory=True) for name, info in self.fields}
 
-    def __call__(self, given: dict) -> Any:
+    def __call__(self, given: Mapping[str, Any]) -> Any:
         return _obj(self.cls, self.values(given), set(given))
 
 
@@ -113,7 +192,8 @@ def _spans(evidence: list[SpanT], made: dict[SpanT, Span]) -> list[Span]:
     return out
 
 
-def _tags(make: _Maker, tags: list[dict], made: dict[SpanT, Span]) -> list[Any]:
+def _tags(make: _Maker, tags: Sequence[Mapping[str, Any]], made: dict[SpanT, Span]
+          ) -> list[Any]:
     out = []
     cls = make.cls
     for tag in tags:
@@ -123,8 +203,9 @@ def _tags(make: _Maker, tags: list[dict], made: dict[SpanT, Span]) -> list[Any]:
     return out
 
 
-def tagged_article(article: RawArticle, regions: dict, actors: list[dict],
-                   persons: list[dict], events: list[dict], watch_hits: list[dict],
+def tagged_article(article: RawArticle, regions: RegionsRecord, actors: list[ActorRecord],
+                   persons: list[PersonRecord], events: list[EventRecord],
+                   watch_hits: list[WatchHitRecord],
                    severity: float, version: str) -> TaggedArticle:
     """The contract record from the working records (every tag dict has an ``evidence``
     list of span tuples). The raw article's fields are copied (lists shallow-copied)."""

@@ -67,7 +67,14 @@ from newswatch.processors.tagging.entries import (
 from newswatch.processors.tagging.gazetteer import Gazetteer, log_pop
 from newswatch.processors.tagging.intervals import index_by_field
 from newswatch.processors.tagging.matching import Hit
-from newswatch.processors.tagging.records import span_of
+from newswatch.processors.tagging.records import (
+    Admin1Record,
+    CountryRecord,
+    PlaceRecord,
+    RegionsRecord,
+    SpanT,
+    span_of,
+)
 from newswatch.processors.tagging.textnorm import fold
 
 __all__ = ["GeoMention", "resolve_regions"]
@@ -266,7 +273,7 @@ def resolve_regions(
     hits: list[Hit],
     fields: dict[str, FieldText],
     person_spans: list[tuple[str, int, int]],
-) -> tuple[dict, list[GeoMention]]:
+) -> tuple[RegionsRecord, list[GeoMention]]:
     """Countries, divisions and places named in the article, with evidence.
 
     Returns the regions record (plain dicts, see ``records``) and the resolved mentions.
@@ -511,10 +518,10 @@ def _seats_listed_with_places(gaz: Gazetteer, mentions: list[GeoMention], fields
         prev_m = m
 
 
-def _collect(gaz: Gazetteer, mentions: list[GeoMention]) -> dict:
-    countries: dict[str, dict] = {}
-    admin1: dict[str, dict] = {}
-    places: dict[tuple, dict] = {}
+def _collect(gaz: Gazetteer, mentions: list[GeoMention]) -> RegionsRecord:
+    countries: dict[str, CountryRecord] = {}
+    admin1: dict[str, Admin1Record] = {}
+    places: dict[tuple[str, str | None, str], PlaceRecord] = {}
     for m in mentions:
         span = span_of(m.hit)
         conf = m.confidence
@@ -553,7 +560,7 @@ def _collect(gaz: Gazetteer, mentions: list[GeoMention]) -> dict:
             "places": list(places.values()), "macro_regions": macro, "primary_country": None}
 
 
-def _place_tag(gaz: Gazetteer, m: GeoMention, span: tuple) -> dict | None:
+def _place_tag(gaz: Gazetteer, m: GeoMention, span: SpanT) -> PlaceRecord | None:
     if m.place is not None:
         p = gaz.places[m.place]
         return {"name": p.name, "geonameid": p.geonameid, "lat": p.lat, "lon": p.lon,

@@ -38,7 +38,16 @@ from newswatch.processors.tagging.entries import (
 from newswatch.processors.tagging.gazetteer import Gazetteer
 from newswatch.processors.tagging.intervals import Near
 from newswatch.processors.tagging.matching import Hit, scan_article, select_names
-from newswatch.processors.tagging.records import span_of, tagged_article
+from newswatch.processors.tagging.records import (
+    ActorRecord,
+    EventRecord,
+    PersonRecord,
+    RegionsRecord,
+    WatchHitRecord,
+    span_of,
+    tagged_article,
+)
+from newswatch.processors.tagging.regions import GeoMention
 from newswatch.processors.tagging.watchlist import Watchlist, WatchlistError
 
 from newswatch.contracts import RawArticle, TaggedArticle
@@ -55,11 +64,11 @@ class Resolved(NamedTuple):
     ``records.tagged_article``'s parameters."""
 
     article: RawArticle
-    regions: dict
-    actors: list[dict]
-    persons: list[dict]
-    events: list[dict]
-    watch_hits: list[dict]
+    regions: RegionsRecord
+    actors: list[ActorRecord]
+    persons: list[PersonRecord]
+    events: list[EventRecord]
+    watch_hits: list[WatchHitRecord]
     severity: float
     version: str
 
@@ -327,14 +336,14 @@ class _RoleWords:
     role asks only about the words it spans (asking every actor and place per person made
     stories with many people quadratic)."""
 
-    def __init__(self, actor_tags: list[dict], geo: list) -> None:
+    def __init__(self, actor_tags: list[ActorRecord], geo: list[GeoMention]) -> None:
         evidence: dict[str, list[tuple[int, int, str]]] = {}
         for tag in actor_tags:
             if tag["country"]:
                 for ev_start, ev_end, _text, ev_field in tag["evidence"]:
                     evidence.setdefault(ev_field, []).append((ev_start, ev_end, tag["country"]))
         self.evidence = {f: Near(ev, _first_two) for f, ev in evidence.items()}
-        places: dict[str, list] = {}
+        places: dict[str, list[GeoMention]] = {}
         for m in geo:
             if m.country:
                 places.setdefault(m.hit.field, []).append(m)
@@ -382,7 +391,7 @@ def _person_country(p, roles: _RoleWords | None, primary: str | None,
     return primary
 
 
-def _add_watchlist_places(wl: Watchlist, hits: list[Hit], regions: dict,
+def _add_watchlist_places(wl: Watchlist, hits: list[Hit], regions: RegionsRecord,
                           gaz: Gazetteer) -> None:
     for h in hits:
         for e in h.entries:
@@ -405,7 +414,8 @@ def _add_watchlist_places(wl: Watchlist, hits: list[Hit], regions: dict,
                     "country": place.admin1[:2], "confidence": 0.9, "evidence": [span]})
 
 
-def _add_watchlist_actors(wl: Watchlist, hits: list[Hit], tags: list[dict]) -> list[dict]:
+def _add_watchlist_actors(wl: Watchlist, hits: list[Hit],
+                          tags: list[ActorRecord]) -> list[ActorRecord]:
     by_id = {t["id"]: t for t in tags}
     for h in hits:
         for e in h.entries:
@@ -422,8 +432,8 @@ def _add_watchlist_actors(wl: Watchlist, hits: list[Hit], tags: list[dict]) -> l
     return list(by_id.values())
 
 
-def _watchlist_hits(wl: Watchlist, hits: list[Hit]) -> list[dict]:
-    out: dict[str, dict] = {}
+def _watchlist_hits(wl: Watchlist, hits: list[Hit]) -> list[WatchHitRecord]:
+    out: dict[str, WatchHitRecord] = {}
     for h in hits:
         for e in h.entries:
             if e.kind != WATCH_KEYWORD:
