@@ -6,28 +6,61 @@ towns). A hit carries the entries whose case rule its surface meets, and each st
 kinds it cares about. The module holds only these definitions, so the loader, the scanner and
 the resolvers all import it and none of them imports another to learn what an entry is.
 
-``Entry`` is a ``NamedTuple``: entries are compared (a name added twice is registered once),
-pickled in the gazetteer cache by the million, and unpacked in the resolvers' loops.
+``Entry`` is a ``NamedTuple``: entries are compared (a name added twice is registered once)
+and pickled in the gazetteer cache by the hundred thousand. ``Kind`` is a ``StrEnum`` and
+``Case`` an ``IntEnum``: their members hash and compare like the strings and numbers they
+stand for, so the sets of kinds the resolvers test membership in stay as fast as before. The
+module-level names (``COUNTRY``, ``CAP``...) are the same members; the hot loops read them as
+globals, which is quicker than ``Kind.COUNTRY`` (an attribute of an enum class).
 """
 
 from __future__ import annotations
 
+from enum import IntEnum, StrEnum
 from typing import Any, NamedTuple
 
 __all__ = ["ABBR", "ACTOR", "ADMIN1", "ANY", "BODY", "CAP", "COUNTRY", "DEMONYM", "EVENT",
            "EXACT", "GEO_KINDS", "INSTITUTION", "MASK", "NAME_KINDS", "NOT_EVENT", "PLACE",
-           "SEAT", "WATCH_ACTOR", "WATCH_KEYWORD", "WATCH_PLACE", "Entry"]
+           "SEAT", "UNSURE_PLACE", "WATCH_ACTOR", "WATCH_KEYWORD", "WATCH_PLACE", "Case", "Entry",
+           "Kind"]
 
-# How the surface of a hit must be cased for an entry to apply. ABBR: exactly as written,
-# and regions also wants the shape "<Name>, Abbr." (a US state in a dateline).
-ANY, CAP, EXACT, ABBR = 0, 1, 2, 3
 
-# Entry kinds: what the name names.
-COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT, INSTITUTION = "C", "D", "A", "P", "S", "I"
-ACTOR, BODY, MASK, EVENT = "R", "B", "M", "E"
+class Case(IntEnum):
+    """How the surface of a hit must be cased for an entry to apply."""
+
+    ANY = 0  # any case: event cues, lower-case aliases, body terms
+    CAP = 1  # a capital or digit first (``matching._capitalised``)
+    EXACT = 2  # exactly as written, up to punctuation (``Entry.shape``): acronyms
+    ABBR = 3  # as EXACT, and regions also wants "<Name>, Abbr." (a US state in a dateline)
+
+
+class Kind(StrEnum):
+    """What an entry names."""
+
+    COUNTRY = "C"
+    DEMONYM = "D"  # "Pakistani": the country
+    ADMIN1 = "A"  # a first-level division
+    PLACE = "P"  # a city, district, region or landmark (``Gazetteer.places``)
+    SEAT = "S"  # a seat of government: the city, or the government ("Islamabad said")
+    INSTITUTION = "I"  # a country's institution named like a place ("the Kremlin")
+    ACTOR = "R"  # a dictionary actor
+    BODY = "B"  # a generic state body ("foreign ministry"), composed with a country
+    MASK = "M"  # a name that hides the places inside it ("South China Sea")
+    EVENT = "E"  # an event cue
+    WATCH_ACTOR = "WR"  # a watchlist's actor, place and keyword (see ``watchlist``)
+    WATCH_PLACE = "WP"
+    WATCH_KEYWORD = "WK"
+    # not an entry's kind but a reading's (``regions``): a place that counts only when other
+    # mentions support its country (a small town, a big city's alternate name)
+    UNSURE_PLACE = "p?"
+
+
+ANY, CAP, EXACT, ABBR = Case.ANY, Case.CAP, Case.EXACT, Case.ABBR
+COUNTRY, DEMONYM, ADMIN1, PLACE = Kind.COUNTRY, Kind.DEMONYM, Kind.ADMIN1, Kind.PLACE
+SEAT, INSTITUTION, ACTOR, BODY = Kind.SEAT, Kind.INSTITUTION, Kind.ACTOR, Kind.BODY
+MASK, EVENT, UNSURE_PLACE = Kind.MASK, Kind.EVENT, Kind.UNSURE_PLACE
+WATCH_ACTOR, WATCH_PLACE, WATCH_KEYWORD = Kind.WATCH_ACTOR, Kind.WATCH_PLACE, Kind.WATCH_KEYWORD
 NOT_EVENT = "-"  # the event "type" (``ref``) of a phrase that cancels the cues inside it
-# a watchlist's actors, places and keywords (its own automaton; see ``watchlist``)
-WATCH_ACTOR, WATCH_PLACE, WATCH_KEYWORD = "WR", "WP", "WK"
 GEO_KINDS = frozenset({COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT, INSTITUTION})
 NAME_KINDS = GEO_KINDS | {ACTOR, BODY, MASK}
 
@@ -46,9 +79,9 @@ class Entry(NamedTuple):
     keep the defaults.
     """
 
-    kind: str
+    kind: Kind
     ref: Any
-    mode: int  # ANY, CAP, EXACT or ABBR
+    mode: Case
     shape: str = ""  # EXACT and ABBR: the ``textnorm.shape`` the surface must have
     tag: str = ""  # "alt": a city's alternate name, a weaker reading
     country: str | None = None

@@ -36,7 +36,9 @@ from newswatch.processors.tagging.entries import (
     NOT_EVENT,
     PLACE,
     SEAT,
+    Case,
     Entry,
+    Kind,
 )
 from newswatch.processors.tagging.textnorm import fold, key_of, shape
 
@@ -117,7 +119,7 @@ class Gazetteer:
     memo: dict = field(default_factory=dict)
 
     # -- building ---------------------------------------------------------------------------
-    def add(self, name: str, kind: str, ref: object, mode: int = CAP, tag: str = "",
+    def add(self, name: str, kind: Kind, ref: object, mode: Case = CAP, tag: str = "",
             skip: frozenset[str] = frozenset()) -> None:
         """Register ``name`` (and its ASCII-folded spelling) for an entry.
 

@@ -24,6 +24,7 @@ from newswatch.processors.tagging.entries import (
     EXACT,
     NAME_KINDS,
     Entry,
+    Kind,
 )
 from newswatch.processors.tagging.textnorm import padded, shape
 
@@ -42,10 +43,10 @@ class Hit:
     end: int
     surface: str
     entries: tuple[Entry, ...]
-    kset: frozenset[str]  # the kinds of ``entries``
+    kset: frozenset[Kind]  # the kinds of ``entries``
 
     def __init__(self, field: str, start: int, end: int, surface: str,
-                 entries: tuple[Entry, ...], kset: frozenset[str] | None = None) -> None:
+                 entries: tuple[Entry, ...], kset: frozenset[Kind] | None = None) -> None:
         self.field = field
         self.start = start
         self.end = end
@@ -61,7 +62,7 @@ class Hit:
 # entries, lexicon entries, kinds of the name entries). A plain tuple read by index: the
 # scan loop reads it once per match.
 KeyValue = tuple[int, tuple[Entry, ...], int, tuple[Entry, ...], tuple[Entry, ...],
-                 frozenset[str]]
+                 frozenset[Kind]]
 
 
 class Automaton:

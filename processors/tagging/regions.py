@@ -63,6 +63,8 @@ from newswatch.processors.tagging.entries import (
     INSTITUTION,
     PLACE,
     SEAT,
+    UNSURE_PLACE,
+    Kind,
 )
 from newswatch.processors.tagging.gazetteer import Gazetteer, log_pop
 from newswatch.processors.tagging.intervals import index_by_field
@@ -106,7 +108,7 @@ class GeoMention:
     """One resolved geo hit: what it names and how it was used."""
 
     hit: Hit
-    kind: str
+    kind: Kind
     country: str | None
     admin1: str | None = None
     place: int | None = None
@@ -115,15 +117,11 @@ class GeoMention:
     confidence: float = 0.8
 
 
-# the kind of a reading that is a place only when other mentions support its country
-_UNSURE = "p?"
-
-
 class Reading(NamedTuple):
-    """One way to read a geo hit: its gazetteer entry's kind (or ``_UNSURE``), what it names
+    """One way to read a geo hit: its gazetteer entry's kind (or ``UNSURE_PLACE``), what it names
     (``Entry.ref``), the country and division that implies, and its prior score."""
 
-    kind: str
+    kind: Kind
     ref: Any
     country: str | None
     admin1: str | None
@@ -181,17 +179,17 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
                 continue  # one word of a longer name: "Paul Jenkins", "Arad Braverman, a"
             if e.tag == "alt" and place.population < 1_000_000:
                 # an alternate name of a mid-size city
-                out.append(Reading(_UNSURE, ref, country, a1, prior))
+                out.append(Reading(UNSURE_PLACE, ref, country, a1, prior))
                 continue
             if not place.curated and single:
                 if place.population < _SMALL_CITY:
                     # needs its country supported
-                    out.append(Reading(_UNSURE, ref, country, a1, prior))
+                    out.append(Reading(UNSURE_PLACE, ref, country, a1, prior))
                     continue
                 if initial is None:
                     initial = ctx.sentence_initial(hit.start)
                 if initial:
-                    out.append(Reading(_UNSURE, ref, country, a1, prior))
+                    out.append(Reading(UNSURE_PLACE, ref, country, a1, prior))
                     continue
             out.append(Reading(kind, ref, country, a1, prior))
             continue
@@ -213,27 +211,27 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
     return out
 
 
-def _country_of(gaz: Gazetteer, kind: str, ref: Any) -> str | None:
+def _country_of(gaz: Gazetteer, kind: Kind, ref: Any) -> str | None:
     if kind in (COUNTRY, DEMONYM, INSTITUTION):
         return ref
     if kind == ADMIN1:
         return str(ref)[:2]
-    if kind in (PLACE, _UNSURE):
+    if kind in (PLACE, UNSURE_PLACE):
         return gaz.places[ref].country
     if kind == SEAT:
         return ref[0]
     return None
 
 
-def _admin1_of(gaz: Gazetteer, kind: str, ref: Any) -> str | None:
+def _admin1_of(gaz: Gazetteer, kind: Kind, ref: Any) -> str | None:
     if kind == ADMIN1:
         return str(ref)
-    if kind in (PLACE, _UNSURE):
+    if kind in (PLACE, UNSURE_PLACE):
         return gaz.places[ref].admin1
     return None
 
 
-def entry_facts(gaz: Gazetteer, kind: str, ref: Any) -> dict[str, Any]:
+def entry_facts(gaz: Gazetteer, kind: Kind, ref: Any) -> dict[str, Any]:
     """The country, division and prior score of a gazetteer entry (its ``Entry`` fields;
     none for an entry that names no place); computed when the gazetteer is compiled."""
     if kind not in GEO_KINDS:
@@ -256,9 +254,9 @@ def _admin1_name(gaz: Gazetteer, code: str, default: str) -> str:
 _PRIOR = {COUNTRY: 10.0, DEMONYM: 9.0, SEAT: 9.0, INSTITUTION: 9.0, ADMIN1: 6.0}
 
 
-def _prior(gaz: Gazetteer, kind: str, ref: Any, country: str | None) -> float:
+def _prior(gaz: Gazetteer, kind: Kind, ref: Any, country: str | None) -> float:
     """The option's score before support from the rest of the article."""
-    if kind in (PLACE, _UNSURE):
+    if kind in (PLACE, UNSURE_PLACE):
         place = gaz.places[ref]
         base = 8.0 if place.curated else 3.0 + log_pop(place.population) / 2
     else:
@@ -299,12 +297,12 @@ def resolve_regions(
     support_a1: set[str] = set()
     firm_hits: dict[str | None, int] = {}  # country -> how many hits name it without doubt
     for _hit, options, _loc, _sp in cands:
-        firm = {o.country for o in options if o.kind != _UNSURE}
+        firm = {o.country for o in options if o.kind != UNSURE_PLACE}
         named = firm.pop() if len(firm) == 1 else None
         if named is not None:
             support.add(named)
             firm_hits[named] = firm_hits.get(named, 0) + 1
-            divisions = {o.admin1 for o in options if o.kind != _UNSURE}
+            divisions = {o.admin1 for o in options if o.kind != UNSURE_PLACE}
             division = divisions.pop() if len(divisions) == 1 else None
             if division is not None:
                 support_a1.add(division)
@@ -320,7 +318,7 @@ def resolve_regions(
                 gaz, options, support, support_a1, a1_countries,
                 _list_neighbours_countries(cands, i, fields),
                 any(o.kind == ADMIN1 for o in options) and _division_next(fields, hit)))
-        if kind == _UNSURE:
+        if kind == UNSURE_PLACE:
             if country not in support:
                 continue
             kind = PLACE
@@ -333,7 +331,7 @@ def resolve_regions(
         if kind == PLACE and len(options) > 1:
             # same name, same country, other divisions: keep the division only if supported
             others = {o.admin1 for o in options
-                      if o.country == country and o.kind in (PLACE, _UNSURE)}
+                      if o.country == country and o.kind in (PLACE, UNSURE_PLACE)}
             unsure_a1 = len(others) > 1 and a1 not in support_a1
         ambiguous = len(options) > 1 and len({o.country for o in options}) > 1
         m = GeoMention(hit=hit, kind=kind, country=country, locative=locative)
@@ -395,7 +393,7 @@ def _option_score(gaz: Gazetteer, options: list[Reading], support: set[str],
     A division named like a country ("Niger", "Georgia") and followed by its government
     ("Niger Gov's aide") is the division when the article backs the division's country.
     """
-    pops = [gaz.places[o.ref].population for o in options if o.kind in (PLACE, _UNSURE)]
+    pops = [gaz.places[o.ref].population for o in options if o.kind in (PLACE, UNSURE_PLACE)]
     top = max(pops, default=0)
     # readings all in one country: support for that country favours none of them ("in
     # Oregon" is the state, not the town of Oregon, Ohio, though the name alone backs the US)
@@ -408,7 +406,7 @@ def _option_score(gaz: Gazetteer, options: list[Reading], support: set[str],
             if o.kind == ADMIN1 and not local:
                 # "Georgia" the state needs support below country level, or its government
                 bonus = 5.0 if division_next else 0.0
-            elif (o.kind in (PLACE, _UNSURE) and not local
+            elif (o.kind in (PLACE, UNSURE_PLACE) and not local
                   and gaz.places[o.ref].population * 5 < top):
                 bonus = 0.0
             else:

@@ -296,7 +296,8 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
     return blocked
 
 
-_KIND_WEIGHT = {"C": 1.0, "S": 1.0, "I": 1.0, "P": 1.0, "A": 1.0, "D": 0.6}
+_KIND_WEIGHT = {COUNTRY: 1.0, SEAT: 1.0, INSTITUTION: 1.0, PLACE: 1.0, ADMIN1: 1.0,
+                DEMONYM: 0.6}
 
 
 def _primary_country(gaz, geo, actor_hits: list[Hit], regions) -> str | None:

@@ -41,7 +41,9 @@ from newswatch.processors.tagging.entries import (
     WATCH_ACTOR,
     WATCH_KEYWORD,
     WATCH_PLACE,
+    Case,
     Entry,
+    Kind,
 )
 from newswatch.processors.tagging.gazetteer import Actor, Place
 from newswatch.processors.tagging.matching import Automaton, Hit, compile_automaton, scan_fields
@@ -100,7 +102,7 @@ class Watchlist:
                  digest=hashlib.sha256(raw).hexdigest()[:8])
         keys: dict[str, list[Entry]] = {}
 
-        def add(name: str, kind: str, ref: object, mode: int) -> None:
+        def add(name: str, kind: Kind, ref: object, mode: Case) -> None:
             for variant in {name, fold(name)}:
                 entry = Entry(kind, ref, mode, shape(variant) if mode == EXACT else "")
                 bucket = keys.setdefault(key_of(variant), [])
