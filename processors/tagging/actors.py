@@ -28,6 +28,7 @@ from newswatch.processors.tagging.persons import PersonCandidate
 from newswatch.processors.tagging.records import ActorRecord, span_of
 from newswatch.processors.tagging.regions import GeoMention
 from newswatch.processors.tagging.textnorm import key_of
+from newswatch.processors.tagging.word_lists import WORDS
 
 __all__ = ["leader_offices", "resolve_actors"]
 
@@ -37,10 +38,7 @@ _IN = re.compile(r"^\s+in\s+(?:the\s+)?$")
 _AND = re.compile(r"\s+and\s+|\s*,\s*(?:and\s+)?")  # "Russian and Ukrainian officials"
 _THE_COUNTRYS = re.compile(r"\b(?:the|its) (?:country|nation|kingdom|republic)(?:'s|’s) \Z")
 # a person's name in the possessive right before: "Tony Blair's government"
-_NOT_OWNERS = frozenset({
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
-    "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "Today", "Yesterday", "Tomorrow", "This", "Last", "Next", "Year"})
+_NOT_OWNERS = WORDS.word_set("not_owners")
 _POSSESSOR = re.compile(r"\b[A-Z][\w-]+(?: [A-Z][\w-]+){0,2}(?:'s|’s) \Z")
 # every character _JOIN, or _OF and _IN, can match (besides whitespace): how far from a hit
 # a place can stand and still be joined to it
@@ -186,7 +184,7 @@ def resolve_actors(
 
 _PM = re.compile(r"\b(?:prime minister|pm|premier)\b")
 _PRESIDENT = re.compile(r"\bpresident\b")
-_NOT_IN_OFFICE = ("former", "ex-", "late ", "vice", "deputy", "elect", "candidate", "hopeful")
+_NOT_IN_OFFICE = WORDS.word_tuple("not_in_office")
 
 
 def leader_offices(gaz: Gazetteer, tags: list[ActorRecord], persons: list[PersonCandidate],
@@ -315,9 +313,7 @@ def _slug(name: str) -> str:
 
 
 _STATE_TYPES = frozenset({"government", "police", "military", "court"})
-_NOT_NATIONAL = frozenset({"International", "World", "Global", "European", "African", "Asian",
-                           "Arab", "Islamic", "Inter-American", "Olympic", "Paralympic", "UN",
-                           "United", "Human"})
+_NOT_NATIONAL = WORDS.word_set("not_national")
 
 
 def _org_actor(org: OrgMention, near: Near[GeoMention], primary: str | None) -> Actor:

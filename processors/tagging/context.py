@@ -8,21 +8,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from newswatch.processors.tagging.word_lists import WORDS
+
 __all__ = [
     "LOCATIVE_WORDS", "PLACE_NOUNS", "FieldText", "name_neighbour", "tokens", "without_possessive",
 ]
 
-LOCATIVE_WORDS = frozenset({
-    "in", "at", "near", "from", "to", "into", "outside", "inside", "around", "across", "towards",
-    "toward", "via", "through", "within", "throughout", "off", "between", "nearby", "neighbouring",
-    "neighboring", "northern", "southern", "eastern", "western", "central", "northwestern",
-    "northeastern", "southwestern", "southeastern", "north", "south", "east", "west", "restive",
-    "province", "district", "town", "city", "village", "region",
-})
-PLACE_NOUNS = frozenset({
-    "town", "city", "district", "province", "village", "region", "valley", "area", "port",
-    "airport", "border", "tehsil", "county", "state", "governorate", "oblast", "camp", "base",
-})
+LOCATIVE_WORDS = WORDS.word_set("locative_words")
+PLACE_NOUNS = WORDS.word_set("place_nouns")
 _WORD = re.compile(r"[\w'’-]+")
 _GAP = frozenset(" \t\n\u00a0\"'“‘(")
 _SENT_END = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|\n\s*)")
@@ -36,24 +29,9 @@ _NEXT_CAP = re.compile(r" ([A-Z][\w'’]*)")
 _PREV_CAP = re.compile(r"([A-Z][\w'’]*\.?) \Z")
 # a place followed by one of these is named in an institution's name ("Houston Police
 # Department", "Punjab Assembly"): still evidence of the place, unlike a person's name
-_INSTITUTION_NEXT = frozenset({
-    "police", "department", "council", "government", "assembly", "senate", "parliament",
-    "court", "province", "state", "region", "district", "county", "parish", "ministry",
-    "army", "airport", "governor", "legislature", "administration", "authorities", "gov", "govt",
-    "office",
-    # a party member of the place's delegation: "a Texas Democrat", "Ohio Republicans"
-    "democrat", "democrats", "republican", "republicans",
-})
+_INSTITUTION_NEXT = WORDS.word_set("institution_next")
 # ordinary capitalised words that do not make a neighbouring place part of a longer name
-_NOT_NAMES = frozenset({
-    "the", "a", "an", "this", "that", "these", "those", "he", "she", "they", "it", "we", "i",
-    "his", "her", "their", "our", "its", "but", "and", "or", "on", "in", "at", "as", "if",
-    "when", "while", "after", "before", "last", "earlier", "later", "according", "from", "to",
-    "for", "by", "with", "of", "near", "north", "south", "east", "west", "northern",
-    "southern", "eastern", "western", "central", "downtown", "greater", "metro", "suburban",
-    "rural", "then", "so", "since", "until", "both", "all", "some", "many", "most", "no",
-    "yes", "like", "outside", "inside", "across", "around", "also", "even", "only", "just",
-})
+_NOT_NAMES = WORDS.word_set("not_name_neighbours")
 
 
 def tokens(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:

@@ -25,18 +25,13 @@ from newswatch.processors.tagging.gazetteer import Gazetteer
 from newswatch.processors.tagging.intervals import index_by_field
 from newswatch.processors.tagging.matching import Hit
 from newswatch.processors.tagging.records import EventRecord
+from newswatch.processors.tagging.word_lists import WORDS
 
 __all__ = ["resolve_events", "severity"]
 
 _STRONG = frozenset({"attack", "bombing", "airstrike", "armed_clash", "kidnapping",
                      "natural_disaster", "protest", "arrest", "negotiation"})
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "hundreds": 200, "dozens": 24,
-    "dozen": 12, "scores": 40, "thousands": 2000,
-}
+_NUMBER_WORDS = WORDS.number_words
 _WORDS = re.compile(r"[\w,]+")
 # the same tokens with their commas stripped: "1,000," -> "1,000"; ",," -> ""
 _STRIPPED_WORDS = re.compile(r",*((?:\w+,+)*\w+),*|,+")

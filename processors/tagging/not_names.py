@@ -7,11 +7,11 @@ read one list: a common-noun or verb ending ("Demonstrations", "Impeached"), an 
 
 from __future__ import annotations
 
+from newswatch.processors.tagging.word_lists import WORDS
+
 __all__ = ["AGENT_NOUN", "LOCATIVE", "NOT_NAME_END"]
 
-NOT_NAME_END = ("ing", "ted", "hed", "ped", "ked", "ied", "sed", "zed", "ion", "ions", "ity",
-                "ities", "ness", "ment", "ments", "ism", "ship", "ance", "ence", "ancy", "ency",
-                "acy")
-AGENT_NOUN = ("er", "or", "ist", "ant", "ent", "ian", "ers", "ors", "ists", "ants", "ents")
+NOT_NAME_END = WORDS.word_tuple("not_name_endings")
+AGENT_NOUN = WORDS.word_tuple("agent_noun_endings")
 # words before a place, not a person ("conflict in Asia threatens", "residents of Anna Nagar")
-LOCATIVE = frozenset({"in", "at", "near", "into", "across", "outside", "inside", "towards"})
+LOCATIVE = WORDS.word_set("place_prepositions")

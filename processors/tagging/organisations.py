@@ -22,63 +22,26 @@ import ahocorasick_rs
 from newswatch.processors.tagging.context import FieldText, tokens
 from newswatch.processors.tagging.given_names import known_name
 from newswatch.processors.tagging.intervals import index_by_field
+from newswatch.processors.tagging.word_lists import WORDS
 
 __all__ = ["OrgMention", "find_organisations", "spans", "title_case"]
 
 
-
-def _words(*lines: str) -> list[str]:
-    return " ".join(lines).split()
-
-
 # head word -> (actor type, CAMEO-like code). Plural and national spellings share a row.
-_HEAD_GROUPS: tuple[tuple[list[str], tuple[str, str | None]], ...] = (
-    (_words("Ministry Department Council Commission Committee Authority Agency Office Bureau",
-            "Board Directorate Secretariat Administration Assembly Service Services Cabinet",
-            "Senate Parliament"), ("government", "GOV")),
-    (_words("Army Navy Force Forces Guard Guards Command Corps Brigade Brigades Regiment Battalion"),
-     ("military", "MIL")),
-    (_words("Police Gendarmerie Constabulary"), ("police", "COP")),
-    (_words("Front Militia Militias Cartel"), ("armed_group", "REB")),
-    (_words("Party Congress"), ("party", "PTY")),
-    (_words("Court Tribunal"), ("court", "JUD")),
-    (_words("Times News Post Herald Tribune Journal Telegraph Gazette Observer Broadcasting",
-            "Television"), ("media", "MED")),
-    (_words("Organisation Organization Association Foundation Institute Society Trust",
-            "Network Coalition Alliance Federation League Centre Center Fund Movement",
-            "Initiative Watch"), ("ngo", "NGO")),
-    (_words("Union Unions"), ("union", "LAB")),
-    (_words("Company Corporation Corp Inc Ltd Limited Group Holdings Airlines Airways Bank",
-            "Construction Technologies Motors Industries Pharmaceuticals Enterprises"),
-     ("company", "BUS")),
-    (_words("University College"), ("other", None)),
-)
+_HEAD_GROUPS = WORDS.org_heads
 _HEADS = {w: kind for words, kind in _HEAD_GROUPS for w in words}
 # one Rust automaton pass finds head words: a regex alternation of ~80 words costs ten
 # times as much on a news item
 _HEAD_FINDER = ahocorasick_rs.AhoCorasick(list(_HEADS),
                                           matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 # words that make the type more precise than the head does ("Police Service", "Central Bank")
-_TYPE_WORDS = {"Police": ("police", "COP"), "Army": ("military", "MIL"),
-               "Military": ("military", "MIL"), "Liberation": ("armed_group", "REB"),
-               "Central": ("government", "GOV"), "Reserve": ("government", "GOV"),
-               "Supreme": ("court", "JUD"), "Electoral": ("government", "GOV"),
-               "Election": ("government", "GOV"), "Daily": ("media", "MED")}
+_TYPE_WORDS = WORDS.org_type_words
 
 # capitalised words that are not part of a name before its head word
-_MONTHS_DAYS = frozenset(_words(
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April",
-    "May June July August September October November December"))
-_STOP = _MONTHS_DAYS | frozenset(_words(
-    "The A An This That These Those His Her Their Its Our My Your As In On At For Of To And",
-    "But Or With By From After Before Amid Over Under Into Against About Says Say Said Told",
-    "Tells When While If Why How What Who Where Whose Which Former Ex Mr Mrs Ms Dr Sir",
-    "Breaking Latest Watch Live Exclusive Opinion Analysis Update Photos Video Editorial",
-    "Comment Also Both Each Every All Some Many No Not Only Then There Here We It He She They",
-    "I Yesterday Today Tomorrow Last Next Meanwhile However Via Per Nor Yet So Because Since",
-    "Until Despite Unlike Like Than Whether"))
-_ATTRIBUTIVE = ("-based", "-led", "-run", "-backed", "-linked", "-allied", "-affiliated",
-                "-mandated", "-sponsored", "-owned", "-funded", "-brokered", "-controlled")
+_MONTHS_DAYS = WORDS.word_set("months_days")
+_STOP = _MONTHS_DAYS | WORDS.word_set("org_not_name_words")
+# a possessive or an attributive compound ("Hamas-run"): the name starts after the word
+_BEFORE_NAME_ENDS = ("'s", "’s", *WORDS.word_tuple("attributive_endings"))
 _FORWARD_CONN = frozenset({"of", "for", "on", "and", "&", "de", "des", "du"})
 _NOT_ORGS = frozenset({"Soviet Union", "West Bank", "Wall Street Journal", "World Bank Group"})
 _INITIAL = re.compile(r"[A-Z]\.")  # "Donald J. Trump Institute of Peace"
@@ -89,9 +52,7 @@ _ACRONYM_AFTER = re.compile(r"[ \u00a0]*\(([A-Z][A-Za-z&]*[A-Z])\)")
 _WINDOW = 90  # characters read on each side of a head word
 # a company named after what it is: "drone maker Xtend", "Spanish shipbuilder Cardama",
 # "tech giant Nvidia" (nouns that name a person too - producer, developer - are left out)
-_COMPANY_NOUNS = ("maker", "makers", "shipbuilder", "manufacturer", "firm", "company", "retailer",
-                  "discounter", "airline", "startup", "start-up", "conglomerate", "insurer",
-                  "lender", "automaker", "carmaker", "chipmaker", "giant", "e-commerce platform")
+_COMPANY_NOUNS = WORDS.word_tuple("company_nouns")
 _COMPANY_FINDER = ahocorasick_rs.AhoCorasick(list(_COMPANY_NOUNS),
                                              matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 _NAME_AFTER = re.compile(r"[ \u00a0]+([A-Z][\w&'’.-]*(?:[ \u00a0][A-Z][\w&'’.-]*){0,2})")
@@ -161,8 +122,7 @@ def _run_at(text: str, head_start: int, head_end: int, floor: int,
             pending.append((word, ts))
             k -= 1
             continue
-        if (not word or not _cap(word) or word in _STOP or word.endswith(("'s", "’s"))
-                or word.endswith(_ATTRIBUTIVE)):
+        if not word or not _cap(word) or word in _STOP or word.endswith(_BEFORE_NAME_ENDS):
             break  # "Ramallah-based Palestinian Authority": the name starts after "-based"
         for w, _p in pending:
             words.insert(0, w)
@@ -264,15 +224,7 @@ _DEFINED = re.compile(r"\(([A-Z][A-Za-z0-9&]+[A-Z0-9])\)")  # tried at each " ("
 _INNER_CONN = _FORWARD_CONN | {"the", "to", "in"}
 # last words of abbreviated names that are no organisation: "Gross Domestic Product (GDP)",
 # "Entry-Exit Checkpoints (EECPs)", "Line of Control (LoC)", "Citizenship Amendment Act"
-_NOT_ORG_TAILS = frozenset(_words(
-    "product index rate rates price prices act law laws bill order rules system systems device",
-    "devices weapon weapons vehicle vehicles missile missiles disease syndrome virus",
-    "intelligence gas fuel persons people treaty agreement accord plan",
-    "scheme policy strategy corridor highway route line zone zones area areas checkpoint",
-    "checkpoints crossing crossings test tests summit games cup report survey award prize",
-    "day week year programme program project certificate card number code tax tariff",
-    "visa exam examination standard standards payment payments allowance benefit benefits",
-    "credit professional"))
+_NOT_ORG_TAILS = WORDS.word_set("org_not_tails")
 
 
 def _defined_acronyms(text: str) -> list[re.Match]:

@@ -28,6 +28,7 @@ from newswatch.processors.tagging.given_names import known_name
 from newswatch.processors.tagging.not_names import AGENT_NOUN, LOCATIVE, NOT_NAME_END
 from newswatch.processors.tagging.records import PersonRecord
 from newswatch.processors.tagging.single_names import single_cue
+from newswatch.processors.tagging.word_lists import WORDS
 
 __all__ = ["PersonCandidate", "find_persons"]
 
@@ -38,22 +39,8 @@ _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 _TOKEN = rf"(?:[{_UPPER}](?:(?:\.[A-Z]){{1,2}}\.|[\w'’\u00ad]*(?:-[A-Za-z][\w'’]*)*\.?))"
 _CONN = r"(?:bin|ibn|al|el|ul|ud|ur|de|da|di|du|van|von|der|den|le|la|abu|bint|e|i)"
 _RUN = re.compile(rf"{_TOKEN}(?:[ \u00a0]+(?:{_CONN}[ \u00a0-]+)?{_TOKEN})*")
-_HONORIFIC_ONLY = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord",
-                             "lady"})
-_STOP_NAME = frozenset({"the", "a", "an", "this", "that", "these", "those", "he", "she", "they",
-                        "it", "we", "i", "his", "her", "their", "our", "its", "but", "and", "or",
-                        "on", "in", "at", "as", "if", "when", "while", "after", "before", "last",
-                        "earlier", "later", "according", "responding", "attempts", "relations",
-                        "cooperation", "source", "both", "all", "some", "many", "despite",
-                        "during", "under", "with", "without", "for", "from", "by", "to", "of",
-                        "into", "amid", "among", "since", "until", "about", "against", "over",
-                        "through", "within", "like", "unlike", "following", "including", "so",
-                        "meanwhile", "however", "yet", "then", "now", "today", "yesterday",
-                        "asked", "speaking", "there", "here", "what", "why", "how", "who",
-                        "where", "which", "once", "even", "only", "just", "also", "not", "no",
-                        "is", "was", "are", "were", "will", "would", "can", "could", "did",
-                        "does", "do", "has", "have", "had", "my", "your", "you", "me", "us",
-                        "more", "most", "every", "another", "such"})
+_HONORIFIC_ONLY = WORDS.word_set("honorifics_only")
+_STOP_NAME = WORDS.word_set("not_name_starts")
 _LOCATIVE_BEFORE = tuple(f" {w} " for w in LOCATIVE)
 # a full stop that ends a sentence inside a run ("Sheikh Hasina. Rahman is ..."), not an
 # abbreviation ("Mrs. Khan", "Gen. Munir", "U.S.")
@@ -530,7 +517,7 @@ def _spelling(word: str) -> str:
     return word
 
 
-_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ud", "ul"})
+_ARTICLES = WORDS.word_set("name_articles")
 
 
 def _fold(persons: list[PersonCandidate], singles: list) -> list:

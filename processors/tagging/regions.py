@@ -78,6 +78,7 @@ from newswatch.processors.tagging.records import (
     span_of,
 )
 from newswatch.processors.tagging.textnorm import fold
+from newswatch.processors.tagging.word_lists import WORDS
 
 __all__ = ["GeoMention", "resolve_regions"]
 
@@ -97,10 +98,8 @@ def _language_tag(text: str, hit: Hit) -> bool:
 
 
 _DATELINE = re.compile(r"[A-Z][\w'’.-]*, \Z")  # "Athens, " before a state abbreviation
-_LANGUAGE_NEXT = frozenset({"language", "languages", "speaking", "speakers", "translation",
-                            "subtitles", "version", "media", "press", "newspaper", "daily"})
-_PHRASE_END = frozenset({"", "and", "or", "but", "the", "a", "an", "as", "to", "with", "by",
-                         "for", "on", "is", "was", "said"})
+_LANGUAGE_NEXT = WORDS.word_set("language_next")
+_PHRASE_END = WORDS.word_set("phrase_end") | {""}  # "": the end of the text
 
 
 @dataclass(slots=True)
@@ -375,8 +374,7 @@ def _list_neighbours_countries(cands: list[Candidate], i: int,
 
 # Words after a name that make it a division's government or the division itself: "Niger
 # Gov's aide", "a Niger Government official" in a Nigerian story are Niger State, not Niger
-_DIVISION_NEXT = frozenset({"state", "governor", "gov", "gov.", "government", "govt",
-                            "assembly", "legislature", "commissioner"})
+_DIVISION_NEXT = WORDS.word_set("division_next")
 
 
 def _division_next(fields: dict[str, FieldText], hit: Hit) -> bool:
@@ -418,30 +416,12 @@ def _option_score(gaz: Gazetteer, options: list[Reading], support: set[str],
 
 # Words before a seat of government (or before "of"/"on" before it) that make it the city:
 # a target ("strikes on Kyiv"), a home ("residents of Kabul"), a scene ("fled Kabul").
-_SEAT_TARGET_VERBS = frozenset({
-    "struck", "hit", "hits", "bombed", "shelled", "attacked", "targeted", "captured",
-    "seized", "entered", "besieged", "reached", "visited", "visiting", "fled", "left",
-    "evacuated", "encircled", "surrounded", "stormed", "rocked", "shook", "flooded",
-})
-_SEAT_PLACE_OF = frozenset({
-    "strike", "strikes", "airstrike", "airstrikes", "attack", "attacks", "assault", "raid",
-    "raids", "offensive", "bombardment", "shelling", "bombing", "march", "advance",
-    "residents", "resident", "streets", "outskirts", "suburbs", "suburb", "centre", "center",
-    "heart", "skies", "parts", "part", "people", "mayor", "governor", "city", "capital",
-    "neighbourhoods", "neighborhoods", "districts", "hospitals", "markets", "east", "west",
-    "north", "south",
-})
+_SEAT_TARGET_VERBS = WORDS.word_set("seat_target_verbs")
+_SEAT_PLACE_OF = WORDS.word_set("seat_place_of")
 # "Beirut's southern suburbs", "Kabul's airport": a possessive before parts of a city
-_SEAT_PARTS = frozenset({
-    "airport", "streets", "suburbs", "suburb", "outskirts", "residents", "mayor", "governor",
-    "centre", "center", "skyline", "hospitals", "hospital", "old", "southern", "northern",
-    "eastern", "western", "central", "main", "international", "downtown", "neighbourhoods",
-    "neighborhoods", "districts", "markets", "population", "police", "subway", "metro",
-    "underground", "tube", "transport", "council", "city", "schools", "port", "housing",
-})
+_SEAT_PARTS = WORDS.word_set("seat_parts")
 # a city's own offices right after its name: "London Mayor", "Kabul Governor"
-_SEAT_LOCAL = frozenset({"mayor", "governor", "council", "city", "metro", "subway", "airport",
-                         "residents", "municipality", "municipal"})
+_SEAT_LOCAL = WORDS.word_set("seat_local")
 _POSSESSIVE_NEXT = re.compile(r"['’]s\s+([\w-]+)")
 _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$")
 
@@ -466,26 +446,9 @@ def _seat_as_place(ctx: FieldText, hit: Hit, prev: str) -> bool:
     return m is not None and m.group(1).lower() in _SEAT_PARTS
 
 
-_SEAT_ACTS = frozenset({
-    "accused", "accuses", "rejected", "rejects", "demanded", "demands", "responded",
-    "responds", "condemned", "condemns", "blamed", "blames", "threatened", "threatens",
-    "agreed", "agrees", "signed", "imposed", "imposes", "summoned", "expelled", "recalled",
-    "approved", "refused", "refuses", "retaliated", "wants", "wanted", "sought", "seeks",
-    "announced", "plans", "planned", "decided", "hopes", "believes", "considers", "sees",
-    "has", "had", "have", "is", "was", "will", "would", "should", "must", "also", "could",
-    "may", "might", "cannot", "did", "does", "remains",
-})
-_SEAT_ACTED_ON = frozenset({
-    "accuse", "accused", "accusing", "urge", "urged", "urging", "warn", "warned", "warning",
-    "pressed", "pressure", "pressured", "told", "asked", "ask", "criticised", "criticized",
-    "blamed", "blame", "lobby", "lobbied", "sanction", "sanctioned", "persuade", "convince",
-})
-_SEAT_WILL = frozenset({
-    "government", "decision", "policy", "policies", "response", "position", "stance",
-    "support", "demand", "demands", "offer", "plan", "plans", "refusal", "relations", "ties",
-    "allies", "envoy", "ambassador", "officials", "leaders", "rulers", "regime", "approach",
-    "claims", "move", "efforts", "failure", "reaction", "intentions", "role", "concerns",
-})
+_SEAT_ACTS = WORDS.word_set("seat_acts")
+_SEAT_ACTED_ON = WORDS.word_set("seat_acted_on")
+_SEAT_WILL = WORDS.word_set("seat_will")
 
 
 def _seat_speaks(gaz: Gazetteer, ctx: FieldText, hit: Hit) -> bool:

@@ -16,7 +16,7 @@ import yaml
 
 from newswatch.contracts.tagged import ActorType, EventType
 
-__all__ = ["ACTOR_TYPES", "EVENT_TYPES", "VocabularyError", "check"]
+__all__ = ["ACTOR_TYPES", "EVENT_TYPES", "VocabularyError", "check", "line_of"]
 
 EVENT_TYPES = frozenset(get_args(EventType))
 ACTOR_TYPES = frozenset(get_args(ActorType))
@@ -34,11 +34,11 @@ def check(path: Path, text: str, value: object, allowed: frozenset[str], what: s
     if value in allowed:
         return
     raise VocabularyError(
-        f"{path.name}:{_line(text, where)}: {what} {value!r} is not in the contract "
+        f"{path.name}:{line_of(text, where)}: {what} {value!r} is not in the contract "
         f"(newswatch/contracts/tagged.py): one of {', '.join(sorted(allowed))}")
 
 
-def _line(text: str, where: tuple[str | int, ...]) -> int | str:
+def line_of(text: str, where: tuple[str | int, ...]) -> int | str:
     """The 1-based line of the node at ``where`` in the YAML ``text``, or '?'."""
     node = yaml.compose(text)
     for step in where:
