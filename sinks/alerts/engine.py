@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from newswatch.sinks.alerts.matching import ArticleFacts, RuleMatch, article_values, match_rule
+from newswatch.sinks.alerts.matching import ArticleFacts, RuleMatch, match_rule
 from newswatch.sinks.alerts.outbox import NotifyEvent
 from newswatch.sinks.alerts.rules import SEVERITIES, Rule, RuleSet, severity_rank
 from newswatch.sinks.alerts.silences import Silence, SilenceIndex
@@ -124,9 +124,10 @@ def _merge(old: Sequence[str], new: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*old, *new]))
 
 
-def _new_alert(match: RuleMatch, tagged: TaggedArticle, story: Story, now: datetime) -> Alert:
+def _new_alert(match: RuleMatch, facts: ArticleFacts, story: Story, now: datetime) -> Alert:
     rule = match.rule
     ok = rule.min_confidence
+    tagged = facts.tagged
     when = event_time(tagged, now)
     return Alert(
         id=alert_id(rule.id, story.id), rule_id=rule.id, rule_name=rule.name,
@@ -134,21 +135,22 @@ def _new_alert(match: RuleMatch, tagged: TaggedArticle, story: Story, now: datet
         story_id=story.id, title=story.title or tagged.title, url=tagged.url,
         summary=_summary(match), article_id=tagged.id, latest_article_id=tagged.id,
         article_count=1, source_count=story.source_count, sources=story.sources[:MAX_SOURCES],
-        countries=article_values(tagged, "countries", ok),
+        countries=list(facts.values("countries", ok)),
         primary_country=tagged.regions.primary_country,
-        admin1=article_values(tagged, "admin1", ok),
-        actors=article_values(tagged, "actors", ok),
-        event_types=article_values(tagged, "event_types", ok),
+        admin1=list(facts.values("admin1", ok)),
+        actors=list(facts.values("actors", ok)),
+        event_types=list(facts.values("event_types", ok)),
         evidence=list(match.evidence[:MAX_EVIDENCE]), published_at=tagged.published_at,
         first_seen_at=when, last_seen_at=when, raised_at=now, updated_at=now, burst=story.burst,
     )
 
 
-def _folded(existing: Alert, match: RuleMatch, tagged: TaggedArticle, story: Story,
+def _folded(existing: Alert, match: RuleMatch, facts: ArticleFacts, story: Story,
             now: datetime) -> tuple[Alert, NotifyEvent | None]:
     """The alert with one more article of its story, and the notification that calls for."""
     rule = match.rule
     ok = rule.min_confidence
+    tagged = facts.tagged
     when = event_time(tagged, now)
     articles = existing.article_count + 1
     severity = _severity(rule, tagged.severity, articles, story.source_count, existing.severity)
@@ -163,10 +165,10 @@ def _folded(existing: Alert, match: RuleMatch, tagged: TaggedArticle, story: Sto
         "severity": severity, "burst": story.burst,
         "first_seen_at": min(existing.first_seen_at, when),
         "last_seen_at": max(existing.last_seen_at, when),
-        "countries": _merge(existing.countries, article_values(tagged, "countries", ok)),
-        "admin1": _merge(existing.admin1, article_values(tagged, "admin1", ok)),
-        "actors": _merge(existing.actors, article_values(tagged, "actors", ok)),
-        "event_types": _merge(existing.event_types, article_values(tagged, "event_types", ok)),
+        "countries": _merge(existing.countries, facts.values("countries", ok)),
+        "admin1": _merge(existing.admin1, facts.values("admin1", ok)),
+        "actors": _merge(existing.actors, facts.values("actors", ok)),
+        "event_types": _merge(existing.event_types, facts.values("event_types", ok)),
         "evidence": evidence[:MAX_EVIDENCE],
     }
     notify: NotifyEvent | None = None
@@ -200,7 +202,7 @@ def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Stor
     for rule in rule_list:
         if not facts.may_match(rule):
             continue
-        match = match_rule(rule, tagged)
+        match = match_rule(rule, tagged, facts)
         if match is None:
             continue
         if known is None:  # one look-up per article, and only once a rule matched
@@ -215,9 +217,9 @@ def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Stor
             if now - event_time(tagged, now) > rule.max_age:
                 decisions.append(Decision("stale", rule, tagged.id, None))
                 continue
-            alert, notify, kind = _new_alert(match, tagged, story, now), "new", "new"
+            alert, notify, kind = _new_alert(match, facts, story, now), "new", "new"
         else:
-            (alert, notify), kind = _folded(existing, match, tagged, story, now), "update"
+            (alert, notify), kind = _folded(existing, match, facts, story, now), "update"
         silenced = in_force.covering(alert, now) if in_force else []
         if silenced != alert.silenced_by:
             alert = alert.model_copy(update={"silenced_by": silenced})

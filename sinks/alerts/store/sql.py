@@ -133,6 +133,19 @@ class SqlAlertStore:
                 self._in_tx = False
 
     @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """A store method's own statements as one unit: a transaction of their own when none
+        is open; inside the caller's transaction, no savepoint of their own (two statements
+        per write, a third of the alert role's SQL): a failure propagates, and the caller's
+        savepoint (the role's, per article) or transaction rolls back all of it."""
+        with self._lock:
+            if self._in_tx:
+                yield
+                return
+            with self.transaction():
+                yield
+
+    @contextmanager
     def _savepoint(self) -> Iterator[None]:
         self._depth += 1
         name = f"nw_{self._depth}"
@@ -161,7 +174,7 @@ class SqlAlertStore:
     def _do_many(self, sql: str, rows: Sequence[Sequence[Any]], action: str) -> None:
         if not rows:
             return
-        with self.transaction(), self._lock:
+        with self._atomic():
             try:
                 self._run_many(sql, rows)
             except self._errors() as exc:
@@ -193,7 +206,7 @@ class SqlAlertStore:
                 raise self._translate(exc, action) from exc
 
     def _do(self, sql: str, params: Sequence[Any], action: str) -> int:
-        with self.transaction(), self._lock:
+        with self._atomic():
             try:
                 return int(self._run(sql, params).rowcount or 0)
             except self._errors() as exc:
@@ -260,7 +273,7 @@ class SqlAlertStore:
         if not alerts:
             return
         bodies = [alert.model_dump_json() for alert in alerts]
-        with self.transaction():
+        with self._atomic():
             self._do_many(
                 "INSERT INTO alerts (id, rule_id, story_id, state, severity, version,"
                 " primary_country, first_seen_at, last_seen_at, raised_at, updated_at, body)"
@@ -389,7 +402,7 @@ class SqlAlertStore:
         """Delete resolved alerts (with their history and article links) not changed since
         ``before``; returns how many. Open alerts are kept whatever their age."""
         cutoff = ts(before)
-        with self.transaction():
+        with self._atomic():
             gone = "SELECT id FROM alerts WHERE state = 'resolved' AND updated_at < ?"
             self._do(f"DELETE FROM alert_articles WHERE alert_id IN ({gone})", (cutoff,),
                      "pruning")
@@ -491,7 +504,7 @@ class SqlAlertStore:
 
     def save(self, state: StoryState, article_id: str) -> None:
         story = state.story
-        with self.transaction():
+        with self._atomic():
             self._do("INSERT INTO stories (id, version, last_seen_at, state) VALUES (?, ?, ?, ?)"
                      " ON CONFLICT (id) DO UPDATE SET version = excluded.version,"
                      " last_seen_at = excluded.last_seen_at, state = excluded.state",
@@ -512,7 +525,7 @@ class SqlAlertStore:
 
     def expire(self, before: datetime) -> int:
         cutoff = ts(before)
-        with self.transaction():
+        with self._atomic():
             gone = "SELECT id FROM stories WHERE last_seen_at < ?"
             self._do(f"DELETE FROM story_bands WHERE story_id IN ({gone})", (cutoff,),
                      "expiring stories")
@@ -540,7 +553,7 @@ class SqlAlertStore:
 
     def claim(self, route: str, worker: str, now: datetime, lease: timedelta,
               limit: int = 50) -> list[Notification]:
-        with self.transaction():
+        with self._atomic():
             rows = self._all(
                 "SELECT id, group_key, event, alerts, created_at, attempts FROM outbox"
                 " WHERE route = ? AND status = 'pending' AND due_at <= ?"
