@@ -28,6 +28,7 @@ from typing import Literal, Protocol
 
 from newswatch.sinks.alerts.matching import ArticleFacts, RuleMatch, match_rule
 from newswatch.sinks.alerts.outbox import NotifyEvent
+from newswatch.sinks.alerts.rule_index import RuleIndex
 from newswatch.sinks.alerts.rules import SEVERITIES, Rule, RuleSet, severity_rank
 from newswatch.sinks.alerts.silences import Silence, SilenceIndex
 
@@ -194,12 +195,15 @@ def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Stor
     ``story``. ``now`` must be timezone-aware; it stamps the alerts' versions."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
-    rule_list = rules.enabled if isinstance(rules, RuleSet) else [r for r in rules if r.enabled]
+    if isinstance(rules, RuleSet):
+        index = RuleIndex.of(rules, rules.enabled)
+    else:
+        index = RuleIndex([r for r in rules if r.enabled])
     facts = ArticleFacts.of(tagged)
     in_force = silences if isinstance(silences, SilenceIndex) else SilenceIndex(silences)
     decisions: list[Decision] = []
     known: tuple[dict[str, Alert], dict[str, Alert]] | None = None
-    for rule in rule_list:
+    for rule in index.candidates(facts):
         if not facts.may_match(rule):
             continue
         match = match_rule(rule, tagged, facts)

@@ -16,8 +16,8 @@ from newswatch.sinks.alerts.rules import Conditions, Rule
 
 from newswatch.contracts import Span, TaggedArticle
 
-__all__ = ["ArticleFacts", "Hit", "RuleMatch", "article_values", "check_conditions",
-           "match_rule"]
+__all__ = ["TAG_CONDITIONS", "ArticleFacts", "Hit", "RuleMatch", "article_values",
+           "check_conditions", "match_rule"]
 
 # Enough to show why; an alert is a pointer to the article, not a copy of it.
 _SPANS_PER_TERM = 3
@@ -184,7 +184,7 @@ def check_conditions(cond: Conditions, tagged: TaggedArticle, min_confidence: fl
 
 # conditions over the article's tags: a rule whose ``any`` block sets only these cannot match
 # an article holding none of their values, whatever its ``min_confidence``
-_TAG_CONDITIONS = frozenset({"countries", "primary_countries", "admin1", "macro_regions",
+TAG_CONDITIONS = frozenset({"countries", "primary_countries", "admin1", "macro_regions",
                              "actors", "actor_types", "event_types"})
 
 
@@ -247,13 +247,13 @@ class ArticleFacts:
     def may_match(self, rule: Rule) -> bool:
         need = rule.match.all
         for name in need.names():
-            if name in _TAG_CONDITIONS and self._misses(need, name):
+            if name in TAG_CONDITIONS and self._misses(need, name):
                 return False
         if need.min_severity is not None and self.tagged.severity < need.min_severity:
             return False
         one_of = rule.match.any
         names = one_of.names()
-        return not (names and all(n in _TAG_CONDITIONS for n in names)
+        return not (names and all(n in TAG_CONDITIONS for n in names)
                     and all(self._misses(one_of, n) for n in names))
 
 

@@ -403,6 +403,15 @@ def test_the_quick_first_look_never_drops_a_rule_that_matches() -> None:
         facts = ArticleFacts.of(article)
         assert (match_rule(rule, article, facts) is None) == (match_rule(rule, article) is None)
     assert skipped > len(specs)  # the first look does skip rules (any blocks among them)
+    from newswatch.sinks.alerts.rule_index import RuleIndex
+
+    index = RuleIndex(ruleset.rules)
+    for article in articles:
+        facts = ArticleFacts.of(article)
+        candidates = index.candidates(facts)
+        matching = [r for r in ruleset.rules if match_rule(r, article) is not None]
+        assert [r for r in candidates if r in matching] == matching  # none lost, file order
+        assert len(candidates) < len(ruleset.rules)  # and the index does rule some out
     football_facts = ArticleFacts.of(football())
     assert not football_facts.may_match(rules({"match": {"any": {"actors": ["ttp"],
                                                                  "countries": ["PK"]}}}).rules[0])
