@@ -226,12 +226,14 @@ class AlertTimers:
 
 @contextmanager
 def _store_batch(store: SqlAlertStore) -> Iterator[None]:
-    """One store transaction per consumed batch (each article a savepoint inside it): one
-    commit per batch instead of per article. A failed commit retries the whole batch; records
-    already handed to the producer may then be published twice, with the same key and
-    version, which consumers of a compacted topic see as one."""
+    """One store transaction per consumed batch (each article a savepoint inside it, the
+    story and alert rows held back until the commit, ``SqlAlertStore.batch``): one commit
+    and one write per changed story and alert per batch instead of per article. A failed
+    commit retries the whole batch; records already handed to the producer may then be
+    published twice, with the same key and version, which consumers of a compacted topic see
+    as one."""
     try:
-        with store.transaction():
+        with store.batch():
             yield
     except AlertStoreError as exc:
         raise RetryLater(f"alert store unavailable: {exc}") from exc
