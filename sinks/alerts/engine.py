@@ -156,9 +156,10 @@ def _folded(existing: Alert, match: RuleMatch, facts: ArticleFacts, story: Story
     articles = existing.article_count + 1
     severity = _severity(rule, tagged.severity, articles, story.source_count, existing.severity)
     evidence: list[Span] = list(existing.evidence)
-    have = {(s.field, s.start, s.end) for s in evidence}
-    evidence += [s for s in match.evidence
-                 if (s.field, s.start, s.end) not in have][:max(0, MAX_EVIDENCE // 2)]
+    if len(evidence) < MAX_EVIDENCE:  # a full alert keeps its evidence: skip the sort
+        have = {(s.field, s.start, s.end) for s in evidence}
+        evidence += [s for s in match.evidence
+                     if (s.field, s.start, s.end) not in have][:max(0, MAX_EVIDENCE // 2)]
     update: dict[str, object] = {
         "version": existing.version + 1, "updated_at": now, "latest_article_id": tagged.id,
         "article_count": articles, "source_count": story.source_count,
@@ -196,7 +197,7 @@ def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Stor
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     if isinstance(rules, RuleSet):
-        index = RuleIndex.of(rules, rules.enabled)
+        index = RuleIndex.of(rules)
     else:
         index = RuleIndex([r for r in rules if r.enabled])
     facts = ArticleFacts.of(tagged)

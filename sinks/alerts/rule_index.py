@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newswatch.sinks.alerts.matching import TAG_CONDITIONS, ArticleFacts
-from newswatch.sinks.alerts.rules import Conditions, Rule
+from newswatch.sinks.alerts.rules import Conditions, Rule, RuleSet
 
 __all__ = ["RuleIndex"]
 
@@ -75,14 +75,14 @@ class RuleIndex:
                 self._by_key.setdefault(key, []).append(position)
 
     @classmethod
-    def of(cls, owner: Any, rules: Sequence[Rule]) -> RuleIndex:
-        """The index of ``rules``, rebuilt only when ``owner`` (a RuleSet, replaced whole on
-        every reload) is not the one of the last call."""
+    def of(cls, ruleset: RuleSet) -> RuleIndex:
+        """The index of the rule set's enabled rules, rebuilt only when ``ruleset`` (replaced
+        whole on every reload) is not the one of the last call."""
         last = cls._last
-        if last is not None and last[0] is owner:
+        if last is not None and last[0] is ruleset:
             return last[1]
-        index = cls(rules)
-        cls._last = (owner, index)
+        index = cls(ruleset.enabled)
+        cls._last = (ruleset, index)
         return index
 
     def candidates(self, facts: ArticleFacts) -> list[Rule]:
