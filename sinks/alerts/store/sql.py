@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
@@ -385,12 +385,15 @@ class SqlAlertStore:
                 ts(a.first_seen_at), ts(a.last_seen_at), ts(a.raised_at), ts(a.updated_at), body)
 
     def save_alerts(self, alerts: Sequence[Alert], *, article_id: str | None = None,
-                    actor: str | None = None, comment: str | None = None) -> None:
+                    actor: str | None = None, comment: str | None = None,
+                    bodies: Mapping[str, str] | None = None) -> None:
         """``save_alert`` for several alerts in three statements (one per table); inside a
-        ``batch()``, held back until it commits."""
+        ``batch()``, held back until it commits. ``bodies``: alert id -> its JSON, when the
+        caller has serialised them already."""
         if not alerts:
             return
-        bodies = [alert.model_dump_json() for alert in alerts]
+        given = bodies or {}
+        bodies = [given.get(a.id) or a.model_dump_json() for a in alerts]
         history = [(a.id, a.version, a.change, ts(a.updated_at), actor, comment, body)
                    for a, body in zip(alerts, bodies, strict=True)]
         with self._lock:
