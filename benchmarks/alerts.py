@@ -123,7 +123,7 @@ def throughput(count: int, batch: int = 500) -> dict[str, float]:
         # as the role runs it: one store transaction per consumed batch (the default 500
         # records), each article a savepoint inside it
         for start_at in range(0, len(articles), batch):
-            with store.transaction():
+            with store.batch():
                 for article in articles[start_at:start_at + batch]:
                     now = article.published_at + timedelta(seconds=30)  # type: ignore[operator]
                     decisions += len(sink.handle(article, now).decisions)

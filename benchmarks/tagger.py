@@ -8,7 +8,9 @@ optional ones are neutral, anything else is a false positive):
 - public geoparsing corpora (GeoWebNews, LGL, TR-News, GeoVirus), gold countries and admin1
   derived from their toponym annotations (see ``evaluation/corpora.py`` for how and its limits);
 - the seed article (``shared/seed``): every required item found, nothing of must_not_report.
-Then documents per second on one pinned core for every system, and the tagger's memory.
+Then documents per second on one pinned core for every system, the tagger also as users run
+it (``newswatch-tag``: the ``newswatch tag`` CLI, JSON lines in and out, start-up left out;
+issue 14 asks it to match flashgeotext's rate in the same run), and the tagger's memory.
 
 Usage: ``python benchmarks/run.py tagger [options]`` or ``python benchmarks/tagger.py [options]``
   --limit N        documents per corpus (seeded sample; default 75), --full for all
@@ -60,8 +62,10 @@ from benchmarks.evaluation.scoring import (
 )
 from benchmarks.evaluation.systems import ALL, Prediction, build
 
-TARGETS = {"countries": 0.95, "admin1": 0.85, "actors": 0.70, "persons": 0.80}
-SPEED_TARGET, SPEED_RATIO, MEMORY_MB = 2000.0, 5.0, 500.0
+# issue 14's targets on every held-out set
+TARGETS = {"countries": 0.97, "admin1": 0.90, "actors": 0.80, "persons": 0.90,
+           "event_types": 0.75}
+MEMORY_MB = 500.0
 PER_KCHAR_RATIO = 2.0  # the slowest document's time per character against the median's (issue 15)
 
 
@@ -211,7 +215,9 @@ def run(argv: list[str]) -> dict:
     if not args.no_speed and all_docs:
         texts = [d.text for d in all_docs if d.corpus in ("GeoWebNews", "LGL", "TR-News")]
         docs = speed.speed_docs(texts)
-        rows = speed.measure_rounds(list(systems), docs, args.rounds, args.cpu)
+        # the tagger also as users run it, `newswatch tag` (issue 14's speed figure)
+        timed = [*systems, speed.CLI] if "newswatch" in systems else list(systems)
+        rows = speed.measure_rounds(timed, docs, args.rounds, args.cpu)
         print(report.speed_table(rows))
         figures["speed"] = {r["system"]: r.get("docs_per_s", r.get("error")) for r in rows}
         figures["speed_rounds"] = {r["system"]: r.get("rounds_docs_per_s") for r in rows}
@@ -244,21 +250,12 @@ def _targets(fig: dict) -> dict:
         out[f"corpora {f} F1 >= {TARGETS[f]}"] = {"value": v,
                                                  "met": None if v is None else v >= TARGETS[f]}
     sp = fig.get("speed", {})
-    nws, fgt = sp.get("newswatch"), sp.get("flashgeotext")
-    ok = isinstance(nws, float)
-    out[f"docs/s >= {SPEED_TARGET:.0f}"] = {"value": nws, "met": nws >= SPEED_TARGET if ok else None}
-    ratio = round(nws / fgt, 2) if ok and isinstance(fgt, float) and fgt else None
-    out[f"speed >= {SPEED_RATIO:.0f}x flashgeotext"] = {
-        "value": ratio, "met": None if ratio is None else ratio >= SPEED_RATIO}
-    stages = fig.get("speed_stage_us")
-    if stages and ratio:
-        # the share of today's time per document that the target leaves (ratio / 5), against
-        # the share the scan and the output alone take; both are shares of the tagger's own
-        # time, so a slow spell of the machine cancels out
-        allowed = round(ratio / SPEED_RATIO, 3)
-        floor = round((stages["scan"] + stages["output"]) / sum(stages.values()), 3)
-        out[f"time share left by {SPEED_RATIO:.0f}x flashgeotext >= scan + output share"] = {
-            "value": {"left": allowed, "scan + output": floor}, "met": allowed >= floor}
+    cli, fgt = sp.get(speed.CLI), sp.get("flashgeotext")
+    ratio = round(cli / fgt, 2) if isinstance(cli, float) and isinstance(fgt, float) else None
+    out["`newswatch tag` docs/s >= flashgeotext's (same run)"] = {
+        "value": None if ratio is None else {"newswatch tag": cli, "flashgeotext": fgt,
+                                             "ratio": ratio},
+        "met": None if ratio is None else ratio >= 1.0}
     worst = fig.get("max_over_median")
     out[f"max_ms_per_kchar <= {PER_KCHAR_RATIO:.0f}x the median document's"] = {
         "value": None if worst is None else {k: fig[k] for k in (

@@ -63,8 +63,51 @@ def default_cpu() -> int:
     return max(os.sched_getaffinity(0))
 
 
+CLI = "newswatch-tag"  # the tagger as users run it: ``newswatch tag``, JSON lines in and out
+
+
+def measure_cli(docs: list[str], cpu: int | None = None, timeout: float = 300,
+                cycles: int = 8) -> dict:
+    """Documents per second through ``newswatch tag`` (one process pinned to ``cpu``, JSON
+    lines in from a file, JSON lines out through a pipe): the documents ``cycles`` times over,
+    timed from the first output (start-up, i.e. interpreter and gazetteer, left out) to the
+    last."""
+    cpu = default_cpu() if cpu is None else cpu
+    n = max(MIN_DOCS, cycles * len(docs))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "in.jsonl"
+        path.write_text("".join(json.dumps({"id": f"speed-{i}", "title": "",
+                                            "text": docs[i % len(docs)]}) + "\n"
+                                for i in range(n)), encoding="utf-8")
+        errors = Path(folder) / "stderr.txt"
+        started = time.perf_counter()
+        with errors.open("wb") as err:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "newswatch.cli.main", "tag", str(path)], cwd=REPO,
+                stdout=subprocess.PIPE, stderr=err)
+        os.sched_setaffinity(proc.pid, {cpu})  # before the interpreter has started up
+        assert proc.stdout is not None
+        first_at, before_first, lines = 0.0, 0, 0
+        while chunk := proc.stdout.read1(1 << 16):
+            if not first_at:
+                first_at, before_first = time.perf_counter(), chunk.count(b"\n")
+            lines += chunk.count(b"\n")
+        ended = time.perf_counter()
+        code = proc.wait(timeout=timeout)
+        error = errors.read_text(encoding="utf-8", errors="replace").strip()
+    if code != 0 or lines != n or ended <= first_at:
+        return {"system": CLI, "error": (error.splitlines() or [f"{lines} of {n} lines out"]
+                                         )[-1][:300]}
+    return {"system": CLI, "cpu": cpu, "docs": n, "seconds": round(ended - first_at, 3),
+            "docs_per_s": round((n - before_first) / (ended - first_at), 1),
+            "mean_doc_bytes": round(sum(len(d.encode()) for d in docs) / len(docs)),
+            "startup_s": round(first_at - started, 2), "rss_delta_mb": 0.0}
+
+
 def measure(system: str, docs: list[str], cpu: int | None = None, timeout: float = 300) -> dict:
     """Run the worker for ``system`` on ``docs``; returns its JSON report (or an error)."""
+    if system == CLI:
+        return measure_cli(docs, cpu, timeout)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(docs, f)
     try:

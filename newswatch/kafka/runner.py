@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.consumer.fetcher import ConsumerRecord
@@ -131,6 +132,7 @@ class BatchRunner:
         self._before_batch = before_batch
         self._tick = tick
         self._batch_scope = batch_scope or nullcontext
+        self._scoped = batch_scope is not None
         self._last_contact = time.monotonic()
         self._outage_since: float | None = None
         self.processed = 0
@@ -251,7 +253,10 @@ class BatchRunner:
         count = dead = 0
         # The scope spans the batch's transforms (the alert role commits its store once per
         # batch there); leaving it with RetryLater, from a transform or from the scope's own
-        # commit, retries the batch like any other RetryLater.
+        # commit, retries the batch like any other RetryLater. With a scope, outputs are sent
+        # only once it has committed: a record never announces what the store then lost
+        # (a full disk at the commit); without one, each record's outputs go at once.
+        held: list[Output] | None = [] if self._scoped else None
         with self._batch_scope():
             for partition, records in batch.items():
                 for record in records:
@@ -266,11 +271,13 @@ class BatchRunner:
                                     type(exc).__name__, exc)
                         outputs = [dead_letter(record, exc, self.role, self._dlq_topic)]
                         dead += 1
-                    for out in outputs:
-                        futures.append(self._producer.send(out.topic, key=out.key,
-                                                           value=out.value))
+                    if held is not None:
+                        held += outputs
+                    else:
+                        futures += [self._send(out) for out in outputs]
                     count += 1
                 offsets[partition] = OffsetAndMetadata(records[-1].offset + 1, None, -1)
+        futures += [self._send(out) for out in held or ()]
         self._flush(futures)
         self._commit(offsets)
         self.processed += count
@@ -279,6 +286,9 @@ class BatchRunner:
         if dead:
             DLQ_RECORDS.labels(self.role).inc(dead)
         BATCH_SECONDS.labels(self.role).observe(time.perf_counter() - started)
+
+    def _send(self, out: Output) -> Any:
+        return self._producer.send(out.topic, key=out.key, value=out.value)
 
     def _flush(self, futures: list) -> None:
         try:

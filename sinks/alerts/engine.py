@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from newswatch.sinks.alerts.matching import ArticleFacts, RuleMatch, article_values, match_rule
+from newswatch.sinks.alerts.matching import ArticleFacts, RuleMatch, match_rule
 from newswatch.sinks.alerts.outbox import NotifyEvent
+from newswatch.sinks.alerts.rule_index import RuleIndex
 from newswatch.sinks.alerts.rules import SEVERITIES, Rule, RuleSet, severity_rank
 from newswatch.sinks.alerts.silences import Silence, SilenceIndex
 
@@ -124,9 +125,10 @@ def _merge(old: Sequence[str], new: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*old, *new]))
 
 
-def _new_alert(match: RuleMatch, tagged: TaggedArticle, story: Story, now: datetime) -> Alert:
+def _new_alert(match: RuleMatch, facts: ArticleFacts, story: Story, now: datetime) -> Alert:
     rule = match.rule
     ok = rule.min_confidence
+    tagged = facts.tagged
     when = event_time(tagged, now)
     return Alert(
         id=alert_id(rule.id, story.id), rule_id=rule.id, rule_name=rule.name,
@@ -134,28 +136,30 @@ def _new_alert(match: RuleMatch, tagged: TaggedArticle, story: Story, now: datet
         story_id=story.id, title=story.title or tagged.title, url=tagged.url,
         summary=_summary(match), article_id=tagged.id, latest_article_id=tagged.id,
         article_count=1, source_count=story.source_count, sources=story.sources[:MAX_SOURCES],
-        countries=article_values(tagged, "countries", ok),
+        countries=list(facts.values("countries", ok)),
         primary_country=tagged.regions.primary_country,
-        admin1=article_values(tagged, "admin1", ok),
-        actors=article_values(tagged, "actors", ok),
-        event_types=article_values(tagged, "event_types", ok),
+        admin1=list(facts.values("admin1", ok)),
+        actors=list(facts.values("actors", ok)),
+        event_types=list(facts.values("event_types", ok)),
         evidence=list(match.evidence[:MAX_EVIDENCE]), published_at=tagged.published_at,
         first_seen_at=when, last_seen_at=when, raised_at=now, updated_at=now, burst=story.burst,
     )
 
 
-def _folded(existing: Alert, match: RuleMatch, tagged: TaggedArticle, story: Story,
+def _folded(existing: Alert, match: RuleMatch, facts: ArticleFacts, story: Story,
             now: datetime) -> tuple[Alert, NotifyEvent | None]:
     """The alert with one more article of its story, and the notification that calls for."""
     rule = match.rule
     ok = rule.min_confidence
+    tagged = facts.tagged
     when = event_time(tagged, now)
     articles = existing.article_count + 1
     severity = _severity(rule, tagged.severity, articles, story.source_count, existing.severity)
     evidence: list[Span] = list(existing.evidence)
-    have = {(s.field, s.start, s.end) for s in evidence}
-    evidence += [s for s in match.evidence
-                 if (s.field, s.start, s.end) not in have][:max(0, MAX_EVIDENCE // 2)]
+    if len(evidence) < MAX_EVIDENCE:  # a full alert keeps its evidence: skip the sort
+        have = {(s.field, s.start, s.end) for s in evidence}
+        evidence += [s for s in match.evidence
+                     if (s.field, s.start, s.end) not in have][:max(0, MAX_EVIDENCE // 2)]
     update: dict[str, object] = {
         "version": existing.version + 1, "updated_at": now, "latest_article_id": tagged.id,
         "article_count": articles, "source_count": story.source_count,
@@ -163,10 +167,10 @@ def _folded(existing: Alert, match: RuleMatch, tagged: TaggedArticle, story: Sto
         "severity": severity, "burst": story.burst,
         "first_seen_at": min(existing.first_seen_at, when),
         "last_seen_at": max(existing.last_seen_at, when),
-        "countries": _merge(existing.countries, article_values(tagged, "countries", ok)),
-        "admin1": _merge(existing.admin1, article_values(tagged, "admin1", ok)),
-        "actors": _merge(existing.actors, article_values(tagged, "actors", ok)),
-        "event_types": _merge(existing.event_types, article_values(tagged, "event_types", ok)),
+        "countries": _merge(existing.countries, facts.values("countries", ok)),
+        "admin1": _merge(existing.admin1, facts.values("admin1", ok)),
+        "actors": _merge(existing.actors, facts.values("actors", ok)),
+        "event_types": _merge(existing.event_types, facts.values("event_types", ok)),
         "evidence": evidence[:MAX_EVIDENCE],
     }
     notify: NotifyEvent | None = None
@@ -192,15 +196,18 @@ def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Stor
     ``story``. ``now`` must be timezone-aware; it stamps the alerts' versions."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
-    rule_list = rules.enabled if isinstance(rules, RuleSet) else [r for r in rules if r.enabled]
+    if isinstance(rules, RuleSet):
+        index = RuleIndex.of(rules)
+    else:
+        index = RuleIndex([r for r in rules if r.enabled])
     facts = ArticleFacts.of(tagged)
     in_force = silences if isinstance(silences, SilenceIndex) else SilenceIndex(silences)
     decisions: list[Decision] = []
     known: tuple[dict[str, Alert], dict[str, Alert]] | None = None
-    for rule in rule_list:
+    for rule in index.candidates(facts):
         if not facts.may_match(rule):
             continue
-        match = match_rule(rule, tagged)
+        match = match_rule(rule, tagged, facts)
         if match is None:
             continue
         if known is None:  # one look-up per article, and only once a rule matched
@@ -215,9 +222,9 @@ def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Stor
             if now - event_time(tagged, now) > rule.max_age:
                 decisions.append(Decision("stale", rule, tagged.id, None))
                 continue
-            alert, notify, kind = _new_alert(match, tagged, story, now), "new", "new"
+            alert, notify, kind = _new_alert(match, facts, story, now), "new", "new"
         else:
-            (alert, notify), kind = _folded(existing, match, tagged, story, now), "update"
+            (alert, notify), kind = _folded(existing, match, facts, story, now), "update"
         silenced = in_force.covering(alert, now) if in_force else []
         if silenced != alert.silenced_by:
             alert = alert.model_copy(update={"silenced_by": silenced})

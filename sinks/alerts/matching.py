@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newswatch.sinks.alerts.rules import Conditions, Rule
 
 from newswatch.contracts import Span, TaggedArticle
 
-__all__ = ["ArticleFacts", "Hit", "RuleMatch", "article_values", "check_conditions",
-           "match_rule"]
+__all__ = ["TAG_CONDITIONS", "ArticleFacts", "Hit", "RuleMatch", "article_values",
+           "check_conditions", "match_rule"]
 
 # Enough to show why; an alert is a pointer to the article, not a copy of it.
 _SPANS_PER_TERM = 3
@@ -61,13 +61,13 @@ def _regex(pattern: str) -> re.Pattern[str]:
 
 def _find(pattern: re.Pattern[str], tagged: TaggedArticle, fields: Iterable[str]) -> list[Span]:
     spans: list[Span] = []
-    for field in fields:
-        text = getattr(tagged, field)
+    for name in fields:
+        text = getattr(tagged, name)
         for n, m in enumerate(pattern.finditer(text)):
             if n >= _SPANS_PER_TERM:
                 break
             if m.end() > m.start():
-                spans.append(Span(start=m.start(), end=m.end(), text=m.group(0), field=field))
+                spans.append(Span(start=m.start(), end=m.end(), text=m.group(0), field=name))
     return spans
 
 
@@ -105,12 +105,14 @@ def article_values(tagged: TaggedArticle, field: str, min_confidence: float = 0.
     raise ValueError(f"unknown article field {field!r}")
 
 
-def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float) -> Hit | None:
+def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
+           facts: ArticleFacts | None = None) -> Hit | None:
     """Evaluate one condition; None when it does not hold."""
     wanted = getattr(cond, name)
     regions = tagged.regions
     if name in ("countries", "primary_countries", "admin1"):
-        have = set(article_values(tagged, name, ok))
+        have = set(facts.values(name, ok) if facts is not None
+                   else article_values(tagged, name, ok))
         values = tuple(code for code in wanted if code in have)
         if not values:
             return None
@@ -166,13 +168,13 @@ def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float) -> Hit
     raise ValueError(f"unknown condition {name!r}")
 
 
-def check_conditions(cond: Conditions, tagged: TaggedArticle, min_confidence: float = 0.0
-                     ) -> tuple[list[Hit], list[str]]:
+def check_conditions(cond: Conditions, tagged: TaggedArticle, min_confidence: float = 0.0,
+                     facts: ArticleFacts | None = None) -> tuple[list[Hit], list[str]]:
     """Evaluate every condition the block sets: (hits, names of conditions that failed)."""
     hits: list[Hit] = []
     failed: list[str] = []
     for name in cond.names():
-        hit = _check(name, cond, tagged, min_confidence)
+        hit = _check(name, cond, tagged, min_confidence, facts)
         if hit is None:
             failed.append(name)
         else:
@@ -180,51 +182,96 @@ def check_conditions(cond: Conditions, tagged: TaggedArticle, min_confidence: fl
     return hits, failed
 
 
+# conditions over the article's tags: a rule whose ``any`` block sets only these cannot match
+# an article holding none of their values, whatever its ``min_confidence``
+TAG_CONDITIONS = frozenset({"countries", "primary_countries", "admin1", "macro_regions",
+                             "actors", "actor_types", "event_types"})
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleFacts:
     """What an article has, at any confidence, for a quick first look at many rules: a rule
-    whose ``all`` block needs a value the article lacks cannot match, whatever its
-    ``min_confidence``. ``match_rule`` still decides for the rules that pass."""
+    whose ``all`` block needs a value the article lacks (or whose ``any`` block, made of tag
+    conditions only, names none it has) cannot match, whatever its ``min_confidence``.
+    ``match_rule`` still decides for the rules that pass. ``values`` is ``article_values``
+    computed once per article (rules share fields and confidences)."""
 
+    tagged: TaggedArticle
     countries: frozenset[str]
     primary: frozenset[str]
+    admin1: frozenset[str]
+    macro_regions: frozenset[str]
     event_types: frozenset[str]
     actors: frozenset[str]
     actor_types: frozenset[str]
+    _values: dict[tuple[str, float], list[str]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, tagged: TaggedArticle) -> ArticleFacts:
-        primary = tagged.regions.primary_country
+        regions = tagged.regions
+        primary = regions.primary_country
         primary_set = frozenset([primary.upper()]) if primary else frozenset()
         return cls(
-            countries=frozenset(c.code.upper() for c in tagged.regions.countries) | primary_set,
+            tagged=tagged,
+            countries=frozenset(c.code.upper() for c in regions.countries) | primary_set,
             primary=primary_set,
+            admin1=frozenset(a.code.upper() for a in regions.admin1),
+            macro_regions=frozenset(r.lower() for r in regions.macro_regions),
             event_types=frozenset(e.type for e in tagged.event_types),
             actors=frozenset(v for a in tagged.actors for v in (a.id.lower(), a.name.lower())),
             actor_types=frozenset(a.type for a in tagged.actors))
 
+    def values(self, field_name: str, min_confidence: float = 0.0) -> list[str]:
+        """``article_values`` of this article (the list is shared: do not change it)."""
+        key = (field_name, min_confidence)
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = article_values(self.tagged, field_name, min_confidence)
+        return found
+
+    def _misses(self, cond: Conditions, name: str) -> bool:
+        """True when the article has none of the values tag condition ``name`` lists."""
+        wanted = getattr(cond, name)
+        if name in ("countries", "primary_countries", "admin1"):
+            have = (self.countries if name == "countries"
+                    else self.primary if name == "primary_countries" else self.admin1)
+            return have.isdisjoint(wanted)
+        if name == "macro_regions":
+            return self.macro_regions.isdisjoint(w.lower() for w in wanted)
+        if name == "actors":
+            return self.actors.isdisjoint(w.lower() for w in wanted)
+        if name == "actor_types":
+            return self.actor_types.isdisjoint(wanted)
+        return self.event_types.isdisjoint(wanted)
+
     def may_match(self, rule: Rule) -> bool:
         need = rule.match.all
-        return not (
-            (need.event_types and self.event_types.isdisjoint(need.event_types))
-            or (need.countries and self.countries.isdisjoint(need.countries))
-            or (need.primary_countries and self.primary.isdisjoint(need.primary_countries))
-            or (need.actor_types and self.actor_types.isdisjoint(need.actor_types))
-            or (need.actors and self.actors.isdisjoint(a.lower() for a in need.actors)))
+        for name in need.names():
+            if name in TAG_CONDITIONS and self._misses(need, name):
+                return False
+        if need.min_severity is not None and self.tagged.severity < need.min_severity:
+            return False
+        one_of = rule.match.any
+        names = one_of.names()
+        return not (names and all(n in TAG_CONDITIONS for n in names)
+                    and all(self._misses(one_of, n) for n in names))
 
 
-def match_rule(rule: Rule, tagged: TaggedArticle) -> RuleMatch | None:
-    """The match of an enabled or disabled rule against one article, or None."""
+def match_rule(rule: Rule, tagged: TaggedArticle,
+               facts: ArticleFacts | None = None) -> RuleMatch | None:
+    """The match of an enabled or disabled rule against one article, or None. ``facts``:
+    the article's ``ArticleFacts``, when the caller matches many rules against it."""
     ok = rule.min_confidence
-    all_hits, all_failed = check_conditions(rule.match.all, tagged, ok)
+    all_hits, all_failed = check_conditions(rule.match.all, tagged, ok, facts)
     if all_failed:
         return None
     any_hits: list[Hit] = []
     if rule.match.any.names():
-        any_hits, _ = check_conditions(rule.match.any, tagged, ok)
+        any_hits, _ = check_conditions(rule.match.any, tagged, ok, facts)
         if not any_hits:
             return None
-    none_hits, _ = check_conditions(rule.match.none, tagged, ok)
-    if none_hits:
-        return None
+    if rule.match.none.names():
+        none_hits, _ = check_conditions(rule.match.none, tagged, ok, facts)
+        if none_hits:
+            return None
     return RuleMatch(rule, tuple(all_hits + any_hits))

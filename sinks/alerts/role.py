@@ -15,7 +15,7 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,8 +53,12 @@ def open_alert_store(settings: Settings) -> SqlAlertStore:
     return open_store(url, settings.state_dir / "alerts.sqlite3", max_size_bytes=max_bytes)
 
 
-def alert_records(alerts_topic: str, alerts: list[Alert]) -> list[Output]:
-    return [Output(alerts_topic, a.id.encode(), a.model_dump_json().encode()) for a in alerts]
+def alert_records(alerts_topic: str, alerts: list[Alert],
+                  bodies: Mapping[str, str] | None = None) -> list[Output]:
+    """``news.alerts`` records keyed by alert id; ``bodies``: JSON already serialised."""
+    given = bodies or {}
+    return [Output(alerts_topic, a.id.encode(), (given.get(a.id) or a.model_dump_json()).encode())
+            for a in alerts]
 
 
 def alert_transform(sink: AlertSink, settings: Settings,
@@ -86,7 +90,7 @@ def alert_transform(sink: AlertSink, settings: Settings,
                 if tagged.fetched_at is not None:
                     metrics.latency.labels("fetched").observe(
                         max(0.0, (now - tagged.fetched_at).total_seconds()))
-        outputs += alert_records(topics.alerts, outcome.alerts)
+        outputs += alert_records(topics.alerts, outcome.alerts, outcome.bodies)
         if on_outcome is not None:
             on_outcome(outcome)
         return outputs
@@ -226,12 +230,14 @@ class AlertTimers:
 
 @contextmanager
 def _store_batch(store: SqlAlertStore) -> Iterator[None]:
-    """One store transaction per consumed batch (each article a savepoint inside it): one
-    commit per batch instead of per article. A failed commit retries the whole batch; records
-    already handed to the producer may then be published twice, with the same key and
-    version, which consumers of a compacted topic see as one."""
+    """One store transaction per consumed batch (each article a savepoint inside it, the
+    story and alert rows held back until the commit, ``SqlAlertStore.batch``): one commit
+    and one write per changed story and alert per batch instead of per article. A failed
+    commit retries the whole batch; records already handed to the producer may then be
+    published twice, with the same key and version, which consumers of a compacted topic see
+    as one."""
     try:
-        with store.transaction():
+        with store.batch():
             yield
     except AlertStoreError as exc:
         raise RetryLater(f"alert store unavailable: {exc}") from exc

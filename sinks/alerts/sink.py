@@ -52,6 +52,8 @@ class ArticleOutcome:
     article: TaggedArticle
     story: StoryChange
     decisions: list[Decision] = field(default_factory=list)
+    # alert id -> its JSON, as stored (the role publishes the same bytes, serialised once)
+    bodies: dict[str, str] = field(default_factory=dict)
 
     @property
     def alerts(self) -> list[Alert]:
@@ -102,10 +104,11 @@ class AlertSink:
                                      self._silence_index)
                 changed = [d.alert for d in decisions
                            if d.kind in ("new", "update") and d.alert is not None]
+                bodies = {alert.id: alert.model_dump_json() for alert in changed}
                 if changed:
-                    self.store.save_alerts(changed, article_id=tagged.id)
+                    self.store.save_alerts(changed, article_id=tagged.id, bodies=bodies)
                     self.store.save_article(tagged, change.state.story.id, now)
-                outcome = ArticleOutcome(tagged, change, decisions)
+                outcome = ArticleOutcome(tagged, change, decisions, bodies)
                 self._queue_notifications(outcome, now)
         except AlertStoreError as exc:
             self.metrics.store_errors.inc()

@@ -34,10 +34,16 @@ _ZIPF_TOP = 7.5
 _YEAR = re.compile(r"(19|20)\d\d")
 
 
+# the fingerprint's words are stems ("captur" of "captured", "injur" of "injured"): a stem is
+# as common as the commonest word it stands for, else every clipped word would weigh as a name
+_STEM_ENDINGS = ("", "e", "s", "ed", "ing")
+
+
 @functools.lru_cache(maxsize=200_000)
 def weight(word: str) -> float:
     """How much a shared word says: rarer in English, heavier (wordfreq's Zipf scale)."""
-    return max(0.5, _ZIPF_TOP - zipf_frequency(word, "en"))
+    zipf = max(zipf_frequency(word + ending, "en") for ending in _STEM_ENDINGS)
+    return max(0.5, _ZIPF_TOP - zipf)
 
 
 @dataclass(frozen=True, slots=True)

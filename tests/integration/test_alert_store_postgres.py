@@ -20,6 +20,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -765,3 +766,135 @@ def test_two_replicas_one_killed_send_each_notification_once(backend: Backend, t
         taken_over = {n.group_key for n in sent if n.id in held}
     assert len(taken_over) == len(held) > 0
     assert taken_over <= set(delivered["survivor"])
+
+
+# --- batches: story and alert rows held back until the commit -----------------------------
+
+def test_a_batch_reads_its_held_back_rows_and_drops_a_failed_articles(store: SqlAlertStore):
+    one, two = story_state(1, bands=("b1", "b2")), story_state(2, bands=("b3",))
+    first = alert(1, story="story-1")
+    with store.batch():
+        with store.transaction():  # article 1 opens story 1 and raises alert 1
+            store.save(one, "article-1")
+            store.save_alerts([first], article_id="article-1")
+        with store.transaction():  # article 2 joins it: the reads see what article 1 held
+            assert [s.story.id for s in store.candidates(["b2"], T0)] == ["story-1"]
+            assert store.story_of_article("article-1").story == one.story
+            assert store.alerts_for("article-1", "story-1") == (
+                {"pk-attack": first}, {"pk-attack": first})
+            grown = story_state(1, bands=("b1", "b2", "b4"), version=2,
+                                at=T0 + timedelta(hours=1))
+            store.save(grown, "article-2")
+            second = first.model_copy(update={"version": 2, "change": "article",
+                                              "article_count": 2, "updated_at": T0})
+            store.save_alerts([second], article_id="article-2")
+        with pytest.raises(RuntimeError, match="poison"), store.transaction():
+            store.save(two, "article-3")  # article 3 fails: nothing of it may remain
+            store.save_alerts([alert(3, story="story-2")], article_id="article-3")
+            with pytest.raises(RuntimeError, match="held-back"):
+                store.list_alerts()  # a query blind to held rows, inside a savepoint
+            raise RuntimeError("poison")
+        assert store.candidates(["b3"], T0) == [] and store.get("alert-003") is None
+        assert store.get_story("story-1").story.version == 2
+        assert [s.story.id for s in store.candidates(["b4"], T0)] == ["story-1"]
+        assert store.alert_for_article("pk-attack", "article-2") == second
+        assert store.count() == 1  # between articles a blind query writes the held rows first
+        with store.transaction():
+            third = second.model_copy(update={"version": 3, "article_count": 3})
+            store.save_alerts([third], article_id="article-4")
+    assert store.get(first.id) == third and store.count() == 1
+    assert [h.version for h in store.history(first.id)] == [1, 2, 3]
+    assert store.articles_of(first.id) == ["article-1", "article-2", "article-4"]
+    assert store.story_of_article("article-2").story.version == 2
+    assert store.story_of_article("article-3") is None
+    assert [s.story.id for s in store.candidates(["b4", "b3"], T0)] == ["story-1"]
+
+
+def test_a_failed_batch_commit_leaves_nothing(store: SqlAlertStore):
+    with pytest.raises(RuntimeError, match="boom"), store.batch():
+        with store.transaction():
+            store.save(story_state(1), "article-1")
+            store.save_alerts([alert(1)], article_id="article-1")
+        raise RuntimeError("boom")
+    assert store.count() == 0 and store.get_story("story-1") is None
+    with pytest.raises(RuntimeError, match="cannot be nested"), store.transaction(), \
+            store.batch():
+        pass
+
+
+def test_the_sink_stores_the_same_in_batches_as_article_by_article(
+        backend: Backend, tmp_path: Path):
+    from newswatch.sinks.alerts.rules import parse_rules
+    from newswatch.sinks.alerts.testing import tagged_article
+
+    ruleset = parse_rules({"rules": [
+        {"id": "violence", "name": "Violence", "severity": "medium",
+         "match": {"all": {"event_types": ["attack", "bombing", "kidnapping"]}},
+         "escalate": [{"to": "high", "min_sources": 3}]},
+        {"id": "af-pk", "name": "Afghanistan and Pakistan", "severity": "low",
+         "match": {"all": {"countries": ["PK", "AF"]}}}]})
+    events = [("PK", "Bannu", "attack", "Gunmen attack police post in Bannu"),
+              ("AF", "Jalalabad", "bombing", "Car bomb explodes near Jalalabad market"),
+              ("NG", "Kaduna", "kidnapping", "Students kidnapped from Kaduna school"),
+              ("IN", "Delhi", "protest", "Farmers march on Delhi over crop prices")]
+    articles = []
+    for copy in range(5):
+        for n, (country, town, event, title) in enumerate(events):
+            articles.append(tagged_article(
+                f"{title} ({copy})", f"{title}, officials in {town} said (report {copy}).",
+                id=f"a-{n}-{copy}", feed_id=f"outlet-{copy}", countries=[(country, town)],
+                events=[(event, title.split()[1])],
+                published_at=T0 + timedelta(minutes=10 * copy + n)))
+    with _second_database(backend, tmp_path) as other:
+        stores = {"one by one": backend.open(), "in batches": other.open()}
+        try:
+            _compare_batched_with_one_by_one(stores, ruleset, articles)
+        finally:
+            for store in stores.values():
+                store.close()
+
+
+@contextmanager
+def _second_database(backend: Backend, tmp_path: Path) -> Iterator[Backend]:
+    if isinstance(backend, PostgresBackend):
+        with temporary_schema() as url:
+            yield PostgresBackend(url)
+    else:
+        yield SqliteBackend(tmp_path / "second.sqlite3")
+
+
+def _compare_batched_with_one_by_one(stores: dict[str, SqlAlertStore], ruleset, articles
+                                     ) -> None:
+    from newswatch.sinks.alerts.sink import AlertSink
+
+    outcomes: dict[str, list] = {}
+    for name, store in stores.items():
+        sink = AlertSink(store, ruleset)
+        results = []
+        if name == "in batches":
+            for start in range(0, len(articles), 7):
+                with store.batch():
+                    for article in articles[start:start + 7]:
+                        results.append(sink.handle(article, article.published_at))
+        else:
+            for article in articles:
+                results.append(sink.handle(article, article.published_at))
+        outcomes[name] = results
+    for a, b in zip(outcomes["one by one"], outcomes["in batches"], strict=True):
+        assert a.story.state.story == b.story.state.story
+        assert [d.alert for d in a.decisions] == [d.alert for d in b.decisions]
+    one, batched = stores["one by one"], stores["in batches"]
+    assert one.list_alerts() == batched.list_alerts()
+    assert one.count() == 5  # per rule and story: 3 violent stories, 2 stories in AF or PK
+    assert {a.article_count for a in one.list_alerts()} == {5}
+    for alert_row in one.list_alerts():
+        assert [h.alert for h in one.history(alert_row.id)] == [
+            h.alert for h in batched.history(alert_row.id)]
+    assert [s.story for s in one.list_stories()] == [s.story for s in batched.list_stories()]
+    # a re-delivered batch changes nothing
+    sink = AlertSink(batched, ruleset)
+    with batched.batch():
+        again = [sink.handle(a, a.published_at) for a in articles[:7]]
+    assert all(o.story.outcome == "already" for o in again)
+    assert all(d.kind == "duplicate" for o in again for d in o.decisions)
+    assert batched.list_alerts() == one.list_alerts()

@@ -376,3 +376,42 @@ def test_shipped_disaster_rule_escalates_severe_events():
     mild = article.model_copy(update={"severity": 0.3, "id": "mild"})
     (d,) = evaluate(rs, mild, story(), T0, MemoryLookup())
     assert d.alert.severity == "medium"
+
+
+def test_the_quick_first_look_never_drops_a_rule_that_matches() -> None:
+    # ArticleFacts.may_match skips rules before match_rule: an all-block tag it lacks, an
+    # all-block min_severity above the article's, an any-block of tag conditions it has none of
+    from itertools import product
+
+    from newswatch.sinks.alerts.matching import ArticleFacts
+
+    blocks = [{}, {"countries": ["PK"]}, {"countries": ["AF"]}, {"admin1": ["PK-KP"]},
+              {"macro_regions": ["southern asia"]}, {"macro_regions": ["Western Europe"]},
+              {"actors": ["TTP"]}, {"actors": ["hamas"]}, {"actor_types": ["armed_group"]},
+              {"event_types": ["attack"]}, {"event_types": ["protest"]},
+              {"min_severity": 0.5}, {"min_severity": 0.9}, {"keywords": ["Bannu"]}]
+    specs = [{"match": {"all": a, "any": b}, "min_confidence": c}
+             for a, b, c in product(blocks, blocks, (0.0, 0.7)) if a or b]
+    ruleset = rules(*specs)
+    articles = [bannu_attack(), bannu_attack(confidence=0.5), football(),
+                bannu_attack(actors=[], severity=0.95)]
+    skipped = 0
+    for article, rule in product(articles, ruleset.rules):
+        if not ArticleFacts.of(article).may_match(rule):
+            skipped += 1
+            assert match_rule(rule, article) is None, (rule.match, article.title)
+        facts = ArticleFacts.of(article)
+        assert (match_rule(rule, article, facts) is None) == (match_rule(rule, article) is None)
+    assert skipped > len(specs)  # the first look does skip rules (any blocks among them)
+    from newswatch.sinks.alerts.rule_index import RuleIndex
+
+    index = RuleIndex(ruleset.rules)
+    for article in articles:
+        facts = ArticleFacts.of(article)
+        candidates = index.candidates(facts)
+        matching = [r for r in ruleset.rules if match_rule(r, article) is not None]
+        assert [r for r in candidates if r in matching] == matching  # none lost, file order
+        assert len(candidates) < len(ruleset.rules)  # and the index does rule some out
+    football_facts = ArticleFacts.of(football())
+    assert not football_facts.may_match(rules({"match": {"any": {"actors": ["ttp"],
+                                                                 "countries": ["PK"]}}}).rules[0])

@@ -53,3 +53,14 @@ def test_similar_texts_share_bands_and_unrelated_ones_do_not() -> None:
     assert set(a.bands) & set(b.bands)
     assert not set(a.bands) & set(c.bands)
     assert a.title == frozenset({"suicide", "bomber", "kill", "12", "market", "peshawar"})
+
+
+def test_a_stem_weighs_as_the_words_it_stands_for() -> None:
+    from newswatch.sinks.stories.evidence import weight
+    from newswatch.sinks.stories.fingerprint import tokens
+
+    # "captured" is fingerprinted as "captur": it must weigh as "captured", not as a rare name
+    (stem,) = tokens("captured")
+    assert stem != "captured"
+    assert weight(stem) <= weight("captured") + 1e-9
+    assert weight(stem) < weight("mateen")

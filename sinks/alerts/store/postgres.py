@@ -221,8 +221,8 @@ class PostgresAlertStore(SqlAlertStore):
         return (self._psycopg.Error,)
 
     def _lock_story_index(self) -> None:
-        self._all("SELECT pg_advisory_xact_lock(?)", (self._story_lock,),
-                  "locking the story index")
+        self._query("SELECT pg_advisory_xact_lock(?)", (self._story_lock,),
+                    "locking the story index")
 
     def _translate(self, exc: Exception, action: str) -> AlertStoreError:
         message = str(exc).strip()

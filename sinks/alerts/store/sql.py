@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
@@ -29,6 +29,7 @@ from newswatch.sinks.alerts.store.base import (
     HistoryEntry,
     PendingRecord,
 )
+from newswatch.sinks.alerts.store.pending import Pending, PendingLevels
 from newswatch.sinks.stories.index import StoryState
 
 from newswatch.contracts import Alert, TaggedArticle
@@ -70,6 +71,7 @@ class SqlAlertStore:
         # cached object is current; the objects are never changed in place (every change is
         # a copy with a new version), and a rollback empties the cache.
         self._parsed: OrderedDict[tuple[str, str], tuple[int, Any]] = OrderedDict()
+        self._pending: PendingLevels | None = None  # inside batch(): rows held back
 
     # ---- hooks for the dialect ---------------------------------------------------------------
 
@@ -119,6 +121,7 @@ class SqlAlertStore:
             self._in_tx = True
             try:
                 yield
+                self._write_pending()
                 self._end(commit=True)
             except BaseException as exc:
                 self._parsed.clear()
@@ -133,6 +136,71 @@ class SqlAlertStore:
                 self._in_tx = False
 
     @contextmanager
+    def batch(self) -> Iterator[None]:
+        """A transaction for a batch of articles (each one a nested ``transaction()``, so a
+        savepoint), with the story and alert rows held back until it commits (``pending``):
+        a story or alert changed by many articles of the batch is written once. Queries that
+        do not look at held-back rows write them first (``_settle``)."""
+        with self._lock:
+            if self._in_tx:
+                raise RuntimeError("batch() opens the transaction; it cannot be nested")
+            self._pending = PendingLevels()
+            try:
+                with self.transaction():
+                    yield
+            finally:
+                self._pending = None
+
+    def _settle(self) -> None:
+        pending = self._pending
+        if not pending:
+            return
+        if pending.nested:  # a savepoint's rollback could not take back rows written now
+            raise RuntimeError("a store query that does not read held-back rows ran inside "
+                               "a batch's savepoint; settle before the savepoint")
+        self._write_pending()
+
+    def _write_pending(self) -> None:
+        """Write what the batch held back (one statement per table) and start afresh."""
+        pending = self._pending
+        if not pending:
+            return
+        level = pending.levels[0]
+        self._exec_many(
+            "INSERT INTO stories (id, version, last_seen_at, state) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET version = excluded.version,"
+            " last_seen_at = excluded.last_seen_at, state = excluded.state",
+            [(st.story.id, st.story.version, ts(st.story.last_seen_at), st.to_json())
+             for st in level.stories.values()], "saving a story")
+        self._exec_many(self._SAVE_BAND, [(band, story_id) for band, ids in level.bands.items()
+                                          for story_id in sorted(ids)], "saving a story")
+        self._exec_many(self._SAVE_STORY_ARTICLE, list(level.story_articles.items()),
+                        "saving a story")
+        self._exec_many(self._SAVE_ALERT, [self._alert_row(a, body)
+                                           for a, body in level.alerts.values()],
+                        "saving an alert")
+        self._exec_many(self._SAVE_HISTORY, level.history, "saving an alert's history")
+        self._exec_many(self._SAVE_ALERT_ARTICLE,
+                        [(rule_id, article_id, alert_id, seen_at)
+                         for article_id, rules in level.handled.items()
+                         for rule_id, (alert_id, seen_at) in rules.items()],
+                        "saving an alert's article")
+        pending.levels[0] = Pending()
+
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """A store method's own statements as one unit: a transaction of their own when none
+        is open; inside the caller's transaction, no savepoint of their own (two statements
+        per write, a third of the alert role's SQL): a failure propagates, and the caller's
+        savepoint (the role's, per article) or transaction rolls back all of it."""
+        with self._lock:
+            if self._in_tx:
+                yield
+                return
+            with self.transaction():
+                yield
+
+    @contextmanager
     def _savepoint(self) -> Iterator[None]:
         self._depth += 1
         name = f"nw_{self._depth}"
@@ -141,16 +209,23 @@ class SqlAlertStore:
                 self._run(f"SAVEPOINT {name}")
             except self._errors() as exc:
                 raise self._translate(exc, "writing") from exc
+            pending = self._pending
+            if pending is not None:
+                pending.push()
             try:
                 yield
             except BaseException:
                 self._parsed.clear()
+                if pending is not None:
+                    pending.discard()
                 try:
                     self._run(f"ROLLBACK TO SAVEPOINT {name}")
                     self._run(f"RELEASE SAVEPOINT {name}")
                 except self._errors():
                     pass  # the database rolled the whole transaction back (e.g. disk full)
                 raise
+            if pending is not None:
+                pending.release()
             try:
                 self._run(f"RELEASE SAVEPOINT {name}")
             except self._errors() as exc:
@@ -158,10 +233,10 @@ class SqlAlertStore:
         finally:
             self._depth -= 1
 
-    def _do_many(self, sql: str, rows: Sequence[Sequence[Any]], action: str) -> None:
+    def _exec_many(self, sql: str, rows: Sequence[Sequence[Any]], action: str) -> None:
         if not rows:
             return
-        with self.transaction(), self._lock:
+        with self._atomic():
             try:
                 self._run_many(sql, rows)
             except self._errors() as exc:
@@ -185,24 +260,42 @@ class SqlAlertStore:
             while len(self._parsed) > _CACHE_SIZE:
                 self._parsed.popitem(last=False)
 
-    def _all(self, sql: str, params: Sequence[Any] = (), action: str = "reading") -> list[Any]:
+    def _query(self, sql: str, params: Sequence[Any] = (), action: str = "reading"
+               ) -> list[Any]:
         with self._lock:
             try:
                 return list(self._run(sql, params).fetchall())
             except self._errors() as exc:
                 raise self._translate(exc, action) from exc
 
-    def _do(self, sql: str, params: Sequence[Any], action: str) -> int:
-        with self.transaction(), self._lock:
+    def _exec(self, sql: str, params: Sequence[Any], action: str) -> int:
+        with self._atomic():
             try:
                 return int(self._run(sql, params).rowcount or 0)
             except self._errors() as exc:
                 raise self._translate(exc, action) from exc
 
+    # Every query that does not look at held-back rows (``pending``) goes through these three:
+    # they write what a batch holds back first, so such a query reads what the batch wrote.
+    def _all(self, sql: str, params: Sequence[Any] = (), action: str = "reading") -> list[Any]:
+        self._settle()
+        return self._query(sql, params, action)
+
+    def _do(self, sql: str, params: Sequence[Any], action: str) -> int:
+        self._settle()
+        return self._exec(sql, params, action)
+
+    def _do_many(self, sql: str, rows: Sequence[Sequence[Any]], action: str) -> None:
+        self._settle()
+        self._exec_many(sql, rows, action)
+
     # ---- alerts ------------------------------------------------------------------------------
 
     def get(self, alert_id: str) -> Alert | None:
-        rows = self._all("SELECT version, body FROM alerts WHERE id = ?", (alert_id,))
+        held = self._held_alert(alert_id)
+        if held is not None:
+            return held
+        rows = self._query("SELECT version, body FROM alerts WHERE id = ?", (alert_id,))
         if not rows:
             return None
         return self._cached("alert", alert_id, int(rows[0][0]), rows[0][1],
@@ -214,39 +307,55 @@ class SqlAlertStore:
                          (prefix, prefix + "\uffff"))
         return [Alert.model_validate_json(r[0]) for r in rows]
 
+    def _held_alert(self, alert_id: str) -> Alert | None:
+        pending = self._pending
+        return pending.alert(alert_id) if pending else None
+
     def alerts_for(self, article_id: str, story_id: str
                    ) -> tuple[dict[str, Alert], dict[str, Alert]]:
         """By rule id: the alerts that already folded ``article_id`` in, and those on
         ``story_id`` (the engine's ``AlertLookup``)."""
-        handled = self._all(
+        handled = self._query(
             "SELECT x.rule_id, a.id, a.version FROM alert_articles x JOIN alerts a"
             " ON a.id = x.alert_id WHERE x.article_id = ?", (article_id,))
-        on_story = self._all("SELECT rule_id, id, version FROM alerts WHERE story_id = ?",
-                             (story_id,))
-        return tuple(  # type: ignore[return-value]
-            {r[0]: self._fresh_alert(r[1], int(r[2])) for r in rows}
-            for rows in (handled, on_story))
+        on_story = self._query("SELECT rule_id, id, version FROM alerts WHERE story_id = ?",
+                               (story_id,))
+        found = tuple({r[0]: self._fresh_alert(r[1], int(r[2])) for r in rows}
+                      for rows in (handled, on_story))
+        pending = self._pending
+        if pending:
+            for by_rule, held in zip(found, (pending.handled(article_id),
+                                             pending.alerts_on_story(story_id)), strict=True):
+                for rule_id, alert_id in held.items():
+                    by_rule[rule_id] = pending.alert(alert_id)  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
 
     def _fresh_alert(self, alert_id: str, version: int) -> Alert:
-        """The alert at ``version``: from the cache, else read (bodies are read only then)."""
+        """The alert at ``version`` (or as held back, newer): from the cache, else read
+        (bodies are read only then)."""
+        held = self._held_alert(alert_id)
+        if held is not None:
+            return held
         with self._lock:
             entry = self._parsed.get(("alert", alert_id))
         if entry is not None and entry[0] == version:
             return entry[1]  # type: ignore[no-any-return]
-        rows = self._all("SELECT version, body FROM alerts WHERE id = ?", (alert_id,))
+        rows = self._query("SELECT version, body FROM alerts WHERE id = ?", (alert_id,))
         return self._cached("alert", alert_id, int(rows[0][0]), rows[0][1],  # type: ignore[no-any-return]
                             Alert.model_validate_json)
 
     def alert_for_article(self, rule_id: str, article_id: str) -> Alert | None:
         """The alert this rule already folded this article into (a re-delivery), if any."""
-        rows = self._all(
-            "SELECT a.id, a.version, a.body FROM alert_articles x JOIN alerts a"
+        pending = self._pending
+        if pending:
+            held = pending.handled(article_id).get(rule_id)
+            if held is not None:
+                return pending.alert(held)
+        rows = self._query(
+            "SELECT a.id, a.version FROM alert_articles x JOIN alerts a"
             " ON a.id = x.alert_id WHERE x.rule_id = ? AND x.article_id = ?",
             (rule_id, article_id))
-        if not rows:
-            return None
-        return self._cached("alert", rows[0][0], int(rows[0][1]), rows[0][2],
-                            Alert.model_validate_json)
+        return self._fresh_alert(rows[0][0], int(rows[0][1])) if rows else None
 
     def save_alert(self, alert: Alert, *, article_id: str | None = None,
                    actor: str | None = None, comment: str | None = None) -> None:
@@ -254,37 +363,60 @@ class SqlAlertStore:
         article folded into it. Idempotent per (alert id, version)."""
         self.save_alerts([alert], article_id=article_id, actor=actor, comment=comment)
 
+    _SAVE_ALERT = (
+        "INSERT INTO alerts (id, rule_id, story_id, state, severity, version,"
+        " primary_country, first_seen_at, last_seen_at, raised_at, updated_at, body)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET state = excluded.state,"
+        " severity = excluded.severity, version = excluded.version,"
+        " primary_country = excluded.primary_country,"
+        " last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at,"
+        " body = excluded.body")
+    _SAVE_HISTORY = (
+        "INSERT INTO alert_history (alert_id, version, change, at, actor, comment, body)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id, version) DO NOTHING")
+    _SAVE_ALERT_ARTICLE = (
+        "INSERT INTO alert_articles (rule_id, article_id, alert_id, seen_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (rule_id, article_id) DO NOTHING")
+
+    @staticmethod
+    def _alert_row(a: Alert, body: str) -> tuple[Any, ...]:
+        return (a.id, a.rule_id, a.story_id, a.state, a.severity, a.version, a.primary_country,
+                ts(a.first_seen_at), ts(a.last_seen_at), ts(a.raised_at), ts(a.updated_at), body)
+
     def save_alerts(self, alerts: Sequence[Alert], *, article_id: str | None = None,
-                    actor: str | None = None, comment: str | None = None) -> None:
-        """``save_alert`` for several alerts in three statements (one per table)."""
+                    actor: str | None = None, comment: str | None = None,
+                    bodies: Mapping[str, str] | None = None) -> None:
+        """``save_alert`` for several alerts in three statements (one per table); inside a
+        ``batch()``, held back until it commits. ``bodies``: alert id -> its JSON, when the
+        caller has serialised them already."""
         if not alerts:
             return
-        bodies = [alert.model_dump_json() for alert in alerts]
-        with self.transaction():
-            self._do_many(
-                "INSERT INTO alerts (id, rule_id, story_id, state, severity, version,"
-                " primary_country, first_seen_at, last_seen_at, raised_at, updated_at, body)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET state = excluded.state,"
-                " severity = excluded.severity, version = excluded.version,"
-                " primary_country = excluded.primary_country,"
-                " last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at,"
-                " body = excluded.body",
-                [(a.id, a.rule_id, a.story_id, a.state, a.severity, a.version,
-                  a.primary_country, ts(a.first_seen_at), ts(a.last_seen_at), ts(a.raised_at),
-                  ts(a.updated_at), body) for a, body in zip(alerts, bodies, strict=True)],
-                "saving an alert")
-            self._do_many(
-                "INSERT INTO alert_history (alert_id, version, change, at, actor, comment, body)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id, version) DO NOTHING",
-                [(a.id, a.version, a.change, ts(a.updated_at), actor, comment, body)
-                 for a, body in zip(alerts, bodies, strict=True)], "saving an alert's history")
-            if article_id is not None:
-                self._do_many(
-                    "INSERT INTO alert_articles (rule_id, article_id, alert_id, seen_at)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT (rule_id, article_id) DO NOTHING",
-                    [(a.rule_id, article_id, a.id, ts(a.updated_at)) for a in alerts],
-                    "saving an alert's article")
+        given = bodies or {}
+        bodies = [given.get(a.id) or a.model_dump_json() for a in alerts]
+        history = [(a.id, a.version, a.change, ts(a.updated_at), actor, comment, body)
+                   for a, body in zip(alerts, bodies, strict=True)]
+        with self._lock:
+            pending = self._pending
+            if pending is not None and self._in_tx:
+                top = pending.top
+                for alert, body in zip(alerts, bodies, strict=True):
+                    top.alerts[alert.id] = (alert, body)
+                    top.by_story.setdefault(alert.story_id, {})[alert.rule_id] = alert.id
+                    if article_id is not None:
+                        top.handled.setdefault(article_id, {}).setdefault(
+                            alert.rule_id, (alert.id, ts(alert.updated_at)))
+                top.history += history
+            else:
+                with self._atomic():
+                    self._do_many(self._SAVE_ALERT, [
+                        self._alert_row(a, body) for a, body in zip(alerts, bodies, strict=True)],
+                        "saving an alert")
+                    self._do_many(self._SAVE_HISTORY, history, "saving an alert's history")
+                    if article_id is not None:
+                        self._do_many(self._SAVE_ALERT_ARTICLE,
+                                      [(a.rule_id, article_id, a.id, ts(a.updated_at))
+                                       for a in alerts], "saving an alert's article")
         for alert in alerts:
             self._remember("alert", alert.id, alert.version, alert)
 
@@ -389,7 +521,7 @@ class SqlAlertStore:
         """Delete resolved alerts (with their history and article links) not changed since
         ``before``; returns how many. Open alerts are kept whatever their age."""
         cutoff = ts(before)
-        with self.transaction():
+        with self._atomic():
             gone = "SELECT id FROM alerts WHERE state = 'resolved' AND updated_at < ?"
             self._do(f"DELETE FROM alert_articles WHERE alert_id IN ({gone})", (cutoff,),
                      "pruning")
@@ -407,9 +539,9 @@ class SqlAlertStore:
         """Keep a tagged article that raised or updated an alert (for the console's evidence
         view); pruned with resolved alerts' retention."""
         body = article.model_copy(update={"story_id": story_id}).model_dump_json()
-        self._do("INSERT INTO articles (id, story_id, seen_at, body) VALUES (?, ?, ?, ?)"
-                 " ON CONFLICT (id) DO NOTHING", (article.id, story_id, ts(now), body),
-                 "saving an article")
+        self._exec("INSERT INTO articles (id, story_id, seen_at, body) VALUES (?, ?, ?, ?)"
+                   " ON CONFLICT (id) DO NOTHING", (article.id, story_id, ts(now), body),
+                   "saving an article")
 
     def get_article(self, article_id: str) -> TaggedArticle | None:
         rows = self._all("SELECT body FROM articles WHERE id = ?", (article_id,))
@@ -456,63 +588,102 @@ class SqlAlertStore:
 
     # ---- stories (StoryIndex) ----------------------------------------------------------------
 
+    _SAVE_BAND = ("INSERT INTO story_bands (band, story_id) VALUES (?, ?)"
+                  " ON CONFLICT (band, story_id) DO NOTHING")
+    _SAVE_STORY_ARTICLE = ("INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)"
+                           " ON CONFLICT (article_id) DO NOTHING")
+
+    def _story_at(self, story_id: str, version: int) -> StoryState:
+        """The story as held back, else at ``version`` from the cache, else read."""
+        pending = self._pending
+        held = pending.story(story_id) if pending else None
+        if held is not None:
+            return held
+        with self._lock:
+            entry = self._parsed.get(("story", story_id))
+        if entry is not None and entry[0] == version:
+            return entry[1]  # type: ignore[no-any-return]
+        rows = self._query("SELECT version, state FROM stories WHERE id = ?", (story_id,))
+        return self._cached("story", story_id, int(rows[0][0]), rows[0][1],  # type: ignore[no-any-return]
+                            StoryState.from_json)
+
     def story_of_article(self, article_id: str) -> StoryState | None:
-        rows = self._all("SELECT s.state FROM story_articles x JOIN stories s"
-                         " ON s.id = x.story_id WHERE x.article_id = ?", (article_id,))
-        return StoryState.from_json(rows[0][0]) if rows else None
+        pending = self._pending
+        held = pending.story_of_article(article_id) if pending else None
+        if held is not None:
+            return self._story_at(held, -1)
+        rows = self._query("SELECT s.id, s.version FROM story_articles x JOIN stories s"
+                           " ON s.id = x.story_id WHERE x.article_id = ?", (article_id,))
+        return self._story_at(rows[0][0], int(rows[0][1])) if rows else None
 
     def get_story(self, story_id: str) -> StoryState | None:
-        rows = self._all("SELECT state FROM stories WHERE id = ?", (story_id,))
-        return StoryState.from_json(rows[0][0]) if rows else None
+        pending = self._pending
+        held = pending.story(story_id) if pending else None
+        if held is not None:
+            return held
+        rows = self._query("SELECT version FROM stories WHERE id = ?", (story_id,))
+        return self._story_at(story_id, int(rows[0][0])) if rows else None
 
     def candidates(self, bands: Sequence[str], since: datetime) -> list[StoryState]:
         if not bands:
             return []
         self._lock_story_index()
-        found: list[StoryState] = []
+        found: dict[str, StoryState] = {}
         unique = sorted(set(bands))
+        pending = self._pending
+        after = ts(since)
         for start in range(0, len(unique), 200):
             chunk = unique[start:start + 200]
-            rows = self._all(
-                "SELECT DISTINCT s.id, s.version FROM story_bands b JOIN stories s"
-                f" ON s.id = b.story_id WHERE b.band IN ({', '.join('?' * len(chunk))})"
-                " AND s.last_seen_at >= ?", (*chunk, ts(since)))
-            for story_id, version in rows:
-                with self._lock:
-                    entry = self._parsed.get(("story", story_id))
-                if entry is not None and entry[0] == int(version):
-                    found.append(entry[1])
+            # last_seen_at is tested below: a story the batch holds back may be newer
+            rows = self._query(
+                "SELECT DISTINCT s.id, s.version, s.last_seen_at FROM story_bands b"
+                f" JOIN stories s ON s.id = b.story_id"
+                f" WHERE b.band IN ({', '.join('?' * len(chunk))})", chunk)
+            for story_id, version, last_seen in rows:
+                if story_id in found or (last_seen < after and not (
+                        pending and pending.story(story_id) is not None)):
                     continue
-                text = self._all("SELECT state FROM stories WHERE id = ?", (story_id,))
-                found.append(self._cached("story", story_id, int(version), text[0][0],
-                                          StoryState.from_json))
+                found[story_id] = self._story_at(story_id, int(version))
+        if pending:
+            for story_id in pending.stories_filed_under(set(unique)) - found.keys():
+                found[story_id] = pending.story(story_id)  # type: ignore[assignment]
         # one entry per story, ordered by id as the memory index is, so ties break alike
-        return sorted({s.story.id: s for s in found}.values(), key=lambda s: s.story.id)
+        return sorted((s for s in found.values() if s.story.last_seen_at >= since),
+                      key=lambda s: s.story.id)
 
     def save(self, state: StoryState, article_id: str) -> None:
         story = state.story
-        with self.transaction():
-            self._do("INSERT INTO stories (id, version, last_seen_at, state) VALUES (?, ?, ?, ?)"
-                     " ON CONFLICT (id) DO UPDATE SET version = excluded.version,"
-                     " last_seen_at = excluded.last_seen_at, state = excluded.state",
-                     (story.id, story.version, ts(story.last_seen_at), state.to_json()),
-                     "saving a story")
-            # a story's bands only grow: write the ones its last saved version lacked
-            with self._lock:
-                before = self._parsed.get(("story", story.id))
-            known = set(before[1].bands) if before is not None else set()
-            self._do_many("INSERT INTO story_bands (band, story_id) VALUES (?, ?)"
-                          " ON CONFLICT (band, story_id) DO NOTHING",
-                          [(band, story.id) for band in state.bands if band not in known],
-                          "saving a story")
+        with self._lock:
+            pending = self._pending
+            # a story's bands only grow: file it under the ones its last saved version lacked
+            before = pending.story(story.id) if pending else None
+            if before is None:
+                entry = self._parsed.get(("story", story.id))
+                before = entry[1] if entry is not None else None
+            known = set(before.bands) if before is not None else set()
+            new_bands = [band for band in state.bands if band not in known]
+            if pending is not None and self._in_tx:
+                top = pending.top
+                top.stories[story.id] = state
+                top.story_articles.setdefault(article_id, story.id)
+                for band in new_bands:
+                    top.bands.setdefault(band, set()).add(story.id)
+            else:
+                with self._atomic():
+                    self._do("INSERT INTO stories (id, version, last_seen_at, state)"
+                             " VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                             " version = excluded.version, last_seen_at = excluded.last_seen_at,"
+                             " state = excluded.state",
+                             (story.id, story.version, ts(story.last_seen_at), state.to_json()),
+                             "saving a story")
+                    self._do_many(self._SAVE_BAND, [(band, story.id) for band in new_bands],
+                                  "saving a story")
+                    self._do(self._SAVE_STORY_ARTICLE, (article_id, story.id), "saving a story")
             self._remember("story", story.id, story.version, state)
-            self._do("INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)"
-                     " ON CONFLICT (article_id) DO NOTHING", (article_id, story.id),
-                     "saving a story")
 
     def expire(self, before: datetime) -> int:
         cutoff = ts(before)
-        with self.transaction():
+        with self._atomic():
             gone = "SELECT id FROM stories WHERE last_seen_at < ?"
             self._do(f"DELETE FROM story_bands WHERE story_id IN ({gone})", (cutoff,),
                      "expiring stories")
@@ -531,7 +702,7 @@ class SqlAlertStore:
     def enqueue(self, route: str, group_key: str, event: NotifyEvent,
                 alerts: Sequence[Alert], now: datetime) -> bool:
         payload = json.dumps([a.model_dump(mode="json") for a in alerts], ensure_ascii=False)
-        added = self._do(
+        added = self._exec(  # a table batches do not hold back: no need to settle
             "INSERT INTO outbox (route, group_key, event, alerts, created_at, due_at, attempts,"
             " status) VALUES (?, ?, ?, ?, ?, ?, 0, 'pending')"
             " ON CONFLICT (route, group_key) DO NOTHING",
@@ -540,7 +711,7 @@ class SqlAlertStore:
 
     def claim(self, route: str, worker: str, now: datetime, lease: timedelta,
               limit: int = 50) -> list[Notification]:
-        with self.transaction():
+        with self._atomic():
             rows = self._all(
                 "SELECT id, group_key, event, alerts, created_at, attempts FROM outbox"
                 " WHERE route = ? AND status = 'pending' AND due_at <= ?"
