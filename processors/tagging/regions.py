@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple, TypeAlias
 
 from newswatch.processors.tagging.context import (
     LOCATIVE_WORDS,
@@ -64,6 +64,7 @@ from newswatch.processors.tagging.entries import (
     PLACE,
     SEAT,
     UNSURE_PLACE,
+    Entry,
     Kind,
 )
 from newswatch.processors.tagging.gazetteer import Gazetteer
@@ -116,15 +117,17 @@ class GeoMention:
     confidence: float = 0.8
 
 
-class Reading(NamedTuple):
-    """One way to read a geo hit: its gazetteer entry's kind (or ``UNSURE_PLACE``), what it names
-    (``Entry.ref``), the country and division that implies, and its prior score."""
+# One way to read a geo hit: one of its gazetteer entries (kind, what it names, the country
+# and division that implies, prior score), or a copy of a place entry whose kind is
+# UNSURE_PLACE: a place that counts only when other mentions support its country. Most
+# readings are the entries themselves, so none is built per hit.
+Reading: TypeAlias = Entry
+# builds a named tuple without its Python-level __new__ (Candidate: once per geo hit)
+_new_tuple = tuple.__new__
 
-    kind: Kind
-    ref: Any
-    country: str | None
-    admin1: str | None
-    prior: float
+
+def _unsure(e: Entry) -> Reading:
+    return _new_tuple(Entry, (UNSURE_PLACE, *e[1:]))
 
 
 class Candidate(NamedTuple):
@@ -161,36 +164,34 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
         kind = e.kind
         if kind not in GEO_KINDS:
             continue
-        ref, mode, country, a1, prior = e.ref, e.mode, e.country, e.admin1, e.prior
+        mode = e.mode
         if mode == ABBR and not (hit.surface.endswith(".") and _DATELINE.search(
                 ctx.text, max(0, hit.start - 40), hit.start)):
             continue  # "Ga." only as in "Athens, Ga."
         if kind == PLACE:
             if blocked:
                 continue
-            place = gaz.places[ref]
+            place = gaz.places[e.ref]
             if locative:
-                out.append(Reading(kind, ref, country, a1, prior))
+                out.append(e)
                 continue
             if place.locative_only or surface in gaz.locative:
                 continue
             if not place.curated and single and next_to_name():
                 continue  # one word of a longer name: "Paul Jenkins", "Arad Braverman, a"
             if e.tag == "alt" and place.population < 1_000_000:
-                # an alternate name of a mid-size city
-                out.append(Reading(UNSURE_PLACE, ref, country, a1, prior))
+                out.append(_unsure(e))  # an alternate name of a mid-size city
                 continue
             if not place.curated and single:
                 if place.population < _SMALL_CITY:
-                    # needs its country supported
-                    out.append(Reading(UNSURE_PLACE, ref, country, a1, prior))
+                    out.append(_unsure(e))  # needs its country supported
                     continue
                 if initial is None:
                     initial = ctx.sentence_initial(hit.start)
                 if initial:
-                    out.append(Reading(UNSURE_PLACE, ref, country, a1, prior))
+                    out.append(_unsure(e))
                     continue
-            out.append(Reading(kind, ref, country, a1, prior))
+            out.append(e)
             continue
         if kind == DEMONYM and (nxt in _LANGUAGE_NEXT or (prev == "in" and nxt in _PHRASE_END)):
             continue  # "in English", "Urdu-language daily": a language, not a nation
@@ -206,7 +207,7 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
             continue  # "Jordan Dyer, 17": a person's given name, not the kingdom
         if kind == ADMIN1 and single and not locative and next_to_name():
             continue  # "Lt. Paul Henderson": not the Cape Verdean division Paul
-        out.append(Reading(kind, ref, country, a1, prior))
+        out.append(e)
     return out
 
 
@@ -244,7 +245,7 @@ def resolve_regions(
         if options:
             seat_place = (not locative and any(o.kind == SEAT for o in options)
                           and _seat_as_place(ctx, hit, prev))
-            cands.append(Candidate(hit, options, locative, seat_place))
+            cands.append(_new_tuple(Candidate, (hit, options, locative, seat_place)))
 
     # Countries that some hit names without doubt: the support for ambiguous ones.
     support: set[str] = set()
@@ -265,13 +266,11 @@ def resolve_regions(
     a1_countries = {a[:2] for a in support_a1}
     mentions: list[GeoMention] = []
     for i, (hit, options, locative, seat_place) in enumerate(cands):
-        if len(options) == 1:
-            kind, ref, country, a1, _p = options[0]
-        else:
-            kind, ref, country, a1, _p = max(options, key=_option_score(
-                gaz, options, support, support_a1, a1_countries,
-                _list_neighbours_countries(cands, i, fields),
-                any(o.kind == ADMIN1 for o in options) and _division_next(fields, hit)))
+        best = options[0] if len(options) == 1 else max(options, key=_option_score(
+            gaz, options, support, support_a1, a1_countries,
+            _list_neighbours_countries(cands, i, fields),
+            any(o.kind == ADMIN1 for o in options) and _division_next(fields, hit)))
+        kind, ref, country, a1 = best.kind, best.ref, best.country, best.admin1
         if kind == UNSURE_PLACE:
             if country not in support:
                 continue
