@@ -9,6 +9,7 @@ reference.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import re
 import threading
@@ -75,7 +76,15 @@ class Resolved(NamedTuple):
 
 @functools.lru_cache(maxsize=1)
 def _shared_gazetteer() -> Gazetteer:
-    return Gazetteer.load()
+    """The process's gazetteer. It lives until the process exits, so the objects it is made
+    of (about 400,000 the garbage collector tracks: entries are named tuples) move to the
+    collector's permanent generation: a full collection then takes under 1 ms, not ~60,
+    and the process exits ~160 ms sooner (the CLI's docs/s count its exit). ``gc.freeze``
+    freezes the process's other objects of that moment too; they are not collected if they
+    become cyclic garbage later, a one-off cost bounded by what existed at load time."""
+    gaz = Gazetteer.load()
+    gc.freeze()
+    return gaz
 
 
 class Tagger:
