@@ -260,6 +260,14 @@ def resolve_regions(
     support_a1: set[str] = set()
     firm_hits: dict[str, int] = {}  # country -> how many hits name it without doubt
     for _hit, options, _loc, _sp in cands:
+        if len(options) == 1:  # most names: one reading, no sets to build
+            o = options[0]
+            if o[0] != "p?" and o[2] is not None:
+                support.add(o[2])
+                firm_hits[o[2]] = firm_hits.get(o[2], 0) + 1
+                if o[3] is not None:
+                    support_a1.add(o[3])
+            continue
         firm = {o[2] for o in options if o[0] != "p?"}
         if len(firm) == 1 and None not in firm:
             support |= firm
@@ -406,6 +414,8 @@ _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$")
 
 def _listed_together(text: str, first: Hit, second: Hit) -> bool:
     """Whether two names stand side by side in a list: "London and Paris", "Sumy, Kharkiv"."""
+    if second.start - first.end >= 8:
+        return False  # most pairs: no slice of the text between them
     gap = text[first.end:second.start]
     return len(gap) < 8 and _LIST_GAP.match(gap) is not None
 
