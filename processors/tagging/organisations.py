@@ -156,7 +156,11 @@ def _run_in(text: str, head_start: int, head_end: int, floor: int, role_words: f
     n = len(toks)
     # the last token may be cut at ``hi``: one cut short must not be read
     limit = n - 1 if more_after else n
-    i = next((k for k, t in enumerate(toks) if t[1] <= head_start < t[2]), None)
+    i = None
+    for k in range(n):
+        if toks[k][1] <= head_start < toks[k][2]:
+            i = k
+            break
     if i is None:
         return _WIDER if more_before else None
     if i >= limit:
