@@ -35,7 +35,7 @@ class Hit:
         self.end = end
         self.surface = surface
         self.entries = entries
-        self.kset = frozenset(e[0] for e in entries) if kset is None else kset
+        self.kset = frozenset([e[0] for e in entries]) if kset is None else kset
 
     def kinds(self) -> frozenset[str]:
         return self.kset
@@ -160,8 +160,8 @@ def scan_article(automaton: Automaton, title: str,
         else:
             surface = src[start:end]
             kept = [e for e in value[1] if _case_ok(e, surface, caps)]
-            name_entries = tuple(e for e in kept if e[0] in NAME_KINDS)
-            lex_entries = tuple(e for e in kept if e[0] == EVENT)
+            name_entries = tuple([e for e in kept if e[0] in NAME_KINDS])
+            lex_entries = tuple([e for e in kept if e[0] == EVENT])
             kset = None
         if name_entries:
             names.append(Hit(field, start, end, surface, name_entries, kset))
@@ -191,7 +191,7 @@ def scan_fields(automaton: Automaton, title: str, text: str) -> list[Hit]:
         if value[2] == _ALL_ANY:
             kept = entries
         else:
-            kept = tuple(e for e in entries if _case_ok(e, surface, caps))
+            kept = tuple([e for e in entries if _case_ok(e, surface, caps)])
         if kept:
             hits.append(Hit(field, start, end, surface, kept))
     return hits

@@ -115,16 +115,9 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
         surface = surface.title()
     blocked = surface in gaz.never
     # facts about the hit's context, each worked out at most once (a name like "Paris" has
-    # dozens of entries)
+    # dozens of entries); in local variables, not a closure made for every hit
     neighbour: bool | None = None
     initial: bool | None = None
-
-    def next_to_name() -> bool:
-        nonlocal neighbour
-        if neighbour is None:
-            neighbour = not ctx.all_caps and name_neighbour(
-                ctx.text, hit.start, hit.end, gaz.roles["_words"], gaz.never_words)
-        return neighbour
 
     out: list[tuple[str, object]] = []
     for kind, ref, mode, tag, country, a1, prior in hit.entries:
@@ -142,7 +135,8 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
                 continue
             if place.locative_only or surface in gaz.locative:
                 continue
-            if not place.curated and single and next_to_name():
+            if not place.curated and single and (neighbour if neighbour is not None else (
+                    neighbour := _next_to_name(gaz, ctx, hit))):
                 continue  # one word of a longer name: "Paul Jenkins", "Arad Braverman, a"
             if tag == "alt" and place.population < 1_000_000:
                 out.append(("p?", ref, country, a1, prior))  # alternate name of a mid-size city
@@ -168,12 +162,29 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
                                                   or _language_tag(ctx.text, hit)):
             continue  # "US 41", "US-24": a route; "[EN/UK]": languages, not the country
         if (kind in (COUNTRY, SEAT) and hit.surface in gaz.person_names and not locative
-                and next_to_name()):
+                and (neighbour if neighbour is not None else (
+                    neighbour := _next_to_name(gaz, ctx, hit)))):
             continue  # "Jordan Dyer, 17": a person's given name, not the kingdom
-        if kind == ADMIN1 and single and not locative and next_to_name():
+        if kind == ADMIN1 and single and not locative and (
+                neighbour if neighbour is not None else (
+                    neighbour := _next_to_name(gaz, ctx, hit))):
             continue  # "Lt. Paul Henderson": not the Cape Verdean division Paul
         out.append((kind, ref, country, a1, prior))
     return out
+
+
+def _has_kind(options: list[tuple], kind: str) -> bool:
+    # a loop, not any() over a generator: compiled, a generator is an object made per call
+    for o in options:
+        if o[0] == kind:
+            return True
+    return False
+
+
+def _next_to_name(gaz: Gazetteer, ctx: FieldText, hit: Hit) -> bool:
+    """The hit is one word of a longer capitalised name ("Paul Jenkins")."""
+    return not ctx.all_caps and name_neighbour(ctx.text, hit.start, hit.end,
+                                               gaz.roles["_words"], gaz.never_words)
 
 
 def _country_of(gaz: Gazetteer, kind: str, ref: object) -> str | None:
@@ -251,7 +262,7 @@ def resolve_regions(
                     or ctx.dateline(hit.start, hit.end))
         options = _candidates(gaz, hit, ctx, prev, nxt, locative)
         if options:
-            seat_place = (not locative and any(o[0] == SEAT for o in options)
+            seat_place = (not locative and _has_kind(options, SEAT)
                           and _seat_as_place(ctx, hit, prev))
             cands.append((hit, options, locative, seat_place))
 
@@ -260,6 +271,14 @@ def resolve_regions(
     support_a1: set[str] = set()
     firm_hits: dict[str, int] = {}  # country -> how many hits name it without doubt
     for _hit, options, _loc, _sp in cands:
+        if len(options) == 1:  # most names: one reading, no sets to build
+            o = options[0]
+            if o[0] != "p?" and o[2] is not None:
+                support.add(o[2])
+                firm_hits[o[2]] = firm_hits.get(o[2], 0) + 1
+                if o[3] is not None:
+                    support_a1.add(o[3])
+            continue
         firm = {o[2] for o in options if o[0] != "p?"}
         if len(firm) == 1 and None not in firm:
             support |= firm
@@ -279,7 +298,7 @@ def resolve_regions(
             kind, ref, country, a1, _p = max(options, key=_option_score(
                 gaz, options, support, support_a1, a1_countries,
                 _list_neighbours_countries(cands, i, fields),
-                any(o[0] == ADMIN1 for o in options) and _division_next(fields, hit)))
+                _has_kind(options, ADMIN1) and _division_next(fields, hit)))
         if kind == "p?":
             if country not in support:
                 continue
@@ -406,6 +425,8 @@ _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$")
 
 def _listed_together(text: str, first: Hit, second: Hit) -> bool:
     """Whether two names stand side by side in a list: "London and Paris", "Sumy, Kharkiv"."""
+    if second.start - first.end >= 8:
+        return False  # most pairs: no slice of the text between them
     gap = text[first.end:second.start]
     return len(gap) < 8 and _LIST_GAP.match(gap) is not None
 

@@ -202,11 +202,11 @@ def _hidden_readings_dropped(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:
                 out.append(h)
             continue
         if MASK in kset:
-            entries = tuple(e for e in h.entries if e[0] in (ACTOR, MASK))
+            entries = tuple([e for e in h.entries if e[0] in (ACTOR, MASK)])
         elif kset & _PLACE_KINDS and (
                 {gaz.actors[e[1]].type for e in h.entries if e[0] == ACTOR} == {"company"}
                 or (h.surface.isupper() and 2 < len(h.surface.strip("(),.;:")) < 6)):
-            entries = tuple(e for e in h.entries if e[0] not in _PLACE_KINDS)
+            entries = tuple([e for e in h.entries if e[0] not in _PLACE_KINDS])
         else:
             out.append(h)
             continue
