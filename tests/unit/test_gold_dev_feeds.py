@@ -1,10 +1,16 @@
-"""The dev feed gold (benchmarks/gold/dev-feeds.jsonl) is well formed and never overlaps the
-held-out set, so tuning on it cannot leak real-feeds.jsonl. Needs no ../shared."""
+"""The feed gold files are well formed and never overlap: the dev set
+(benchmarks/gold/dev-feeds.jsonl) stays apart from the held-out set, so tuning on it cannot
+leak real-feeds.jsonl, and the blind batch of 2026-12-07 is apart from both. Only the last
+test reads ../shared (it checks the blind batch's text hashes; it does not run the tagger)."""
 
 import json
 import re
+from pathlib import Path
 
+from benchmarks.evaluation.heldout import load_heldout
 from benchmarks.evaluation.paths import GOLD_DIR
+
+BLIND = "blind-2026-12-07.jsonl"
 
 FIELDS = ("countries", "admin1", "actors", "persons", "event_types")
 EVENT_TYPES = {"attack", "bombing", "airstrike", "armed_clash", "protest", "negotiation", "arrest",
@@ -27,8 +33,15 @@ def test_dev_items_are_disjoint_from_the_held_out_set_and_unique():
     assert not set(dev) & held
 
 
+def test_blind_batch_is_40_new_items_apart_from_both_sets():
+    blind = [(a["feed"], a["key"]) for a in _lines(BLIND)]
+    assert len(blind) == len(set(blind)) == 40
+    others = {(a["feed"], a["key"]) for a in _lines("dev-feeds.jsonl") + _lines("real-feeds.jsonl")}
+    assert not set(blind) & others
+
+
 def test_gold_lines_have_every_field_in_the_gold_format():
-    for a in _lines("dev-feeds.jsonl") + _lines("real-feeds.jsonl"):
+    for a in _lines("dev-feeds.jsonl") + _lines("real-feeds.jsonl") + _lines(BLIND):
         assert re.fullmatch(r"[0-9a-f]{16}", a["sha256"])
         for f in FIELDS:
             assert set(a[f]) == {"required", "optional"}, (a["key"], f)
@@ -40,3 +53,13 @@ def test_gold_lines_have_every_field_in_the_gold_format():
         for f in ("actors", "persons"):
             for e in a[f]["required"] + a[f]["optional"]:
                 assert e["name"] and isinstance(e.get("surfaces", []), list)
+
+
+def test_blind_batch_text_is_found_unchanged_in_the_saved_feeds(shared_dir: Path):
+    # the hash covers the exact text that was annotated; a drifted or missing item would be
+    # skipped by the benchmark, silently shrinking the batch
+    held = load_heldout(shared_dir, GOLD_DIR / BLIND)
+    assert held.skipped == []
+    assert len(held.docs) == 40
+    for doc in held.docs:
+        assert doc.title and doc.text, doc.id
