@@ -164,3 +164,22 @@ def test_figurative_and_background_phrases_are_no_events():
     assert "protest" not in events(tag("", title="Both strikers scored twice in the derby"))
     assert "humanitarian" not in events(tag("", title="Charity helps mothers facing "
                                                       "homelessness, hunger and addiction"))
+
+
+def test_named_storms_are_no_persons():
+    t = tag("Typhoon Kalmaegi triggered flash floods in Cebu. Hurricane Melissa later made "
+            "landfall in Jamaica.")
+    assert person_names(t) == set()
+    assert "natural_disaster" in events(t)
+
+
+def test_a_countrys_emergency_service_is_a_composed_actor():
+    t = tag("A Russian drone attack on Ternopil killed 25 people, Ukraine's emergency service "
+            "said.")
+    assert "UA-SES" in actor_ids(t)
+    # without a country in the phrase, "emergency services" are local crews, no actor
+    assert "UA-SES" not in actor_ids(tag("Emergency services reached the village in Ukraine."))
+
+
+def test_a_staged_strike_is_a_protest():
+    assert "protest" in events(tag("Transport workers staged a strike in Lima last week."))
