@@ -183,3 +183,30 @@ def test_a_countrys_emergency_service_is_a_composed_actor():
 
 def test_a_staged_strike_is_a_protest():
     assert "protest" in events(tag("Transport workers staged a strike in Lima last week."))
+
+
+def test_org_names_with_cue_words_are_no_events():
+    t = tag("The Economic Community of West African States suspended Guinea-Bissau after "
+            "army officers seized power.", title="ECOWAS suspends Guinea-Bissau after coup")
+    assert "economic" not in events(t)
+    t = tag("Senators questioned contractors over anomalous flood control projects.",
+            title="Philippine Senate probes flood control scandal")
+    assert "natural_disaster" not in events(t)
+
+
+def test_air_traffic_strike_and_rating_cut():
+    t = tag("Ryanair cancelled 400 flights after French air traffic controllers walked out. "
+            "The SNCTA union said the strike would continue.")
+    assert {"ryanair", "fr-sncta"} <= actor_ids(t)
+    assert "protest" in events(t)
+    t = tag("Moody's cut the United States' sovereign credit rating by one notch. The "
+            "Treasury Department called the decision a lagging indicator.")
+    assert "economic" in events(t)
+    # the dictionary's Treasury and the composed finance ministry are one actor
+    assert actor_ids(t) == {"moodys", "US-MOF"}
+
+
+def test_volcanic_eruption_is_a_disaster_but_erupting_violence_is_not():
+    assert "natural_disaster" in events(tag("The eruption sent ash clouds 2 km high.",
+                                            title="Indonesia's Mount Semeru erupts"))
+    assert "natural_disaster" not in events(tag("Violence erupted after the vote."))
