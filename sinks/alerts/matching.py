@@ -125,7 +125,7 @@ def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
         values = tuple(have_lower[w.lower()] for w in wanted if w.lower() in have_lower)
         return Hit(name, values) if values else None
     if name in ("actors", "actor_types"):
-        want = {w.lower() for w in wanted}
+        want = cond.lowered(name)
         matched = [a for a in tagged.actors if a.confidence >= ok and (
             (a.type in want) if name == "actor_types"
             else (a.id.lower() in want or a.name.lower() in want))]
@@ -140,7 +140,7 @@ def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
         values = tuple(dict.fromkeys(e.type for e in matched_events))
         return Hit(name, values, tuple(s for e in matched_events for s in e.evidence))
     if name in ("watchlists", "watchlist_terms"):
-        want = {w.lower() for w in wanted}
+        want = cond.lowered(name)
         matched_hits = [w for w in tagged.watchlist_hits if w.confidence >= ok and (
             (w.watchlist.lower() in want) if name == "watchlists" else (w.term.lower() in want))]
         if not matched_hits:
@@ -237,9 +237,9 @@ class ArticleFacts:
                     else self.primary if name == "primary_countries" else self.admin1)
             return have.isdisjoint(wanted)
         if name == "macro_regions":
-            return self.macro_regions.isdisjoint(w.lower() for w in wanted)
+            return self.macro_regions.isdisjoint(cond.lowered(name))
         if name == "actors":
-            return self.actors.isdisjoint(w.lower() for w in wanted)
+            return self.actors.isdisjoint(cond.lowered(name))
         if name == "actor_types":
             return self.actor_types.isdisjoint(wanted)
         return self.event_types.isdisjoint(wanted)
