@@ -116,6 +116,9 @@ def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
         values = tuple(code for code in wanted if code in have)
         if not values:
             return None
+        if facts is not None:
+            by_code = facts.spans("admin1" if name == "admin1" else "countries", ok)
+            return Hit(name, values, tuple(s for code in values for s in by_code.get(code, ())))
         tags = regions.admin1 if name == "admin1" else regions.countries
         spans = tuple(s for t in tags if t.code.upper() in values and t.confidence >= ok
                       for s in t.evidence)
@@ -205,6 +208,8 @@ class ArticleFacts:
     actors: frozenset[str]
     actor_types: frozenset[str]
     _values: dict[tuple[str, float], list[str]] = field(default_factory=dict, compare=False)
+    _spans: dict[tuple[str, float], dict[str, list[Span]]] = field(default_factory=dict,
+                                                                  compare=False)
 
     @classmethod
     def of(cls, tagged: TaggedArticle) -> ArticleFacts:
@@ -227,6 +232,19 @@ class ArticleFacts:
         found = self._values.get(key)
         if found is None:
             found = self._values[key] = article_values(self.tagged, field_name, min_confidence)
+        return found
+
+    def spans(self, tags: str, min_confidence: float) -> dict[str, list[Span]]:
+        """Evidence of the article's ``countries`` or ``admin1`` tags at ``min_confidence``,
+        by upper-case code, in tag order (computed once per article)."""
+        key = (tags, min_confidence)
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = {}
+            regions = self.tagged.regions
+            for tag in regions.admin1 if tags == "admin1" else regions.countries:
+                if tag.confidence >= min_confidence:
+                    found.setdefault(tag.code.upper(), []).extend(tag.evidence)
         return found
 
     def _misses(self, cond: Conditions, name: str) -> bool:
