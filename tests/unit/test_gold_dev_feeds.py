@@ -1,7 +1,7 @@
 """The feed gold files are well formed and never overlap: the dev set
 (benchmarks/gold/dev-feeds.jsonl) stays apart from the held-out set, so tuning on it cannot
-leak real-feeds.jsonl, and the blind batch of 2026-12-07 is apart from both. Only the last
-test reads ../shared (it checks the blind batch's text hashes; it does not run the tagger)."""
+leak real-feeds.jsonl. Only the last test reads ../shared (it checks the held-out items' text
+hashes; it does not run the tagger)."""
 
 import json
 import re
@@ -9,8 +9,6 @@ from pathlib import Path
 
 from benchmarks.evaluation.heldout import load_heldout
 from benchmarks.evaluation.paths import GOLD_DIR
-
-BLIND = "blind-2026-12-07.jsonl"
 
 FIELDS = ("countries", "admin1", "actors", "persons", "event_types")
 EVENT_TYPES = {"attack", "bombing", "airstrike", "armed_clash", "protest", "negotiation", "arrest",
@@ -28,20 +26,13 @@ def test_dev_items_are_disjoint_from_the_held_out_set_and_unique():
     dev = [(a["feed"], a["key"]) for a in _lines("dev-feeds.jsonl")]
     held_items = [(a["feed"], a["key"]) for a in _lines("real-feeds.jsonl")]
     held = set(held_items)
-    assert len(held_items) == len(held) == 211
+    assert len(held_items) == len(held) == 251  # with the blind batch of 2026-12-07
     assert len(dev) == len(set(dev)) == 165
     assert not set(dev) & held
 
 
-def test_blind_batch_is_40_new_items_apart_from_both_sets():
-    blind = [(a["feed"], a["key"]) for a in _lines(BLIND)]
-    assert len(blind) == len(set(blind)) == 40
-    others = {(a["feed"], a["key"]) for a in _lines("dev-feeds.jsonl") + _lines("real-feeds.jsonl")}
-    assert not set(blind) & others
-
-
 def test_gold_lines_have_every_field_in_the_gold_format():
-    for a in _lines("dev-feeds.jsonl") + _lines("real-feeds.jsonl") + _lines(BLIND):
+    for a in _lines("dev-feeds.jsonl") + _lines("real-feeds.jsonl"):
         assert re.fullmatch(r"[0-9a-f]{16}", a["sha256"])
         for f in FIELDS:
             assert set(a[f]) == {"required", "optional"}, (a["key"], f)
@@ -55,11 +46,11 @@ def test_gold_lines_have_every_field_in_the_gold_format():
                 assert e["name"] and isinstance(e.get("surfaces", []), list)
 
 
-def test_blind_batch_text_is_found_unchanged_in_the_saved_feeds(shared_dir: Path):
+def test_held_out_texts_are_found_unchanged_in_the_saved_feeds(shared_dir: Path):
     # the hash covers the exact text that was annotated; a drifted or missing item would be
-    # skipped by the benchmark, silently shrinking the batch
-    held = load_heldout(shared_dir, GOLD_DIR / BLIND)
+    # skipped by the benchmark, silently shrinking the set
+    held = load_heldout(shared_dir)
     assert held.skipped == []
-    assert len(held.docs) == 40
+    assert len(held.docs) == 251
     for doc in held.docs:
         assert doc.title and doc.text, doc.id
