@@ -96,7 +96,7 @@ class FieldText:
     @property
     def _starts(self) -> list[int]:
         if self._sent is None:
-            self._sent = [0, *(m.end() for m in _SENT_END.finditer(self.text))]
+            self._sent = [0] + [m.end() for m in _SENT_END.finditer(self.text)]
         return self._sent
 
     def prev_word(self, start: int) -> str:

@@ -52,7 +52,7 @@ class Hit:
         self.end = end
         self.surface = surface
         self.entries = entries
-        self.kset = frozenset(e.kind for e in entries) if kset is None else kset
+        self.kset = frozenset([e.kind for e in entries]) if kset is None else kset
 
     def __repr__(self) -> str:
         return f"Hit({self.field!r}, {self.start}, {self.end}, {self.surface!r}, {self.entries!r})"
@@ -176,8 +176,8 @@ def scan_article(automaton: Automaton, title: str,
         else:
             surface = src[start:end]
             kept = [e for e in value[1] if _case_ok(e, surface, caps)]
-            name_entries = tuple(e for e in kept if e.kind in NAME_KINDS)
-            lex_entries = tuple(e for e in kept if e.kind == EVENT)
+            name_entries = tuple([e for e in kept if e.kind in NAME_KINDS])
+            lex_entries = tuple([e for e in kept if e.kind == EVENT])
             kset = None
         if name_entries:
             names.append(Hit(field, start, end, surface, name_entries, kset))
@@ -207,7 +207,7 @@ def scan_fields(automaton: Automaton, title: str, text: str) -> list[Hit]:
         if value[2] == _ALL_ANY:
             kept = entries
         else:
-            kept = tuple(e for e in entries if _case_ok(e, surface, caps))
+            kept = tuple([e for e in entries if _case_ok(e, surface, caps)])
         if kept:
             hits.append(Hit(field, start, end, surface, kept))
     return hits

@@ -50,6 +50,8 @@ _LEAD_PUNCT = "\"'“‘(["
 _TRAIL_PUNCT = "\"'”’),.;:!?]"
 _ACRONYM_AFTER = re.compile(r"[ \u00a0]*\(([A-Z][A-Za-z&]*[A-Z])\)")
 _WINDOW = 90  # characters read on each side of a head word
+_NEAR = 40  # characters read first on each side (see ``_run_at``)
+_WIDER = object()  # ``_run_in``'s answer when the words it read do not settle the name
 # a company named after what it is: "drone maker Xtend", "Spanish shipbuilder Cardama",
 # "tech giant Nvidia" (nouns that name a person too - producer, developer - are left out)
 _COMPANY_NOUNS = WORDS.word_tuple("company_nouns")
@@ -91,14 +93,40 @@ def title_case(text: str) -> bool:
 def _run_at(text: str, head_start: int, head_end: int, floor: int,
             role_words: frozenset[str], titled: bool) -> tuple[int, int, list[str]] | None:
     """The organisation name around the head word at [head_start, head_end), or None; it
-    starts at or after ``floor`` (where the previous name ended)."""
-    lo = max(0, head_start - _WINDOW)
-    toks = tokens(text, lo, min(len(text), head_end + _WINDOW))
+    starts at or after ``floor`` (where the previous name ended).
+
+    The words are read from ``_NEAR`` characters on each side first, and from the whole
+    ``_WINDOW`` only when the name reaches the edge of that: most names are a few words, and
+    a story naming many bodies paid for tokenizing 180 characters around every head word."""
+    lo, hi = max(0, head_start - _WINDOW), min(len(text), head_end + _WINDOW)
+    near_lo, near_hi = max(lo, head_start - _NEAR), min(hi, head_end + _NEAR)
+    if near_lo > lo or near_hi < hi:
+        run = _run_in(text, head_start, head_end, floor, role_words, titled, near_lo, near_hi,
+                      near_lo > lo, near_hi < hi)
+        if run is not _WIDER:
+            return run
+    return _run_in(text, head_start, head_end, floor, role_words, titled, lo, hi, False, False)
+
+
+def _run_in(text: str, head_start: int, head_end: int, floor: int, role_words: frozenset[str],
+            titled: bool, lo: int, hi: int, more_before: bool, more_after: bool):
+    """``_run_at`` on the words in [lo, hi); ``_WIDER`` when the answer may depend on words
+    outside it (``more_before``/``more_after``: the window was cut short on that side)."""
+    toks = tokens(text, lo, hi)
     if lo > 0:
         toks = toks[1:]  # the first token may be cut
-    i = next((k for k, t in enumerate(toks) if t[1] <= head_start < t[2]), None)
+    n = len(toks)
+    # the last token may be cut at ``hi``: one cut short must not be read
+    limit = n - 1 if more_after else n
+    i = None
+    for k in range(n):
+        if toks[k][1] <= head_start < toks[k][2]:
+            i = k
+            break
     if i is None:
-        return None
+        return _WIDER if more_before else None
+    if i >= limit:
+        return _WIDER
     tok, s, e = toks[i]
     core = tok.rstrip(_TRAIL_PUNCT)
     if core.endswith(("'s", "’s")) or s != head_start and tok[:head_start - s].strip(_LEAD_PUNCT):
@@ -107,9 +135,8 @@ def _run_at(text: str, head_start: int, head_end: int, floor: int,
     words = [text[head_start:head_end]]
     closed_after = len(core) < len(tok) or e != head_end  # punctuation right after the head
     # backwards: capitalised words, "and"/"&" between them ("Securities and Exchange")
-    k = i - 1
-    if text[s - 1:s] in _LEAD_PUNCT and s > 0:
-        k = -1  # the head opens a quote or bracket: nothing before belongs to it
+    opened = text[s - 1:s] in _LEAD_PUNCT and s > 0
+    k = -1 if opened else i - 1  # a head opening a quote or bracket: nothing before belongs
     pending: list[tuple[str, int]] = []
     while k >= 0:
         tok, ts, te = toks[k]
@@ -132,20 +159,29 @@ def _run_at(text: str, head_start: int, head_end: int, floor: int,
         if lead:
             break
         k -= 1
+    else:
+        if more_before and not opened:
+            return _WIDER  # every word before was part of the name: there may be more
     # forwards: "of/for/on/and (the) Capitalised...", further head words
     k = i + 1
     last = i
     in_segment = False  # inside "of/for/on ..." words go on: "Committee on Capital Market"
-    while not closed_after and k < len(toks):
+    while not closed_after and k < n:
+        if k >= limit:
+            return _WIDER
         tok, ts, te = toks[k]
         if ts - toks[k - 1][2] != 1:
             break
         word = tok.rstrip(_TRAIL_PUNCT)
         if word in _FORWARD_CONN and not (word in ("and", "&") and not in_segment):
             j = k + 1
-            if j < len(toks) and toks[j][0] == "the" and word != "and":
+            if j >= limit and more_after:
+                return _WIDER
+            if j < n and toks[j][0] == "the" and word != "and":
                 j += 1
-            if j >= len(toks) or toks[j][1] - toks[j - 1][2] != 1:
+                if j >= limit and more_after:
+                    return _WIDER
+            if j >= n or toks[j][1] - toks[j - 1][2] != 1:
                 break
             nxt = toks[j][0].rstrip(_TRAIL_PUNCT)
             if (not nxt or not _cap(nxt) or nxt in _STOP or nxt in _MONTHS_DAYS
@@ -349,8 +385,18 @@ def _acronym_uses(orgs: list[OrgMention], fields: dict[str, FieldText]) -> None:
     defined = {o.acronym: o for o in orgs if o.acronym}
     if not defined:
         return
-    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, defined)) + r")\b")
     known = {id(o): set(o.extra) for o in defined.values()}  # not a list scan per use
+    if len(defined) == 1:  # most stories define one: str.find, not a regex scan of the text
+        (acronym, org), = defined.items()
+        seen = known[id(org)]
+        for fname, ctx in fields.items():
+            for start, end in _whole_words(ctx.text, acronym):
+                span = (fname, start, end)
+                if span not in seen:
+                    seen.add(span)
+                    org.extra.append(span)
+        return
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, defined)) + r")\b")
     for fname, ctx in fields.items():
         for m in pattern.finditer(ctx.text):
             org = defined[m.group()]
@@ -358,6 +404,23 @@ def _acronym_uses(orgs: list[OrgMention], fields: dict[str, FieldText]) -> None:
             if span not in known[id(org)]:
                 known[id(org)].add(span)
                 org.extra.append(span)
+
+
+def _whole_words(text: str, word: str) -> list[tuple[int, int]]:
+    """Where ``word`` (word characters at both ends) stands as a whole word, as the regex
+    ``\\bWORD\\b`` finds it: no word character (``\\w``: alphanumeric or "_") on either side."""
+    out = []
+    n = len(word)
+    i = text.find(word)
+    while i != -1:
+        j = i + n
+        if ((i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"))
+                and (j == len(text) or not (text[j].isalnum() or text[j] == "_"))):
+            out.append((i, j))
+            i = text.find(word, j)
+        else:
+            i = text.find(word, i + 1)
+    return out
 
 
 def spans(orgs: list[OrgMention]) -> list[tuple[str, int, int]]:

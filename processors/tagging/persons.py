@@ -175,6 +175,14 @@ def _not_name(gaz) -> frozenset[str]:
     return got[1]
 
 
+def _has_digit(word: str) -> bool:
+    # a loop, not any() over a generator: compiled, a generator is an object made per call
+    for c in word:
+        if c.isdigit():
+            return True
+    return False
+
+
 def _name_shaped(gaz, words: list[str]) -> bool:
     """No word of the run names a place, body, event, role or date ("Victoria Falls")."""
     stop = _not_name(gaz)
@@ -184,7 +192,7 @@ def _name_shaped(gaz, words: list[str]) -> bool:
         if w.isalpha():
             if w.lower() in stop:
                 return False
-        elif any(c.isdigit() for c in w) or _bare(w).rstrip(".,").lower() in stop:
+        elif _has_digit(w) or _bare(w).rstrip(".,").lower() in stop:
             return False
     first = words[0].lower()
     return 1 < len(words) <= 4 and not (len(first) > 5 and first.endswith(NOT_NAME_END))
@@ -241,8 +249,10 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     own = None
     if text.find("s ", start, end) != -1 or text.find("' ", start, end) != -1 or text.find(
             "’ ", start, end) != -1:  # "Hunters' West gang": "West" is not the name's
-        own = next((k for k, t in enumerate(toks[:-1])
-                    if t[0].endswith(_POSSESSIVE) or t[0].endswith(_PLURAL_POSSESSIVE)), None)
+        for k in range(len(toks) - 1):
+            if toks[k][0].endswith(_POSSESSIVE) or toks[k][0].endswith(_PLURAL_POSSESSIVE):
+                own = k
+                break
     if own is not None:
         _classify(gaz, ctx, toks[own + 1][1], toks[-1][2], persons, singles, pending,
                   title_others)
@@ -282,8 +292,10 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     if title_others is not None and role_toks:
         # "Former Us President Obama Invited Kenyan ...": the name stops at the verb
         verbs = gaz.roles["speech_verbs"] | gaz.roles["person_verbs"]
-        toks = toks[:next((k for k, t in enumerate(toks) if k and t[0].lower() in verbs),
-                          len(toks))]
+        for k in range(1, len(toks)):
+            if toks[k][0].lower() in verbs:
+                toks = toks[:k]
+                break
     if not toks:
         return
     # a sentence-initial ordinary word is no name part: "The", "But", "According"
@@ -291,8 +303,9 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
         toks.pop(0)
         if not toks:
             return
-    if any(t[0].lower() in _STOP_NAME for t in toks):
-        return
+    for t in toks:  # loops, not any() over generators (see _has_digit)
+        if t[0].lower() in _STOP_NAME:
+            return
     n_start, n_end = toks[0][1], toks[-1][2]
     name = _bare(text[n_start:n_end].rstrip(".,"))
     n_end = n_start + len(name)
@@ -302,15 +315,22 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     if len(words) == 1 and not role_toks:  # a bare word: only ever an alias of a known name
         singles.append((name, ctx.name, n_start, n_end, False))
         return
-    honorific = any(t[0].rstrip(".").lower() in _HONORIFIC_ONLY
-                    or t[0].rstrip(".") in gaz.roles["honorifics"] for t in role_toks)
+    honorific = False
+    for t in role_toks:
+        if t[0].rstrip(".").lower() in _HONORIFIC_ONLY or t[0].rstrip(".") in gaz.roles[
+                "honorifics"]:
+            honorific = True
+            break
     if title_others is not None and not (role_toks or len(words) == 1):
         _title_name(gaz, ctx, words, toks, title_others, persons, pending, singles)
         return
     role, role_span, conf = _role(gaz, ctx, role_toks, n_start, n_end)
-    speech = _speech(gaz, ctx, n_start, n_end)
+    # a speech verb matters only without a role or honorific (a single word's are dropped
+    # below in a Title Case headline, so its speech verb is always read)
+    speech = False if len(words) > 1 and (role or honorific) else _speech(gaz, ctx, n_start,
+                                                                           n_end)
     if len(words) == 1:
-        if title_others is not None and not any(words[0] in o for o in title_others):
+        if title_others is not None and not [o for o in title_others if words[0] in o]:
             role, honorific = None, False  # "Israel's President Touches a Nerve": no name
         singles.append((name, ctx.name, n_start, n_end, bool(role or honorific or speech)))
         if not role:
@@ -419,7 +439,7 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
         role_start = role_toks[0][1]
         # extend left over lower-case role words and acronyms: "FO spokesperson", "deputy"
         k = _role_words_from(gaz, pre_words)
-        role_start -= sum(len(w) + 1 for w in pre_words[k:])
+        role_start -= sum([len(w) + 1 for w in pre_words[k:]])
         del pre_words[k:]
         role = text[role_start:role_toks[-1][2]]
         if any(p in heads for w in role.split() for p in w.lower().rstrip(".").split("-")):
@@ -531,7 +551,11 @@ def _fold(persons: list[PersonCandidate], singles: list) -> list:
         toks = {_spelling(t) for t in p.tokens}
         # a person holding all of p's tokens holds its first one: ask only those
         candidates = holding.get(_spelling(p.tokens[0]), ()) if toks else range(len(merged))
-        same = next((merged[i] for i in candidates if toks <= sets[i]), None)
+        same = None
+        for i in candidates:
+            if toks <= sets[i]:
+                same = merged[i]
+                break
         if same is None:
             for t in toks:
                 holding.setdefault(t, []).append(len(merged))

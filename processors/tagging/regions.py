@@ -148,16 +148,9 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
         surface = surface.title()
     blocked = surface in gaz.never
     # facts about the hit's context, each worked out at most once (a name like "Paris" has
-    # dozens of entries)
+    # dozens of entries); in local variables, not a closure made for every hit
     neighbour: bool | None = None
     initial: bool | None = None
-
-    def next_to_name() -> bool:
-        nonlocal neighbour
-        if neighbour is None:
-            neighbour = not ctx.all_caps and name_neighbour(
-                ctx.text, hit.start, hit.end, gaz.roles["_words"], gaz.never_words)
-        return neighbour
 
     out: list[Reading] = []
     for e in hit.entries:
@@ -177,7 +170,8 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
                 continue
             if place.locative_only or surface in gaz.locative:
                 continue
-            if not place.curated and single and next_to_name():
+            if not place.curated and single and (neighbour if neighbour is not None else (
+                    neighbour := _next_to_name(gaz, ctx, hit))):
                 continue  # one word of a longer name: "Paul Jenkins", "Arad Braverman, a"
             if e.tag == "alt" and place.population < 1_000_000:
                 out.append(_unsure(e))  # an alternate name of a mid-size city
@@ -203,12 +197,29 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
                                                   or _language_tag(ctx.text, hit)):
             continue  # "US 41", "US-24": a route; "[EN/UK]": languages, not the country
         if (kind in (COUNTRY, SEAT) and hit.surface in gaz.person_names and not locative
-                and next_to_name()):
+                and (neighbour if neighbour is not None else (
+                    neighbour := _next_to_name(gaz, ctx, hit)))):
             continue  # "Jordan Dyer, 17": a person's given name, not the kingdom
-        if kind == ADMIN1 and single and not locative and next_to_name():
+        if kind == ADMIN1 and single and not locative and (
+                neighbour if neighbour is not None else (
+                    neighbour := _next_to_name(gaz, ctx, hit))):
             continue  # "Lt. Paul Henderson": not the Cape Verdean division Paul
         out.append(e)
     return out
+
+
+def _has_kind(options: list[Reading], kind: Kind) -> bool:
+    # a loop, not any() over a generator: compiled, a generator is an object made per call
+    for o in options:
+        if o.kind == kind:
+            return True
+    return False
+
+
+def _next_to_name(gaz: Gazetteer, ctx: FieldText, hit: Hit) -> bool:
+    """The hit is one word of a longer capitalised name ("Paul Jenkins")."""
+    return not ctx.all_caps and name_neighbour(ctx.text, hit.start, hit.end,
+                                               gaz.roles["_words"], gaz.never_words)
 
 
 def _admin1_name(gaz: Gazetteer, code: str, default: str) -> str:
@@ -243,7 +254,7 @@ def resolve_regions(
                     or ctx.dateline(hit.start, hit.end))
         options = _candidates(gaz, hit, ctx, prev, nxt, locative)
         if options:
-            seat_place = (not locative and any(o.kind == SEAT for o in options)
+            seat_place = (not locative and _has_kind(options, SEAT)
                           and _seat_as_place(ctx, hit, prev))
             cands.append(_new_tuple(Candidate, (hit, options, locative, seat_place)))
 
@@ -252,6 +263,14 @@ def resolve_regions(
     support_a1: set[str] = set()
     firm_hits: dict[str | None, int] = {}  # country -> how many hits name it without doubt
     for _hit, options, _loc, _sp in cands:
+        if len(options) == 1:  # most names: one reading, no sets to build
+            o = options[0]
+            if o.kind != UNSURE_PLACE and o.country is not None:
+                support.add(o.country)
+                firm_hits[o.country] = firm_hits.get(o.country, 0) + 1
+                if o.admin1 is not None:
+                    support_a1.add(o.admin1)
+            continue
         firm = {o.country for o in options if o.kind != UNSURE_PLACE}
         named = firm.pop() if len(firm) == 1 else None
         if named is not None:
@@ -269,7 +288,7 @@ def resolve_regions(
         best = options[0] if len(options) == 1 else max(options, key=_option_score(
             gaz, options, support, support_a1, a1_countries,
             _list_neighbours_countries(cands, i, fields),
-            any(o.kind == ADMIN1 for o in options) and _division_next(fields, hit)))
+            _has_kind(options, ADMIN1) and _division_next(fields, hit)))
         kind, ref, country, a1 = best.kind, best.ref, best.country, best.admin1
         if kind == UNSURE_PLACE:
             if country not in support:
@@ -382,6 +401,8 @@ _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$")
 
 def _listed_together(text: str, first: Hit, second: Hit) -> bool:
     """Whether two names stand side by side in a list: "London and Paris", "Sumy, Kharkiv"."""
+    if second.start - first.end >= 8:
+        return False  # most pairs: no slice of the text between them
     gap = text[first.end:second.start]
     return len(gap) < 8 and _LIST_GAP.match(gap) is not None
 

@@ -59,7 +59,9 @@ def single_cue(gaz, text: str, single, lazy: dict) -> bool:
     if (low in gaz.roles["generic_subjects"] or low in gaz.roles["not_name_words"]
             or low in gaz.roles["_words"] or len(name) > 5 and low.endswith(NOT_NAME_END)):
         return False  # "Officials said", "Minister", "Demonstrations took place"
-    ctx = FieldText(fname, text)
+    ctx = lazy["fields"].get(fname)  # the story's own (a new one per word cost a copy)
+    if ctx is None or ctx.text is not text:
+        ctx = FieldText(fname, text)
     prev_word = ctx.prev_word(s)
     if prev_word in ("the", "a", "an", "its", "their", "this") or prev_word in LOCATIVE:
         return False

@@ -225,11 +225,11 @@ def _hidden_readings_dropped(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:
                 out.append(h)
             continue
         if MASK in kset:
-            entries = tuple(e for e in h.entries if e.kind in (ACTOR, MASK))
+            entries = tuple([e for e in h.entries if e.kind in (ACTOR, MASK)])
         elif kset & _PLACE_KINDS and (
                 {gaz.actors[e.ref].type for e in h.entries if e.kind == ACTOR} == {"company"}
                 or (h.surface.isupper() and 2 < len(h.surface.strip("(),.;:")) < 6)):
-            entries = tuple(e for e in h.entries if e.kind not in _PLACE_KINDS)
+            entries = tuple([e for e in h.entries if e.kind not in _PLACE_KINDS])
         else:
             out.append(h)
             continue

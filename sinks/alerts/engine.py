@@ -121,8 +121,11 @@ def _summary(match: RuleMatch) -> str:
     return text if len(text) <= _SUMMARY_LIMIT else text[: _SUMMARY_LIMIT - 1] + "…"
 
 
-def _merge(old: Sequence[str], new: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys([*old, *new]))
+def _merge(old: list[str], new: Iterable[str]) -> list[str]:
+    """``old`` then the values of ``new`` it lacks; ``old`` itself when it lacks none (alert
+    versions share their unchanged lists, as model_copy does)."""
+    extra = [value for value in new if value not in old]
+    return list(dict.fromkeys([*old, *extra])) if extra else old
 
 
 def _new_alert(match: RuleMatch, facts: ArticleFacts, story: Story, now: datetime) -> Alert:

@@ -116,6 +116,9 @@ def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
         values = tuple(code for code in wanted if code in have)
         if not values:
             return None
+        if facts is not None:
+            by_code = facts.spans("admin1" if name == "admin1" else "countries", ok)
+            return Hit(name, values, tuple(s for code in values for s in by_code.get(code, ())))
         tags = regions.admin1 if name == "admin1" else regions.countries
         spans = tuple(s for t in tags if t.code.upper() in values and t.confidence >= ok
                       for s in t.evidence)
@@ -125,7 +128,7 @@ def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
         values = tuple(have_lower[w.lower()] for w in wanted if w.lower() in have_lower)
         return Hit(name, values) if values else None
     if name in ("actors", "actor_types"):
-        want = {w.lower() for w in wanted}
+        want = cond.lowered(name)
         matched = [a for a in tagged.actors if a.confidence >= ok and (
             (a.type in want) if name == "actor_types"
             else (a.id.lower() in want or a.name.lower() in want))]
@@ -140,7 +143,7 @@ def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
         values = tuple(dict.fromkeys(e.type for e in matched_events))
         return Hit(name, values, tuple(s for e in matched_events for s in e.evidence))
     if name in ("watchlists", "watchlist_terms"):
-        want = {w.lower() for w in wanted}
+        want = cond.lowered(name)
         matched_hits = [w for w in tagged.watchlist_hits if w.confidence >= ok and (
             (w.watchlist.lower() in want) if name == "watchlists" else (w.term.lower() in want))]
         if not matched_hits:
@@ -205,6 +208,8 @@ class ArticleFacts:
     actors: frozenset[str]
     actor_types: frozenset[str]
     _values: dict[tuple[str, float], list[str]] = field(default_factory=dict, compare=False)
+    _spans: dict[tuple[str, float], dict[str, list[Span]]] = field(default_factory=dict,
+                                                                  compare=False)
 
     @classmethod
     def of(cls, tagged: TaggedArticle) -> ArticleFacts:
@@ -229,6 +234,19 @@ class ArticleFacts:
             found = self._values[key] = article_values(self.tagged, field_name, min_confidence)
         return found
 
+    def spans(self, tags: str, min_confidence: float) -> dict[str, list[Span]]:
+        """Evidence of the article's ``countries`` or ``admin1`` tags at ``min_confidence``,
+        by upper-case code, in tag order (computed once per article)."""
+        key = (tags, min_confidence)
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = {}
+            regions = self.tagged.regions
+            for tag in regions.admin1 if tags == "admin1" else regions.countries:
+                if tag.confidence >= min_confidence:
+                    found.setdefault(tag.code.upper(), []).extend(tag.evidence)
+        return found
+
     def _misses(self, cond: Conditions, name: str) -> bool:
         """True when the article has none of the values tag condition ``name`` lists."""
         wanted = getattr(cond, name)
@@ -237,9 +255,9 @@ class ArticleFacts:
                     else self.primary if name == "primary_countries" else self.admin1)
             return have.isdisjoint(wanted)
         if name == "macro_regions":
-            return self.macro_regions.isdisjoint(w.lower() for w in wanted)
+            return self.macro_regions.isdisjoint(cond.lowered(name))
         if name == "actors":
-            return self.actors.isdisjoint(w.lower() for w in wanted)
+            return self.actors.isdisjoint(cond.lowered(name))
         if name == "actor_types":
             return self.actor_types.isdisjoint(wanted)
         return self.event_types.isdisjoint(wanted)

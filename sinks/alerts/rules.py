@@ -139,6 +139,17 @@ class Conditions(BaseModel):
         """The conditions this block actually sets (computed once: the block is frozen)."""
         return list(self._set_names)
 
+    @cached_property
+    def _lowered(self) -> dict[str, frozenset[str]]:
+        return {name: frozenset(v.lower() for v in getattr(self, name))
+                for name in ("macro_regions", "actors", "actor_types", "watchlists",
+                             "watchlist_terms")}
+
+    def lowered(self, name: str) -> frozenset[str]:
+        """A text condition's values, lower-cased (computed once, as rules match every
+        article)."""
+        return self._lowered[name]
+
 
 class Match(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

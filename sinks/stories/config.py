@@ -22,6 +22,9 @@ class StoryConfig:
     # confirmation: score = text containment + entity evidence; join when >= join_threshold
     join_threshold: float = 0.35
     title_share: float = 0.5  # weight of the title's words against the story's titles
+    # a title's share is taken of at least this much word weight (about six content words):
+    # "Two killed" sharing "killed" with "Couple killed in accident" is not 60% of a headline
+    min_title_weight: float = 20.0
     entity_bonus: float = 0.1  # per shared specific name (person, place, actor), up to 3
     # both sides name places below the province (persons, numbers) and share none of them
     admin1_miss_penalty: float = 0.5

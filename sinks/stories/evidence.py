@@ -115,7 +115,8 @@ def score(evidence: Evidence, story: Story, features: dict[str, Any],
     profile: dict[str, int] = features.get("tokens", {})
     text = _contained(evidence.weighted, evidence.total, profile)
     if evidence.title_weighted and config.title_share:
-        title = _contained(evidence.title_weighted, evidence.title_total,
+        title = _contained(evidence.title_weighted,
+                           max(evidence.title_total, config.min_title_weight),
                            features.get("title_tokens", {}))
         text = (1 - config.title_share) * text + config.title_share * title
     story_names: dict[str, int] = features.get("names", {})

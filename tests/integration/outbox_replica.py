@@ -91,7 +91,10 @@ def main(argv: list[str]) -> int:
             continue
         claims += 1
         if claims == args.hold_at:
-            _append(work / f"{args.name}.holding", [str(n.id) for n in claimed])
+            # written aside and renamed: the test kills this process once the file exists,
+            # so it must never exist half-written
+            _append(work / f"{args.name}.holding.tmp", [str(n.id) for n in claimed])
+            os.replace(work / f"{args.name}.holding.tmp", work / f"{args.name}.holding")
             time.sleep(3600)  # a replica stuck mid-delivery: the test SIGKILLs it here
         time.sleep(args.deliver_s)
         _append(deliveries, [n.group_key for n in claimed])

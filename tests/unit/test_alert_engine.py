@@ -401,7 +401,12 @@ def test_the_quick_first_look_never_drops_a_rule_that_matches() -> None:
             skipped += 1
             assert match_rule(rule, article) is None, (rule.match, article.title)
         facts = ArticleFacts.of(article)
-        assert (match_rule(rule, article, facts) is None) == (match_rule(rule, article) is None)
+        with_facts, alone = match_rule(rule, article, facts), match_rule(rule, article)
+        assert (with_facts is None) == (alone is None)
+        if alone is not None:  # the per-article caches change nothing a match reports
+            assert with_facts.evidence == alone.evidence
+            assert [(h.condition, h.values) for h in with_facts.hits] == [
+                (h.condition, h.values) for h in alone.hits]
     assert skipped > len(specs)  # the first look does skip rules (any blocks among them)
     from newswatch.sinks.alerts.rule_index import RuleIndex
 

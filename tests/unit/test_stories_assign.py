@@ -100,6 +100,26 @@ def test_different_attack_in_the_same_province_opens_its_own_story() -> None:
     assert len(index) == 2
 
 
+def test_a_short_generic_headline_does_not_join_on_one_shared_word() -> None:
+    """Two local accidents on one day: "Two killed" shares "killed" with the story's headline,
+    which is most of a two-word title; its share is taken of a full headline's weight."""
+    couple = article("city-1", "Couple killed in accident",
+                     "A couple from Anna Nagar were killed when their car hit a roadside tree "
+                     "near Melur on Monday afternoon, police said.",
+                     country="IN", admin1="IN-TN", place=None)
+    two = article("city-2", "Two killed",
+                  "Two persons were killed on Monday when a car hit a lorry and a motorcycle "
+                  "hit a tree, police said.",
+                  minutes=20, country="IN", admin1="IN-TN", place=None)
+    outcomes = {}
+    for floor in (CONFIG.min_title_weight, 0.0):
+        config = replace(CONFIG, min_title_weight=floor)
+        index = MemoryStoryIndex()
+        assign(couple, index, now_of(couple), config)
+        outcomes[floor] = assign(two, index, now_of(two), config).outcome
+    assert outcomes == {CONFIG.min_title_weight: "opened", 0.0: "joined"}
+
+
 def test_conflicting_primary_countries_block_a_join() -> None:
     index = MemoryStoryIndex()
     assign(PESHAWAR, index, now_of(PESHAWAR), CONFIG)

@@ -1,0 +1,212 @@
+"""Regression tests for the made-up paragraphs of issue 14 ("found when tried as a new user
+would"), fixed by data alone (places.yaml, ambiguous.yaml, actors.yaml, events.yaml,
+roles.yaml). Each sentence was written for these tests."""
+
+from functools import lru_cache
+
+from newswatch.processors.tagging import Tagger
+
+from newswatch.contracts import RawArticle
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> Tagger:
+    return Tagger()
+
+
+def tag(text: str, title: str = ""):
+    return _tagger().tag(RawArticle(id="t", title=title, text=text))
+
+
+def countries(t) -> set[str]:
+    return {c.code for c in t.regions.countries}
+
+
+def admin1(t) -> set[str]:
+    return {a.code for a in t.regions.admin1}
+
+
+def places(t) -> set[str]:
+    return {p.name for p in t.regions.places}
+
+
+def actor_ids(t) -> set[str]:
+    return {a.id for a in t.actors}
+
+
+def person_names(t) -> set[str]:
+    return {p.name for p in t.persons}
+
+
+def events(t) -> set[str]:
+    return {e.type for e in t.event_types}
+
+
+def test_michoacan_is_a_mexican_division_and_tierra_caliente_a_region():
+    t = tag("Gunmen killed five people in Michoacán on Monday. The attack took place in the "
+            "Tierra Caliente region, officials said.")
+    assert countries(t) == {"MX"}
+    assert t.regions.primary_country == "MX"
+    assert admin1(t) == {"MX-MIC"}
+    assert "Tierra Caliente" in places(t)
+    assert "Tierra Caliente" not in person_names(t)
+
+
+def test_short_forms_of_long_division_names():
+    # ISO writes "Coahuila de Zaragoza", "Al Biqā'", "Ḩaḑramawt"; news writes the short form
+    for name, code in [("Michoacan", "MX-MIC"), ("Coahuila", "MX-COA"), ("Bekaa", "LB-BI"),
+                       ("Hadramout", "YE-HD")]:
+        assert admin1(tag(f"Violence was reported in {name} on Monday.")) == {code}, name
+
+
+def test_kordofan_is_in_sudan():
+    t = tag("Fighting between the army and the RSF spread across Kordofan, where thousands "
+            "fled.")
+    assert countries(t) == {"SD"}
+    assert "Kordofan" in places(t)
+
+
+def test_french_rail_strike_names_its_unions_and_companies():
+    t = tag("Workers at Renault and SNCF joined the strike called by the CGT union.")
+    assert {"renault", "fr-sncf", "fr-cgt"} <= actor_ids(t)
+    assert "protest" in events(t)
+    t = tag("The SUD-Rail union said Eurostar trains were cancelled.")
+    assert {"fr-sud-rail", "eurostar"} <= actor_ids(t)
+    assert person_names(t) == set()
+
+
+def test_gare_de_lyon_is_a_paris_station_not_the_lyon_region():
+    t = tag("Trains were cancelled at Gare de Lyon in Paris on Tuesday.")
+    assert admin1(t) == {"FR-IDF"}
+    assert "Gare" not in places(t)
+    assert "Lyon" not in places(t)
+    assert "Gare de Lyon" in places(t)
+
+
+def test_bare_cgt_stays_unresolved_between_france_and_argentina():
+    # "CGT" names both France's and Argentina's union confederation: no bare acronym entry
+    t = tag("Argentina's CGT called a general strike against the labour reform.")
+    assert "fr-cgt" not in actor_ids(t)
+
+
+def test_famine_and_refugee_flows_are_humanitarian_and_famine_is_no_person():
+    t = tag("Famine has been declared in parts of Sudan, and refugee flows into Chad are "
+            "growing.")
+    assert "humanitarian" in events(t)
+    assert person_names(t) == set()
+
+
+def test_drone_attack_on_a_market_is_an_airstrike():
+    t = tag("A drone attack on a crowded market in North Darfur killed at least 20 people.",
+            title="Drone attack on Sudan market kills 20")
+    assert "airstrike" in events(t)
+    assert "attack" not in events(t)
+
+
+def test_strikes_on_vessels_are_airstrikes():
+    t = tag("The US military said it killed 11 people in three strikes on boats in the "
+            "eastern Pacific.", title="US kills 11 people in three strikes on vessels")
+    assert events(t) == {"airstrike"}
+    assert t.severity > 0.75
+
+
+def test_named_bodies_are_not_composed_or_persons():
+    # "Sudan Liberation Army" used to be composed as Sudan's army; "Nigeria Labour Congress"
+    # as Nigeria's legislature; single-word company names were persons
+    assert actor_ids(tag("The Sudan Liberation Army said it had repelled the attack.")) == {
+        "sla-sd"}
+    assert "ng-nlc" in actor_ids(tag("The Nigeria Labour Congress called a general strike."))
+    t = tag("Petrobras said on Monday it would raise output.")
+    assert actor_ids(t) == {"petrobras"}
+    assert person_names(t) == set()
+
+
+# Headlines of the kinds issue 14 lists, one per event cue added to events.yaml (made up)
+_HEADLINES = [
+    ("airstrike", "Israeli strikes kill 20 in Gaza"),
+    ("airstrike", "Russian strikes on Kyiv kill three"),
+    ("airstrike", "Ukrainian drones hit Russian oil refinery"),
+    ("airstrike", "Israel bombards southern Lebanon"),
+    ("airstrike", "Pakistan carries out strikes in Afghanistan"),
+    ("attack", "Bandits kill 30 in northwest Nigeria"),
+    ("bombing", "Landmine kills three children"),
+    ("armed_clash", "Troops repel Russian assault near Kupiansk"),
+    ("protest", "Teachers strike over pay"),
+    ("protest", "Farmers block roads in Brussels"),
+    ("protest", "Jailed activist on hunger strike for 30 days"),
+    ("negotiation", "Hamas and Israel agree ceasefire deal"),
+    ("arrest", "Police detain 50 protesters"),
+    ("natural_disaster", "Monsoon rains kill 40 in Pakistan"),
+    ("accident", "Bus plunges into ravine killing 20"),
+    ("election", "Opposition wins presidential vote in Bolivia"),
+    ("humanitarian", "UN warns of hunger in Sudan"),
+    ("humanitarian", "Thousands flee fighting in eastern Congo"),
+]
+
+
+def test_event_cues_of_common_headlines():
+    for etype, title in _HEADLINES:
+        assert etype in events(tag("", title=title)), title
+
+
+def test_hunger_strike_is_no_humanitarian_event():
+    assert "humanitarian" not in events(tag("", title="Jailed activist on hunger strike"))
+
+
+def test_figurative_and_background_phrases_are_no_events():
+    # cues left out on purpose: "overturned" (courts), "plunged into" (crisis), "monsoon"
+    # alone (India's monsoon session of parliament)
+    assert "accident" not in events(tag("", title="Court overturned the ban"))
+    assert "accident" not in events(tag("", title="Country plunged into political crisis"))
+    assert "natural_disaster" not in events(tag("", title="Monsoon session of parliament opens"))
+    # ... and "strikers" (football), bare "hunger" (a local charity's "homelessness, hunger
+    # and addiction"), "snowstorm" (weather in passing), found on the golden set's pieces
+    assert "protest" not in events(tag("", title="Both strikers scored twice in the derby"))
+    assert "humanitarian" not in events(tag("", title="Charity helps mothers facing "
+                                                      "homelessness, hunger and addiction"))
+
+
+def test_named_storms_are_no_persons():
+    t = tag("Typhoon Kalmaegi triggered flash floods in Cebu. Hurricane Melissa later made "
+            "landfall in Jamaica.")
+    assert person_names(t) == set()
+    assert "natural_disaster" in events(t)
+
+
+def test_a_countrys_emergency_service_is_a_composed_actor():
+    t = tag("A Russian drone attack on Ternopil killed 25 people, Ukraine's emergency service "
+            "said.")
+    assert "UA-SES" in actor_ids(t)
+    # without a country in the phrase, "emergency services" are local crews, no actor
+    assert "UA-SES" not in actor_ids(tag("Emergency services reached the village in Ukraine."))
+
+
+def test_a_staged_strike_is_a_protest():
+    assert "protest" in events(tag("Transport workers staged a strike in Lima last week."))
+
+
+def test_org_names_with_cue_words_are_no_events():
+    t = tag("The Economic Community of West African States suspended Guinea-Bissau after "
+            "army officers seized power.", title="ECOWAS suspends Guinea-Bissau after coup")
+    assert "economic" not in events(t)
+    t = tag("Senators questioned contractors over anomalous flood control projects.",
+            title="Philippine Senate probes flood control scandal")
+    assert "natural_disaster" not in events(t)
+
+
+def test_air_traffic_strike_and_rating_cut():
+    t = tag("Ryanair cancelled 400 flights after French air traffic controllers walked out. "
+            "The SNCTA union said the strike would continue.")
+    assert {"ryanair", "fr-sncta"} <= actor_ids(t)
+    assert "protest" in events(t)
+    t = tag("Moody's cut the United States' sovereign credit rating by one notch. The "
+            "Treasury Department called the decision a lagging indicator.")
+    assert "economic" in events(t)
+    # the dictionary's Treasury and the composed finance ministry are one actor
+    assert actor_ids(t) == {"moodys", "US-MOF"}
+
+
+def test_volcanic_eruption_is_a_disaster_but_erupting_violence_is_not():
+    assert "natural_disaster" in events(tag("The eruption sent ash clouds 2 km high.",
+                                            title="Indonesia's Mount Semeru erupts"))
+    assert "natural_disaster" not in events(tag("Violence erupted after the vote."))
