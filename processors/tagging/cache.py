@@ -13,6 +13,7 @@ when loaded, like any other file on the import path.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -22,6 +23,7 @@ import tempfile
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import BinaryIO
 
 __all__ = ["cache_dir", "cache_key", "load_or_build"]
 
@@ -55,6 +57,18 @@ def cache_key(data_digest: str) -> str:
     return h.hexdigest()[:16]
 
 
+def _unpickled(f: BinaryIO) -> object:
+    """``pickle.load`` with the garbage collector paused: making ~400,000 objects would
+    otherwise run it again and again over the growing heap (0.16 s instead of ~0.4 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(f)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_or_build(data_digest: str, build: Callable[[], object],
                   directory: Path | None = None) -> object:
     """The cached object for ``data_digest``, else ``build()`` (then cached)."""
@@ -64,7 +78,7 @@ def load_or_build(data_digest: str, build: Callable[[], object],
     path = directory / f"gazetteer-{cache_key(data_digest)}.pickle"
     try:
         with path.open("rb") as f:
-            return pickle.load(f)
+            return _unpickled(f)
     except FileNotFoundError:
         pass
     except Exception as exc:  # noqa: BLE001 - a corrupt or foreign cache file: rebuild it
