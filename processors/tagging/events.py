@@ -1,7 +1,7 @@
 """Event types from the cue lexicon, and a severity score.
 
 Violent and concrete events (attack, bombing, airstrike, clash, kidnapping, disaster, protest,
-arrest, negotiation) count on one cue. Background types that stories mention in passing
+arrest, negotiation: ``strong: true`` in ``events.yaml``) count on one cue. Background types that stories mention in passing
 (economic, legal, humanitarian, health, diplomatic, election, sports, fire, accident) need two
 cues, or one in the title or the lede (the text's first sentence, which says what the story is
 about: "Russia's economy is hanging between stagnation and decline"), so "massive
@@ -29,8 +29,6 @@ from newswatch.processors.tagging.word_lists import WORDS
 
 __all__ = ["resolve_events", "severity"]
 
-_STRONG = frozenset({"attack", "bombing", "airstrike", "armed_clash", "kidnapping",
-                     "natural_disaster", "protest", "arrest", "negotiation"})
 _NUMBER_WORDS = WORDS.number_words
 _WORDS = re.compile(r"[\w,]+")
 # the same tokens with their commas stripped: "1,000," -> "1,000"; ",," -> ""
@@ -42,6 +40,7 @@ def resolve_events(gaz: Gazetteer, hits: list[Hit],
     """Event tag records (see ``records``), in the lexicon's order of types. ``text``: the
     article's text field, whose first sentence is the lede."""
     found: dict[str, list[Hit]] = {}
+    strong = gaz.strong_events
     cancelled = index_by_field((h.field, h.start, h.end) for h in hits
                                if any(e.ref == NOT_EVENT for e in h.entries))
     for hit in hits:
@@ -55,7 +54,7 @@ def resolve_events(gaz: Gazetteer, hits: list[Hit],
     for etype, ev in found.items():
         distinct = {h.surface.lower() for h in ev}
         in_title = any(h.field == "title" for h in ev)
-        if etype not in _STRONG and len(ev) < 2 and not in_title and not (
+        if etype not in strong and len(ev) < 2 and not in_title and not (
                 text is not None and ev[0].end <= text.first_sentence_end()):
             continue
         conf = min(0.95, 0.55 + 0.1 * len(distinct) + (0.15 if in_title else 0.0))

@@ -99,6 +99,7 @@ class Gazetteer:
     actors: dict[str, Actor] = field(default_factory=dict)
     bodies: list[Body] = field(default_factory=list)
     event_severity: dict[str, float] = field(default_factory=dict)
+    strong_events: frozenset[str] = frozenset()  # types that count on one cue anywhere
     casualty_words: dict[str, frozenset[str]] = field(default_factory=dict)
     casualty_hint: tuple[str, ...] = ()  # every casualty word, to test for as a substring
     never: frozenset[str] = frozenset()  # never a place alone: words and people's names
@@ -435,16 +436,25 @@ def _load_events(gaz: Gazetteer, data_dir: Path) -> None:
     path = data_dir / "events.yaml"
     text = path.read_text(encoding="utf-8")
     data = yaml_files.load(text)
+    strong_types: set[str] = set()
     for etype, spec in data["events"].items():
         vocabulary.check(path, text, etype, vocabulary.EVENT_TYPES, "event type",
                          ("events", etype))
         gaz.event_severity[etype] = float(spec["severity"])
+        strong = spec.get("strong", False)
+        if not isinstance(strong, bool):
+            raise vocabulary.VocabularyError(
+                f"{path.name}:{vocabulary.line_of(text, ('events', etype, 'strong'))}: "
+                f"strong must be true or false, not {strong!r}")
+        if strong:
+            strong_types.add(etype)
         for cue in spec["cues"]:
             for form in _cue_forms(cue):
                 gaz.add(form, EVENT, etype, ANY)
     for phrase in data.get("not_events", []):
         for form in _cue_forms(phrase):
             gaz.add(form, EVENT, NOT_EVENT, ANY)
+    gaz.strong_events = frozenset(strong_types)
     gaz.casualty_words = {k: frozenset(v) for k, v in data["casualties"].items()}
     gaz.casualty_hint = tuple(sorted({w for v in gaz.casualty_words.values() for w in v}))
 

@@ -57,3 +57,19 @@ def test_loading_a_type_the_contract_rejects_is_an_error_naming_file_and_line(
     with pytest.raises(VocabularyError) as caught:
         Gazetteer.build(data)
     assert str(caught.value).startswith(f"{name}:{line}: {message} is not in the contract")
+
+
+def test_the_types_that_count_on_one_cue_are_named_in_the_data():
+    strong = {etype for etype, spec in _data("events.yaml")["events"].items()
+              if spec.get("strong")}
+    assert strong and strong < set(_data("events.yaml")["events"])
+    assert Gazetteer.build().strong_events == strong
+
+
+def test_a_strong_flag_that_is_not_true_or_false_is_an_error_naming_file_and_line(tmp_path):
+    data = _data_copy(tmp_path, "events.yaml", "kidnapping: {severity: 0.55, strong: true,",
+                      "kidnapping: {severity: 0.55, strong: yes please,")
+    line = _line_of(data / "events.yaml", "strong: yes please")
+    with pytest.raises(VocabularyError) as caught:
+        Gazetteer.build(data)
+    assert str(caught.value).startswith(f"events.yaml:{line}: strong must be true or false")
