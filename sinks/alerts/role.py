@@ -232,10 +232,11 @@ class AlertTimers:
 def _store_batch(store: SqlAlertStore) -> Iterator[None]:
     """One store transaction per consumed batch (each article a savepoint inside it, the
     story and alert rows held back until the commit, ``SqlAlertStore.batch``): one commit
-    and one write per changed story and alert per batch instead of per article. A failed
-    commit retries the whole batch; records already handed to the producer may then be
-    published twice, with the same key and version, which consumers of a compacted topic see
-    as one."""
+    and one write per changed story and alert per batch instead of per article. The runner
+    sends the batch's records only after this commit, so a failed commit publishes nothing
+    and retries the whole batch. A batch re-delivered after its commit (a lost producer
+    flush or offset commit) is recognised article by article and its records are published
+    again with the same key and version, which consumers of a compacted topic see as one."""
     try:
         with store.batch():
             yield

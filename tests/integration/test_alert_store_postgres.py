@@ -898,3 +898,27 @@ def _compare_batched_with_one_by_one(stores: dict[str, SqlAlertStore], ruleset, 
     assert all(o.story.outcome == "already" for o in again)
     assert all(d.kind == "duplicate" for o in again for d in o.decisions)
     assert batched.list_alerts() == one.list_alerts()
+
+
+def test_another_thread_waits_for_a_batch_and_never_sees_its_held_rows(store: SqlAlertStore):
+    # the delivery workers, timers and console share the role's store: while a batch holds
+    # rows back (mid-article, in a savepoint) their queries must wait, not read or trip on them
+    seen: dict[str, object] = {}
+
+    def other_thread() -> None:
+        try:
+            seen["get"] = store.get("alert-001")
+            seen["count"] = store.count()
+        except Exception as exc:  # noqa: BLE001 - the assertion below reports it
+            seen["error"] = exc
+
+    with store.batch(), store.transaction():
+        store.save(story_state(1), "article-1")
+        store.save_alerts([alert(1, story="story-1")], article_id="article-1")
+        reader = threading.Thread(target=other_thread)
+        reader.start()
+        reader.join(0.5)
+        assert reader.is_alive() and not seen  # waiting for the batch
+    reader.join(10)
+    assert "error" not in seen, seen
+    assert seen["count"] == 1 and seen["get"] == alert(1, story="story-1")

@@ -1,23 +1,6 @@
 """Actors (dictionary, composed, seats of government) and persons (roles, merging)."""
 
-from functools import lru_cache
-
-from newswatch.processors.tagging import Tagger
-
-from newswatch.contracts import RawArticle
-
-
-@lru_cache(maxsize=1)
-def _tagger() -> Tagger:
-    return Tagger()
-
-
-def tag(text: str, title: str = ""):
-    return _tagger().tag(RawArticle(id="t", title=title, text=text))
-
-
-def actor_ids(t) -> set[str]:
-    return {a.id for a in t.actors}
+from tests.tagging_helpers import actor_ids, tag
 
 
 def test_ttp_and_afghan_taliban_are_different_actors():

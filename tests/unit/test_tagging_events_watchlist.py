@@ -2,7 +2,6 @@
 
 import os
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -10,18 +9,10 @@ from newswatch.processors.tagging import Tagger, WatchlistError
 from newswatch.processors.tagging.watchlist import Watchlist
 
 from newswatch.contracts import RawArticle
+from tests.tagging_helpers import shared_tagger, tag
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "processors" / "tagging" / "data" / \
     "watchlist.example.yaml"
-
-
-@lru_cache(maxsize=1)
-def _tagger() -> Tagger:
-    return Tagger()
-
-
-def tag(text: str, title: str = "", tagger: Tagger | None = None):
-    return (tagger or _tagger()).tag(RawArticle(id="t", title=title, text=text))
 
 
 def types(t) -> set[str]:
@@ -129,7 +120,7 @@ def test_copies_raw_fields_and_is_deterministic():
     raw = RawArticle(id="abc", title="Blast in Kabul", text="A blast in Kabul killed 3.",
                      url="https://example.org/a", feed_id="f1", language="en",
                      categories=["world"])
-    tagger = _tagger()
+    tagger = shared_tagger()
     a, b = tagger.tag(raw), tagger.tag(raw)
     assert a.model_dump() == b.model_dump()
     for name in RawArticle.model_fields:
@@ -140,8 +131,8 @@ def test_copies_raw_fields_and_is_deterministic():
         assert 0 <= tag_.confidence <= 1
 
 
-def test_threads_share_one_tagger():
-    tagger = _tagger()
+def test_threads_share_oneshared_tagger():
+    tagger = shared_tagger()
     raw = RawArticle(id="x", text="Israeli troops entered Jenin as protesters gathered.")
     expected = tagger.tag(raw).model_dump()
     results = []

@@ -2,40 +2,7 @@
 would"), fixed by data alone (places.yaml, ambiguous.yaml, actors.yaml, events.yaml,
 roles.yaml). Each sentence was written for these tests."""
 
-from functools import lru_cache
-
-from newswatch.processors.tagging import Tagger
-
-from newswatch.contracts import RawArticle
-
-
-@lru_cache(maxsize=1)
-def _tagger() -> Tagger:
-    return Tagger()
-
-
-def tag(text: str, title: str = ""):
-    return _tagger().tag(RawArticle(id="t", title=title, text=text))
-
-
-def countries(t) -> set[str]:
-    return {c.code for c in t.regions.countries}
-
-
-def admin1(t) -> set[str]:
-    return {a.code for a in t.regions.admin1}
-
-
-def places(t) -> set[str]:
-    return {p.name for p in t.regions.places}
-
-
-def actor_ids(t) -> set[str]:
-    return {a.id for a in t.actors}
-
-
-def person_names(t) -> set[str]:
-    return {p.name for p in t.persons}
+from tests.tagging_helpers import actor_ids, admin1, countries, person_names, places, tag
 
 
 def events(t) -> set[str]:

@@ -1,22 +1,11 @@
 """Named organisations found by their shape, and the actor rules that came with them
 (each test carries the sentence that motivated the rule)."""
 
-from functools import lru_cache
 
-from newswatch.processors.tagging import Tagger
 from newswatch.processors.tagging.context import FieldText
 from newswatch.processors.tagging.organisations import find_organisations
 
-from newswatch.contracts import RawArticle
-
-
-@lru_cache(maxsize=1)
-def _tagger() -> Tagger:
-    return Tagger()
-
-
-def tag(text: str, title: str = ""):
-    return _tagger().tag(RawArticle(id="t", title=title, text=text))
+from tests.tagging_helpers import tag
 
 
 def orgs(text: str, title: str = "") -> list[str]:

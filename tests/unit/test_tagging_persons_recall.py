@@ -1,20 +1,13 @@
 """Persons without a role or speech verb: given-name lexicon, person verbs and descriptions,
 possessives, repeated mentions, pairs, Title Case headlines - and what must stay no person."""
 
-from functools import lru_cache
-
-from newswatch.processors.tagging import Tagger
 
 from newswatch.contracts import RawArticle
-
-
-@lru_cache(maxsize=1)
-def _tagger() -> Tagger:
-    return Tagger()
+from tests.tagging_helpers import shared_tagger
 
 
 def names(text: str, title: str = "") -> list[str]:
-    return [p.name for p in _tagger().tag(RawArticle(id="t", title=title, text=text)).persons]
+    return [p.name for p in shared_tagger().tag(RawArticle(id="t", title=title, text=text)).persons]
 
 
 def test_run_starting_with_a_given_name_is_a_person():
@@ -61,7 +54,7 @@ def test_pair_after_between():
 
 
 def test_full_name_without_cue_kept_when_named_again():
-    result = _tagger().tag(RawArticle(id="t", title="", text=(
+    result = shared_tagger().tag(RawArticle(id="t", title="", text=(
         "Tributes poured in for Adeliia Petrosian on Tuesday. Petrosian was 16.")))
     assert [(p.name, p.aliases) for p in result.persons] == [("Adeliia Petrosian",
                                                               ["Petrosian"])]
@@ -73,7 +66,7 @@ def test_role_clause_with_possessive_and_comma_before_speech_verb():
 
 
 def test_appositive_role_with_dotted_acronym():
-    result = _tagger().tag(RawArticle(id="t", title="", text=(
+    result = shared_tagger().tag(RawArticle(id="t", title="", text=(
         "Bill White, the U.S. ambassador to Belgium, met on Tuesday with Belgian officials.")))
     assert [(p.name, p.role) for p in result.persons] == [("Bill White", "U.S. ambassador")]
 
@@ -95,7 +88,7 @@ def test_run_is_cut_at_a_sentence_end():
 
 
 def test_leading_word_and_role_before_a_single_name():
-    result = _tagger().tag(RawArticle(id="t", title="", text=(
+    result = shared_tagger().tag(RawArticle(id="t", title="", text=(
         "Prime Minister Shehbaz Sharif was away. While PM Shehbaz said he looked forward.")))
     assert [(p.name, p.aliases) for p in result.persons] == [("Shehbaz Sharif", ["Shehbaz"])]
 
@@ -103,7 +96,7 @@ def test_leading_word_and_role_before_a_single_name():
 def test_accented_capital_and_soft_hyphen_in_names():
     assert names("Colombian congresswoman Ángela Vergara says her son was detained.") == [
         "Ángela Vergara"]
-    result = _tagger().tag(RawArticle(id="t", title="", text=(
+    result = shared_tagger().tag(RawArticle(id="t", title="", text=(
         "Army spokesperson Donny Pram\u00adono noted the plan. Pramono said more would come.")))
     assert [(p.name, p.aliases) for p in result.persons] == [("Donny Pramono", ["Pramono"])]
 
@@ -136,7 +129,7 @@ def test_title_case_verb_or_headline_word_after_a_role_is_no_name():
 
 
 def test_hyphenated_role_before_a_name():
-    result = _tagger().tag(RawArticle(id="t", title="", text=(
+    result = shared_tagger().tag(RawArticle(id="t", title="", text=(
         "Ahsan Iqbal will attend Bangladesh PM-elect Tarique Rahman's oath-taking ceremony.")))
     assert "Tarique Rahman" in [p.name for p in result.persons]
 

@@ -1,32 +1,7 @@
 """Region disambiguation rules, one test per rule, each with the kind of sentence that
 motivated it (sentences written for these tests)."""
 
-from functools import lru_cache
-
-from newswatch.processors.tagging import Tagger
-
-from newswatch.contracts import RawArticle
-
-
-@lru_cache(maxsize=1)
-def _tagger() -> Tagger:
-    return Tagger()
-
-
-def tag(text: str, title: str = ""):
-    return _tagger().tag(RawArticle(id="t", title=title, text=text))
-
-
-def countries(t) -> set[str]:
-    return {c.code for c in t.regions.countries}
-
-
-def admin1(t) -> set[str]:
-    return {a.code for a in t.regions.admin1}
-
-
-def places(t) -> set[str]:
-    return {p.name for p in t.regions.places}
+from tests.tagging_helpers import admin1, countries, places, tag
 
 
 def test_ordinary_capitalised_words_are_not_places():

@@ -13,13 +13,14 @@ filtering and ordering.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any, Self
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from newswatch.sinks.alerts.outbox import Notification, NotifyEvent
 from newswatch.sinks.alerts.silences import Silence
@@ -39,6 +40,21 @@ __all__ = ["SqlAlertStore", "ts"]
 _ACTIVE = ("new", "updated", "acknowledged")
 _CACHE_SIZE = 20_000
 _ALL = AlertQuery()
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(method: Callable[Concatenate[SqlAlertStore, _P], _R]
+            ) -> Callable[Concatenate[SqlAlertStore, _P], _R]:
+    """Run a store method under the store's lock: the reads that see a batch's held rows
+    (``pending``) must not run in another thread while the batch is open."""
+    @functools.wraps(method)
+    def locked(self: SqlAlertStore, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return locked
 
 
 def ts(value: datetime) -> str:
@@ -277,20 +293,26 @@ class SqlAlertStore:
 
     # Every query that does not look at held-back rows (``pending``) goes through these three:
     # they write what a batch holds back first, so such a query reads what the batch wrote.
+    # Under the lock: another thread waits for the batch to end (the batch holds the lock),
+    # and never sees, writes or trips over the batch's held rows.
     def _all(self, sql: str, params: Sequence[Any] = (), action: str = "reading") -> list[Any]:
-        self._settle()
-        return self._query(sql, params, action)
+        with self._lock:
+            self._settle()
+            return self._query(sql, params, action)
 
     def _do(self, sql: str, params: Sequence[Any], action: str) -> int:
-        self._settle()
-        return self._exec(sql, params, action)
+        with self._lock:
+            self._settle()
+            return self._exec(sql, params, action)
 
     def _do_many(self, sql: str, rows: Sequence[Sequence[Any]], action: str) -> None:
-        self._settle()
-        self._exec_many(sql, rows, action)
+        with self._lock:
+            self._settle()
+            self._exec_many(sql, rows, action)
 
     # ---- alerts ------------------------------------------------------------------------------
 
+    @_locked
     def get(self, alert_id: str) -> Alert | None:
         held = self._held_alert(alert_id)
         if held is not None:
@@ -311,6 +333,7 @@ class SqlAlertStore:
         pending = self._pending
         return pending.alert(alert_id) if pending else None
 
+    @_locked
     def alerts_for(self, article_id: str, story_id: str
                    ) -> tuple[dict[str, Alert], dict[str, Alert]]:
         """By rule id: the alerts that already folded ``article_id`` in, and those on
@@ -344,6 +367,7 @@ class SqlAlertStore:
         return self._cached("alert", alert_id, int(rows[0][0]), rows[0][1],  # type: ignore[no-any-return]
                             Alert.model_validate_json)
 
+    @_locked
     def alert_for_article(self, rule_id: str, article_id: str) -> Alert | None:
         """The alert this rule already folded this article into (a re-delivery), if any."""
         pending = self._pending
@@ -384,6 +408,7 @@ class SqlAlertStore:
         return (a.id, a.rule_id, a.story_id, a.state, a.severity, a.version, a.primary_country,
                 ts(a.first_seen_at), ts(a.last_seen_at), ts(a.raised_at), ts(a.updated_at), body)
 
+    @_locked
     def save_alerts(self, alerts: Sequence[Alert], *, article_id: str | None = None,
                     actor: str | None = None, comment: str | None = None,
                     bodies: Mapping[str, str] | None = None) -> None:
@@ -393,14 +418,14 @@ class SqlAlertStore:
         if not alerts:
             return
         given = bodies or {}
-        bodies = [given.get(a.id) or a.model_dump_json() for a in alerts]
+        texts = [given.get(a.id) or a.model_dump_json() for a in alerts]
         history = [(a.id, a.version, a.change, ts(a.updated_at), actor, comment, body)
-                   for a, body in zip(alerts, bodies, strict=True)]
+                   for a, body in zip(alerts, texts, strict=True)]
         with self._lock:
             pending = self._pending
             if pending is not None and self._in_tx:
                 top = pending.top
-                for alert, body in zip(alerts, bodies, strict=True):
+                for alert, body in zip(alerts, texts, strict=True):
                     top.alerts[alert.id] = (alert, body)
                     top.by_story.setdefault(alert.story_id, {})[alert.rule_id] = alert.id
                     if article_id is not None:
@@ -410,7 +435,7 @@ class SqlAlertStore:
             else:
                 with self._atomic():
                     self._do_many(self._SAVE_ALERT, [
-                        self._alert_row(a, body) for a, body in zip(alerts, bodies, strict=True)],
+                        self._alert_row(a, body) for a, body in zip(alerts, texts, strict=True)],
                         "saving an alert")
                     self._do_many(self._SAVE_HISTORY, history, "saving an alert's history")
                     if article_id is not None:
@@ -607,6 +632,7 @@ class SqlAlertStore:
         return self._cached("story", story_id, int(rows[0][0]), rows[0][1],  # type: ignore[no-any-return]
                             StoryState.from_json)
 
+    @_locked
     def story_of_article(self, article_id: str) -> StoryState | None:
         pending = self._pending
         held = pending.story_of_article(article_id) if pending else None
@@ -616,6 +642,7 @@ class SqlAlertStore:
                            " ON s.id = x.story_id WHERE x.article_id = ?", (article_id,))
         return self._story_at(rows[0][0], int(rows[0][1])) if rows else None
 
+    @_locked
     def get_story(self, story_id: str) -> StoryState | None:
         pending = self._pending
         held = pending.story(story_id) if pending else None
@@ -624,6 +651,7 @@ class SqlAlertStore:
         rows = self._query("SELECT version FROM stories WHERE id = ?", (story_id,))
         return self._story_at(story_id, int(rows[0][0])) if rows else None
 
+    @_locked
     def candidates(self, bands: Sequence[str], since: datetime) -> list[StoryState]:
         if not bands:
             return []
@@ -651,6 +679,7 @@ class SqlAlertStore:
         return sorted((s for s in found.values() if s.story.last_seen_at >= since),
                       key=lambda s: s.story.id)
 
+    @_locked
     def save(self, state: StoryState, article_id: str) -> None:
         story = state.story
         with self._lock:
