@@ -350,22 +350,28 @@ class SqlAlertStore:
             for by_rule, held in zip(found, (pending.handled(article_id),
                                              pending.alerts_on_story(story_id)), strict=True):
                 for rule_id, alert_id in held.items():
-                    by_rule[rule_id] = pending.alert(alert_id)  # type: ignore[assignment]
+                    by_rule[rule_id] = pending.alert(alert_id)
         return found  # type: ignore[return-value]
 
     def _fresh_alert(self, alert_id: str, version: int) -> Alert:
-        """The alert at ``version`` (or as held back, newer): from the cache, else read
-        (bodies are read only then)."""
-        held = self._held_alert(alert_id)
+        """The alert at ``version`` (or as held back, newer)."""
+        return self._at_version(
+            "alert", alert_id, version, self._held_alert(alert_id),
+            "SELECT version, body FROM alerts WHERE id = ?", Alert.model_validate_json)
+
+    def _at_version(self, kind: str, key: str, version: int, held: Any, select: str,
+                    parse: Callable[[str], Any]) -> Any:
+        """``held`` (a batch's newer object) when there is one, else the object at ``version``
+        from the cache, else its row read with ``select`` (version, body) and parsed: bodies
+        are read only then."""
         if held is not None:
             return held
         with self._lock:
-            entry = self._parsed.get(("alert", alert_id))
+            entry = self._parsed.get((kind, key))
         if entry is not None and entry[0] == version:
-            return entry[1]  # type: ignore[no-any-return]
-        rows = self._query("SELECT version, body FROM alerts WHERE id = ?", (alert_id,))
-        return self._cached("alert", alert_id, int(rows[0][0]), rows[0][1],  # type: ignore[no-any-return]
-                            Alert.model_validate_json)
+            return entry[1]
+        rows = self._query(select, (key,))
+        return self._cached(kind, key, int(rows[0][0]), rows[0][1], parse)
 
     @_locked
     def alert_for_article(self, rule_id: str, article_id: str) -> Alert | None:
@@ -619,18 +625,11 @@ class SqlAlertStore:
                            " ON CONFLICT (article_id) DO NOTHING")
 
     def _story_at(self, story_id: str, version: int) -> StoryState:
-        """The story as held back, else at ``version`` from the cache, else read."""
+        """The story as held back, else at ``version``."""
         pending = self._pending
-        held = pending.story(story_id) if pending else None
-        if held is not None:
-            return held
-        with self._lock:
-            entry = self._parsed.get(("story", story_id))
-        if entry is not None and entry[0] == version:
-            return entry[1]  # type: ignore[no-any-return]
-        rows = self._query("SELECT version, state FROM stories WHERE id = ?", (story_id,))
-        return self._cached("story", story_id, int(rows[0][0]), rows[0][1],  # type: ignore[no-any-return]
-                            StoryState.from_json)
+        return self._at_version(
+            "story", story_id, version, pending.story(story_id) if pending else None,
+            "SELECT version, state FROM stories WHERE id = ?", StoryState.from_json)
 
     @_locked
     def story_of_article(self, article_id: str) -> StoryState | None:
@@ -674,7 +673,7 @@ class SqlAlertStore:
                 found[story_id] = self._story_at(story_id, int(version))
         if pending:
             for story_id in pending.stories_filed_under(set(unique)) - found.keys():
-                found[story_id] = pending.story(story_id)  # type: ignore[assignment]
+                found[story_id] = pending.story(story_id)
         # one entry per story, ordered by id as the memory index is, so ties break alike
         return sorted((s for s in found.values() if s.story.last_seen_at >= since),
                       key=lambda s: s.story.id)
