@@ -32,7 +32,7 @@ from newswatch.sinks.alerts.rule_index import RuleIndex
 from newswatch.sinks.alerts.rules import SEVERITIES, Rule, RuleSet, severity_rank
 from newswatch.sinks.alerts.silences import Silence, SilenceIndex
 
-from newswatch.contracts import Alert, Span, Story, TaggedArticle
+from newswatch.contracts import Alert, Story, TaggedArticle
 
 __all__ = ["AlertLookup", "Decision", "MemoryLookup", "alert_id", "evaluate", "event_time"]
 
@@ -103,6 +103,8 @@ def event_time(tagged: TaggedArticle, now: datetime) -> datetime:
 
 def _severity(rule: Rule, article_severity: float, articles: int, sources: int,
               floor: str) -> str:
+    if not rule.escalate and (floor == rule.severity or floor == "info"):
+        return rule.severity
     rank = max(severity_rank(rule.severity), severity_rank(floor))
     for step in rule.escalate:
         if step.min_article_severity is not None and article_severity < step.min_article_severity:
@@ -158,11 +160,13 @@ def _folded(existing: Alert, match: RuleMatch, facts: ArticleFacts, story: Story
     when = event_time(tagged, now)
     articles = existing.article_count + 1
     severity = _severity(rule, tagged.severity, articles, story.source_count, existing.severity)
-    evidence: list[Span] = list(existing.evidence)
-    if len(evidence) < MAX_EVIDENCE:  # a full alert keeps its evidence: skip the sort
+    evidence = existing.evidence
+    room = min(MAX_EVIDENCE - len(evidence), MAX_EVIDENCE // 2)
+    if room > 0:  # a full alert keeps its evidence: skip the sort
         have = {(s.field, s.start, s.end) for s in evidence}
-        evidence += [s for s in match.evidence
-                     if (s.field, s.start, s.end) not in have][:max(0, MAX_EVIDENCE // 2)]
+        fresh = [s for s in match.evidence if (s.field, s.start, s.end) not in have]
+        if fresh:
+            evidence = [*evidence, *fresh[:room]]
     update: dict[str, object] = {
         "version": existing.version + 1, "updated_at": now, "latest_article_id": tagged.id,
         "article_count": articles, "source_count": story.source_count,
@@ -174,7 +178,7 @@ def _folded(existing: Alert, match: RuleMatch, facts: ArticleFacts, story: Story
         "admin1": _merge(existing.admin1, facts.values("admin1", ok)),
         "actors": _merge(existing.actors, facts.values("actors", ok)),
         "event_types": _merge(existing.event_types, facts.values("event_types", ok)),
-        "evidence": evidence[:MAX_EVIDENCE],
+        "evidence": evidence,
     }
     notify: NotifyEvent | None = None
     if existing.state == "resolved":

@@ -7,11 +7,23 @@ ids, severities and notifier names, all bounded by the rules file.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
 from newswatch.metrics import on_default_registry
 
-__all__ = ["AlertMetrics", "default_metrics"]
+__all__ = ["AlertMetrics", "RuleCounters", "default_metrics"]
+
+
+class RuleCounters(NamedTuple):
+    """One rule's children of the per-rule counters."""
+
+    updated: Counter
+    escalated: Counter
+    stale: Counter
+    duplicates: Counter
+    silenced: Counter
 
 
 class AlertMetrics:
@@ -64,9 +76,22 @@ class AlertMetrics:
             registry=registry)
         self.rules_loaded = Gauge(
             "newswatch_alert_rules_enabled", "Enabled rules currently in use", registry=registry)
+        self._by_rule: dict[str, RuleCounters] = {}
         self.rules_reload_errors = Counter(
             "newswatch_alert_rules_reload_errors_total",
             "Rule file changes that failed validation (old rules kept)", registry=registry)
+
+
+    def rule(self, rule_id: str) -> RuleCounters:
+        """The per-rule counters of ``rule_id`` (labelled once: ``labels`` costs a lock and
+        a validation per call, and the sink counts several decisions per article)."""
+        found = self._by_rule.get(rule_id)
+        if found is None:
+            found = self._by_rule[rule_id] = RuleCounters(
+                self.updated.labels(rule_id), self.escalated.labels(rule_id),
+                self.stale.labels(rule_id), self.duplicates.labels(rule_id),
+                self.silenced.labels(rule_id))
+        return found
 
 
 def default_metrics() -> AlertMetrics:

@@ -70,9 +70,15 @@ class RulesError(ValueError):
     """A rules file that cannot be used. The message names the file, rule and field."""
 
 
+_RANKS = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
 def severity_rank(severity: str) -> int:
     """Order of severities, ``info`` lowest; used for escalation and notification thresholds."""
-    return SEVERITIES.index(severity)
+    try:
+        return _RANKS[severity]
+    except KeyError:
+        raise ValueError(f"unknown severity {severity!r}") from None
 
 
 def _upper_list(value: Any) -> Any:

@@ -142,8 +142,10 @@ class SilenceIndex:
     def covering(self, alert: Alert, now: datetime) -> list[str]:
         """Ids of the indexed silences in force at ``now`` that cover ``alert``, sorted."""
         found = [s for s in self._unkeyed if s.active(now) and s.covers(alert)]
+        by_value = self._by_value
         for field in self._fields:
             for value in _values(alert, field):
-                found += [s for s in self._by_value.get((field, value), ())
-                          if s.active(now) and s.covers(alert)]
-        return sorted({s.id for s in found})
+                keyed = by_value.get((field, value))
+                if keyed:
+                    found += [s for s in keyed if s.active(now) and s.covers(alert)]
+        return sorted({s.id for s in found}) if found else []

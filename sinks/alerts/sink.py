@@ -133,18 +133,19 @@ class AlertSink:
     def _count(self, outcome: ArticleOutcome) -> None:
         m = self.metrics
         for d in outcome.decisions:
+            counters = m.rule(d.rule.id)
             if d.kind == "new" and d.alert is not None:
                 m.raised.labels(d.rule.id, d.alert.severity).inc()
             elif d.kind == "update":
-                m.updated.labels(d.rule.id).inc()
+                counters.updated.inc()
                 if d.escalated:
-                    m.escalated.labels(d.rule.id).inc()
+                    counters.escalated.inc()
             elif d.kind == "stale":
-                m.stale.labels(d.rule.id).inc()
+                counters.stale.inc()
             else:
-                m.duplicates.labels(d.rule.id).inc()
+                counters.duplicates.inc()
             if d.alert is not None and d.alert.silenced_by and d.kind != "duplicate":
-                m.silenced.labels(d.rule.id).inc()
+                counters.silenced.inc()
 
     @staticmethod
     def story_changed(outcome: ArticleOutcome) -> Story | None:
