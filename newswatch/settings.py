@@ -173,6 +173,10 @@ class Console(BaseModel):
     token_file: Path | None = Field(default=None, description="File holding the token")
     users_file: Path | None = Field(default=None, description="'NAME ROLE HASH' lines")
     session_hours: float = Field(default=12.0, gt=0)
+    signin_attempts: int = Field(default=10, ge=1, description=(
+        "Failed sign-ins allowed per client address and per user name within "
+        "signin_window_minutes; further ones are refused (429) until the window has passed"))
+    signin_window_minutes: float = Field(default=15.0, gt=0)
 
 
 class Groups(BaseModel):

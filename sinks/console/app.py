@@ -26,6 +26,7 @@ from newswatch.sinks.console.signin import (
     STATIC,
     SignIn,
 )
+from newswatch.sinks.console.throttle import SignInThrottle
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -138,12 +139,14 @@ async def _healthz(request: Request) -> Response:
 
 def create_app(store: SqlAlertStore, access: Access, *, feeds_file: Path | None = None,
                state_dir: Path = Path("var"), dead_after_s: float = 24 * 3600,
-               poll_interval_s: float = 0.5) -> ASGIApp:
-    """The console over ``store``; the caller owns (and closes) the store."""
+               poll_interval_s: float = 0.5, throttle: SignInThrottle | None = None
+               ) -> ASGIApp:
+    """The console over ``store``; the caller owns (and closes) the store. ``throttle``:
+    how failed sign-ins are limited (the default: ``SignInThrottle()``)."""
     feed = ChangeFeed(store, interval_s=poll_interval_s)
     api = Api(store, feed, feeds_file=feeds_file, state_dir=state_dir,
               dead_after_s=dead_after_s)
-    signin = SignIn(access)
+    signin = SignIn(access, throttle)
     gate = Gate(access)
 
     @asynccontextmanager

@@ -13,6 +13,7 @@ import uvicorn
 from newswatch.sinks.alerts.store import SqlAlertStore
 from newswatch.sinks.console.app import create_app
 from newswatch.sinks.console.auth import Access, AuthConfigError, check_startable, load_users
+from newswatch.sinks.console.throttle import SignInThrottle
 
 from newswatch.settings import Settings
 
@@ -54,8 +55,11 @@ class ConsoleServer:
         # listening from here on: a client that connects before uvicorn has started waits in
         # the backlog instead of being refused
         self._socket.listen(128)
+        console = settings.console
+        throttle = SignInThrottle(limit=console.signin_attempts,
+                                  window_s=console.signin_window_minutes * 60)
         app = create_app(store, self.access, feeds_file=feeds_file, state_dir=state_dir,
-                         dead_after_s=settings.ingest.dead_after_s)
+                         dead_after_s=settings.ingest.dead_after_s, throttle=throttle)
         # open live-event streams never end by themselves: give them a second at shutdown
         self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning",
                                                      access_log=False, lifespan="on",

@@ -8,13 +8,22 @@ proxy).
 
 from __future__ import annotations
 
+import logging
+import math
 import secrets
 from urllib.parse import parse_qs
 
 from newswatch.sinks.console.auth import Access, Principal, csrf_ok
+from newswatch.sinks.console.throttle import SignInThrottle
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 
 from newswatch.settings import package_path
 
@@ -26,6 +35,8 @@ CSRF_COOKIE = "nw_csrf"
 CSRF_HEADER = "x-csrf-token"
 _MAX_FORM_BYTES = 8192
 
+log = logging.getLogger(__name__)
+
 
 def _set_cookie(request: Request, response: Response, name: str, value: str,
                 max_age: int) -> None:
@@ -33,9 +44,19 @@ def _set_cookie(request: Request, response: Response, name: str, value: str,
                         secure=request.url.scheme == "https", path="/")
 
 
+def _too_many(wait_s: float) -> Response:
+    minutes = max(1, math.ceil(wait_s / 60))
+    body = ("<!doctype html><title>newswatch console: sign-in paused</title>"
+            "<p>Too many failed sign-ins from this address or for this user. "
+            f"Try again in {minutes} minute{'s' if minutes > 1 else ''}.</p>"
+            '<p><a href="/login">Back to sign-in</a></p>')
+    return HTMLResponse(body, status_code=429, headers={"retry-after": str(math.ceil(wait_s))})
+
+
 class SignIn:
-    def __init__(self, access: Access) -> None:
+    def __init__(self, access: Access, throttle: SignInThrottle | None = None) -> None:
         self.access = access
+        self.throttle = throttle or SignInThrottle()
 
     async def page(self, request: Request) -> Response:
         return FileResponse(STATIC / "login.html")
@@ -50,11 +71,21 @@ class SignIn:
         if len(raw) > _MAX_FORM_BYTES:
             return JSONResponse({"error": "sign-in form too large"}, status_code=413)
         form = parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
-        principal = await run_in_threadpool(self.access.login,
-                                            username=form.get("username", [""])[0].strip(),
+        username = form.get("username", [""])[0].strip()
+        address = request.client.host if request.client else "unknown"
+        wait_s = self.throttle.wait_s(address, username)
+        if wait_s > 0:
+            return _too_many(wait_s)
+        principal = await run_in_threadpool(self.access.login, username=username,
                                             password=form.get("password", [""])[0])
         if principal is None:
+            self.throttle.failed(address, username)
+            if self.throttle.wait_s(address, username) > 0:
+                log.warning("console sign-in paused for %.0f s after %d failures from %s or "
+                            "for user %r", self.throttle.window_s, self.throttle.limit,
+                            address, username)
             return RedirectResponse("/login?failed=1", status_code=303)
+        self.throttle.succeeded(address, username)
         response = RedirectResponse("/", status_code=303)
         lifetime = int(self.access.session_s)
         _set_cookie(request, response, SESSION_COOKIE, self.access.session_for(principal),

@@ -331,6 +331,39 @@ def test_cli_serves_with_users_from_a_file_and_a_token_from_a_file(tmp_path: Pat
         proc.wait(10)
 
 
+def test_failed_sign_ins_pause_sign_in_for_that_address_and_name(
+        tmp_path: Path, store: SqliteAlertStore) -> None:
+    """Over real uvicorn with the settings users set: after the allowed failures, even the
+    right password is refused (429, Retry-After) without being checked, for that address and
+    that name; the API's bearer token is not affected."""
+    users = tmp_path / "users"
+    users.write_text(f"ana operator {hash_password('pw-ana-123')}\n", encoding="utf-8")
+    settings = Settings(state_dir=tmp_path, console={
+        "users_file": users, "token": TOKEN, "signin_attempts": 3,
+        "signin_window_minutes": 10})
+    server = ConsoleServer(settings, store, host="127.0.0.1", port=0, feeds_file=None,
+                           state_dir=tmp_path)
+    server.start()
+    try:
+        assert server.wait_started()
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            for _ in range(3):
+                wrong = client.post("/login", data={"username": "ana", "password": "guess"})
+                assert wrong.status_code == 303 and wrong.headers["location"].endswith(
+                    "failed=1")
+            paused = client.post("/login", data={"username": "ana", "password": "pw-ana-123"})
+            assert paused.status_code == 429
+            assert 590 <= int(paused.headers["retry-after"]) <= 600
+            assert "Try again in 10 minutes" in paused.text
+            assert "nw_session" not in paused.cookies
+            other = client.post("/login", data={"username": "", "password": TOKEN})
+            assert other.status_code == 429  # the same address, another name
+            assert client.get("/api/alerts", headers={"authorization": f"Bearer {TOKEN}"}
+                              ).status_code == 200
+    finally:
+        server.stop()
+
+
 def test_settings_errors_are_clear(tmp_path: Path) -> None:
     from newswatch.sinks.console.auth import AuthConfigError
     from newswatch.sinks.console.server import access_from_settings
