@@ -173,6 +173,9 @@ def test_token_is_required_when_configured(store: SqliteAlertStore) -> None:
                           ).status_code == 401
         ok = client.get("/api/alerts", headers={"authorization": f"Bearer {TOKEN}"})
         assert ok.status_code == 200 and ok.json()["total"] == 3
+        cross = client.post("/login", data={"username": "", "password": TOKEN},
+                            headers={"origin": "http://evil.example"}, follow_redirects=False)
+        assert cross.status_code == 403 and "nw_session" not in cross.cookies
         # the sign-in form sets a session; the browser then reads and acts with its cookie
         assert client.post("/login", data={"username": "", "password": "nope"},
                            follow_redirects=False).headers["location"] == "/login?failed=1"
