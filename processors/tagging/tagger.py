@@ -38,6 +38,7 @@ from newswatch.processors.tagging.entries import (
 )
 from newswatch.processors.tagging.gazetteer import Gazetteer
 from newswatch.processors.tagging.intervals import Near
+from newswatch.processors.tagging.known_persons import known_country
 from newswatch.processors.tagging.matching import Hit, scan_article, select_names
 from newswatch.processors.tagging.records import (
     ActorRecord,
@@ -184,7 +185,8 @@ class Tagger:
         if wl is not None:
             actor_tags = _add_watchlist_actors(wl, wl_hits, actor_tags)
         roles = _RoleWords(actor_tags, geo) if any(p.role_span for p in persons) else None
-        person_countries = [_person_country(p, roles, primary, fields) for p in persons]
+        person_countries = [_person_country(p, roles, _known_country(p) or primary, fields)
+                            for p in persons]
         actor_tags = actors_mod.leader_offices(gaz, actor_tags, persons, person_countries, fields)
         person_tags = persons_mod.to_tags(persons, person_countries, [title, text])
 
@@ -372,6 +374,12 @@ def _first_two(t: tuple) -> tuple[int, int]:
 
 def _mention_span(m) -> tuple[int, int]:
     return m.hit.start, m.hit.end
+
+
+def _known_country(p) -> str | None:
+    """A well-known person's listed country (``known_persons``): what a role that names no
+    country falls back on before the story's primary country."""
+    return known_country([p.name, *[a[0] for a in p.aliases]])
 
 
 def _person_country(p, roles: _RoleWords | None, primary: str | None,

@@ -177,3 +177,24 @@ def test_volcanic_eruption_is_a_disaster_but_erupting_violence_is_not():
     assert "natural_disaster" in events(tag("The eruption sent ash clouds 2 km high.",
                                             title="Indonesia's Mount Semeru erupts"))
     assert "natural_disaster" not in events(tag("Violence erupted after the vote."))
+
+
+def test_well_known_persons_need_no_cue():
+    # headlines name the best-known figures bare: no role, no "said" (known_persons.yaml)
+    for title, name in [("Under pressure from Trump, the new president holds her ground", "Trump"),
+                        ("Trump Is Playing Good Cop With Europe", "Trump"),
+                        ("Obama announces plan to close prison", "Obama"),
+                        ("Rubio’s ‘Reassuring’ Relationship Repair", "Rubio"),
+                        ("Elbridge Colby: ‘The Alliance Is Stronger Than Ever’", "Elbridge Colby")]:
+        assert person_names(tag("", title=title)) == {name}, title
+    t = tag("Modi and Sharif spoke by phone; Erdogan later called Netanyahu.")
+    assert {"Modi", "Erdogan", "Netanyahu"} <= person_names(t)
+
+
+def test_a_known_persons_country_comes_before_the_stories_country():
+    # the role names no country and the story is set in Israel: Rubio is still American
+    t = tag("Secretary of State Marco Rubio met Benjamin Netanyahu in Jerusalem.")
+    assert {p.name: p.country for p in t.persons} == {"Marco Rubio": "US",
+                                                       "Benjamin Netanyahu": "IL"}
+    # ... and a known surname after an article is no person ("the Trump administration")
+    assert person_names(tag("The deal was backed by the Trump administration.")) == set()
