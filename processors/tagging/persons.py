@@ -400,8 +400,16 @@ def _role_words_from(gaz, words: list[str]) -> int:
     when the last word is neither): a role extends left over them ("US deputy")."""
     i = len(words)
     while i > 0 and (_is_role_word(gaz, words[i - 1]) or words[i - 1].isupper()):
+        if _ends_sentence(words[i - 1]):
+            break  # "... across the state. President Ali Hassan": the last sentence's word
         i -= 1
     return i
+
+
+def _ends_sentence(word: str) -> bool:
+    """A lower-case word with a full stop ends its sentence ("state."); "U.S." and "Gen."
+    do not."""
+    return word.endswith(".") and word[:-1].isalpha() and word[:-1].islower()
 
 
 def _head_of_role(gaz, text: str, anchor: int, n_end: int):

@@ -198,3 +198,12 @@ def test_a_known_persons_country_comes_before_the_stories_country():
                                                        "Benjamin Netanyahu": "IL"}
     # ... and a known surname after an article is no person ("the Trump administration")
     assert person_names(tag("The deal was backed by the Trump administration.")) == set()
+
+
+def test_a_role_stops_at_the_sentence_end():
+    t = tag("The fighting spread across the state. President Ali Hassan said the army would "
+            "respond.")
+    assert [(p.name, p.role) for p in t.persons] == [("Ali Hassan", "President")]
+    # an abbreviation's stops are no sentence end
+    t = tag("The U.S. Ambassador Lee Brown said the talks went well.")
+    assert [p.role for p in t.persons] == ["U.S. Ambassador"]
