@@ -207,3 +207,17 @@ def test_a_role_stops_at_the_sentence_end():
     # an abbreviation's stops are no sentence end
     t = tag("The U.S. Ambassador Lee Brown said the talks went well.")
     assert [p.role for p in t.persons] == ["U.S. Ambassador"]
+
+
+def test_a_governor_of_a_russian_region_is_russian_in_a_ukraine_story():
+    # a sentence's first word before an office of a place is that place, so the governor
+    # gets its country, not the story's (Ukraine)
+    t = tag("Belgorod governor Vyacheslav Gladkov said a drone hit a car.")
+    assert countries(t) == {"RU"}
+    assert [p.country for p in t.persons] == ["RU"]
+    for who in ("Belgorod's governor Vyacheslav Gladkov",
+                "The Russian governor of Belgorod, Vyacheslav Gladkov,"):
+        text = f"Ukraine's army said it hit a depot. {who} said a woman was hurt."
+        t = tag(text, title="Ukraine hits depot")
+        assert t.regions.primary_country == "UA"
+        assert [(p.name, p.country) for p in t.persons] == [("Vyacheslav Gladkov", "RU")], text
