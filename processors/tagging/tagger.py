@@ -51,6 +51,7 @@ from newswatch.processors.tagging.records import (
 )
 from newswatch.processors.tagging.regions import GeoMention
 from newswatch.processors.tagging.watchlist import Watchlist, WatchlistError
+from newswatch.processors.tagging.word_lists import WORDS
 
 from newswatch.contracts import RawArticle, TaggedArticle
 from newswatch.text_limits import MAX_TEXT_CHARS, cut_point
@@ -179,7 +180,7 @@ class Tagger:
         if wl is not None:
             _add_watchlist_places(wl, wl_hits, regions, gaz)
         dict_actor_hits = [h for h in names if ACTOR in h.kset]
-        primary = _primary_country(gaz, geo, dict_actor_hits, regions)
+        primary = _primary_country(gaz, geo, dict_actor_hits, regions, fields)
         regions["primary_country"] = primary
         actor_tags = actors_mod.resolve_actors(gaz, names, geo, fields, primary, orgs)
         if wl is not None:
@@ -311,13 +312,16 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
 
 _KIND_WEIGHT = {COUNTRY: 1.0, SEAT: 1.0, INSTITUTION: 1.0, PLACE: 1.0, ADMIN1: 1.0,
                 DEMONYM: 0.6}
+_ATTACKER_NEXT = WORDS.word_set("attacker_next")
 
 
-def _primary_country(gaz, geo, actor_hits: list[Hit], regions) -> str | None:
+def _primary_country(gaz, geo, actor_hits: list[Hit], regions,
+                     fields: dict[str, FieldText]) -> str | None:
     """What the story is about: the country most mentioned, weighting the title and lead.
 
     Countries named only inside an actor's name count half; actors' own countries count a
-    little, so a story about the TTP and Islamabad leans to Pakistan.
+    little, so a story about the TTP and Islamabad leans to Pakistan. A country or demonym
+    naming an attacker ("killed in U.S. air strike in Somalia") counts half.
     """
     if not regions["countries"]:
         return None
@@ -326,6 +330,9 @@ def _primary_country(gaz, geo, actor_hits: list[Hit], regions) -> str | None:
         if not m.country:
             continue
         w = _KIND_WEIGHT.get(m.kind, 1.0)
+        if m.kind in (COUNTRY, DEMONYM) and fields[m.hit.field].next_word(
+                m.hit.end) in _ATTACKER_NEXT:
+            w *= 0.5
         if m.hit.field == "title":
             w *= 3.0
         elif m.hit.start < 400:

@@ -221,3 +221,12 @@ def test_a_governor_of_a_russian_region_is_russian_in_a_ukraine_story():
         t = tag(text, title="Ukraine hits depot")
         assert t.regions.primary_country == "UA"
         assert [(p.name, p.country) for p in t.persons] == [("Vyacheslav Gladkov", "RU")], text
+
+
+def test_an_attackers_country_counts_half_for_the_primary_country():
+    t = tag("Two militants were killed in U.S. air strike in Somalia.",
+            title="Two killed in U.S. air strike in Somalia")
+    assert countries(t) == {"US", "SO"}
+    assert t.regions.primary_country == "SO"
+    assert tag("", title="Ukrainian drones hit Russian oil refinery").regions.primary_country \
+        == "RU"
