@@ -302,8 +302,8 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
                     and not name_neighbour(fields[h.field].text, h.start, h.end, role_words,
                                            gaz.never_words)):  # "Ali Bello", not Bello
                 strong = _PLACE_ONLY
-        if strong and h.surface not in gaz.never:
-            blocked[h.field].append((h.start, h.end))
+        if strong and (h.surface not in gaz.never or ACTOR in kinds):  # "never" is for
+            blocked[h.field].append((h.start, h.end))  # places: "Hamas said" is no person
     for h in wl_hits:
         if any(e.kind in (WATCH_ACTOR, WATCH_PLACE) for e in h.entries):
             blocked[h.field].append((h.start, h.end))

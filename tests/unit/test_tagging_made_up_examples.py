@@ -230,3 +230,12 @@ def test_an_attackers_country_counts_half_for_the_primary_country():
     assert t.regions.primary_country == "SO"
     assert tag("", title="Ukrainian drones hit Russian oil refinery").regions.primary_country \
         == "RU"
+
+
+def test_an_actor_named_like_an_ambiguous_word_is_no_person():
+    # "Hamas" is in ambiguous.yaml `never` (never a place): that must not unblock it as a name
+    for text in ("Hamas said it had handed over the bodies.",
+                 "Mediators in Doha said Hamas and Israel agreed."):
+        t = tag(text)
+        assert "hamas" in actor_ids(t)
+        assert person_names(t) == set(), text
