@@ -239,3 +239,13 @@ def test_an_actor_named_like_an_ambiguous_word_is_no_person():
         t = tag(text)
         assert "hamas" in actor_ids(t)
         assert person_names(t) == set(), text
+
+
+def test_company_hospital_and_chamber_names_are_actors_not_persons():
+    t = tag("Samsung Electronics and Hyundai Motor said they would invest in Georgia.")
+    assert "Hyundai Motor" in {a.name for a in t.actors}
+    assert person_names(t) == set()
+    t = tag("Doctors at Nasser Hospital said 12 bodies were brought in. Elbit Systems won the "
+            "contract, the Confederation of Indian Industry said.")
+    assert {"Nasser Hospital", "Elbit Systems", "Confederation of Indian Industry"} <= {
+        a.name for a in t.actors}
