@@ -249,3 +249,13 @@ def test_company_hospital_and_chamber_names_are_actors_not_persons():
             "contract, the Confederation of Indian Industry said.")
     assert {"Nasser Hospital", "Elbit Systems", "Confederation of Indian Industry"} <= {
         a.name for a in t.actors}
+
+
+def test_more_ministries_are_composed_with_their_country():
+    t = tag("The transport ministry said flights would resume, and the environment ministry "
+            "issued a warning in Brazil.")
+    assert {"BR-MOTR", "BR-MOENV"} <= actor_ids(t)
+    assert "ES-MOL" in actor_ids(tag("Spain's labour ministry said unemployment fell."))
+    assert "IQ-MOPET" in actor_ids(tag("The Iraqi oil ministry said exports rose."))
+    t = tag("India's external affairs ministry said the Pakistani envoy was summoned.")
+    assert "IN-MOFA" in actor_ids(t)
