@@ -259,3 +259,51 @@ def test_more_ministries_are_composed_with_their_country():
     assert "IQ-MOPET" in actor_ids(tag("The Iraqi oil ministry said exports rose."))
     t = tag("India's external affairs ministry said the Pakistani envoy was summoned.")
     assert "IN-MOFA" in actor_ids(t)
+
+
+# Headlines of common world-news kinds whose wording had no cue (made up; events.yaml)
+_MORE_HEADLINES = [
+    ("diplomatic", "Erdogan meets Putin in Sochi to discuss grain corridor"),
+    ("diplomatic", "Modi holds phone call with Biden on trade"),
+    ("diplomatic", "Wang Yi met his Russian counterpart in Moscow"),
+    ("diplomatic", "G7 leaders meet in Italy"),
+    ("economic", "Oil prices jump 5% after OPEC cuts output"),
+    ("economic", "Shares in Tesla fell 10% after weak sales"),
+    ("economic", "Argentina's peso slumps to record low"),
+    ("economic", "US imposes 25% duties on steel imports"),
+    ("legal", "Former president found guilty of corruption"),
+    ("legal", "Company fined $1 billion by EU regulators"),
+    ("attack", "Police officer shot and killed in Peshawar"),
+    ("attack", "Settlers torch homes in the West Bank"),
+    ("armed_clash", "Troops and rebels fight for control of Goma"),
+    ("armed_clash", "Army recaptures town from Islamic State fighters"),
+    ("humanitarian", "Thousands flee as fighting spreads in Sudan"),
+    ("humanitarian", "Migrant boat sinks off Libya, 60 missing"),
+    ("protest", "Students take to the streets in Dhaka"),
+    ("protest", "Thousands march in Belgrade against the government"),
+    ("arrest", "Journalist held by security forces in Kashmir"),
+    ("accident", "Ferry sinks off Indonesia, 10 dead"),
+    ("airstrike", "Pakistani jets strike Taliban hideouts in Afghanistan"),
+    ("airstrike", "Russia launches massive missile barrage on Kyiv"),
+]
+
+
+def test_event_cues_of_more_headlines():
+    for etype, title in _MORE_HEADLINES:
+        assert etype in events(tag("", title=title)), title
+
+
+def test_phone_calls_in_general_are_no_diplomacy():
+    assert "diplomatic" not in events(tag("Phone calls and text messages distract drivers.",
+                                          title="Drivers distracted"))
+
+
+def test_the_lede_does_not_end_at_an_abbreviation():
+    # "U.S." and "Mr." end no sentence, so the lede's cue counts ("diplomat", one cue)
+    t = tag("The chief U.S. diplomat put a friendlier spin on the message to Europe. The "
+            "speech was long.", title="A Reassuring Repair")
+    assert "diplomatic" in events(t)
+    assert "diplomatic" not in events(tag("The speech was long. The chief diplomat smiled.",
+                                          title="A Reassuring Repair"))
+    t = tag("Sanctions were imposed by the U.S. The ambassador left.", title="A new turn")
+    assert "diplomatic" not in events(t)  # "U.S. The": a sentence end after all
