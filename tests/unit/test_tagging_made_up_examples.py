@@ -51,9 +51,14 @@ def test_gare_de_lyon_is_a_paris_station_not_the_lyon_region():
 
 
 def test_bare_cgt_stays_unresolved_between_france_and_argentina():
-    # "CGT" names both France's and Argentina's union confederation: no bare acronym entry
+    # "CGT" names both France's and Argentina's union confederation: the story's countries
+    # (its places and its other actors) decide, and without one it is neither
     t = tag("Argentina's CGT called a general strike against the labour reform.")
     assert "fr-cgt" not in actor_ids(t)
+    assert "cgt-ar" in actor_ids(t)
+    assert actor_ids(tag("The CGT called a general strike in Buenos Aires.")) == {"cgt-ar"}
+    assert actor_ids(tag("The CGT said the strike would continue in Paris.")) == {"fr-cgt"}
+    assert actor_ids(tag("The CGT said the strike would continue.")) == set()
 
 
 def test_famine_and_refugee_flows_are_humanitarian_and_famine_is_no_person():
