@@ -312,3 +312,7 @@ def test_the_lede_does_not_end_at_an_abbreviation():
                                           title="A Reassuring Repair"))
     t = tag("Sanctions were imposed by the U.S. The ambassador left.", title="A new turn")
     assert "diplomatic" not in events(t)  # "U.S. The": a sentence end after all
+
+
+def test_a_countrys_general_staff_is_its_military():
+    assert "UA-MIL" in actor_ids(tag("Ukraine's General Staff said 40 drones were shot down."))
