@@ -58,7 +58,7 @@ from newswatch.text_limits import MAX_TEXT_CHARS, cut_point
 
 __all__ = ["CODE_VERSION", "Resolved", "Tagger"]
 
-CODE_VERSION = "0.5.0"  # 0.5: West Bank governorates, presidencies, bodies "in" a country, lede events
+CODE_VERSION = "0.6.0"  # 0.6: known persons, attacker countries, shared acronyms, abbreviation stops
 _FIELDS = ("title", "text")
 
 
