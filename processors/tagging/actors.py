@@ -137,7 +137,7 @@ def resolve_actors(
         if org is False:
             continue  # a word inside a longer name: "Supreme Court Bar Association"
         shared = None
-        if len(hit.entries) > 1 and _shared_name(gaz, hit):
+        if ACTOR in hit.kset and len(hit.entries) > 1 and _shared_name(gaz, hit):
             if story is None:
                 story = _story_countries(gaz, name_hits, geo, primary)
             shared = {e.ref for e in hit.entries

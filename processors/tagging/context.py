@@ -21,11 +21,9 @@ _GAP = frozenset(" \t\n\u00a0\"'“‘(")
 _SENT_END = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|\n\s*)")
 # a full stop that ends an abbreviation, not a sentence: "Mr. Asif", "Gen. Munir", and "U.S."
 # or "D.C." unless a word that opens sentences follows ("... by the U.S. The move ...")
-_TITLE_ABBREVIATION = re.compile(r"(?:^|[\s(\"“‘])(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|Capt|Maj|Rep|Sen|"
-                                 r"Gov|Prof|Rev|Adm|Brig|Gens|Cpl|Pvt|Supt|Insp|Fr|Mt|St|No|"
-                                 r"Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.\Z")
-_INITIALS = re.compile(r"(?:^|[\s(\"“‘])(?:[A-Z]\.){2,}\Z")
-_OPENERS = frozenset(WORDS.word_set("sentence_openers"))
+_TITLES = WORDS.word_set("abbreviation_titles")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]")
+_OPENERS = WORDS.word_set("sentence_openers")
 _LEAD = " \"'“‘("  # what may stand between a sentence start and its first word
 _CLOSERS = "\"'”’)]"
 
@@ -181,12 +179,17 @@ def _abbreviation(text: str, stop: int, after: int) -> bool:
     """The sentence end that ``_SENT_END`` matched at [stop, after) is an abbreviation's full
     stop ("U.S. Secretary of State", "Mr. Asif"): a title never ends a sentence; initials
     ("U.S.", "D.C.") do only before a word that opens sentences ("... the U.S. The move")."""
-    if text[stop] != "." or text[stop:after].strip(" \t\u00a0") != ".":
-        return False  # "?", "!", a closing quote or a line break: a sentence end
-    before = text[max(0, stop - 12):stop + 1]
-    if _TITLE_ABBREVIATION.search(before):
-        return True
-    if not _INITIALS.search(before):
+    if text[stop] != "." or stop == 0 or not text[stop - 1].isalpha():
+        return False  # "?", "!", a line break, "2024.": a sentence end
+    j = stop - 1
+    while j >= 0 and stop - j <= 8 and (text[j].isalpha() or text[j] == "."):
+        j -= 1
+    if j >= 0 and (stop - j > 8 or not (text[j].isspace() or text[j] in "(\"“‘")):
+        return False  # a long word, or one inside a token
+    word = text[j + 1:stop]
+    if word in _TITLES:
+        return text[stop:after].strip(" \t\u00a0") == "."
+    if not _INITIALS.fullmatch(word) or text[stop:after].strip(" \t\u00a0") != ".":
         return False
     m = _WORD.match(text, after)
     return m is None or m.group() not in _OPENERS
