@@ -131,12 +131,21 @@ def resolve_actors(
         geo_by_field.setdefault(m.hit.field, []).append(m)
     near = {f: _near(ms) for f, ms in geo_by_field.items()}
     org_of, absorbed = _place_orgs(gaz, name_hits, orgs)
+    story: set[str | None] | None = None  # the story's countries, for shared acronyms
     for hit in name_hits:
         org = org_of.get(id(hit))
         if org is False:
             continue  # a word inside a longer name: "Supreme Court Bar Association"
+        shared = None
+        if ACTOR in hit.kset and len(hit.entries) > 1 and _shared_name(gaz, hit):
+            if story is None:
+                story = _story_countries(gaz, name_hits, geo, primary)
+            shared = {e.ref for e in hit.entries
+                      if e.kind == ACTOR and gaz.actors[e.ref].country in story}
         for e in hit.entries:
             if e.kind == ACTOR:
+                if shared is not None and e.ref not in shared:
+                    continue  # "CGT" in an Argentine story is not France's union
                 acc.add(gaz.actors[e.ref], hit, 0.9, "dictionary")
                 if org is not None:
                     _add_org_spans(acc, gaz.actors[e.ref], org, fields, 0.9, "dictionary")
@@ -180,6 +189,26 @@ def resolve_actors(
                 said = spoke.setdefault(h.field, {})
                 said[h.start] = max(said.get(h.start, -1), h.end)
     return list(acc.tags.values())
+
+
+def _shared_name(gaz: Gazetteer, hit: Hit) -> bool:
+    """The hit names dictionary actors of two or more countries ("CGT")."""
+    countries = {gaz.actors[e.ref].country for e in hit.entries if e.kind == ACTOR}
+    return len(countries) > 1
+
+
+def _story_countries(gaz: Gazetteer, name_hits: list[Hit], geo: list[GeoMention],
+                     primary: str | None) -> set[str | None]:
+    """The countries a story names (its places, and the actors each name of which stands for
+    one country only: "Renault and SNCF" make a French story)."""
+    countries: set[str | None] = {m.country for m in geo if m.country}
+    if primary:
+        countries.add(primary)
+    for h in name_hits:
+        if not _shared_name(gaz, h):
+            countries.update(gaz.actors[e.ref].country for e in h.entries
+                             if e.kind == ACTOR and gaz.actors[e.ref].country)
+    return countries
 
 
 _PM = re.compile(r"\b(?:prime minister|pm|premier)\b")

@@ -19,6 +19,11 @@ PLACE_NOUNS = WORDS.word_set("place_nouns")
 _WORD = re.compile(r"[\w'’-]+")
 _GAP = frozenset(" \t\n\u00a0\"'“‘(")
 _SENT_END = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|\n\s*)")
+# a full stop that ends an abbreviation, not a sentence: "Mr. Asif", "Gen. Munir", and "U.S."
+# or "D.C." unless a word that opens sentences follows ("... by the U.S. The move ...")
+_TITLES = WORDS.word_set("abbreviation_titles")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]")
+_OPENERS = WORDS.word_set("sentence_openers")
 _LEAD = " \"'“‘("  # what may stand between a sentence start and its first word
 _CLOSERS = "\"'”’)]"
 
@@ -96,7 +101,9 @@ class FieldText:
     @property
     def _starts(self) -> list[int]:
         if self._sent is None:
-            self._sent = [0] + [m.end() for m in _SENT_END.finditer(self.text)]
+            text = self.text
+            self._sent = [0] + [m.end() for m in _SENT_END.finditer(text)
+                                if not _abbreviation(text, m.start(), m.end())]
         return self._sent
 
     def prev_word(self, start: int) -> str:
@@ -156,10 +163,33 @@ class FieldText:
         """Where the first sentence ends (one search, unless the sentences are known)."""
         if self._sent is not None:
             return self._sent[1] if len(self._sent) > 1 else len(self.text)
-        m = _SENT_END.search(self.text)
-        return m.end() if m else len(self.text)
+        text = self.text
+        for m in _SENT_END.finditer(text):
+            if not _abbreviation(text, m.start(), m.end()):
+                return m.end()
+        return len(text)
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self._starts, pos) - 1
         end = self._starts[i + 1] if i + 1 < len(self._starts) else len(self.text)
         return self._starts[i], end
+
+
+def _abbreviation(text: str, stop: int, after: int) -> bool:
+    """The sentence end that ``_SENT_END`` matched at [stop, after) is an abbreviation's full
+    stop ("U.S. Secretary of State", "Mr. Asif"): a title never ends a sentence; initials
+    ("U.S.", "D.C.") do only before a word that opens sentences ("... the U.S. The move")."""
+    if text[stop] != "." or stop == 0 or not text[stop - 1].isalpha():
+        return False  # "?", "!", a line break, "2024.": a sentence end
+    j = stop - 1
+    while j >= 0 and stop - j <= 8 and (text[j].isalpha() or text[j] == "."):
+        j -= 1
+    if j >= 0 and (stop - j > 8 or not (text[j].isspace() or text[j] in "(\"“‘")):
+        return False  # a long word, or one inside a token
+    word = text[j + 1:stop]
+    if word in _TITLES:
+        return text[stop:after].strip(" \t\u00a0") == "."
+    if not _INITIALS.fullmatch(word) or text[stop:after].strip(" \t\u00a0") != ".":
+        return False
+    m = _WORD.match(text, after)
+    return m is None or m.group() not in _OPENERS

@@ -25,6 +25,7 @@ from dataclasses import field as _field  # "field" is an attribute name here
 from newswatch.processors.tagging.context import FieldText, tokens, without_possessive
 from newswatch.processors.tagging.gazetteer import Gazetteer
 from newswatch.processors.tagging.given_names import known_name
+from newswatch.processors.tagging.known_persons import known_full_name, known_short
 from newswatch.processors.tagging.not_names import AGENT_NOUN, LOCATIVE, NOT_NAME_END
 from newswatch.processors.tagging.records import PersonRecord
 from newswatch.processors.tagging.single_names import single_cue
@@ -336,7 +337,7 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
         if not role:
             return
     if not (role or honorific or speech):
-        known = known_name(words)
+        known = known_name(words) or known_full_name(" ".join(words))
         if not known:  # "European Commissioner for Enlargement Marta Kos"
             for k in (1, 2):
                 if len(words) - k > 1 and known_name(words[k:]):
@@ -381,6 +382,11 @@ def _title_name(gaz, ctx: FieldText, words: list[str], toks, others: list[str],
         if not _name_shaped(gaz, part):
             continue
         surface = ctx.text[toks[0][1]:toks[k - 1][2]]
+        if known_full_name(" ".join(part)):  # "Elbridge Colby: 'NATO Is ...'"
+            persons.append(PersonCandidate(name=surface, tokens=part, field=ctx.name,
+                                           start=toks[0][1], end=toks[k - 1][2],
+                                           confidence=0.7))
+            return
         if any(surface in o for o in others) or k == 2 and known_name(part) and any(
                 part[1] in o for o in others):
             pending.append(PersonCandidate(name=surface, tokens=part, field=ctx.name,
@@ -394,8 +400,16 @@ def _role_words_from(gaz, words: list[str]) -> int:
     when the last word is neither): a role extends left over them ("US deputy")."""
     i = len(words)
     while i > 0 and (_is_role_word(gaz, words[i - 1]) or words[i - 1].isupper()):
+        if _ends_sentence(words[i - 1]):
+            break  # "... across the state. President Ali Hassan": the last sentence's word
         i -= 1
     return i
+
+
+def _ends_sentence(word: str) -> bool:
+    """A lower-case word with a full stop ends its sentence ("state."); "U.S." and "Gen."
+    do not."""
+    return word.endswith(".") and word[:-1].isalpha() and word[:-1].islower()
 
 
 def _head_of_role(gaz, text: str, anchor: int, n_end: int):
@@ -509,6 +523,9 @@ def _merge(gaz, fields: dict[str, FieldText], persons: list[PersonCandidate], si
         for sg in rest:
             _name, fname, s, e, cue = sg
             text = fields[fname].text
+            if not cue and known_short(_name):  # "Under pressure from Trump, ..."
+                cue = True
+                sg = (_name, fname, s, e, cue)
             # a cheap look first: a cue needs a lower-case word or [,'] after the word (any
             # word in a headline), a speech verb before it, or "between" in the story
             if not (cue or lazy["between"] or text[s - 2:s] in _SPEECH_TAIL):

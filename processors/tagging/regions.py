@@ -84,6 +84,10 @@ from newswatch.processors.tagging.word_lists import WORDS
 __all__ = ["GeoMention", "resolve_regions"]
 
 _SMALL_CITY = 100_000
+# a sentence's first word followed by an office or body of a place ("Belgorod governor said",
+# "Lagos police said") is that place, not an ordinary capitalised word
+_INSTITUTION_NEXT = WORDS.word_set("institution_next")
+_WORD_AFTER = re.compile(r"(?:'s|’s)?[ \u00a0]+(\w+)")
 _ROUTE_NEXT = re.compile(r"[ -]\d")  # "US 41", "US-24"
 # a report's languages in its title ("Snapshot [EN/UK]", "[EN/AR/FR]"), as ReliefWeb writes
 _LANGUAGES = re.compile(r"\[(?:[A-Z]{2}/)+[A-Z]{2}\]")
@@ -181,7 +185,8 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
                     out.append(_unsure(e))  # needs its country supported
                     continue
                 if initial is None:
-                    initial = ctx.sentence_initial(hit.start)
+                    initial = ctx.sentence_initial(hit.start) and not _institution_after(
+                        ctx.text, hit.end)
                 if initial:
                     out.append(_unsure(e))
                     continue
@@ -206,6 +211,12 @@ def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
             continue  # "Lt. Paul Henderson": not the Cape Verdean division Paul
         out.append(e)
     return out
+
+
+def _institution_after(text: str, end: int) -> bool:
+    """The name is followed by an office or body of a place ("Belgorod's governor")."""
+    m = _WORD_AFTER.match(text, end, end + 40)
+    return m is not None and m.group(1).lower() in _INSTITUTION_NEXT
 
 
 def _has_kind(options: list[Reading], kind: Kind) -> bool:

@@ -38,6 +38,7 @@ from newswatch.processors.tagging.entries import (
 )
 from newswatch.processors.tagging.gazetteer import Gazetteer
 from newswatch.processors.tagging.intervals import Near
+from newswatch.processors.tagging.known_persons import known_country
 from newswatch.processors.tagging.matching import Hit, scan_article, select_names
 from newswatch.processors.tagging.records import (
     ActorRecord,
@@ -50,13 +51,14 @@ from newswatch.processors.tagging.records import (
 )
 from newswatch.processors.tagging.regions import GeoMention
 from newswatch.processors.tagging.watchlist import Watchlist, WatchlistError
+from newswatch.processors.tagging.word_lists import WORDS
 
 from newswatch.contracts import RawArticle, TaggedArticle
 from newswatch.text_limits import MAX_TEXT_CHARS, cut_point
 
 __all__ = ["CODE_VERSION", "Resolved", "Tagger"]
 
-CODE_VERSION = "0.5.0"  # 0.5: West Bank governorates, presidencies, bodies "in" a country, lede events
+CODE_VERSION = "0.6.0"  # 0.6: known persons, attacker countries, shared acronyms, abbreviation stops
 _FIELDS = ("title", "text")
 
 
@@ -178,13 +180,14 @@ class Tagger:
         if wl is not None:
             _add_watchlist_places(wl, wl_hits, regions, gaz)
         dict_actor_hits = [h for h in names if ACTOR in h.kset]
-        primary = _primary_country(gaz, geo, dict_actor_hits, regions)
+        primary = _primary_country(gaz, geo, dict_actor_hits, regions, fields)
         regions["primary_country"] = primary
         actor_tags = actors_mod.resolve_actors(gaz, names, geo, fields, primary, orgs)
         if wl is not None:
             actor_tags = _add_watchlist_actors(wl, wl_hits, actor_tags)
         roles = _RoleWords(actor_tags, geo) if any(p.role_span for p in persons) else None
-        person_countries = [_person_country(p, roles, primary, fields) for p in persons]
+        person_countries = [_person_country(p, roles, _known_country(p) or primary, fields)
+                            for p in persons]
         actor_tags = actors_mod.leader_offices(gaz, actor_tags, persons, person_countries, fields)
         person_tags = persons_mod.to_tags(persons, person_countries, [title, text])
 
@@ -299,8 +302,8 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
                     and not name_neighbour(fields[h.field].text, h.start, h.end, role_words,
                                            gaz.never_words)):  # "Ali Bello", not Bello
                 strong = _PLACE_ONLY
-        if strong and h.surface not in gaz.never:
-            blocked[h.field].append((h.start, h.end))
+        if strong and (h.surface not in gaz.never or ACTOR in kinds):  # "never" is for
+            blocked[h.field].append((h.start, h.end))  # places: "Hamas said" is no person
     for h in wl_hits:
         if any(e.kind in (WATCH_ACTOR, WATCH_PLACE) for e in h.entries):
             blocked[h.field].append((h.start, h.end))
@@ -309,13 +312,16 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
 
 _KIND_WEIGHT = {COUNTRY: 1.0, SEAT: 1.0, INSTITUTION: 1.0, PLACE: 1.0, ADMIN1: 1.0,
                 DEMONYM: 0.6}
+_ATTACKER_NEXT = WORDS.word_set("attacker_next")
 
 
-def _primary_country(gaz, geo, actor_hits: list[Hit], regions) -> str | None:
+def _primary_country(gaz, geo, actor_hits: list[Hit], regions,
+                     fields: dict[str, FieldText]) -> str | None:
     """What the story is about: the country most mentioned, weighting the title and lead.
 
     Countries named only inside an actor's name count half; actors' own countries count a
-    little, so a story about the TTP and Islamabad leans to Pakistan.
+    little, so a story about the TTP and Islamabad leans to Pakistan. A country or demonym
+    naming an attacker ("killed in U.S. air strike in Somalia") counts half.
     """
     if not regions["countries"]:
         return None
@@ -324,6 +330,9 @@ def _primary_country(gaz, geo, actor_hits: list[Hit], regions) -> str | None:
         if not m.country:
             continue
         w = _KIND_WEIGHT.get(m.kind, 1.0)
+        if m.kind in (COUNTRY, DEMONYM) and fields[m.hit.field].next_word(
+                m.hit.end) in _ATTACKER_NEXT:
+            w *= 0.5
         if m.hit.field == "title":
             w *= 3.0
         elif m.hit.start < 400:
@@ -372,6 +381,12 @@ def _first_two(t: tuple) -> tuple[int, int]:
 
 def _mention_span(m) -> tuple[int, int]:
     return m.hit.start, m.hit.end
+
+
+def _known_country(p) -> str | None:
+    """A well-known person's listed country (``known_persons``): what a role that names no
+    country falls back on before the story's primary country."""
+    return known_country([p.name, *[a[0] for a in p.aliases]])
 
 
 def _person_country(p, roles: _RoleWords | None, primary: str | None,

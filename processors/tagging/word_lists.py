@@ -40,6 +40,7 @@ _LISTS: dict[str, str] = {
     "not_national": _CAPITAL, "honorifics_only": _LOWER, "not_name_starts": _LOWER,
     "name_articles": _LOWER, "months_days": _CAPITAL, "org_not_name_words": _CAPITAL,
     "attributive_endings": _LOWER, "company_nouns": _LOWER, "org_not_tails": _LOWER,
+    "attacker_next": _LOWER, "sentence_openers": _CAPITAL, "abbreviation_titles": _CAPITAL,
 }
 _MAPPINGS = ("org_heads", "org_type_words", "number_words")
 

@@ -140,7 +140,8 @@ def test_family_name_first_needs_name_syllables_after_it():
 
 
 def test_between_pair_needs_two_single_names():
-    assert names("Talks between Putin and Ukraine stalled.") == []
+    # (a surname not in known_persons.yaml: "Putin" is a person by that list alone)
+    assert names("Talks between Karlov and Ukraine stalled.") == []
 
 
 def test_leading_capitalised_word_before_a_known_given_name_is_dropped():
