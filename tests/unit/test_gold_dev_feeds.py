@@ -26,7 +26,7 @@ def test_dev_items_are_disjoint_from_the_held_out_set_and_unique():
     dev = [(a["feed"], a["key"]) for a in _lines("dev-feeds.jsonl")]
     held_items = [(a["feed"], a["key"]) for a in _lines("real-feeds.jsonl")]
     held = set(held_items)
-    assert len(held_items) == len(held) == 284  # with the blind batches of 2026-12-07
+    assert len(held_items) == len(held) == 316  # with the blind batches of 2026-12-07
     assert len(dev) == len(set(dev)) == 165
     assert not set(dev) & held
 
@@ -51,6 +51,6 @@ def test_held_out_texts_are_found_unchanged_in_the_saved_feeds(shared_dir: Path)
     # skipped by the benchmark, silently shrinking the set
     held = load_heldout(shared_dir)
     assert held.skipped == []
-    assert len(held.docs) == 284
+    assert len(held.docs) == 316
     for doc in held.docs:
         assert doc.title and doc.text, doc.id
