@@ -18,7 +18,10 @@ LOCATIVE_WORDS = WORDS.word_set("locative_words")
 PLACE_NOUNS = WORDS.word_set("place_nouns")
 _WORD = re.compile(r"[\w'’-]+")
 _GAP = frozenset(" \t\n\u00a0\"'“‘(")
-_SENT_END = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|\n\s*)")
+# a sentence ends after [.!?] (and closing marks) and whitespace, or at a line break; written
+# with one class of first characters so that the regex engine skips to them (half the time
+# of "[.!?]...|\n...", which it tries at every offset)
+_SENT_END = re.compile(r"[.!?\n](?:(?<=\n)\s*|(?<!\n)[\"'”’)\]]*\s+)")
 _LEAD = " \"'“‘("  # what may stand between a sentence start and its first word
 _CLOSERS = "\"'”’)]"
 
