@@ -308,8 +308,11 @@ def _place_orgs(gaz: Gazetteer, name_hits: list[Hit], orgs: list[OrgMention]):
     return org_of, absorbed
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def _slug(name: str) -> str:
-    return "org-" + re.sub(r"[^a-z0-9]+", "-", name.replace("\u00ad", "").lower()).strip("-")
+    return "org-" + _NOT_SLUG.sub("-", name.replace("\u00ad", "").lower()).strip("-")
 
 
 _STATE_TYPES = frozenset({"government", "police", "military", "court"})
