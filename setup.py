@@ -30,8 +30,9 @@ except ImportError:  # a build without Cython (no build isolation): plain Python
     from setuptools.command.build_ext import build_ext
 
 # the modules every article goes through; loading the gazetteer is not worth compiling
-COMPILED_MODULES = ("actors", "context", "events", "given_names", "matching", "organisations",
-                    "persons", "records", "regions", "single_names", "tagger", "textnorm")
+COMPILED_MODULES = ("actors", "context", "events", "given_names", "intervals", "matching",
+                    "organisations", "persons", "records", "regions", "single_names", "tagger",
+                    "textnorm")
 FAST_FLAGS = ["-O2", "-g0"]
 # annotation_typing off: the annotations are for readers and linters; Cython would otherwise
 # enforce them at run time more strictly than Python does

@@ -249,11 +249,20 @@ def leader_offices(gaz: Gazetteer, tags: list[ActorRecord], persons: list[Person
     return list(acc.tags.values())
 
 
+def _body_suffixes(gaz: Gazetteer) -> frozenset[str]:
+    """The suffixes of the composed state bodies ("MOFA" of "PK-MOFA"), gathered once per
+    gazetteer rather than once per article."""
+    suffixes = gaz.memo.get("body_suffixes")
+    if suffixes is None:
+        suffixes = gaz.memo["body_suffixes"] = frozenset(b.suffix for b in gaz.bodies)
+    return suffixes
+
+
 def _listed_before(gaz: Gazetteer, acc: _Acc, near_by_field: dict[str, Near[GeoMention]],
                    fields: dict[str, FieldText]) -> None:
     """A state body named after a list of countries is each country's: "Russian and
     Ukrainian officials", "US, British and French troops" (the phrase is the evidence)."""
-    suffixes = {b.suffix for b in gaz.bodies}
+    suffixes = _body_suffixes(gaz)
     for tag in list(acc.tags.values()):
         country = tag["country"]
         suffix = tag["id"][len(country) + 1:] if country else None
@@ -337,8 +346,11 @@ def _place_orgs(gaz: Gazetteer, name_hits: list[Hit], orgs: list[OrgMention]):
     return org_of, absorbed
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def _slug(name: str) -> str:
-    return "org-" + re.sub(r"[^a-z0-9]+", "-", name.replace("\u00ad", "").lower()).strip("-")
+    return "org-" + _NOT_SLUG.sub("-", name.replace("\u00ad", "").lower()).strip("-")
 
 
 _STATE_TYPES = frozenset({"government", "police", "military", "court"})

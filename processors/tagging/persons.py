@@ -248,8 +248,8 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     toks = [t for t in tokens(text, start, end) if t[0].strip(".,") and t[0] not in _POSSESSIVE]
     # a name ends at its possessive: "Vladislav Heraskevych's Olympic dream"
     own = None
-    if text.find("s ", start, end) != -1 or text.find("' ", start, end) != -1 or text.find(
-            "’ ", start, end) != -1:  # "Hunters' West gang": "West" is not the name's
+    run = text[start:end]
+    if "s " in run or "' " in run or "’ " in run:  # "Hunters' West gang": "West" is not the name's
         for k in range(len(toks) - 1):
             if toks[k][0].endswith(_POSSESSIVE) or toks[k][0].endswith(_PLURAL_POSSESSIVE):
                 own = k

@@ -144,22 +144,30 @@ def _obj(cls: type[BaseModel], values: dict, given: set[str]) -> Any:
     return obj
 
 
+_CONSTANTS = (type(None), bool, int, float, str)  # defaults that pydantic hands out uncopied
+
+
 class _Maker:
     """Builds one model class from a dict of some of its fields (the rest take defaults)."""
 
-    __slots__ = ("cls", "fields", "names")
+    __slots__ = ("cls", "constants", "fields", "names")
 
     def __init__(self, cls: type[BaseModel]) -> None:
         self.cls = _supported(cls)
         self.fields = tuple(cls.model_fields.items())
         self.names = tuple(cls.model_fields)
+        # the defaults that are plain values (most: None), read from here rather than through
+        # pydantic's get_default, a Python-level call per missing field of every tag
+        self.constants = {name: info.default for name, info in self.fields
+                          if info.default_factory is None and type(info.default) in _CONSTANTS}
 
     def values(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """All fields in declaration order (as validation and model_construct store them)."""
         if len(given) == len(self.names):
             return {name: given[name] for name in self.names}
-        return {name: given[name] if name in given else info.get_default(
-            call_default_factory=True) for name, info in self.fields}
+        constants = self.constants
+        return {name: given[name] if name in given else constants[name] if name in constants
+                else info.get_default(call_default_factory=True) for name, info in self.fields}
 
     def __call__(self, given: Mapping[str, Any]) -> Any:
         return _obj(self.cls, self.values(given), set(given))
