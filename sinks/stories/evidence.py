@@ -155,7 +155,10 @@ def _misses(mine: frozenset[str], theirs: dict[str, int], prefix: str) -> bool:
 
 def score(evidence: Evidence, story: Story, features: dict[str, Any],
           config: StoryConfig) -> float | None:
-    """How well the article matches a story (higher is better), or None when it cannot join."""
+    """How well the article matches a story (higher is better), or None when it cannot join.
+
+    The tag channel is left out where even its most could not lift the value to the join
+    threshold: below it the value decides nothing, and most candidates are there."""
     if _countries_conflict(evidence, story):
         return None
     if not evidence.weighted:
@@ -170,8 +173,6 @@ def score(evidence: Evidence, story: Story, features: dict[str, Any],
     story_names: dict[str, int] = features.get("names", {})
     shared = sum(1 for n in evidence.names if n in story_names)
     value = text + config.entity_bonus * min(shared, 3)
-    if evidence.tags and config.tag_share and evidence.source not in story.sources:
-        value += config.tag_share * tag_overlap(evidence, story, story_names, config)
     if evidence.admin1 and story.admin1 and not any(a in story.admin1 for a in evidence.admin1):
         value -= config.admin1_miss_penalty
     if _misses(evidence.names, story_names, "l:"):
@@ -182,6 +183,10 @@ def score(evidence: Evidence, story: Story, features: dict[str, Any],
     if evidence.numbers and story_numbers and not any(
             n in story_numbers for n in evidence.numbers):
         value -= config.number_miss_penalty
+    # the tag channel last, and only where it can still count: at most it adds tag_share
+    if (evidence.tags and value + config.tag_share >= config.join_threshold
+            and evidence.source not in story.sources):
+        value += config.tag_share * tag_overlap(evidence, story, story_names, config)
     return value
 
 
