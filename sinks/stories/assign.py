@@ -2,7 +2,9 @@
 
 ``assign`` is the stage in one call: it looks the article up (a re-delivered article keeps its
 story and changes nothing), finds candidate stories by LSH band key within the time window,
-scores them (``evidence.score``), updates the chosen story or opens a new one, and saves it
+scores them (``evidence.score``); when none of them can take it, it looks again by the
+article's rare names (``n:p:omar mateen``, kept among the story's keys) and scores those;
+then it updates the chosen story or opens a new one, and saves it
 with ``index.save`` - so a caller that wraps the call in its store's transaction gets the
 story, its bands and the article's placement committed together with whatever else it writes
 (the alert role: the alert of that story).
@@ -79,13 +81,16 @@ def assign(article: TaggedArticle, index: StoryIndex, now: datetime,
     if placed is not None:
         return StoryChange(placed, "already", _similarity_in(placed.story, article.id))
     at = event_time(article, now)
-    evidence = evidence_of(article, config)
-    best: tuple[float, StoryState] | None = None
-    for state in index.candidates(evidence.fingerprint.bands, at - config.window):
-        value = score(evidence, state.story, state.features, config)
-        if value is not None and value >= config.join_threshold and (
-                best is None or value > best[0]):
-            best = (value, state)
+    evidence = evidence_of(article, config, source=source_of(article), at=at)
+    since = at - config.window
+    found = index.candidates(evidence.fingerprint.bands, since)
+    best = _best(evidence, found, config)
+    if best is None and evidence.name_keys:
+        # second chance, by rare name: only when the wording found nothing, so a story that
+        # merely names the same person cannot outbid the one the article's wording matches
+        seen = {state.story.id for state in found}
+        best = _best(evidence, [s for s in index.candidates(evidence.name_keys, since)
+                                if s.story.id not in seen], config)
     if best is None:
         state = _opened(article, evidence, at, now, config)
         change = StoryChange(state, "opened", 1.0)
@@ -95,6 +100,17 @@ def assign(article: TaggedArticle, index: StoryIndex, now: datetime,
         change = StoryChange(state, "joined", similarity, burst)
     index.save(change.state, article.id)
     return change
+
+
+def _best(evidence: Evidence, candidates: list[StoryState],
+          config: StoryConfig) -> tuple[float, StoryState] | None:
+    best: tuple[float, StoryState] | None = None
+    for state in candidates:
+        value = score(evidence, state.story, state.features, config)
+        if value is not None and value >= config.join_threshold and (
+                best is None or value > best[0]):
+            best = (value, state)
+    return best
 
 
 def _similarity_in(story: Story, article_id: str) -> float:
@@ -155,7 +171,7 @@ def _opened(article: TaggedArticle, evidence: Evidence, at: datetime, now: datet
         "numbers": _bounded(dict.fromkeys(sorted(evidence.numbers), 1), config.max_names),
         "recent_sources": {source: at.isoformat()},
     }
-    state = StoryState(story, features, list(evidence.fingerprint.bands))
+    state = StoryState(story, features, [*evidence.fingerprint.bands, *evidence.name_keys])
     if config.burst_sources <= 1:
         state.story = story.model_copy(update={"burst": True, "burst_at": at})
     return state
@@ -197,7 +213,8 @@ def _joined(state: StoryState, article: TaggedArticle, evidence: Evidence, at: d
     became_burst = not old.burst and len(recent) >= config.burst_sources
     if became_burst:
         update.update(burst=True, burst_at=at, change="burst")
-    bands = _merged_bands(state.bands, evidence.fingerprint.bands, config.max_bands)
+    bands = _merged_bands(state.bands, evidence.fingerprint.bands + evidence.name_keys,
+                          config.max_bands)
     return StoryState(old.model_copy(update=update), features, bands), became_burst
 
 

@@ -26,6 +26,21 @@ class StoryConfig:
     # "Two killed" sharing "killed" with "Couple killed in accident" is not 60% of a headline
     min_title_weight: float = 20.0
     entity_bonus: float = 0.1  # per shared specific name (person, place, actor), up to 3
+    # tag channel, for an article from an outlet the story has not heard from yet: tag_share x
+    # the weighted share of the article's tags (persons and places weighted by the rarity of
+    # their names, actors, event types) that the story carries, each by how central it is to
+    # the story, taken of at least min_tag_weight; in full within tag_hours of the story's span,
+    # fading to nothing at twice that; nothing unless a tag of at least anchor_weight is shared
+    tag_share: float = 0.2
+    min_tag_weight: float = 10.0
+    tag_hours: float = 24.0
+    actor_weight: float = 3.0
+    state_actor_weight: float = 1.0  # governments, police, armies, courts, legislatures
+    event_type_weight: float = 1.0
+    anchor_weight: float = 2.0
+    # second chance: an article that joins no story found by its LSH keys looks stories up by
+    # its rare names (name weight >= name_key_weight: "Pistorius", not "Paris"), same score
+    name_key_weight: float = 4.0
     # both sides name places below the province (persons, numbers) and share none of them
     admin1_miss_penalty: float = 0.5
     place_miss_penalty: float = 0.3

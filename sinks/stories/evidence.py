@@ -5,6 +5,12 @@ word profile already holds. Tags confirm or veto: a different primary country ve
 specific names (people, places below the province) add evidence; two sets of specific names
 with nothing in common count against the join, which is what keeps a second attack in the
 same province, with its own town and victims, out of the first one's story.
+
+Another outlet rewords a report: "Man stabs Paris police chief to death; Islamic State claims
+attack" and "French police officer and partner murdered in 'odious terrorist attack'" share
+few words but the same tags (Paris, the police, Isis, an attack) on the same day. So an
+article from an outlet the story has not heard from gets a tag channel as well
+(``tag_overlap``): the share of its tags the story carries, rare names heavier, near in time.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from newswatch.sinks.stories.config import StoryConfig
@@ -60,7 +67,14 @@ class Evidence:
     total: float
     title_weighted: tuple[tuple[str, float], ...]
     title_total: float
-
+    # (key, weight) of the article's tags for the tag channel: "p:"/"l:" names, "a:" actors,
+    # "e:" event types; when it reports (None when undated) and its outlet
+    tags: tuple[tuple[str, float], ...] = ()
+    tags_total: float = 0.0
+    at: datetime | None = None
+    source: str = ""
+    # index keys of the article's rare names ("n:p:omar mateen"): the second way to a story
+    name_keys: tuple[str, ...] = ()
 
 
 def _names(article: TaggedArticle) -> frozenset[str]:
@@ -70,17 +84,51 @@ def _names(article: TaggedArticle) -> frozenset[str]:
     return frozenset(names)
 
 
-def evidence_of(article: TaggedArticle, config: StoryConfig) -> Evidence:
+# actors that every story of their country may name: a shared one says little
+_STATE_CAMEO = frozenset({"GOV", "COP", "MIL", "JUD", "LEG"})
+
+
+@functools.lru_cache(maxsize=50_000)
+def name_weight(name: str) -> float:
+    """How much a shared person or place says: rarer name, heavier ("Kairana" > "Paris")."""
+    return min(6.0, max(1.0, _ZIPF_TOP - zipf_frequency(name, "en")))
+
+
+def _tags(article: TaggedArticle, names: frozenset[str],
+          config: StoryConfig) -> tuple[tuple[str, float], ...]:
+    tags = {n: name_weight(n[2:]) for n in names}
+    for actor in article.actors:
+        state = actor.cameo in _STATE_CAMEO or actor.source == "composed"
+        tags[f"a:{actor.id}"] = config.state_actor_weight if state else config.actor_weight
+    for event in article.event_types:
+        tags[f"e:{event.type}"] = config.event_type_weight
+    return tuple(sorted(tags.items()))
+
+
+def _name_keys(names: frozenset[str], config: StoryConfig) -> tuple[str, ...]:
+    if not config.name_key_weight:
+        return ()
+    return tuple(sorted(f"n:{n}" for n in names if name_weight(n[2:]) >= config.name_key_weight))
+
+
+def evidence_of(article: TaggedArticle, config: StoryConfig, *, source: str = "",
+                at: datetime | None = None) -> Evidence:
+    """What ``article`` brings; ``source`` is its outlet, ``at`` its event time (default: its
+    publication time)."""
     fp = fingerprint(article.title, article.text, bands=config.bands, rows=config.rows,
                      lede_sentences=config.lede_sentences, lede_chars=config.lede_chars)
     numbers = frozenset(w for w in fp.words if w.isdigit() and not _YEAR.fullmatch(w))
     weighted = tuple((w, weight(w)) for w in fp.words)
     title_weighted = tuple((w, weight(w)) for w in fp.title)
-    return Evidence(fp, article.regions.primary_country, _names(article), numbers,
+    names = _names(article)
+    tags = _tags(article, names, config) if config.tag_share else ()
+    return Evidence(fp, article.regions.primary_country, names, numbers,
                     frozenset(a.code for a in article.regions.admin1),
                     frozenset(c.code for c in article.regions.countries),
                     weighted, sum(v for _, v in weighted),
-                    title_weighted, sum(v for _, v in title_weighted))
+                    title_weighted, sum(v for _, v in title_weighted),
+                    tags, sum(v for _, v in tags), at or article.published_at, source,
+                    _name_keys(names, config))
 
 
 def _countries_conflict(evidence: Evidence, story: Story) -> bool:
@@ -107,7 +155,10 @@ def _misses(mine: frozenset[str], theirs: dict[str, int], prefix: str) -> bool:
 
 def score(evidence: Evidence, story: Story, features: dict[str, Any],
           config: StoryConfig) -> float | None:
-    """How well the article matches a story (higher is better), or None when it cannot join."""
+    """How well the article matches a story (higher is better), or None when it cannot join.
+
+    The tag channel is left out where even its most could not lift the value to the join
+    threshold: below it the value decides nothing, and most candidates are there."""
     if _countries_conflict(evidence, story):
         return None
     if not evidence.weighted:
@@ -132,4 +183,46 @@ def score(evidence: Evidence, story: Story, features: dict[str, Any],
     if evidence.numbers and story_numbers and not any(
             n in story_numbers for n in evidence.numbers):
         value -= config.number_miss_penalty
+    # the tag channel last, and only where it can still count: at most it adds tag_share
+    if (evidence.tags and value + config.tag_share >= config.join_threshold
+            and evidence.source not in story.sources):
+        value += config.tag_share * tag_overlap(evidence, story, story_names, config)
     return value
+
+
+def _near(evidence: Evidence, story: Story, config: StoryConfig) -> float:
+    """1 within ``tag_hours`` of the story's span, falling to 0 at twice that."""
+    if evidence.at is None:
+        return 1.0
+    gap = max((story.first_seen_at - evidence.at).total_seconds(),
+              (evidence.at - story.last_seen_at).total_seconds(), 0.0) / 3600
+    full = config.tag_hours
+    return 1.0 if gap <= full else max(0.0, 1.0 - (gap - full) / full)
+
+
+def tag_overlap(evidence: Evidence, story: Story, story_names: dict[str, int],
+                config: StoryConfig) -> float:
+    """The weighted share of the article's tags that the story carries, times time nearness.
+
+    A tag counts by how central it is to the story (in what share of its articles, doubled,
+    up to all of it): a long story gathers many side tags, which must not draw in every
+    article that names one of them. Nothing counts without a shared anchor (a name or an
+    actor other than a state body): an event type and a ministry are shared by half the news.
+    """
+    shared = 0.0
+    anchored = False
+    articles = max(story.article_count, 1)
+    for key, value in evidence.tags:
+        kind, rest = key[0], key[2:]
+        if kind == "a":
+            held = story.actors.get(rest, 0)
+        elif kind == "e":
+            held = story.event_types.get(rest, 0)
+        else:
+            held = story_names.get(key, 0)
+        if held:
+            shared += value * min(1.0, 2 * held / articles)
+            anchored = anchored or value >= config.anchor_weight
+    if not anchored:
+        return 0.0
+    return shared / max(evidence.tags_total, config.min_tag_weight) * _near(evidence, story, config)
