@@ -161,22 +161,29 @@ _STORIES = [
 
 
 class _GrowingFeed:
-    """A feed that gains one item every ``every_s``; remembers when each item first showed."""
+    """A feed that gains one item every ``every_s``; remembers when each item first showed.
+
+    It is empty until its first request, and its clock starts then: the first item appears
+    ``every_s`` after ``newswatch up`` first polled, so every sample is the latency of a
+    running pipeline, not of its start (an item served before ``up`` ran counted the whole
+    start-up, a few seconds of interpreter, broker and tagger loading, as latency)."""
 
     def __init__(self, every_s: float, items: int) -> None:
         self.every_s = every_s
         self.items = items
-        self.started = time.time()
+        self.started: float | None = None
         self.shown: dict[str, float] = {}
         self.lock = threading.Lock()
 
     def body(self) -> tuple[bytes, str]:
         now = time.time()
-        visible = min(self.items, int((now - self.started) / self.every_s) + 1)
         parts = []
         with self.lock:
+            if self.started is None:
+                self.started = now
+            visible = min(self.items, int((now - self.started) / self.every_s))
             for n in range(visible):
-                at = self.started + n * self.every_s
+                at = self.started + (n + 1) * self.every_s
                 self.shown.setdefault(f"https://bench.example/{n}", at)
                 title, text = _STORIES[n % len(_STORIES)]
                 town, country = _PLACES[n % len(_PLACES)]
@@ -239,7 +246,6 @@ def latency(every_s: float = 4.0, items: int = 12, interval_s: float = 5.0) -> d
                  for p in consumer.partitions_for_topic(settings.topics.alerts) or ()]
         consumer.assign(parts)
         consumer.seek_to_beginning(*parts)
-        feed.started = time.time()
         proc = subprocess.Popen([sys.executable, "-m", "newswatch.cli.main", "up", "--feeds",
                                  str(feeds), "--json"], env=env, cwd=work,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
