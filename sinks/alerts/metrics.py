@@ -76,11 +76,10 @@ class AlertMetrics:
             registry=registry)
         self.rules_loaded = Gauge(
             "newswatch_alert_rules_enabled", "Enabled rules currently in use", registry=registry)
-        self._by_rule: dict[str, RuleCounters] = {}
         self.rules_reload_errors = Counter(
             "newswatch_alert_rules_reload_errors_total",
             "Rule file changes that failed validation (old rules kept)", registry=registry)
-
+        self._by_rule: dict[str, RuleCounters] = {}
 
     def rule(self, rule_id: str) -> RuleCounters:
         """The per-rule counters of ``rule_id`` (labelled once: ``labels`` costs a lock and
