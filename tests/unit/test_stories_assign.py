@@ -10,15 +10,8 @@ from newswatch.sinks.stories.assign import assign, expire_quiet, story_id_for
 from newswatch.sinks.stories.config import StoryConfig
 from newswatch.sinks.stories.index import MemoryStoryIndex, StoryState
 
-from newswatch.contracts import (
-    Admin1Tag,
-    CountryTag,
-    EventTag,
-    PersonTag,
-    PlaceTag,
-    Regions,
-    TaggedArticle,
-)
+from newswatch.contracts import CountryTag, Regions, TaggedArticle
+from tests.story_articles import story_article
 
 T0 = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
 CONFIG = StoryConfig()
@@ -28,18 +21,9 @@ def article(id_: str, title: str, text: str, *, minutes: float = 0, source: str 
             country: str | None = "PK", admin1: str | None = "PK-KP",
             place: str | None = "Peshawar", persons: tuple[str, ...] = (),
             event: str = "bombing") -> TaggedArticle:
-    """A tagged article with the tags given (as the tagger would set them)."""
-    places = [PlaceTag(name=place, country=country, admin1=admin1, kind="city")] if place else []
-    return TaggedArticle(
-        id=id_, title=title, text=text, feed_title=source,
-        url=f"https://{source.lower().replace(' ', '')}.example/{id_}",
-        published_at=T0 + timedelta(minutes=minutes),
-        regions=Regions(
-            countries=[CountryTag(code=country, name=country)] if country else [],
-            admin1=[Admin1Tag(code=admin1, name=admin1, country=country or "")] if admin1 else [],
-            places=places, primary_country=country),
-        persons=[PersonTag(name=p) for p in persons],
-        event_types=[EventTag(type=event)])
+    return story_article(id_, title, text, published_at=T0 + timedelta(minutes=minutes),
+                         source=source, country=country, admin1=admin1, place=place,
+                         persons=persons, events=(event,))
 
 
 PESHAWAR = article(

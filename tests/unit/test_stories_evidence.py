@@ -10,17 +10,9 @@ from newswatch.sinks.stories.config import StoryConfig
 from newswatch.sinks.stories.evidence import evidence_of, name_weight, score, tag_overlap
 from newswatch.sinks.stories.index import MemoryStoryIndex, StoryState
 
-from newswatch.contracts import (
-    ActorTag,
-    Admin1Tag,
-    CountryTag,
-    EventTag,
-    PersonTag,
-    PlaceTag,
-    Regions,
-    TaggedArticle,
-)
+from newswatch.contracts import ActorTag, TaggedArticle
 from newswatch.contracts.tagged import EventType
+from tests.story_articles import story_article
 
 T0 = datetime(2016, 6, 14, 8, 0, tzinfo=UTC)
 CONFIG = StoryConfig()
@@ -33,16 +25,9 @@ def article(id_: str, title: str, text: str, *, hours: float = 0, source: str = 
             place: str | None = "Magnanville", persons: tuple[str, ...] = (),
             actors: tuple[ActorTag, ...] = (ISIS, POLICE),
             events: tuple[EventType, ...] = ("attack",)) -> TaggedArticle:
-    places = [PlaceTag(name=place, country="FR", admin1="FR-IDF", kind="city")] if place else []
-    return TaggedArticle(
-        id=id_, title=title, text=text, feed_title=source,
-        url=f"https://{source.lower()}.example/{id_}",
-        published_at=T0 + timedelta(hours=hours),
-        regions=Regions(countries=[CountryTag(code="FR", name="France")],
-                        admin1=[Admin1Tag(code="FR-IDF", name="Ile-de-France", country="FR")],
-                        places=places, primary_country="FR"),
-        persons=[PersonTag(name=p) for p in persons], actors=list(actors),
-        event_types=[EventTag(type=e) for e in events])
+    return story_article(id_, title, text, published_at=T0 + timedelta(hours=hours),
+                         source=source, country="FR", admin1="FR-IDF", place=place,
+                         persons=persons, actors=actors, events=events)
 
 
 FIRST = article(
