@@ -2,6 +2,8 @@
 would"), fixed by data alone (places.yaml, ambiguous.yaml, actors.yaml, events.yaml,
 roles.yaml). Each sentence was written for these tests."""
 
+import pytest
+
 from tests.tagging_helpers import actor_ids, admin1, countries, person_names, places, tag
 
 
@@ -114,11 +116,6 @@ _HEADLINES = [
     ("humanitarian", "UN warns of hunger in Sudan"),
     ("humanitarian", "Thousands flee fighting in eastern Congo"),
 ]
-
-
-def test_event_cues_of_common_headlines():
-    for etype, title in _HEADLINES:
-        assert etype in events(tag("", title=title)), title
 
 
 def test_hunger_strike_is_no_humanitarian_event():
@@ -293,9 +290,9 @@ _MORE_HEADLINES = [
 ]
 
 
-def test_event_cues_of_more_headlines():
-    for etype, title in _MORE_HEADLINES:
-        assert etype in events(tag("", title=title)), title
+@pytest.mark.parametrize(("etype", "title"), [*_HEADLINES, *_MORE_HEADLINES])
+def test_event_cues_of_common_headlines(etype: str, title: str):
+    assert etype in events(tag("", title=title)), title
 
 
 def test_phone_calls_in_general_are_no_diplomacy():
