@@ -47,7 +47,12 @@ def tokens(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     pos = lo
     find = text.find
     for tok in text[lo:hi].split():
-        pos = find(tok, pos)
+        # no whitespace in a token: it starts at the first non-space from ``pos``, which is
+        # ``pos`` itself or, after one space (the usual gap), the next; str.find only for
+        # longer gaps (with bounds, it parses its arguments on every call)
+        first = tok[0]
+        if text[pos] != first:
+            pos = pos + 1 if text[pos + 1] == first else find(tok, pos)
         out.append((tok, pos, pos + len(tok)))
         pos += len(tok)
     return out
