@@ -249,7 +249,10 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
               persons: list[PersonCandidate], singles: list, pending: list,
               title_others: list[str] | None) -> None:
     text = ctx.text
-    toks = [t for t in tokens(text, start, end) if t[0].strip(".,") and t[0] not in _POSSESSIVE]
+    # (a token that does not open with "." or "," is never all stops and commas: strip() only
+    # for the others)
+    toks = [t for t in tokens(text, start, end)
+            if (t[0][0] not in ".," or t[0].strip(".,")) and t[0] not in _POSSESSIVE]
     # a name ends at its possessive: "Vladislav Heraskevych's Olympic dream"
     own = None
     run = text[start:end]
