@@ -123,6 +123,8 @@ def _casualty_spots(gaz: Gazetteer, text: str) -> list[tuple[int, int]] | None:
     for w in gaz.casualty_hint:
         if not w.isascii():  # a word that could lower-case differently in a slice
             return None
+        if w not in low:  # most are absent: "in" is a cheaper test than find's
+            continue
         i = low.find(w)
         while i != -1:
             spots.append((i, i + len(w)))
