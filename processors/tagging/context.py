@@ -22,6 +22,7 @@ _GAP = frozenset(" \t\n\u00a0\"'“‘(")
 # with one class of first characters so that the regex engine skips to them (half the time
 # of "[.!?]...|\n...", which it tries at every offset)
 _SENT_END = re.compile(r"[.!?\n](?:(?<=\n)\s*|(?<!\n)[\"'”’)\]]*\s+)")
+_STOP = re.compile(r"[.!?]")
 # a full stop that ends an abbreviation, not a sentence: "Mr. Asif", "Gen. Munir", and "U.S."
 # or "D.C." unless a word that opens sentences follows ("... by the U.S. The move ...")
 _TITLES = WORDS.word_set("abbreviation_titles")
@@ -47,7 +48,12 @@ def tokens(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     pos = lo
     find = text.find
     for tok in text[lo:hi].split():
-        pos = find(tok, pos)
+        # no whitespace in a token: it starts at the first non-space from ``pos``, which is
+        # ``pos`` itself or, after one space (the usual gap), the next; str.find only for
+        # longer gaps (with bounds, it parses its arguments on every call)
+        first = tok[0]
+        if text[pos] != first:
+            pos = pos + 1 if text[pos + 1] == first else find(tok, pos)
         out.append((tok, pos, pos + len(tok)))
         pos += len(tok)
     return out
@@ -169,6 +175,26 @@ class FieldText:
             if not _abbreviation(text, m.start(), m.end()):
                 return m.end()
         return len(text)
+
+    def sentence_starts_in(self, lo: int, hi: int) -> bool:
+        """Whether a sentence surely starts in (``lo``, ``hi``]. Unless the sentences are
+        known, read only there: a start after a full stop, "!" or "?" in [``lo``, ``hi``) is
+        one of ``_starts`` (such a stop is never inside another's match), while one after a
+        line break may belong to the stop before it ("Mr.\\n") and is not looked for; so
+        False can also mean "not known"."""
+        if self._sent is not None:
+            i = bisect_right(self._sent, hi)
+            return i > 0 and self._sent[i - 1] > lo
+        text = self.text
+        m = _STOP.search(text, lo, hi)
+        while m is not None:
+            stop = m.start()
+            end = _SENT_END.match(text, stop)
+            if end is not None and end.end() <= hi and not _abbreviation(text, stop,
+                                                                          end.end()):
+                return True
+            m = _STOP.search(text, stop + 1, hi)
+        return False
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self._starts, pos) - 1

@@ -110,6 +110,49 @@ def casualties(gaz: Gazetteer, text: str) -> tuple[int, int]:
     return killed, injured
 
 
+_MAX_SPOTS = 8  # casualty words in a field beyond which the sentences are found after all
+
+
+def _casualty_spots(gaz: Gazetteer, text: str) -> list[tuple[int, int]] | None:
+    """Where the casualty words (``casualty_hint``) occur in ``text``, lower-cased; None when
+    there are many, or when lower-casing moves offsets ("İ")."""
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    spots: list[tuple[int, int]] = []
+    for w in gaz.casualty_hint:
+        if not w.isascii():  # a word that could lower-case differently in a slice
+            return None
+        if w not in low:  # most are absent: "in" is a cheaper test than find's
+            continue
+        i = low.find(w)
+        while i != -1:
+            spots.append((i, i + len(w)))
+            if len(spots) > _MAX_SPOTS:
+                return None
+            i = low.find(w, i + 1)
+    return spots
+
+
+def _no_casualty_word(gaz: Gazetteer, ctx: FieldText, pos: int,
+                      spots: dict[str, list[tuple[int, int]] | None]) -> bool:
+    """The sentence at ``pos`` surely holds no casualty word, so ``casualties`` would find
+    nothing in it: between each casualty word and ``pos`` a sentence starts. Told without
+    finding every sentence of the field (a pass over all of it); ``spots`` keeps each
+    field's casualty words."""
+    if ctx.name not in spots:
+        spots[ctx.name] = _casualty_spots(gaz, ctx.text)
+    found = spots[ctx.name]
+    if found is None:
+        return False
+    for hs, he in found:
+        # the word is in the sentence [a, b) at pos when a <= hs and he <= b: no sentence
+        # start in (hs, pos] nor in (pos, he)
+        if not ctx.sentence_starts_in(min(hs, pos), max(he - 1, pos)):
+            return False
+    return True
+
+
 def severity(gaz: Gazetteer, events: list[EventRecord], fields: dict[str, FieldText]) -> float:
     """``fields``: field name -> ``FieldText`` (the evidence spans index into them)."""
     if not events:
@@ -118,10 +161,13 @@ def severity(gaz: Gazetteer, events: list[EventRecord], fields: dict[str, FieldT
     if base < 0.3:
         return round(base, 3)  # talks, economy, sport: casualty counts are not theirs
     sentences: set[tuple[str, int, int]] = set()
+    spots: dict[str, list[tuple[int, int]] | None] = {}
     for e in events:
         if gaz.event_severity.get(e["type"], 0.1) < 0.3:
             continue
         for start, _end, _text, fname in e["evidence"]:
+            if _no_casualty_word(gaz, fields[fname], start, spots):
+                continue  # casualties() would count nothing there
             sentences.add((fname, *fields[fname].sentence_bounds(start)))
     killed = injured = 0
     for fname, a, b in sentences:

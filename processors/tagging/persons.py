@@ -45,7 +45,9 @@ _STOP_NAME = WORDS.word_set("not_name_starts")
 _LOCATIVE_BEFORE = tuple(f" {w} " for w in LOCATIVE)
 # a full stop that ends a sentence inside a run ("Sheikh Hasina. Rahman is ..."), not an
 # abbreviation ("Mrs. Khan", "Gen. Munir", "U.S.")
-_SENTENCE_DOT = re.compile(r"([\w'’]{3,})\.[ \u00a0]+")
+# (matched from a word's start and without backtracking: a shorter word is never followed by
+# a full stop, so both only spare the engine tries that fail)
+_SENTENCE_DOT = re.compile(r"(?<![\w'’])([\w'’]{3,}+)\.[ \u00a0]+")
 # The words right before a point, read backwards: up to four "spaces + word" units of the
 # reversed text are the last four words before it (one match, no search from every offset).
 _PRE_WORDS_REV = re.compile(r"(?:[ \u00a0]+[\w'’.-]+){0,4}")
@@ -62,7 +64,9 @@ _SPEECH_TAIL = ("d ", "s ", "e ")  # how the speech verbs end ("said Khan", "say
 # a single word that is never a name by itself: an honorific, a bare possessive ending
 _SKIP_SINGLE = _HONORIFIC_ONLY | {"'s", "’s", ""}
 _NOT_NAME_CACHE: dict[int, tuple[object, frozenset[str]]] = {}
-_APPOSITIVE = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w'’.-]+\s+){0,4}?[\w'’-]+)"
+# (possessive "++": a word or a gap cut short is followed by more of itself, which nothing
+# after it matches, so the engine gives up at once instead of trying each shorter one)
+_APPOSITIVE = re.compile(r",\s++(?:the\s+|a\s+|an\s+)?((?:[\w'’.-]++\s++){0,4}?[\w'’-]++)"
                          r"(?:(?=\s+(?:of|for|at|in|to|from|with)\b|[,;)]|\s+(?:said|told))"
                          r"|(?<![A-Z])(?=\.))")  # not the stops in "U.S. ambassador"
 
@@ -245,7 +249,10 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
               persons: list[PersonCandidate], singles: list, pending: list,
               title_others: list[str] | None) -> None:
     text = ctx.text
-    toks = [t for t in tokens(text, start, end) if t[0].strip(".,") and t[0] not in _POSSESSIVE]
+    # (a token that does not open with "." or "," is never all stops and commas: strip() only
+    # for the others)
+    toks = [t for t in tokens(text, start, end)
+            if (t[0][0] not in ".," or t[0].strip(".,")) and t[0] not in _POSSESSIVE]
     # a name ends at its possessive: "Vladislav Heraskevych's Olympic dream"
     own = None
     run = text[start:end]
@@ -415,22 +422,35 @@ def _ends_sentence(word: str) -> bool:
 def _head_of_role(gaz, text: str, anchor: int, n_end: int):
     """A head word, "of" and one to three capitalised words right before the name: "Secretary
     of State Marco Rubio", "Minister of Foreign Affairs Ishaq Dar"."""
+    if text[anchor - 1:anchor] not in (" ", "\u00a0"):
+        return None, None, 0.7
     k = text.rfind(" of ", max(0, anchor - 60), anchor)
-    if k == -1 or text[anchor - 1:anchor] not in (" ", "\u00a0"):
+    if k == -1:
         return None, None, 0.7  # most names: no "of" right before them
+    head_start = text.rfind(" ", 0, k) + 1
+    if text[head_start:k].lower() not in gaz.roles["_heads"]:
+        return None, None, 0.7  # "son of", "all of": the word before "of" is no head
     after = text[k + 4:anchor].split()
     if after and after[0] == "the":
         after = after[1:]
-    head_start = text.rfind(" ", 0, k) + 1
-    if not (0 < len(after) <= 3 and all(w[:1].isupper() for w in after)) or (
-            text[head_start:k].lower() not in gaz.roles["_heads"]):
+    if not 0 < len(after) <= 3:
         return None, None, 0.7
+    for w in after:  # a loop, not all() over a generator (see _has_digit)
+        if not w[:1].isupper():
+            return None, None, 0.7
     start = head_start
     # extend left over role words and acronyms: "US Secretary of State", "deputy head of"
     before = text[max(0, start - 40):start].split()
     for word in reversed(before[_role_words_from(gaz, before):]):
         start = text.rfind(word, 0, start)
     return text[start:anchor].rstrip(), (start, n_end), 0.9
+
+
+def _pre_words(text: str, anchor: int) -> list[str]:
+    """Up to four words right before ``anchor`` (only spaces between), in text order."""
+    pre = _PRE_WORDS_REV.match(text[max(0, anchor - 80):anchor][::-1])
+    assert pre is not None  # "{0,4}" matches the empty string at least
+    return pre.group()[::-1].split()
 
 
 def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
@@ -446,10 +466,8 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
             anchor - 1:anchor] in (" ", "\u00a0") else None
         if last is None or last.group(1)[::-1].lower() not in heads:
             return _head_of_role(gaz, text, n_start, n_end)
-    pre = _PRE_WORDS_REV.match(text[max(0, anchor - 80):anchor][::-1])
-    assert pre is not None  # "{0,4}" matches the empty string at least
-    pre_words = pre.group()[::-1].split()
     if role_toks:
+        pre_words = _pre_words(text, anchor)
         role_start = role_toks[0][1]
         # extend left over lower-case role words and acronyms: "FO spokesperson", "deputy"
         k = _role_words_from(gaz, pre_words)
@@ -458,9 +476,17 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
         role = text[role_start:role_toks[-1][2]]
         if any(p in heads for w in role.split() for p in w.lower().rstrip(".").split("-")):
             return role, (role_start, n_end), 0.9
-    if pre_words and pre_words[-1].lower() in heads:
-        role = " ".join(pre_words[_role_words_from(gaz, pre_words):])
-        return role, (n_start - len(role) - 1, n_end), 0.9
+        if pre_words and pre_words[-1].lower() in heads:
+            role = " ".join(pre_words[_role_words_from(gaz, pre_words):])
+            return role, (n_start - len(role) - 1, n_end), 0.9
+    else:
+        # the word right before the name is the last of _pre_words; the others matter only
+        # when it is a head, which few names have
+        last = _LAST_PRE_WORD_REV.match(text[max(0, anchor - 80):anchor][::-1])
+        if last is not None and last.group(1)[::-1].lower() in heads:
+            pre_words = _pre_words(text, anchor)
+            role = " ".join(pre_words[_role_words_from(gaz, pre_words):])
+            return role, (n_start - len(role) - 1, n_end), 0.9
     # 2. appositive after: "Muhammad Nabi Omari, deputy interior minister of ..."
     after = _APPOSITIVE.match(text, n_end, n_end + 120)
     if after:
@@ -473,7 +499,7 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
             stop = comma if comma != -1 else tail_end
             return phrase, (n_start, stop), 0.85
     # 3. role clause then a comma: "Secretary of the National Security Division, Waqar Ahmad"
-    if text[max(0, n_start - 2):n_start] == ", ":
+    if text[max(0, n_start - 2):n_start] == ", " and _head_in_clause(text, n_start - 2, heads):
         s_start = ctx.sentence_bounds(n_start)[0]
         clause_start = max(text.rfind(",", s_start, n_start - 2) + 1, s_start)
         clause = text[clause_start:n_start - 2].strip()
@@ -482,6 +508,26 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
                                              gaz.roles["_words"] and cw[1].lower() in heads):
             return clause, (clause_start, n_end), 0.85
     return _head_of_role(gaz, text, n_start, n_end)
+
+
+_CLAUSE_LOOK = 160  # how far back _head_in_clause looks for the comma that opens a clause
+
+
+def _head_in_clause(text: str, comma: int, heads: frozenset[str]) -> bool:
+    """Whether a role clause that ends at ``comma`` ("Secretary of the National Security
+    Division, Waqar Ahmad") may open with a head word: False when no word since the comma
+    before it (or the text's start) is one. The clause starts at that comma or at its
+    sentence's start, which always follows whitespace, so its words are the last of those:
+    most names after a comma are settled without finding the sentences (a pass over the
+    whole field, costly in a story naming many people in lists)."""
+    lo = max(0, comma - _CLAUSE_LOOK)
+    k = text.rfind(",", lo, comma)
+    if k == -1 and lo > 0:
+        return True  # no comma near: the sentence's start decides
+    for w in text[k + 1:comma].split():
+        if w.lower() in heads:
+            return True
+    return False
 
 
 def _speech(gaz, ctx: FieldText, n_start: int, n_end: int) -> bool:
