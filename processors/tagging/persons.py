@@ -446,6 +446,14 @@ def _head_of_role(gaz, text: str, anchor: int, n_end: int):
     return text[start:anchor].rstrip(), (start, n_end), 0.9
 
 
+def _head_before(text: str, anchor: int, heads: frozenset[str]) -> bool:
+    """Whether the word right before ``anchor``, spaces between, is a head word."""
+    if text[anchor - 1:anchor] not in (" ", "\u00a0"):
+        return False  # (the match below needs it too: the cheap test first)
+    last = _LAST_PRE_WORD_REV.match(text[max(0, anchor - 80):anchor][::-1])
+    return last is not None and last.group(1)[::-1].lower() in heads
+
+
 def _pre_words(text: str, anchor: int) -> list[str]:
     """Up to four words right before ``anchor`` (only spaces between), in text order."""
     pre = _PRE_WORDS_REV.match(text[max(0, anchor - 80):anchor][::-1])
@@ -459,13 +467,6 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
     heads = gaz.roles["_heads"]
     # 1. role words inside the run, and lower-case role words right before it
     anchor = role_toks[0][1] if role_toks else n_start
-    # no role word in the run: a role needs a head word right before the name, or a
-    # comma after it (appositive) or before it (role clause) - test those cheaply first
-    if not role_toks and text[n_end:n_end + 1] != "," and text[max(0, n_start - 2):n_start] != ", ":
-        last = _LAST_PRE_WORD_REV.match(text[max(0, anchor - 32):anchor][::-1]) if text[
-            anchor - 1:anchor] in (" ", "\u00a0") else None
-        if last is None or last.group(1)[::-1].lower() not in heads:
-            return _head_of_role(gaz, text, n_start, n_end)
     if role_toks:
         pre_words = _pre_words(text, anchor)
         role_start = role_toks[0][1]
@@ -480,13 +481,15 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
             role = " ".join(pre_words[_role_words_from(gaz, pre_words):])
             return role, (n_start - len(role) - 1, n_end), 0.9
     else:
-        # the word right before the name is the last of _pre_words; the others matter only
-        # when it is a head, which few names have
-        last = _LAST_PRE_WORD_REV.match(text[max(0, anchor - 80):anchor][::-1])
-        if last is not None and last.group(1)[::-1].lower() in heads:
+        # no role word in the run: a role needs a head word right before the name (the words
+        # before it matter only then, which few names have), or a comma after the name
+        # (appositive) or before it (role clause)
+        if _head_before(text, anchor, heads):
             pre_words = _pre_words(text, anchor)
             role = " ".join(pre_words[_role_words_from(gaz, pre_words):])
             return role, (n_start - len(role) - 1, n_end), 0.9
+        if text[n_end:n_end + 1] != "," and text[max(0, n_start - 2):n_start] != ", ":
+            return _head_of_role(gaz, text, n_start, n_end)
     # 2. appositive after: "Muhammad Nabi Omari, deputy interior minister of ..."
     after = _APPOSITIVE.match(text, n_end, n_end + 120)
     if after:
