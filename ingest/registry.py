@@ -200,7 +200,7 @@ def parse_feeds_yaml(text: str, *, source: str = "<feeds>",
     result = RegistryLoad()
     policy = policy if policy is not None else AddressPolicy.from_env()
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml_files.compose(text)
         data = yaml_files.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

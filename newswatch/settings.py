@@ -24,7 +24,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from newswatch import __version__
+from newswatch import __version__, yaml_files
 from newswatch.durations import parse_duration
 from newswatch.text_limits import MAX_TEXT_CHARS
 from newswatch.topics import Topics
@@ -299,7 +299,7 @@ def read_config_file(path: Path, model: type[BaseModel]) -> dict[str, Any]:
     """The settings of a YAML config file, every key checked against ``model``'s fields."""
     try:
         with path.open(encoding="utf-8") as stream:
-            data = yaml.safe_load(stream) or {}
+            data = yaml_files.load(stream.read()) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):

@@ -1,11 +1,15 @@
-"""YAML for the files people edit (feeds, rules, watchlists, the tagger's data): PyYAML's safe
-loader, except that a key given twice in one mapping is an error.
+"""YAML for the files people edit (feeds, rules, watchlists, settings, the tagger's data):
+PyYAML's safe loader, except that a key given twice in one mapping is an error, and so is a
+document nested too deeply to read.
 
 Why: plain ``yaml.safe_load`` keeps the last of two equal keys and drops the first without a
 word, so a second ``never:`` list pasted below the first, or two feeds under one name,
-silently loses what the first held. The error is a ``yaml.YAMLError`` (a ``ConstructorError``
-with the line of the repeated key), so callers that already turn bad YAML into a readable
-message report this case the same way.
+silently loses what the first held. And PyYAML reads nesting by recursion: a file of a few
+thousand ``[`` (a bad paste, or a hostile edit of a hot-reloaded file) raised
+``RecursionError``, which no caller expected, so ``rules check`` printed a traceback and a
+reload could take the role down. Both errors are ``yaml.YAMLError`` (a ``ConstructorError``
+with the line of the repeated key; ``TooDeep``), so callers that already turn bad YAML into a
+readable message report these cases the same way.
 """
 
 from __future__ import annotations
@@ -14,7 +18,17 @@ from typing import Any
 
 import yaml
 
-__all__ = ["load"]
+__all__ = ["TooDeep", "compose", "load"]
+
+
+class TooDeep(yaml.YAMLError):
+    """The document nests collections deeper than PyYAML's recursion can read."""
+
+    problem = "collections nested too deeply to read"
+    problem_mark = None
+
+    def __str__(self) -> str:
+        return self.problem
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -42,5 +56,18 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _m
 
 
 def load(text: str | bytes) -> Any:
-    """The document in ``text``; raises ``yaml.YAMLError`` on bad YAML or a repeated key."""
-    return yaml.load(text, Loader=_StrictLoader)
+    """The document in ``text``; raises ``yaml.YAMLError`` on bad YAML, a repeated key or
+    nesting too deep to read."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)
+    except RecursionError:
+        raise TooDeep() from None
+
+
+def compose(text: str | bytes) -> yaml.Node | None:
+    """The node tree of ``text`` (for the line numbers of its parts); the same errors as
+    ``load`` but for repeated keys, which only ``load`` finds."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise TooDeep() from None

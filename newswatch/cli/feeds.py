@@ -146,8 +146,10 @@ def _feeds_item_indent(text: str) -> int | None:
     """Column of the dashes of the ``feeds`` list, if it is the file's last key (else None)."""
     import yaml
 
+    from newswatch import yaml_files
+
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml_files.compose(text)
     except yaml.YAMLError:
         return None
     if not isinstance(root, yaml.MappingNode) or not root.value:

@@ -130,7 +130,7 @@ def problems(path: Path, text: str | None = None) -> list[str]:
     except OSError as exc:
         return [f"{where}: cannot read rules file: {exc}"]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml_files.compose(text)
         data = yaml_files.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -83,6 +83,18 @@ def test_rules_reload_on_change_and_a_broken_edit_keeps_the_old_rules(timers, ca
     assert "rules.yaml:" in refusals[0].getMessage()  # file and line
 
 
+def test_a_rules_edit_nested_too_deeply_is_refused_and_the_old_rules_stay(timers,
+                                                                          caplog) -> None:
+    # it raised RecursionError out of the reload (not RulesError), through the role's timer
+    timer, _store, rules, _clock = timers
+    rules.write_text("rules: " + "[" * 3000 + "\n", encoding="utf-8")
+    with caplog.at_level(logging.ERROR):
+        assert not timer.reload_rules()
+    assert [r.id for r in timer.sink.ruleset.rules] == ["pk-attack"]
+    (refusal,) = [r.getMessage() for r in caplog.records if "not reloaded" in r.getMessage()]
+    assert "nested too deeply" in refusal
+
+
 def test_an_ended_silence_gives_its_alerts_a_version_without_it(timers) -> None:
     timer, store, _rules, clock = timers
     silence = new_silence([Matcher(field="rule", value="pk-attack")], created_by="ops",

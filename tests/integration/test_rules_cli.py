@@ -68,6 +68,15 @@ def test_rules_check_reports_a_yaml_error_in_one_line_and_accepts_good_files(
     assert good.returncode == 0 and good.stdout == "", good.stdout
 
 
+def test_rules_check_reports_a_file_nested_too_deeply_in_one_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("rules: " + "[" * 3000 + "\n", encoding="utf-8")
+    result = _newswatch("rules", "check", str(deep))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.splitlines() == [
+        f"{deep}: not valid YAML: collections nested too deeply to read"]
+
+
 def test_the_alert_role_refuses_a_bad_rules_file_before_starting(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(BAD, encoding="utf-8")

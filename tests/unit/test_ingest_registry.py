@@ -63,6 +63,14 @@ def test_broken_yaml_is_one_error_with_its_line() -> None:
     assert "not valid YAML" in loaded.errors[0].message
 
 
+def test_a_feeds_file_nested_too_deeply_is_one_error_not_an_exception() -> None:
+    # PyYAML reads nesting by recursion: this raised RecursionError out of the loader
+    loaded = parse_feeds_yaml("feeds: " + "[" * 3000 + "\n", source="f.yaml")
+    assert loaded.feeds == []
+    assert [e.message for e in loaded.errors] == [
+        "not valid YAML: collections nested too deeply to read"]
+
+
 def test_non_mapping_entry_and_bad_interval_are_reported() -> None:
     text = "feeds:\n  - just a string\n  - url: https://a.example/\n    interval: soon\n"
     loaded = parse_feeds_yaml(text)

@@ -74,8 +74,10 @@ def test_unknown_keys_walks_nested_settings_and_offers_no_far_fetched_name() -> 
                       "unknown setting colour"]
 
 
-@pytest.mark.parametrize("text, complaint", [("- partitions\n", "expected a mapping"),
-                                             ("partitions: [\n", "not valid YAML")])
+@pytest.mark.parametrize("text, complaint", [
+    ("- partitions\n", "expected a mapping"), ("partitions: [\n", "not valid YAML"),
+    ("partitions: 3\npartitions: 6\n", "a second time"),
+    ("groups: " + "{a: " * 3000 + "\n", "nested too deeply")])
 def test_a_config_file_that_is_no_mapping_is_a_clear_error(
         monkeypatch: pytest.MonkeyPatch, tmp_path, text: str, complaint: str) -> None:
     config = tmp_path / "newswatch.yaml"

@@ -85,6 +85,9 @@ def test_malformed_watchlist_raises(tmp_path):
     path.write_text("keywords: [measles]\nkeywords: [cholera]\n")
     with pytest.raises(WatchlistError, match="a second time"):
         Watchlist.load(path)
+    path.write_text("keywords: " + "[" * 3000 + "\n")  # RecursionError out of PyYAML before
+    with pytest.raises(WatchlistError, match="nested too deeply"):
+        Watchlist.load(path)
 
 
 SAMPLES = [

@@ -1,4 +1,5 @@
-"""The strict YAML loader: a repeated key is an error, everything else loads as safe_load."""
+"""The strict YAML loader: a repeated key is an error, and so is nesting too deep to read;
+everything else loads as safe_load."""
 
 import pytest
 import yaml
@@ -30,3 +31,16 @@ def test_the_same_key_in_two_list_items_is_fine():
 def test_python_tags_are_refused_as_by_safe_load():
     with pytest.raises(yaml.YAMLError):
         yaml_files.load("!!python/object/apply:os.system ['true']")
+
+
+@pytest.mark.parametrize("text", ["[" * 3000, "a: " + "{b: " * 3000, "- " * 3000 + "x"])
+def test_nesting_too_deep_to_read_is_a_yaml_error(text: str) -> None:
+    # PyYAML recurses per level: these raised RecursionError, which no caller expected
+    with pytest.raises(yaml.YAMLError, match="nested too deeply"):
+        yaml_files.load(text)
+    with pytest.raises(yaml.YAMLError, match="nested too deeply"):
+        yaml_files.compose(text)
+
+
+def test_deep_but_readable_nesting_still_loads() -> None:
+    assert yaml_files.load("[" * 50 + "]" * 50) == eval("[" * 50 + "]" * 50)
