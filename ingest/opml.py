@@ -9,6 +9,7 @@ readers ignore, so an export imports back unchanged.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
@@ -27,6 +28,8 @@ __all__ = ["read_opml", "write_opml"]
 _ID = "newswatchId"
 _INTERVAL = "newswatchIntervalS"
 _ENABLED = "newswatchEnabled"
+# folder titles that become a feed's tags: the outer ones, however deep the folders nest
+MAX_FOLDER_TAGS = 16
 
 
 def _split_categories(value: str | None) -> list[str]:
@@ -59,55 +62,69 @@ def read_opml(data: bytes, *, source: str = "<opml>",
         return result
     seen: set[str] = set()
     seen_urls: set[str] = set()
-
-    def walk(node: ET.Element, folders: list[str], index: list[int]) -> None:
-        for outline in node.findall("outline"):
-            index[0] += 1
-            url = outline.get("xmlUrl") or outline.get("xmlurl")
-            title = (outline.get("title") or outline.get("text") or "").strip()
-            if not url:
-                walk(outline, [*folders, title] if title else folders, index)
-                continue
-            raw: dict[str, object] = {
-                "url": url,
-                "name": title,
-                "language": outline.get("language") or None,
-                "tags": list(dict.fromkeys(
-                    [*folders, *_split_categories(outline.get("category"))])),
-            }
-            if outline.get(_ID):
-                raw["id"] = outline.get(_ID)
-                if not outline.get("title") and title == outline.get(_ID):
-                    raw["name"] = ""  # our own export's placeholder text, not a name
-            if outline.get(_INTERVAL):
-                raw["interval_s"] = outline.get(_INTERVAL)
-            if outline.get(_ENABLED):
-                raw["enabled"] = outline.get(_ENABLED)
-            where = f"outline #{index[0]} ({title or url})"
-            try:
-                feed = FeedConfig.model_validate(raw)
-            except ValidationError as exc:
-                for err in exc.errors():
-                    name = str(err["loc"][0]) if err["loc"] else None
-                    result.errors.append(FeedFileError(
-                        source, None, f"{where}: {err['msg'].removeprefix('Value error, ')}",
-                        field=name))
-                continue
-            refused = refused_feed_url(feed.url, policy)
-            if refused:
-                result.errors.append(FeedFileError(source, None, f"{where}: {refused}",
-                                                   field="url", feed=feed.id))
-                continue
-            if feed.id in seen or feed.url in seen_urls:
-                result.errors.append(FeedFileError(source, None, f"{where}: duplicate feed",
-                                                   feed=feed.id))
-                continue
-            seen.add(feed.id)
-            seen_urls.add(feed.url)
-            result.feeds.append(feed)
-
-    walk(body, [], [0])
+    for number, (outline, folders) in enumerate(_outlines(body), start=1):
+        url = outline.get("xmlUrl") or outline.get("xmlurl")
+        if not url:
+            continue
+        title = (outline.get("title") or outline.get("text") or "").strip()
+        raw: dict[str, object] = {
+            "url": url,
+            "name": title,
+            "language": outline.get("language") or None,
+            "tags": list(dict.fromkeys(
+                [*folders, *_split_categories(outline.get("category"))])),
+        }
+        if outline.get(_ID):
+            raw["id"] = outline.get(_ID)
+            if not outline.get("title") and title == outline.get(_ID):
+                raw["name"] = ""  # our own export's placeholder text, not a name
+        if outline.get(_INTERVAL):
+            raw["interval_s"] = outline.get(_INTERVAL)
+        if outline.get(_ENABLED):
+            raw["enabled"] = outline.get(_ENABLED)
+        where = f"outline #{number} ({title or url})"
+        try:
+            feed = FeedConfig.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                name = str(err["loc"][0]) if err["loc"] else None
+                result.errors.append(FeedFileError(
+                    source, None, f"{where}: {err['msg'].removeprefix('Value error, ')}",
+                    field=name))
+            continue
+        refused = refused_feed_url(feed.url, policy)
+        if refused:
+            result.errors.append(FeedFileError(source, None, f"{where}: {refused}",
+                                               field="url", feed=feed.id))
+            continue
+        if feed.id in seen or feed.url in seen_urls:
+            result.errors.append(FeedFileError(source, None, f"{where}: duplicate feed",
+                                               feed=feed.id))
+            continue
+        seen.add(feed.id)
+        seen_urls.add(feed.url)
+        result.feeds.append(feed)
     return result
+
+
+def _outlines(body: ET.Element) -> Iterator[tuple[ET.Element, tuple[str, ...]]]:
+    """Every ``<outline>`` in document order, with the titles of the folders around it (the
+    outer ``MAX_FOLDER_TAGS``). A folder is an outline without ``xmlUrl``; a feed's own
+    children are not read. Iterative, so no nesting depth can exhaust the stack (recursion
+    raised ``RecursionError`` for an OPML file nested a few thousand folders deep)."""
+    stack: list[tuple[Iterator[ET.Element], tuple[str, ...]]] = [
+        (iter(body.findall("outline")), ())]
+    while stack:
+        children, folders = stack[-1]
+        outline = next(children, None)
+        if outline is None:
+            stack.pop()
+            continue
+        yield outline, folders
+        if not (outline.get("xmlUrl") or outline.get("xmlurl")):
+            title = (outline.get("title") or outline.get("text") or "").strip()
+            inner = (*folders, title) if title and len(folders) < MAX_FOLDER_TAGS else folders
+            stack.append((iter(outline.findall("outline")), inner))
 
 
 def write_opml(feeds: list[FeedConfig], *, title: str = "newswatch feeds",

@@ -125,6 +125,22 @@ def test_opml_that_is_not_xml_is_an_error_not_an_exception() -> None:
     assert loaded.feeds == [] and "not valid OPML" in str(loaded.errors[0])
 
 
+def test_opml_folders_nested_thousands_deep_are_read_without_recursion() -> None:
+    # the outlines were walked by recursion: 5,000 nested folders raised RecursionError
+    depth = 5_000
+    opml = ("<opml version=\"2.0\"><body>"
+            + "".join(f'<outline text="f{i}">' for i in range(depth))
+            + '<outline text="Deep" xmlUrl="https://deep.example/rss"/>'
+            + "</outline>" * depth
+            + '<outline text="After" xmlUrl="https://after.example/rss"/></body></opml>')
+    loaded = read_opml(opml.encode(), source="deep.opml")
+    assert loaded.errors == []
+    deep, after = loaded.feeds
+    assert deep.url == "https://deep.example/rss" and after.url == "https://after.example/rss"
+    assert deep.tags == tuple(f"f{i}" for i in range(16))  # the outer folders only
+    assert after.tags == ()
+
+
 def test_a_key_given_twice_is_an_error_not_a_silent_overwrite() -> None:
     loaded = parse_feeds_yaml("feeds:\n  - id: a\n    url: https://a.example/\n"
                               "    url: https://b.example/\n", source="f.yaml")
