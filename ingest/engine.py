@@ -8,7 +8,8 @@ elements, see ``xmlbytes.repair_empty_elements``) or handed to feedparser:
 
 * bytes that are not in the encoding the document implies (undeclared windows-1252): rs
   replaces the letters with U+FFFD without flagging anything;
-* rs raises, or finds no entries (feedparser may still recover some);
+* rs raises, or finds no entries (feedparser may still recover some), or fewer entries than
+  the document's item or entry tags (it skips an entry nesting elements about 100 deep);
 * entries without any link (the symptom of the element mix-ups seen so far);
 * undated entries in a document carrying prefixed Atom dates (``<a10:updated>``), which rs
   ignores inside RSS items;
@@ -45,6 +46,8 @@ order newest first."""
 Engine = Literal["auto", "fast", "reference"]
 
 _PREFIXED_ATOM_DATE = re.compile(rb"<[A-Za-z_][\w.-]*:(?:updated|published)[\s>]")
+# the start tag of an RSS item or an Atom entry (escaped markup in a description is &lt;item)
+_ENTRY_START = re.compile(rb"<(?:item|entry)[\s/>]")
 
 
 @dataclass(slots=True)
@@ -106,11 +109,17 @@ def _from_reference(result: Any, reason: str, malformed: str | None = None) -> F
     return doc
 
 
-def _suspicion(result: Any, body: bytes) -> str | None:
+def _suspicion(result: Any, body: bytes, max_entries: int) -> str | None:
     """Why this fast-parser result may be wrong, or None. ``body`` is the repaired document."""
     entries = result.entries
     if not entries:
         return "fast parser found no entries"
+    if len(entries) < max_entries:
+        # rs skips an entry that nests elements about 100 deep, without a word; a start tag
+        # inside CDATA counts too, which costs only a needless second parse
+        tags = len(_ENTRY_START.findall(body))
+        if tags > len(entries):
+            return f"fast parser read {len(entries)} of the document's {tags} entries"
     if any(not e.get("link") and not e.get("links") for e in entries):
         return "fast parser returned entries without links"
     if any(not e.get("link") and not any(link.get("href") for link in e.get("links"))
@@ -159,7 +168,7 @@ def read_document(
         return _cut_reference(_from_reference(_reference(body, content_type), reason, malformed),
                               max_entries)
     if engine == "auto":
-        reason = _suspicion(result, repaired)
+        reason = _suspicion(result, repaired, max_entries)
         if reason:
             return _cut_reference(
                 _from_reference(_reference(body, content_type), reason, malformed), max_entries)

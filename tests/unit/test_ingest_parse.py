@@ -414,3 +414,26 @@ def test_an_unparseable_link_costs_neither_the_feed_nor_the_entry() -> None:
     assert parsed.error is None
     assert [a.url for a in parsed.articles] == ["https://news.test/rel", None]
     assert parsed.articles[1].parse_warnings == ["link dropped: not a valid URL: 'http://x:y/'"]
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_an_entry_nesting_elements_deep_is_read_not_silently_skipped(kind: str) -> None:
+    # feedparser-rs skipped such an entry without a word (from about 100 levels on); the
+    # document's entry tags now outnumber its entries, so feedparser reads it
+    deep = b"<x>" * 3_000 + b"</x>" * 3_000
+    if kind == "rss":
+        body = (b'<rss version="2.0"><channel><title>x</title>'
+                b"<item><title>a</title><link>https://news.test/a</link></item>"
+                b"<item><title>b</title><link>https://news.test/b</link>" + deep + b"</item>"
+                b"<item><title>c</title><link>https://news.test/c</link></item>"
+                b"</channel></rss>")
+    else:
+        body = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>'
+                + b"".join(b'<entry><title>%s</title><link href="https://news.test/%s"/>%s'
+                           b"</entry>" % (n, n, deep if n == b"b" else b"")
+                           for n in (b"a", b"b", b"c")) + b"</feed>")
+    parsed = parse_feed(body, feed_id="f", feed_url="https://news.test/rss",
+                        fetched_at=datetime.now(UTC))
+    assert [a.title for a in parsed.articles] == ["a", "b", "c"]
+    assert parsed.engine == "reference" and "of the document's 3 entries" in str(
+        parsed.fallback_reason)
