@@ -12,6 +12,7 @@ __all__ = ["parse_duration", "parse_seconds"]
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(sec|min|[smhd])?", re.IGNORECASE)
 _UNIT_SECONDS = {None: 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 _HELP = "use e.g. 90, '45s', '15m', '1h30m' or '2d'"
+MAX_SECONDS = 100 * 365 * 86400
 
 
 def parse_duration(value: Any) -> timedelta:
@@ -24,7 +25,7 @@ def parse_duration(value: Any) -> timedelta:
     if isinstance(value, int | float):
         if value < 0:
             raise ValueError("a duration cannot be negative")
-        return timedelta(seconds=value)
+        return _timedelta(value, value)
     text = value.strip().lower()
     pos, seconds, parts = 0, 0.0, 0
     for match in _PART.finditer(text):
@@ -37,6 +38,16 @@ def parse_duration(value: Any) -> timedelta:
         pos, parts = match.end(), parts + 1
     if not parts or text[pos:].strip():
         raise ValueError(f"cannot read duration {value!r}: {_HELP}")
+    return _timedelta(seconds, value)
+
+
+def _timedelta(seconds: float, value: Any) -> timedelta:
+    # timedelta itself raised OverflowError past 999,999,999 days, which pydantic does not
+    # report as a validation error: `max_age: 1e15` in a rules file crashed `rules check` and
+    # the alert role's reload instead of being refused. And a duration is subtracted from now
+    # (retention, quiet periods, story windows), which fails long before that: at most a century
+    if not seconds <= MAX_SECONDS:  # NaN too
+        raise ValueError(f"duration {value!r} is out of range: at most 100 years")
     return timedelta(seconds=seconds)
 
 

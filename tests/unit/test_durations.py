@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newswatch.durations import parse_duration, parse_seconds
 
@@ -20,3 +22,24 @@ def test_reads_common_forms(text, seconds):
 def test_rejects_nonsense(text):
     with pytest.raises(ValueError, match="duration"):
         parse_duration(text)
+
+
+@pytest.mark.parametrize("value", [86_400_000_000_000, 1e300, float("inf"), float("nan"),
+                                   "99999999999999d", "36501d"])
+def test_a_duration_out_of_range_is_a_value_error(value):
+    # found by the rules property tests: timedelta raised OverflowError, which crashed
+    # `rules check` and a rules reload instead of refusing the file
+    with pytest.raises(ValueError, match="out of range: at most 100 years"):
+        parse_duration(value)
+    assert parse_duration("36500d") == timedelta(days=36_500)
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.text(max_size=30), st.floats(), st.integers(), st.none(), st.booleans()))
+def test_any_value_is_a_duration_or_a_value_error(value):
+    try:
+        found = parse_duration(value)
+    except ValueError as exc:
+        assert "duration" in str(exc)
+        return
+    assert timedelta(0) <= found <= timedelta(days=36_500)
