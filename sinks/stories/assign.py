@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -69,6 +69,15 @@ def event_time(article: TaggedArticle, now: datetime) -> datetime:
     return min(published, now) if published is not None else now
 
 
+def _back(at: datetime, span: timedelta) -> datetime:
+    """``at - span``, or the earliest time there is: an article dated in the first days of
+    year 1 (any producer may publish one) made the subtraction raise OverflowError."""
+    try:
+        return at - span
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC)
+
+
 def expire_quiet(index: StoryIndex, now: datetime, config: StoryConfig) -> int:
     """Forget the stories quiet for longer than the window; returns how many."""
     return index.expire(now - config.window)
@@ -82,7 +91,7 @@ def assign(article: TaggedArticle, index: StoryIndex, now: datetime,
         return StoryChange(placed, "already", _similarity_in(placed.story, article.id))
     at = event_time(article, now)
     evidence = evidence_of(article, config, source=source_of(article), at=at)
-    since = at - config.window
+    since = _back(at, config.window)
     found = index.candidates(evidence.fingerprint.bands, since)
     best = _best(evidence, found, config)
     if best is None and evidence.name_keys:
@@ -221,7 +230,7 @@ def _joined(state: StoryState, article: TaggedArticle, evidence: Evidence, at: d
 def _recent_sources(recent: dict[str, str], source: str, at: datetime,
                     config: StoryConfig) -> dict[str, str]:
     """Each source's latest time within the burst window ending at ``at``."""
-    since = at - config.burst_window
+    since = _back(at, config.burst_window)
     kept = {s: t for s, t in recent.items()
             if since <= datetime.fromisoformat(t) <= at or s == source}
     previous = kept.get(source)

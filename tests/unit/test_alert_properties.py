@@ -200,7 +200,10 @@ def articles(draw: st.DrawFn, n: int) -> TaggedArticle:
     title = " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8)))
     text = " ".join(draw(st.lists(st.sampled_from(WORDS), max_size=25)))
     countries = draw(_subset(COUNTRIES))
-    dated = draw(st.one_of(st.none(), st.floats(-24 * 40, 2)))  # hours from NOW; some future
+    # hours from NOW (some in the future), or any time at all (a producer other than the
+    # poller may publish year 1 or 9999)
+    dated = draw(st.one_of(st.none(), st.floats(-24 * 40, 2), st.datetimes(
+        min_value=datetime(1, 1, 1), timezones=st.just(UTC))))
     return tagged_article(
         title, text, id=f"a{n}", url=f"https://news.example/{n}",
         countries=[(c, w) for c, w in zip(countries, draw(st.lists(
@@ -210,7 +213,8 @@ def articles(draw: st.DrawFn, n: int) -> TaggedArticle:
         actors=draw(_subset(ACTORS)),
         macro_regions=draw(_subset(["Southern Asia", "Western Asia"])),
         severity=draw(st.sampled_from([0.0, 0.3, 0.4, 0.6, 1.0])), confidence=draw(st.sampled_from([0.2, 0.5, 0.9, 1.0])),
-        published_at=None if dated is None else NOW + timedelta(hours=dated),
+        published_at=(dated if dated is None or isinstance(dated, datetime)
+                      else NOW + timedelta(hours=dated)),
         feed_id=draw(st.sampled_from(["outlet-a", "outlet-b", "outlet-c"])))
 
 

@@ -187,6 +187,17 @@ def test_event_time_is_publication_capped_at_now() -> None:
     assert joined.state.story.last_seen_at == T0 + timedelta(minutes=5)
 
 
+def test_an_article_dated_in_the_first_days_of_year_one_is_placed() -> None:
+    # the window's start (its time minus 72 h) raised OverflowError, out of the alert role's
+    # story stage and the offline `newswatch stories`; any producer may publish such a date
+    index = MemoryStoryIndex()
+    first = PESHAWAR.model_copy(update={"published_at": datetime(1, 1, 1, tzinfo=UTC)})
+    assert assign(first, index, T0, CONFIG).outcome == "opened"
+    again = REWORDED.model_copy(update={"published_at": datetime(1, 1, 1, 0, 20, tzinfo=UTC)})
+    joined = assign(again, index, T0, CONFIG)
+    assert joined.outcome == "joined" and joined.state.story.first_seen_at.year == 1
+
+
 def test_state_stays_bounded_and_round_trips_as_json() -> None:
     config = replace(CONFIG, max_articles=5, profile_tokens=20, max_bands=80)
     index = MemoryStoryIndex()
