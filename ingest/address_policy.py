@@ -137,6 +137,9 @@ class AddressPolicy:
             if origin:
                 host, port = (origin.group(1), origin.group(2)) if origin.group(1) else (
                     origin.group(3), origin.group(4))
+                if not 0 < int(port) < 65536:
+                    raise ValueError(f"{ALLOWED_HOSTS_ENV}: {entry!r}: port {int(port)} is not "
+                                     "a TCP port (1-65535)")
                 origins.add((_canonical_host(host), int(port)))
             elif literal_address(entry) is not None:
                 address = literal_address(entry)

@@ -62,6 +62,9 @@ def test_the_allow_list_names_hosts_ranges_and_origins() -> None:
         AddressPolicy.parse("10.0.0.0/99")
     with pytest.raises(ValueError, match="not a host name"):
         AddressPolicy.parse("bad*host")
+    for entry in ("feeds.test:99999", "feeds.test:0", "[::1]:70000"):  # accepted before
+        with pytest.raises(ValueError, match="is not a TCP port"):
+            AddressPolicy.parse(entry)
 
 
 class _FixedResolver(CheckedResolver):
