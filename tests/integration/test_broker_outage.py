@@ -137,4 +137,8 @@ def test_poll_role_exits_within_its_broker_timeout_when_the_broker_disappears(tm
     stderr = proc.stderr.read().decode() if proc.stderr else ""
     assert code != 0, stderr
     assert waited < timeout_s * 1.6 + 2, (waited, stderr[-2000:])  # before: two timeouts
-    assert "publishing" in stderr and "Traceback" not in stderr, stderr[-2000:]
+    # the publisher's failed send says "publishing N articles failed"; when the state producer
+    # or the group consumer meets the outage first, the shared broker clock ends the loop with
+    # "broker unreachable for more than N s" (both by design; the test only saw the first)
+    assert ("publishing" in stderr or "broker unreachable for more than" in stderr) \
+        and "Traceback" not in stderr, stderr[-2000:]
