@@ -50,6 +50,8 @@ __all__ = [
 
 DEFAULT_INTERVAL_S = 900
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+# characters no XML 1.0 document may hold: a feed's fields must survive `feeds export-opml`
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def feed_id_for_url(url: str) -> str:
@@ -129,6 +131,17 @@ class FeedConfig(BaseModel):
     @classmethod
     def _check_language(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
+
+    @field_validator("url", "name", "language", "tags")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        # a YAML file can spell them ("\x01"); the OPML export then wrote a document that
+        # no reader, ours included, could open
+        for text in value if isinstance(value, tuple) else (value or "",):
+            found = _NOT_IN_XML.search(text)
+            if found:
+                raise ValueError(f"control character U+{ord(found.group()):04X} in {text!r}")
+        return value
 
 
 @dataclass(frozen=True, slots=True)

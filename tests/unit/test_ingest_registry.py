@@ -141,6 +141,19 @@ def test_opml_folders_nested_thousands_deep_are_read_without_recursion() -> None
     assert after.tags == ()
 
 
+def test_control_characters_in_a_feed_are_refused_so_the_opml_export_stays_readable() -> None:
+    # a YAML file can spell "\x01"; export-opml then wrote XML that no reader could open
+    loaded = parse_feeds_yaml('feeds:\n  - id: a\n    url: https://a.example/rss\n'
+                              '    name: "Wire\\x01"\n  - id: b\n'
+                              '    url: "https://b.example/\\x02"\n'
+                              '  - id: c\n    url: https://c.example/rss\n'
+                              '    name: "Tabs\\tand & <marks>"\n', source="f.yaml")
+    assert [(e.line, e.field, e.message) for e in loaded.errors] == [
+        (4, "name", "control character U+0001 in 'Wire\\x01'"),
+        (6, "url", "control character U+0002 in 'https://b.example/\\x02'")]
+    assert read_opml(write_opml(loaded.feeds).encode()).feeds == loaded.feeds
+
+
 def test_a_key_given_twice_is_an_error_not_a_silent_overwrite() -> None:
     loaded = parse_feeds_yaml("feeds:\n  - id: a\n    url: https://a.example/\n"
                               "    url: https://b.example/\n", source="f.yaml")
