@@ -7,11 +7,13 @@ values it matched and the evidence spans behind them, so an alert can show *why*
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
+import regex
 from newswatch.sinks.alerts.rules import Conditions, Rule
 
 from newswatch.contracts import Span, TaggedArticle
@@ -19,8 +21,15 @@ from newswatch.contracts import Span, TaggedArticle
 __all__ = ["TAG_CONDITIONS", "ArticleFacts", "Hit", "RuleMatch", "article_values",
            "check_conditions", "match_rule"]
 
+log = logging.getLogger(__name__)
+
 # Enough to show why; an alert is a pointer to the article, not a copy of it.
 _SPANS_PER_TERM = 3
+# How long a rule's regular expression may search one field of one article. Python's `re`
+# backtracks without bound: "(x+x+)+y" took 4 s on 26 x's and doubles with each more, so
+# one crafted feed item could hold the alert role. The `regex` package stops at a timeout
+# (and avoids most such backtracking to begin with); a search that times out matches nothing.
+REGEX_TIMEOUT_S = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,20 +64,38 @@ def _word_pattern(term: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1024)
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _regex(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern)
 
 
-def _find(pattern: re.Pattern[str], tagged: TaggedArticle, fields: Iterable[str]) -> list[Span]:
+def _find(finditer: Callable[[str], Iterator[re.Match[str]]], tagged: TaggedArticle,
+          fields: Iterable[str]) -> list[Span]:
     spans: list[Span] = []
     for name in fields:
         text = getattr(tagged, name)
-        for n, m in enumerate(pattern.finditer(text)):
+        for n, m in enumerate(finditer(text)):
             if n >= _SPANS_PER_TERM:
                 break
             if m.end() > m.start():
                 spans.append(Span(start=m.start(), end=m.end(), text=m.group(0), field=name))
     return spans
+
+
+def _find_regex(pattern: str, tagged: TaggedArticle, field: str) -> list[Span]:
+    search = partial(_regex(pattern).finditer, timeout=REGEX_TIMEOUT_S)
+    try:
+        return _find(search, tagged, (field,))
+    except TimeoutError:
+        _warn_timeout(pattern)
+        return []
+
+
+@lru_cache(maxsize=256)
+def _warn_timeout(pattern: str) -> None:
+    """Once per pattern: a flood of such articles must not flood the log."""
+    log.warning("rule regular expression %r gave up after %.1f s on an article and matched "
+                "nothing; simplify it (nested repeats such as (a+)+ backtrack without end)",
+                pattern, REGEX_TIMEOUT_S)
 
 
 def article_values(tagged: TaggedArticle, field: str, min_confidence: float = 0.0) -> list[str]:
@@ -159,14 +186,14 @@ def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
         found: list[str] = []
         kw_spans: list[Span] = []
         for term in wanted:
-            spans = _find(_word_pattern(term), tagged, ("title", "text"))
+            spans = _find(_word_pattern(term).finditer, tagged, ("title", "text"))
             if spans:
                 found.append(term)
                 kw_spans.extend(spans)
         return Hit(name, tuple(found), tuple(kw_spans)) if found else None
     if name in ("title_regex", "text_regex"):
         field = "title" if name == "title_regex" else "text"
-        spans = _find(_regex(wanted), tagged, (field,))
+        spans = _find_regex(wanted, tagged, field)
         return Hit(name, (spans[0].text,), tuple(spans)) if spans else None
     raise ValueError(f"unknown condition {name!r}")
 

@@ -15,7 +15,6 @@ none of them. A rule must list at least one condition in ``all`` or ``any``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, get_args
 
+import regex
 import yaml
 from newswatch.sinks.alerts.routes.config import RouteConfig
 from newswatch.sinks.alerts.routes.secrets import RouteError, resolve_url
@@ -131,8 +131,8 @@ class Conditions(BaseModel):
     def _compiles(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                re.compile(value)
-            except re.error as exc:
+                regex.compile(value)  # as matching runs it (the regex package)
+            except regex.error as exc:
                 raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
         return value
 

@@ -117,6 +117,25 @@ def test_regex_conditions():
     assert match_rule(rs.rules[0], bannu_attack()) is None
 
 
+def test_a_regex_that_backtracks_without_end_gives_up_and_matches_nothing(caplog):
+    # with `re`, "(a|aa)+$" against 40 a's and a b took minutes and held the alert role; the
+    # text comes from feeds, so whoever writes a feed could have stalled a rule written so
+    import logging
+    import time
+
+    rs = rules({"match": {"any": {"text_regex": r"(a|aa)+$", "countries": ["PK"]}}})
+    hostile = tagged_article("Bannu", "a" * 40 + "b", countries=[("PK", "Bannu")])
+    with caplog.at_level(logging.WARNING, logger="newswatch.sinks.alerts.matching"):
+        began = time.monotonic()
+        for _ in range(3):
+            m = match_rule(rs.rules[0], hostile)
+        took = time.monotonic() - began
+    assert took < 5  # three searches of at most REGEX_TIMEOUT_S each, on a loaded machine
+    assert m is not None and [h.condition for h in m.hits] == ["countries"]  # regex: none
+    warned = [r.getMessage() for r in caplog.records if "gave up" in r.getMessage()]
+    assert len(warned) == 1 and "(a|aa)+$" in warned[0]  # once per pattern, not per article
+
+
 def test_min_severity_macro_region_admin1_watchlist():
     rs = rules({"match": {"all": {"min_severity": 0.5, "macro_regions": ["southern asia"],
                                   "admin1": ["pk-kp"], "watchlists": ["vip"]}}})
