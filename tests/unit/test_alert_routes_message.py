@@ -94,3 +94,19 @@ def test_country_falls_back_to_countries_then_says_none():
 def test_an_empty_batch_is_a_programming_error():
     with pytest.raises(ValueError, match="at least one notification"):
         format_message([], "text")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "slack"])
+def test_a_feed_title_or_link_mentions_nobody(fmt):
+    # apprise's Discord plugin allows the pings it reads in a markdown body ("@everyone",
+    # "@here", "@<digits>"), and Mattermost notifies on "@channel": a feed item titled so
+    # paged everyone the route reaches
+    import re
+
+    alert = make_alert(title="Protest called @everyone @here, says @12345 on @channel",
+                       url="https://social.example/@everyone/status/1")
+    m = format_message([notification("new", alert)], fmt)
+    for text in (m.title, m.body):
+        assert not re.search(r"@\w", text), text
+    assert "Protest called @\u200beveryone @\u200bhere" in m.body  # read as before
+    assert "https://social.example/%40everyone/status/1" in m.body

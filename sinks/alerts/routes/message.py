@@ -10,6 +10,7 @@ converts it to what the service shows, e.g. Teams, Discord, Slack via ``slack://
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,8 +41,21 @@ def _highest(alerts: Sequence[Alert]) -> AlertSeverity:
     return max((a.severity for a in alerts), key=_SEVERITIES.index)
 
 
+# An "@" before a word in a message is a mention to some services: apprise's Discord plugin
+# reads "@everyone", "@here" and "@<digits>" in a markdown body and allows those pings, and
+# Mattermost notifies a channel on "@channel". Titles and links come from feeds, so a feed
+# item titled "... @everyone" paged a whole server. A zero-width space after the "@" (in
+# text) or %40 (in a link) leaves what people read unchanged and mentions nobody.
+_MENTION = re.compile(r"@(?=\w)")
+
+
 def _one_line(text: str) -> str:
-    return " ".join(text.split()) or "(no title)"
+    """A feed's title as one line, mentioning nobody."""
+    return _MENTION.sub("@\u200b", " ".join(text.split())) or "(no title)"
+
+
+def _link(url: str) -> str:
+    return url.replace("@", "%40")
 
 
 def _slack_escape(text: str) -> str:
@@ -72,17 +86,18 @@ def _facts(alert: Alert) -> str:
 def _alert_lines(alert: Alert, fmt: MessageFormat) -> list[str]:
     severity, rule, title = alert.severity.upper(), alert.rule_name, _one_line(alert.title)
     if fmt == "slack":
-        story = f"<{alert.url}|{_slack_escape(title)}>" if alert.url else _slack_escape(title)
+        story = (f"<{_link(alert.url)}|{_slack_escape(title)}>" if alert.url
+                 else _slack_escape(title))
         return [f"• *{severity}* {_slack_escape(rule)} (`{alert.rule_id}`)",
                 f"   {story}", f"   {_facts(alert)}"]
     if fmt == "markdown":
-        story = (f"[{_markdown_escape(title)}]({alert.url})" if alert.url
+        story = (f"[{_markdown_escape(title)}]({_link(alert.url)})" if alert.url
                  else _markdown_escape(title))
         return [f"- **{severity}** {_markdown_escape(rule)} (`{alert.rule_id}`)",
                 f"  {story}", f"  {_facts(alert)}"]
     lines = [f"- {severity} {rule} ({alert.rule_id})", f"  {title}", f"  {_facts(alert)}"]
     if alert.url:
-        lines.append(f"  {alert.url}")
+        lines.append(f"  {_link(alert.url)}")
     return lines
 
 
