@@ -110,3 +110,15 @@ def test_a_feed_title_or_link_mentions_nobody(fmt):
         assert not re.search(r"@\w", text), text
     assert "Protest called @\u200beveryone @\u200bhere" in m.body  # read as before
     assert "https://social.example/%40everyone/status/1" in m.body
+
+
+def test_markup_in_a_feed_title_stays_text_in_an_html_rendering_of_markdown():
+    # apprise renders a markdown body as HTML for e-mail; raw HTML passed through it
+    from apprise import NotifyFormat
+    from apprise.conversion import convert_between
+
+    alert = make_alert(title="Read <a href='https://evil.example'>this</a> <img src=x>")
+    body = format_message([notification("new", alert)], "markdown").body
+    html = convert_between(NotifyFormat.MARKDOWN, NotifyFormat.HTML, body)
+    assert "<img" not in html and "evil.example'>" not in html
+    assert "&lt;img src=x&gt;" in html  # shown as the text it was

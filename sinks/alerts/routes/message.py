@@ -64,7 +64,9 @@ def _slack_escape(text: str) -> str:
 
 
 def _markdown_escape(text: str) -> str:
-    for char in "\\`*_[]":
+    # "<" and ">" too: markdown passes raw HTML through, and apprise renders a markdown body
+    # as HTML for e-mail, so a feed title holding "<a href=...>" or "<img ...>" became markup
+    for char in "\\`*_[]<>":
         text = text.replace(char, "\\" + char)
     return text
 
