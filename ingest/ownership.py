@@ -32,7 +32,7 @@ import logging
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
@@ -43,13 +43,14 @@ from newswatch.ingest.broker_contact import BrokerContact, close_producer
 from newswatch.ingest.config import PollerConfig, poller_config
 from newswatch.ingest.schedule import FeedState
 from newswatch.ingest.state import FeedCommit, StateStore
+from pydantic import TypeAdapter, ValidationError
 
 from newswatch.kafka.clients import ensure_topics, make_consumer, make_producer
 from newswatch.readiness import READINESS, group_not_joined
 from newswatch.settings import Settings
 from newswatch.topics import FEEDS, FEEDS_STATE
 
-__all__ = ["FeedOwnership", "partition_for"]
+__all__ = ["FeedOwnership", "partition_for", "read_shared_state"]
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,41 @@ _STATE_KEY, _SEEN_KEY = "state|", "seen|"
 def partition_for(feed_id: str, partitions: int) -> int:
     """The shard of a feed: stable across processes and Python versions (not ``hash()``)."""
     return zlib.crc32(feed_id.encode("utf-8")) % partitions
+
+
+_STATE_RECORD = TypeAdapter(FeedState)
+_SEEN_RECORD = TypeAdapter(list[tuple[str, str | None, float]])
+
+
+def read_shared_state(
+    records: Iterable[tuple[bytes | None, bytes | None]], wanted: Callable[[str], bool],
+) -> tuple[dict[str, FeedState], dict[str, list[tuple[str, str | None, float]]], list[str]]:
+    """The feed states (the newest poll of each feed) and seen ids among ``records`` (key,
+    value) of the state topic, for the feeds ``wanted``; and a line for each record that is
+    neither. A record some other producer wrote, or a bug, is skipped: it used to raise out
+    of the partition assignment, so every poller that took the partition failed again."""
+    states: dict[str, FeedState] = {}
+    seen: dict[str, list[tuple[str, str | None, float]]] = {}
+    unreadable: list[str] = []
+    for key, value in records:
+        name = key.decode("utf-8", "replace") if key else ""
+        kind, _, feed_id = name.partition("|")
+        if not feed_id or value is None or not wanted(feed_id):  # None: a tombstone
+            continue
+        try:
+            if kind + "|" == _STATE_KEY:
+                remote = _STATE_RECORD.validate_json(value)
+                known = states.get(feed_id)
+                if known is None or (remote.last_fetch_at or 0) >= (known.last_fetch_at or 0):
+                    states[feed_id] = remote
+            elif kind + "|" == _SEEN_KEY:
+                # older records of a key may sit on another partition (written before the
+                # state was keyed this way); seen ids merge, so reading them all is harmless
+                items = _SEEN_RECORD.validate_json(value)
+                seen.setdefault(feed_id, []).extend(items)
+        except ValidationError as exc:
+            unreadable.append(f"{name!r}: {str(exc).splitlines()[0]}")
+    return states, seen, unreadable
 
 
 class _Listener(ConsumerRebalanceListener):
@@ -271,22 +307,11 @@ class FeedOwnership:
         """Merge the shared state of the feeds on ``partitions`` (of the feeds topic, at the
         current partition count) into the local store; the newest poll wins."""
         assert self.store is not None
-        states: dict[str, FeedState] = {}
-        seen: dict[str, list[tuple[str, str | None, float]]] = {}
-        for key, value in self._read_state_topic().values():
-            name = key.decode()
-            kind, _, feed_id = name.partition("|")
-            if partition_for(feed_id, self.partitions) not in partitions:
-                continue
-            if kind + "|" == _STATE_KEY:
-                remote = FeedState(**json.loads(value))
-                known = states.get(feed_id)
-                if known is None or (remote.last_fetch_at or 0) >= (known.last_fetch_at or 0):
-                    states[feed_id] = remote
-            elif kind + "|" == _SEEN_KEY:
-                # older records of a key may sit on another partition (written before the state
-                # was keyed this way); seen ids merge, so reading them all is harmless
-                seen.setdefault(feed_id, []).extend(tuple(item) for item in json.loads(value))
+        states, seen, unreadable = read_shared_state(
+            self._read_state_topic().values(),
+            lambda feed_id: partition_for(feed_id, self.partitions) in partitions)
+        for problem in unreadable:
+            log.warning("feed ownership: skipped a record of %s: %s", self.state_topic, problem)
         local = self.store.all()
         adopted = 0
         for feed_id, remote in states.items():
