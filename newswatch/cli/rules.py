@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from newswatch.contracts import RawArticle, TaggedArticle
 from newswatch.settings import ConfigError, Settings
@@ -74,7 +75,7 @@ def _articles(files: list[Path], err: TextIO) -> Iterator[TaggedArticle]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = from_json(line)  # bounded nesting (json.loads raised RecursionError)
             if isinstance(data, dict) and "regions" in data:
                 yield TaggedArticle.model_validate(data)
                 continue

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from newswatch.cli.tag import _describe
 from newswatch.contracts import RawArticle, TaggedArticle
@@ -50,7 +51,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def parse_record(line: str) -> RawArticle | TaggedArticle:
     """One input line: a tagged article when it carries tags, else a raw one. A raw line's
     ``source`` (the offline format's outlet name) becomes its ``feed_title``."""
-    data = json.loads(line)
+    data = from_json(line)  # pydantic's parser: bounded nesting, ValueError like bad JSON
     if not isinstance(data, dict):
         raise TypeError("a line must be a JSON object")
     if "regions" in data:

@@ -104,9 +104,11 @@ def test_rules_test_shows_which_rules_fire_and_why(tmp_path: Path) -> None:
     match: {all: {countries: [AF]}}
 """, encoding="utf-8")
     articles = attack(0).model_dump_json() + "\n" + attack(0).model_copy(
-        update={"id": "article-0-copy"}).model_dump_json() + "\n"
+        update={"id": "article-0-copy"}).model_dump_json() + "\n" + "[" * 100_000 + "\n"
     result = _newswatch("rules", "test", str(rules), stdin=articles)
     assert result.returncode == 0, result.stderr
+    # the line nested 100,000 deep is skipped (json.loads raised RecursionError, a traceback)
+    assert "<stdin>:3: skipped: recursion limit exceeded" in result.stderr, result.stderr
     out = result.stdout
     assert "fires pk-attack (high): new alert" in out
     assert "fires pk-attack (high): updates its alert" in out  # the copy joins the story

@@ -67,13 +67,16 @@ def test_tagged_input_gives_the_same_stories_and_brief_output(tmp_path: Path) ->
 
 
 def test_stdin_and_bad_lines_are_reported_and_skipped() -> None:
-    lines = [json.dumps(RAW[0]), "{broken", json.dumps({"title": "no id"}), json.dumps(RAW[2])]
+    # line 5: JSON nested 100,000 deep (json.loads raised RecursionError, a traceback)
+    lines = [json.dumps(RAW[0]), "{broken", json.dumps({"title": "no id"}), json.dumps(RAW[2]),
+             "[" * 100_000]
     result = _stories("--brief", stdin="\n".join(lines) + "\n")
     assert result.returncode == 1
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == ["dawn-1", "bbc-1"]
     assert out[0]["story_id"] == out[1]["story_id"]
     assert "<stdin>:2: skipped" in result.stderr and "<stdin>:3: skipped" in result.stderr
+    assert "<stdin>:5: skipped" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_missing_file_is_reported(tmp_path: Path) -> None:
