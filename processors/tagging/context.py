@@ -45,9 +45,21 @@ def tokens(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     ``hi`` is cut there). str.split and str.find: several times faster than a regex's match
     objects, and they agree with the regex ``\\S+`` on what whitespace is."""
     out = []
+    piece = text[lo:hi]
+    toks = piece.split()
+    # the usual span: no whitespace at its ends and one character between its tokens; then
+    # each token starts where the last one ended, plus one (checked at the end)
+    pos = lo
+    for tok in toks:
+        end = pos + len(tok)
+        out.append((tok, pos, end))
+        pos = end + 1
+    if pos - 1 == lo + len(piece):
+        return out
+    out = []
     pos = lo
     find = text.find
-    for tok in text[lo:hi].split():
+    for tok in toks:
         # no whitespace in a token: it starts at the first non-space from ``pos``, which is
         # ``pos`` itself or, after one space (the usual gap), the next; str.find only for
         # longer gaps (with bounds, it parses its arguments on every call)

@@ -209,9 +209,14 @@ def _person_cue(gaz, text: str, n_end: int) -> bool:
     if text.startswith(_POSSESSIVE, n_end):
         nxt = _NEXT_WORD.match(text, n_end + 2, n_end + 40)
         return bool(nxt and nxt.group(1).lower() in gaz.roles["person_nouns"])
-    nxt = _VERB_AFTER.match(text, n_end, n_end + 50)
-    if nxt and nxt.group(1).lower() in gaz.roles["person_verbs"]:
-        return True
+    # _VERB_AFTER opens with a space, _DESCRIBED with a comma: the next character says which
+    # of them may match (a name in a list is mostly followed by a comma or a stop)
+    after = text[n_end:n_end + 1]
+    if after == " " or after == "\u00a0":
+        nxt = _VERB_AFTER.match(text, n_end, n_end + 50)
+        return bool(nxt and nxt.group(1).lower() in gaz.roles["person_verbs"])
+    if after != ",":
+        return False
     desc = _DESCRIBED.match(text, n_end, n_end + 20)
     return bool(desc and (desc.group(1) is None or desc.group(1) in gaz.roles["person_after"]))
 
@@ -419,6 +424,9 @@ def _ends_sentence(word: str) -> bool:
     return word.endswith(".") and word[:-1].isalpha() and word[:-1].islower()
 
 
+_NO_ROLE = (None, None, 0.7)
+
+
 def _head_of_role(gaz, text: str, anchor: int, n_end: int):
     """A head word, "of" and one to three capitalised words right before the name: "Secretary
     of State Marco Rubio", "Minister of Foreign Affairs Ishaq Dar"."""
@@ -446,10 +454,26 @@ def _head_of_role(gaz, text: str, anchor: int, n_end: int):
     return text[start:anchor].rstrip(), (start, n_end), 0.9
 
 
+# what may stand right before the spaces ahead of a name when a word does: the rest of
+# _LAST_PRE_WORD_REV's word characters, or more spaces
+_WORD_OR_SPACE = frozenset("_'’.- \u00a0")
+
+
 def _head_before(text: str, anchor: int, heads: frozenset[str]) -> bool:
     """Whether the word right before ``anchor``, spaces between, is a head word."""
     if text[anchor - 1:anchor] not in (" ", "\u00a0"):
         return False  # (the match below needs it too: the cheap test first)
+    # the usual case, a plain word and one space: that word is what the match below finds
+    # (letters and digits are word characters; the space before it ends the word)
+    c = text[anchor - 2:anchor - 1]
+    if not c.isalnum() and c not in _WORD_OR_SPACE:
+        return False  # "brother, Billy Smith": no word right before the space
+    lo = max(0, anchor - 80)
+    k = text.rfind(" ", lo, anchor - 1)
+    if k != -1:
+        word = text[k + 1:anchor - 1]
+        if word.isalnum():
+            return word.lower() in heads
     last = _LAST_PRE_WORD_REV.match(text[max(0, anchor - 80):anchor][::-1])
     return last is not None and last.group(1)[::-1].lower() in heads
 
@@ -489,9 +513,12 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
             role = " ".join(pre_words[_role_words_from(gaz, pre_words):])
             return role, (n_start - len(role) - 1, n_end), 0.9
         if text[n_end:n_end + 1] != "," and text[max(0, n_start - 2):n_start] != ", ":
+            if " of " not in text[max(0, n_start - 60):n_start]:
+                return _NO_ROLE  # (_head_of_role's first look, without the call)
             return _head_of_role(gaz, text, n_start, n_end)
     # 2. appositive after: "Muhammad Nabi Omari, deputy interior minister of ..."
-    after = _APPOSITIVE.match(text, n_end, n_end + 120)
+    # (_APPOSITIVE opens with a comma: most names here follow one and are not followed by one)
+    after = _APPOSITIVE.match(text, n_end, n_end + 120) if text[n_end:n_end + 1] == "," else None
     if after:
         phrase = after.group(1)
         pw = phrase.split()
@@ -510,6 +537,8 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
         if cw and cw[0].lower() in heads or (len(cw) > 1 and cw[0].lower() in
                                              gaz.roles["_words"] and cw[1].lower() in heads):
             return clause, (clause_start, n_end), 0.85
+    if " of " not in text[max(0, n_start - 60):n_start]:
+        return _NO_ROLE
     return _head_of_role(gaz, text, n_start, n_end)
 
 
@@ -527,20 +556,23 @@ def _head_in_clause(text: str, comma: int, heads: frozenset[str]) -> bool:
     k = text.rfind(",", lo, comma)
     if k == -1 and lo > 0:
         return True  # no comma near: the sentence's start decides
-    for w in text[k + 1:comma].split():
-        if w.lower() in heads:
+    for w in text[k + 1:comma].lower().split():  # (one lower(): the same words lower-cased)
+        if w in heads:
             return True
     return False
 
 
 def _speech(gaz, ctx: FieldText, n_start: int, n_end: int) -> bool:
+    text = ctx.text
     verbs = gaz.roles["speech_verbs"]
-    nxt = _NEXT_WORD.match(ctx.text, n_end, n_end + 30)
-    if nxt and nxt.group(1).lower() in verbs:
-        return True
-    if ctx.text[n_start - 2:n_start - 1] not in ("d", "s", "e"):  # said, says, wrote, ...
+    after = text[n_end:n_end + 1]
+    if after == " " or after == "\u00a0":  # (_NEXT_WORD opens with one: the cheap test first)
+        nxt = _NEXT_WORD.match(text, n_end, n_end + 30)
+        if nxt and nxt.group(1).lower() in verbs:
+            return True
+    if text[n_start - 2:n_start - 1] not in ("d", "s", "e"):  # said, says, wrote, ...
         return False
-    prev = _PREV_WORD_REV.match(ctx.text[max(0, n_start - 20):n_start][::-1])
+    prev = _PREV_WORD_REV.match(text[max(0, n_start - 20):n_start][::-1])
     return bool(prev and prev.group(1)[::-1].lower() in verbs)
 
 
