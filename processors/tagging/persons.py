@@ -84,6 +84,29 @@ class PersonCandidate:
     aliases: list[tuple[str, str, int, int]] = _field(default_factory=list)
 
 
+_new = object.__new__
+
+
+def _candidate(name: str, words: list[str], field: str, start: int, end: int,
+               confidence: float, role: str | None, role_span: tuple[int, int] | None
+               ) -> PersonCandidate:
+    """A ``PersonCandidate`` made with its fields set here, for the names of the main path: the
+    dataclass's ``__init__`` is a plain Python function (written when the class is made),
+    which a compiled caller enters through the interpreter, with keyword arguments and a
+    ``default_factory`` call, once per name."""
+    p = _new(PersonCandidate)
+    p.name = name
+    p.tokens = words
+    p.field = field
+    p.start = start
+    p.end = end
+    p.role = role
+    p.role_span = role_span
+    p.confidence = confidence
+    p.aliases = []
+    return p
+
+
 def _is_role_word(gaz: Gazetteer, word: str) -> bool:
     w = word.lower().rstrip(".")
     return w in gaz.roles["_words"] or w in _HONORIFIC_ONLY
@@ -322,7 +345,8 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     n_start, n_end = toks[0][1], toks[-1][2]
     name = _bare(text[n_start:n_end].rstrip(".,"))
     n_end = n_start + len(name)
-    words = name.replace("\u00a0", " ").replace("\u00ad", "").split()
+    words = (name.replace("\u00a0", " ").replace("\u00ad", "") if "\u00a0" in name
+             or "\u00ad" in name else name).split()
     if len(words) == 1 and len(name) > 5 and name.lower().endswith(NOT_NAME_END):
         return  # "Peru President Impeached After ..."
     if len(words) == 1 and not role_toks:  # a bare word: only ever an alias of a known name
@@ -336,6 +360,11 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
             break
     if title_others is not None and not (role_toks or len(words) == 1):
         _title_name(gaz, ctx, words, toks, title_others, persons, pending, singles)
+        return
+    last = words[-1]
+    if len(words) > 1 and last.isalpha() and last.lower() in gaz.roles["not_name_words"]:
+        # "North Powderly High School": a body's name, with a role or a cue (the test at the
+        # end) or without (_name_shaped): settled before the look around the name
         return
     role, role_span, conf = _role(gaz, ctx, role_toks, n_start, n_end)
     # a speech verb matters only without a role or honorific (a single word's are dropped
@@ -360,16 +389,13 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
             return
         if text[max(0, n_start - 9):n_start].lower().endswith(_LOCATIVE_BEFORE):
             return  # "conflict in Asia", "walking track at Race Course"
-        cand = PersonCandidate(name=name, tokens=words, field=ctx.name, start=n_start,
-                               end=n_end, confidence=0.6)
+        cand = _candidate(name, words, ctx.name, n_start, n_end, 0.6, None, None)
         (persons if known or _person_cue(gaz, text, n_end) else pending).append(cand)
         return
     if len(words) > 1 and words[-1].lower() in gaz.roles["not_name_words"]:
         return  # "chief of the Attawapiskat First Nation": a body's name, whatever the role
-    persons.append(PersonCandidate(
-        name=name, tokens=words, field=ctx.name, start=n_start, end=n_end, role=role,
-        role_span=role_span, confidence=conf if role else (0.8 if honorific else 0.7),
-    ))
+    persons.append(_candidate(name, words, ctx.name, n_start, n_end,
+                              conf if role else (0.8 if honorific else 0.7), role, role_span))
 
 
 def _title_name(gaz, ctx: FieldText, words: list[str], toks, others: list[str],
