@@ -656,9 +656,14 @@ def _merge(gaz, fields: dict[str, FieldText], persons: list[PersonCandidate], si
 def _spelling(word: str) -> str:
     """One key for the usual transliterations of a Slavic name's ending: "Zelenskiy",
     "Zelenskyy" and "Zelensky" are one person."""
-    if len(word) > 4 and word.endswith(("iy", "yy", "yi")):  # not "Wang Yi"
+    if len(word) > 4 and word[-2:] in _SLAVIC_ENDINGS:  # not "Wang Yi"
         return word[:-2] + "y"
     return word
+
+
+# (a slice and a set, not endswith() with a tuple: _spelling runs for every token of every
+# person and single word of a story)
+_SLAVIC_ENDINGS = frozenset({"iy", "yy", "yi"})
 
 
 _ARTICLES = WORDS.word_set("name_articles")
@@ -694,8 +699,10 @@ def _fold(persons: list[PersonCandidate], singles: list) -> list:
     for q, qs in zip(merged, sets, strict=True):
         for t in qs:
             owners.setdefault(t, []).append(q)
-            article, dash, rest_of = t.partition("-")  # "al-Baghdadi" is also "Baghdadi"
-            if dash and rest_of and article.lower() in _ARTICLES and rest_of not in qs:
+            if "-" not in t:
+                continue
+            article, _dash, rest_of = t.partition("-")  # "al-Baghdadi" is also "Baghdadi"
+            if rest_of and article.lower() in _ARTICLES and rest_of not in qs:
                 owners.setdefault(rest_of, []).append(q)
     rest = []
     for sg in singles:
