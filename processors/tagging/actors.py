@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from newswatch.processors.tagging.context import FieldText, name_neighbour
+from newswatch.processors.tagging.context import FieldText
 from newswatch.processors.tagging.entries import ACTOR, BODY, DEMONYM
 from newswatch.processors.tagging.gazetteer import Actor, Gazetteer
 from newswatch.processors.tagging.intervals import Near, SpanIndex, index_by_field
@@ -390,8 +390,8 @@ def _speaker(gaz: Gazetteer, hit: Hit, ctx: FieldText, orgs: SpanIndex | None) -
     if orgs is not None and orgs.holds(hit.start):  # orgs: the field's organisation names
         return False
     titled = ctx.all_caps or (ctx.name == "title" and title_case(text))
-    return titled or not name_neighbour(text, hit.start, hit.end, gaz.roles["_words"],
-                                        gaz.never_words)
+    return titled or not ctx.name_neighbour(hit.start, hit.end, gaz.roles["_words"],
+                                            gaz.never_words)
 
 
 _NO_NEAR = _near([])
@@ -439,7 +439,9 @@ def _compose(gaz, acc: _Acc, hit: Hit, body, near: Near[GeoMention],
         if not bare_ok or primary is None:
             return
         before = text[max(0, hit.start - 5):hit.start].lower()
-        owner = _POSSESSOR.search(text, max(0, hit.start - 40), hit.start)
+        # (_POSSESSOR ends with "'s " right before the hit: the cheap test first)
+        owner = _POSSESSOR.search(text, max(0, hit.start - 40), hit.start) if text[
+            hit.start - 3:hit.start] in ("'s ", "’s ") else None
         if owner is not None and _NOT_OWNERS.isdisjoint(owner.group()[:-3].split()):
             # "Tony Blair's government": that leader's, and the evidence says so
             start = owner.start()

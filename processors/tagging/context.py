@@ -33,6 +33,7 @@ _CLOSERS = "\"'”’)]"
 
 _NEXT_CAP = re.compile(r" ([A-Z][\w'’]*)")
 _PREV_CAP = re.compile(r"([A-Z][\w'’]*\.?) \Z")
+_PREV_CAP_LAST = frozenset("_'’.")  # what may end _PREV_CAP's word besides letters and digits
 # a place followed by one of these is named in an institution's name ("Houston Police
 # Department", "Punjab Assembly"): still evidence of the place, unlike a person's name
 _INSTITUTION_NEXT = WORDS.word_set("institution_next")
@@ -45,9 +46,21 @@ def tokens(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     ``hi`` is cut there). str.split and str.find: several times faster than a regex's match
     objects, and they agree with the regex ``\\S+`` on what whitespace is."""
     out = []
+    piece = text[lo:hi]
+    toks = piece.split()
+    # the usual span: no whitespace at its ends and one character between its tokens; then
+    # each token starts where the last one ended, plus one (checked at the end)
+    pos = lo
+    for tok in toks:
+        end = pos + len(tok)
+        out.append((tok, pos, end))
+        pos = end + 1
+    if pos - 1 == lo + len(piece):
+        return out
+    out = []
     pos = lo
     find = text.find
-    for tok in text[lo:hi].split():
+    for tok in toks:
         # no whitespace in a token: it starts at the first non-space from ``pos``, which is
         # ``pos`` itself or, after one space (the usual gap), the next; str.find only for
         # longer gaps (with bounds, it parses its arguments on every call)
@@ -74,7 +87,12 @@ def name_neighbour(text: str, start: int, end: int, role_words: frozenset[str],
     nxt = _NEXT_CAP.match(text, end)
     if nxt is not None and without_possessive(nxt.group(1).lower()) in _INSTITUTION_NEXT:
         return False  # "Houston Police", "Niger Gov's aide"
-    for m in (nxt, _PREV_CAP.search(text, max(0, start - 40), start)):
+    # (_PREV_CAP ends with a word character or a stop, then one space, right before the name:
+    # the cheap test first)
+    c = text[start - 2:start - 1]
+    prev = _PREV_CAP.search(text, max(0, start - 40), start) if text[start - 1:start] == " " and (
+        c.isalnum() or c in _PREV_CAP_LAST) else None
+    for m in (nxt, prev):
         if m is None:
             continue
         word = m.group(1)
@@ -97,13 +115,14 @@ _CAPS_DATELINE_AFTER = re.compile(r"\s*[:,(]")  # "KARACHI, 17 Feb", "QUETTA (AP
 class FieldText:
     """One article field; sentence starts are found on first use (many articles never ask)."""
 
-    __slots__ = ("_sent", "all_caps", "name", "text")
+    __slots__ = ("_neighbours", "_sent", "all_caps", "name", "text")
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name
         self.text = text
         self.all_caps = text[:400].isupper()
         self._sent: list[int] | None = None
+        self._neighbours: tuple[frozenset[str], frozenset[str], dict] | None = None
 
     @property
     def _starts(self) -> list[int]:
@@ -112,6 +131,20 @@ class FieldText:
             self._sent = [0] + [m.end() for m in _SENT_END.finditer(text)
                                 if not _abbreviation(text, m.start(), m.end())]
         return self._sent
+
+    def name_neighbour(self, start: int, end: int, role_words: frozenset[str],
+                       ordinary: frozenset[str]) -> bool:
+        """``name_neighbour`` in this field, each span's answer kept: the person blocking
+        spans, the regions and the actors ask it of the same place names."""
+        memo = self._neighbours
+        if memo is None or memo[0] is not role_words or memo[1] is not ordinary:
+            memo = self._neighbours = (role_words, ordinary, {})
+        known = memo[2]
+        key = (start, end)
+        got = known.get(key)
+        if got is None:
+            got = known[key] = name_neighbour(self.text, start, end, role_words, ordinary)
+        return got
 
     def prev_word(self, start: int) -> str:
         """The word right before ``start`` (only spaces or quotes between), lower-cased."""

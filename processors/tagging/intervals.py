@@ -80,18 +80,27 @@ class Near(Generic[T]):
     the few characters between two names ("Pakistan's army", "army of Pakistan"). Sorted
     on the first question: most articles ask none."""
 
-    __slots__ = ("_by_end", "_by_start", "_ends", "_span", "_starts", "items")
+    __slots__ = ("_by_end", "_by_start", "_ends", "_span", "_spans", "_starts", "items")
 
     def __init__(self, items: Sequence[T], span: Callable[[T], tuple[int, int]]) -> None:
         self.items = items
         self._span = span
+        self._spans: list[tuple[int, int]] | None = None  # each item's span, on first use
         self._by_start: list[int] | None = None
         self._starts: list[int] = []
         self._by_end: list[int] = []
         self._ends: list[int] = []
 
+    def _spans_of(self) -> list[tuple[int, int]]:
+        """The items' spans, worked out once: a rule asks a field's few places many times
+        (a call of ``span`` per item and question cost more than the questions)."""
+        spans = self._spans
+        if spans is None:
+            spans = self._spans = [self._span(x) for x in self.items]
+        return spans
+
     def _sort(self) -> list[int]:
-        spans = [self._span(x) for x in self.items]
+        spans = self._spans_of()
         by_start = self._by_start = sorted(range(len(spans)), key=lambda i: spans[i][0])
         self._starts = [spans[i][0] for i in by_start]
         self._by_end = sorted(range(len(spans)), key=lambda i: spans[i][1])
@@ -100,7 +109,7 @@ class Near(Generic[T]):
 
     def starting_in(self, lo: int, hi: int) -> list[T]:
         if len(self.items) <= _FEW:
-            return [x for x in self.items if lo <= self._span(x)[0] <= hi]
+            return [x for x, span in zip(self.items, self._spans_of()) if lo <= span[0] <= hi]
         by_start = self._by_start
         if by_start is None:
             by_start = self._sort()
@@ -109,7 +118,7 @@ class Near(Generic[T]):
 
     def ending_in(self, lo: int, hi: int) -> list[T]:
         if len(self.items) <= _FEW:
-            return [x for x in self.items if lo <= self._span(x)[1] <= hi]
+            return [x for x, span in zip(self.items, self._spans_of()) if lo <= span[1] <= hi]
         if self._by_start is None:
             self._sort()
         found = self._by_end[bisect_left(self._ends, lo):bisect_right(self._ends, hi)]

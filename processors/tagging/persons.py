@@ -84,6 +84,29 @@ class PersonCandidate:
     aliases: list[tuple[str, str, int, int]] = _field(default_factory=list)
 
 
+_new = object.__new__
+
+
+def _candidate(name: str, words: list[str], field: str, start: int, end: int,
+               confidence: float, role: str | None, role_span: tuple[int, int] | None
+               ) -> PersonCandidate:
+    """A ``PersonCandidate`` made with its fields set here, for the names of the main path: the
+    dataclass's ``__init__`` is a plain Python function (written when the class is made),
+    which a compiled caller enters through the interpreter, with keyword arguments and a
+    ``default_factory`` call, once per name."""
+    p = _new(PersonCandidate)
+    p.name = name
+    p.tokens = words
+    p.field = field
+    p.start = start
+    p.end = end
+    p.role = role
+    p.role_span = role_span
+    p.confidence = confidence
+    p.aliases = []
+    return p
+
+
 def _is_role_word(gaz: Gazetteer, word: str) -> bool:
     w = word.lower().rstrip(".")
     return w in gaz.roles["_words"] or w in _HONORIFIC_ONLY
@@ -209,9 +232,14 @@ def _person_cue(gaz, text: str, n_end: int) -> bool:
     if text.startswith(_POSSESSIVE, n_end):
         nxt = _NEXT_WORD.match(text, n_end + 2, n_end + 40)
         return bool(nxt and nxt.group(1).lower() in gaz.roles["person_nouns"])
-    nxt = _VERB_AFTER.match(text, n_end, n_end + 50)
-    if nxt and nxt.group(1).lower() in gaz.roles["person_verbs"]:
-        return True
+    # _VERB_AFTER opens with a space, _DESCRIBED with a comma: the next character says which
+    # of them may match (a name in a list is mostly followed by a comma or a stop)
+    after = text[n_end:n_end + 1]
+    if after == " " or after == "\u00a0":
+        nxt = _VERB_AFTER.match(text, n_end, n_end + 50)
+        return bool(nxt and nxt.group(1).lower() in gaz.roles["person_verbs"])
+    if after != ",":
+        return False
     desc = _DESCRIBED.match(text, n_end, n_end + 20)
     return bool(desc and (desc.group(1) is None or desc.group(1) in gaz.roles["person_after"]))
 
@@ -317,7 +345,8 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     n_start, n_end = toks[0][1], toks[-1][2]
     name = _bare(text[n_start:n_end].rstrip(".,"))
     n_end = n_start + len(name)
-    words = name.replace("\u00a0", " ").replace("\u00ad", "").split()
+    words = (name.replace("\u00a0", " ").replace("\u00ad", "") if "\u00a0" in name
+             or "\u00ad" in name else name).split()
     if len(words) == 1 and len(name) > 5 and name.lower().endswith(NOT_NAME_END):
         return  # "Peru President Impeached After ..."
     if len(words) == 1 and not role_toks:  # a bare word: only ever an alias of a known name
@@ -331,6 +360,11 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
             break
     if title_others is not None and not (role_toks or len(words) == 1):
         _title_name(gaz, ctx, words, toks, title_others, persons, pending, singles)
+        return
+    last = words[-1]
+    if len(words) > 1 and last.isalpha() and last.lower() in gaz.roles["not_name_words"]:
+        # "North Powderly High School": a body's name, with a role or a cue (the test at the
+        # end) or without (_name_shaped): settled before the look around the name
         return
     role, role_span, conf = _role(gaz, ctx, role_toks, n_start, n_end)
     # a speech verb matters only without a role or honorific (a single word's are dropped
@@ -355,16 +389,13 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
             return
         if text[max(0, n_start - 9):n_start].lower().endswith(_LOCATIVE_BEFORE):
             return  # "conflict in Asia", "walking track at Race Course"
-        cand = PersonCandidate(name=name, tokens=words, field=ctx.name, start=n_start,
-                               end=n_end, confidence=0.6)
+        cand = _candidate(name, words, ctx.name, n_start, n_end, 0.6, None, None)
         (persons if known or _person_cue(gaz, text, n_end) else pending).append(cand)
         return
     if len(words) > 1 and words[-1].lower() in gaz.roles["not_name_words"]:
         return  # "chief of the Attawapiskat First Nation": a body's name, whatever the role
-    persons.append(PersonCandidate(
-        name=name, tokens=words, field=ctx.name, start=n_start, end=n_end, role=role,
-        role_span=role_span, confidence=conf if role else (0.8 if honorific else 0.7),
-    ))
+    persons.append(_candidate(name, words, ctx.name, n_start, n_end,
+                              conf if role else (0.8 if honorific else 0.7), role, role_span))
 
 
 def _title_name(gaz, ctx: FieldText, words: list[str], toks, others: list[str],
@@ -419,6 +450,9 @@ def _ends_sentence(word: str) -> bool:
     return word.endswith(".") and word[:-1].isalpha() and word[:-1].islower()
 
 
+_NO_ROLE = (None, None, 0.7)
+
+
 def _head_of_role(gaz, text: str, anchor: int, n_end: int):
     """A head word, "of" and one to three capitalised words right before the name: "Secretary
     of State Marco Rubio", "Minister of Foreign Affairs Ishaq Dar"."""
@@ -446,10 +480,26 @@ def _head_of_role(gaz, text: str, anchor: int, n_end: int):
     return text[start:anchor].rstrip(), (start, n_end), 0.9
 
 
+# what may stand right before the spaces ahead of a name when a word does: the rest of
+# _LAST_PRE_WORD_REV's word characters, or more spaces
+_WORD_OR_SPACE = frozenset("_'’.- \u00a0")
+
+
 def _head_before(text: str, anchor: int, heads: frozenset[str]) -> bool:
     """Whether the word right before ``anchor``, spaces between, is a head word."""
     if text[anchor - 1:anchor] not in (" ", "\u00a0"):
         return False  # (the match below needs it too: the cheap test first)
+    # the usual case, a plain word and one space: that word is what the match below finds
+    # (letters and digits are word characters; the space before it ends the word)
+    c = text[anchor - 2:anchor - 1]
+    if not c.isalnum() and c not in _WORD_OR_SPACE:
+        return False  # "brother, Billy Smith": no word right before the space
+    lo = max(0, anchor - 80)
+    k = text.rfind(" ", lo, anchor - 1)
+    if k != -1:
+        word = text[k + 1:anchor - 1]
+        if word.isalnum():
+            return word.lower() in heads
     last = _LAST_PRE_WORD_REV.match(text[max(0, anchor - 80):anchor][::-1])
     return last is not None and last.group(1)[::-1].lower() in heads
 
@@ -489,9 +539,12 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
             role = " ".join(pre_words[_role_words_from(gaz, pre_words):])
             return role, (n_start - len(role) - 1, n_end), 0.9
         if text[n_end:n_end + 1] != "," and text[max(0, n_start - 2):n_start] != ", ":
+            if " of " not in text[max(0, n_start - 60):n_start]:
+                return _NO_ROLE  # (_head_of_role's first look, without the call)
             return _head_of_role(gaz, text, n_start, n_end)
     # 2. appositive after: "Muhammad Nabi Omari, deputy interior minister of ..."
-    after = _APPOSITIVE.match(text, n_end, n_end + 120)
+    # (_APPOSITIVE opens with a comma: most names here follow one and are not followed by one)
+    after = _APPOSITIVE.match(text, n_end, n_end + 120) if text[n_end:n_end + 1] == "," else None
     if after:
         phrase = after.group(1)
         pw = phrase.split()
@@ -510,6 +563,8 @@ def _role(gaz, ctx: FieldText, role_toks, n_start: int, n_end: int):
         if cw and cw[0].lower() in heads or (len(cw) > 1 and cw[0].lower() in
                                              gaz.roles["_words"] and cw[1].lower() in heads):
             return clause, (clause_start, n_end), 0.85
+    if " of " not in text[max(0, n_start - 60):n_start]:
+        return _NO_ROLE
     return _head_of_role(gaz, text, n_start, n_end)
 
 
@@ -527,20 +582,23 @@ def _head_in_clause(text: str, comma: int, heads: frozenset[str]) -> bool:
     k = text.rfind(",", lo, comma)
     if k == -1 and lo > 0:
         return True  # no comma near: the sentence's start decides
-    for w in text[k + 1:comma].split():
-        if w.lower() in heads:
+    for w in text[k + 1:comma].lower().split():  # (one lower(): the same words lower-cased)
+        if w in heads:
             return True
     return False
 
 
 def _speech(gaz, ctx: FieldText, n_start: int, n_end: int) -> bool:
+    text = ctx.text
     verbs = gaz.roles["speech_verbs"]
-    nxt = _NEXT_WORD.match(ctx.text, n_end, n_end + 30)
-    if nxt and nxt.group(1).lower() in verbs:
-        return True
-    if ctx.text[n_start - 2:n_start - 1] not in ("d", "s", "e"):  # said, says, wrote, ...
+    after = text[n_end:n_end + 1]
+    if after == " " or after == "\u00a0":  # (_NEXT_WORD opens with one: the cheap test first)
+        nxt = _NEXT_WORD.match(text, n_end, n_end + 30)
+        if nxt and nxt.group(1).lower() in verbs:
+            return True
+    if text[n_start - 2:n_start - 1] not in ("d", "s", "e"):  # said, says, wrote, ...
         return False
-    prev = _PREV_WORD_REV.match(ctx.text[max(0, n_start - 20):n_start][::-1])
+    prev = _PREV_WORD_REV.match(text[max(0, n_start - 20):n_start][::-1])
     return bool(prev and prev.group(1)[::-1].lower() in verbs)
 
 
@@ -598,9 +656,14 @@ def _merge(gaz, fields: dict[str, FieldText], persons: list[PersonCandidate], si
 def _spelling(word: str) -> str:
     """One key for the usual transliterations of a Slavic name's ending: "Zelenskiy",
     "Zelenskyy" and "Zelensky" are one person."""
-    if len(word) > 4 and word.endswith(("iy", "yy", "yi")):  # not "Wang Yi"
+    if len(word) > 4 and word[-2:] in _SLAVIC_ENDINGS:  # not "Wang Yi"
         return word[:-2] + "y"
     return word
+
+
+# (a slice and a set, not endswith() with a tuple: _spelling runs for every token of every
+# person and single word of a story)
+_SLAVIC_ENDINGS = frozenset({"iy", "yy", "yi"})
 
 
 _ARTICLES = WORDS.word_set("name_articles")
@@ -636,8 +699,10 @@ def _fold(persons: list[PersonCandidate], singles: list) -> list:
     for q, qs in zip(merged, sets, strict=True):
         for t in qs:
             owners.setdefault(t, []).append(q)
-            article, dash, rest_of = t.partition("-")  # "al-Baghdadi" is also "Baghdadi"
-            if dash and rest_of and article.lower() in _ARTICLES and rest_of not in qs:
+            if "-" not in t:
+                continue
+            article, _dash, rest_of = t.partition("-")  # "al-Baghdadi" is also "Baghdadi"
+            if rest_of and article.lower() in _ARTICLES and rest_of not in qs:
                 owners.setdefault(rest_of, []).append(q)
     rest = []
     for sg in singles:

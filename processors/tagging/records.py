@@ -117,7 +117,12 @@ class WatchHitRecord(TypedDict):
     evidence: list[SpanT]
 
 _new = object.__new__
-_set = object.__setattr__
+# the setters of BaseModel's four slots, called directly (object.__setattr__ finds the same
+# descriptor by name on every call; a tag record and each span set all four)
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 _RAW_FIELDS = tuple(RawArticle.model_fields)
 
 
@@ -137,10 +142,10 @@ def _supported(cls: type[BaseModel]) -> type[BaseModel]:
 
 def _obj(cls: type[BaseModel], values: dict, given: set[str]) -> Any:
     obj: Any = _new(cls)
-    _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", given)
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    _set_dict(obj, values)
+    _set_fields_set(obj, given)
+    _set_extra(obj, None)
+    _set_private(obj, None)
     return obj
 
 
@@ -191,10 +196,10 @@ def _spans(evidence: list[SpanT], made: dict[SpanT, Span]) -> list[Span]:
         if obj is None:
             start, end, text, field = key
             obj = _new(Span)
-            _set(obj, "__dict__", {"start": start, "end": end, "text": text, "field": field})
-            _set(obj, "__pydantic_fields_set__", set(_SPAN_GIVEN))
-            _set(obj, "__pydantic_extra__", None)
-            _set(obj, "__pydantic_private__", None)
+            _set_dict(obj, {"start": start, "end": end, "text": text, "field": field})
+            _set_fields_set(obj, set(_SPAN_GIVEN))
+            _set_extra(obj, None)
+            _set_private(obj, None)
             made[key] = obj
         out.append(obj)
     return out

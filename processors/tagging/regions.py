@@ -50,7 +50,6 @@ from newswatch.processors.tagging.context import (
     LOCATIVE_WORDS,
     PLACE_NOUNS,
     FieldText,
-    name_neighbour,
     without_possessive,
 )
 from newswatch.processors.tagging.entries import (
@@ -229,8 +228,8 @@ def _has_kind(options: list[Reading], kind: Kind) -> bool:
 
 def _next_to_name(gaz: Gazetteer, ctx: FieldText, hit: Hit) -> bool:
     """The hit is one word of a longer capitalised name ("Paul Jenkins")."""
-    return not ctx.all_caps and name_neighbour(ctx.text, hit.start, hit.end,
-                                               gaz.roles["_words"], gaz.never_words)
+    return not ctx.all_caps and ctx.name_neighbour(hit.start, hit.end, gaz.roles["_words"],
+                                                   gaz.never_words)
 
 
 def _admin1_name(gaz: Gazetteer, code: str, default: str) -> str:

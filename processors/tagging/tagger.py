@@ -21,7 +21,7 @@ from newswatch.processors.tagging import events as events_mod
 from newswatch.processors.tagging import organisations as orgs_mod
 from newswatch.processors.tagging import persons as persons_mod
 from newswatch.processors.tagging import regions as regions_mod
-from newswatch.processors.tagging.context import FieldText, name_neighbour
+from newswatch.processors.tagging.context import FieldText
 from newswatch.processors.tagging.entries import (
     ACTOR,
     ADMIN1,
@@ -299,8 +299,8 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
             places = [(gaz.places[e.ref], e.tag) for e in h.entries if e.kind == PLACE]
             if any(p.curated or p.kind == "county" for p, _tag in places) or (
                     any(p.population >= 100_000 and tag != "alt" for p, tag in places)
-                    and not name_neighbour(fields[h.field].text, h.start, h.end, role_words,
-                                           gaz.never_words)):  # "Ali Bello", not Bello
+                    and not fields[h.field].name_neighbour(h.start, h.end, role_words,
+                                                           gaz.never_words)):  # not Bello
                 strong = _PLACE_ONLY
         if strong and (h.surface not in gaz.never or ACTOR in kinds):  # "never" is for
             blocked[h.field].append((h.start, h.end))  # places: "Hamas said" is no person
