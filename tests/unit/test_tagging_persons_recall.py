@@ -146,3 +146,18 @@ def test_between_pair_needs_two_single_names():
 
 def test_leading_capitalised_word_before_a_known_given_name_is_dropped():
     assert names("European Commissioner for Enlargement Marta Kos visited.") == ["Marta Kos"]
+
+
+def test_the_fast_candidate_constructor_sets_every_field_as_the_dataclass_does() -> None:
+    # _candidate bypasses the dataclass's __init__ for speed: a field added to
+    # PersonCandidate and not set there would be missing (slots) on the main path only
+    from dataclasses import fields
+
+    from newswatch.processors.tagging.persons import PersonCandidate, _candidate
+
+    fast = _candidate("Imran Khan", ["Imran", "Khan"], "text", 3, 13, 0.9, "prime minister",
+                      (0, 2))
+    slow = PersonCandidate(name="Imran Khan", tokens=["Imran", "Khan"], field="text", start=3,
+                           end=13, confidence=0.9, role="prime minister", role_span=(0, 2))
+    assert {f.name: getattr(fast, f.name) for f in fields(PersonCandidate)} == {
+        f.name: getattr(slow, f.name) for f in fields(PersonCandidate)}
