@@ -195,12 +195,8 @@ def _spans(evidence: list[SpanT], made: dict[SpanT, Span]) -> list[Span]:
         obj = made.get(key)
         if obj is None:
             start, end, text, field = key
-            obj = _new(Span)
-            _set_dict(obj, {"start": start, "end": end, "text": text, "field": field})
-            _set_fields_set(obj, set(_SPAN_GIVEN))
-            _set_extra(obj, None)
-            _set_private(obj, None)
-            made[key] = obj
+            obj = made[key] = _obj(Span, {"start": start, "end": end, "text": text,
+                                          "field": field}, set(_SPAN_GIVEN))
         out.append(obj)
     return out
 
