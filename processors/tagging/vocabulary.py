@@ -14,6 +14,7 @@ from typing import get_args
 
 import yaml
 
+from newswatch import yaml_files
 from newswatch.contracts.tagged import ActorType, EventType
 
 __all__ = ["ACTOR_TYPES", "EVENT_TYPES", "VocabularyError", "check", "line_of"]
@@ -40,7 +41,7 @@ def check(path: Path, text: str, value: object, allowed: frozenset[str], what: s
 
 def line_of(text: str, where: tuple[str | int, ...]) -> int | str:
     """The 1-based line of the node at ``where`` in the YAML ``text``, or '?'."""
-    node = yaml.compose(text)
+    node = yaml_files.compose(text)
     for step in where:
         if isinstance(node, yaml.MappingNode):
             node = next((v for k, v in node.value if k.value == str(step)), None)
@@ -50,4 +51,4 @@ def line_of(text: str, where: tuple[str | int, ...]) -> int | str:
             node = None
         if node is None:
             return "?"
-    return node.start_mark.line + 1
+    return node.start_mark.line + 1 if node is not None else "?"  # (an empty document)

@@ -152,7 +152,7 @@ class _Reader:
 
 def _key_line(text: str, name: object) -> int | str:
     """The 1-based line of the top-level key ``name``, or '?'."""
-    node = yaml.compose(text)
+    node = yaml_files.compose(text)
     if isinstance(node, yaml.MappingNode):
         for key, _value in node.value:
             if key.value == str(name):
