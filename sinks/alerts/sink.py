@@ -31,6 +31,7 @@ from newswatch.sinks.alerts.outbox import NotifyEvent
 from newswatch.sinks.alerts.rules import RuleSet
 from newswatch.sinks.alerts.silences import Silence, SilenceIndex
 from newswatch.sinks.alerts.store import AlertStoreError, SqlAlertStore
+from newswatch.sinks.stories import zipf
 from newswatch.sinks.stories.assign import StoryChange, assign
 from newswatch.sinks.stories.config import StoryConfig
 
@@ -82,6 +83,7 @@ class AlertSink:
         self._silence_index = SilenceIndex(())
         self.story_config = story_config or StoryConfig()
         self.metrics = metrics or default_metrics()
+        zipf.load()  # the story stage's word table, read at start rather than by article one
 
     @property
     def silences(self) -> list[Silence]:

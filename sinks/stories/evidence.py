@@ -23,7 +23,7 @@ from typing import Any
 
 from newswatch.sinks.stories.config import StoryConfig
 from newswatch.sinks.stories.fingerprint import Fingerprint, _fold, fingerprint
-from wordfreq import zipf_frequency
+from newswatch.sinks.stories.zipf import zipf_en
 
 from newswatch.contracts import Story, TaggedArticle
 
@@ -49,7 +49,7 @@ _STEM_ENDINGS = ("", "e", "s", "ed", "ing")
 @functools.lru_cache(maxsize=200_000)
 def weight(word: str) -> float:
     """How much a shared word says: rarer in English, heavier (wordfreq's Zipf scale)."""
-    zipf = max(zipf_frequency(word + ending, "en") for ending in _STEM_ENDINGS)
+    zipf = max(zipf_en(word + ending) for ending in _STEM_ENDINGS)
     return max(0.5, _ZIPF_TOP - zipf)
 
 
@@ -91,7 +91,7 @@ _STATE_CAMEO = frozenset({"GOV", "COP", "MIL", "JUD", "LEG"})
 @functools.lru_cache(maxsize=50_000)
 def name_weight(name: str) -> float:
     """How much a shared person or place says: rarer name, heavier ("Kairana" > "Paris")."""
-    return min(6.0, max(1.0, _ZIPF_TOP - zipf_frequency(name, "en")))
+    return min(6.0, max(1.0, _ZIPF_TOP - zipf_en(name)))
 
 
 def _tags(article: TaggedArticle, names: frozenset[str],
