@@ -15,35 +15,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from newswatch.sinks.alerts.matching import TAG_CONDITIONS, ArticleFacts
-from newswatch.sinks.alerts.rules import Conditions, Rule, RuleSet
+from newswatch.sinks.alerts.matching import ArticleFacts
+from newswatch.sinks.alerts.rules import Rule, RuleSet
 
 __all__ = ["RuleIndex"]
 
 Key = tuple[str, str]
 
 
-def _values(cond: Conditions, name: str) -> list[str]:
-    """A tag condition's values in the form ``ArticleFacts`` holds them."""
-    wanted: list[str] = list(getattr(cond, name))
-    if name in ("countries", "primary_countries", "admin1"):
-        return [v.upper() for v in wanted]
-    if name in ("macro_regions", "actors"):
-        return [v.lower() for v in wanted]
-    return wanted
-
-
 def _keys(rule: Rule) -> list[Key] | None:
     """The keys a rule is filed under; None: a candidate for every article."""
     need = rule.match.all
-    gates = [n for n in need.names() if n in TAG_CONDITIONS]
-    if gates:
-        name = min(gates, key=lambda n: len(getattr(need, n)))
-        return [(name, v) for v in _values(need, name)]
+    if need.tag_values:
+        name, wanted = min(need.tag_values, key=lambda gate: len(getattr(need, gate[0])))
+        return [(name, v) for v in sorted(wanted)]
     one_of = rule.match.any
-    names = one_of.names()
-    if names and all(n in TAG_CONDITIONS for n in names):
-        return [(n, v) for n in names for v in _values(one_of, n)]
+    if one_of.tags_only:
+        return [(name, v) for name, wanted in one_of.tag_values for v in sorted(wanted)]
     return None
 
 

@@ -97,6 +97,12 @@ CodeList = Annotated[list[str], BeforeValidator(_upper_list)]
 TextList = Annotated[list[str], BeforeValidator(_as_list)]
 
 
+# conditions over the article's tags: a rule whose ``any`` block sets only these cannot match
+# an article holding none of their values, whatever its ``min_confidence``
+TAG_CONDITIONS = frozenset({"countries", "primary_countries", "admin1", "macro_regions",
+                             "actors", "actor_types", "event_types"})
+
+
 class Conditions(BaseModel):
     """Conditions over a TaggedArticle. Only the conditions given count; each one holds when
     the article has *any* of the listed values (tags below the rule's ``min_confidence`` are
@@ -137,13 +143,14 @@ class Conditions(BaseModel):
         return value
 
     @cached_property
-    def _set_names(self) -> tuple[str, ...]:
+    def set_names(self) -> tuple[str, ...]:
+        """The conditions this block actually sets (computed once: the block is frozen)."""
         return tuple(name for name in type(self).model_fields
                      if getattr(self, name) not in (None, []))
 
     def names(self) -> list[str]:
-        """The conditions this block actually sets (computed once: the block is frozen)."""
-        return list(self._set_names)
+        """``set_names`` as a list."""
+        return list(self.set_names)
 
     @cached_property
     def _lowered(self) -> dict[str, frozenset[str]]:
@@ -155,6 +162,26 @@ class Conditions(BaseModel):
         """A text condition's values, lower-cased (computed once, as rules match every
         article)."""
         return self._lowered[name]
+
+    @cached_property
+    def tag_values(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The tag conditions this block sets, each with its values as an article's tags are
+        compared with them: codes upper-case, regions and actors lower-case (computed once)."""
+        out = []
+        for name in self.set_names:
+            if name in TAG_CONDITIONS:
+                wanted = getattr(self, name)
+                if name in ("countries", "primary_countries", "admin1"):
+                    wanted = [v.upper() for v in wanted]
+                elif name in ("macro_regions", "actors"):
+                    wanted = [v.lower() for v in wanted]
+                out.append((name, frozenset(wanted)))
+        return tuple(out)
+
+    @cached_property
+    def tags_only(self) -> bool:
+        """True when the block sets conditions, all of them over tags."""
+        return bool(self.set_names) and len(self.tag_values) == len(self.set_names)
 
 
 class Match(BaseModel):

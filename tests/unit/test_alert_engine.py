@@ -12,7 +12,7 @@ from newswatch.sinks.alerts.rules import load_rules, parse_rules
 from newswatch.sinks.alerts.silences import Matcher, new_silence
 from newswatch.sinks.alerts.testing import tagged_article
 
-from newswatch.contracts import Story
+from newswatch.contracts import Alert, Span, Story
 
 SHIPPED_RULES = Path(__file__).resolve().parents[2] / "sinks" / "alerts" / "rules.yaml"
 T0 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
@@ -439,3 +439,37 @@ def test_the_quick_first_look_never_drops_a_rule_that_matches() -> None:
     football_facts = ArticleFacts.of(football())
     assert not football_facts.may_match(rules({"match": {"any": {"actors": ["ttp"],
                                                                  "countries": ["PK"]}}}).rules[0])
+
+
+def test_next_version_is_model_copy():
+    """The fold's copy makes what pydantic's model_copy makes: same fields, same fields set."""
+    from newswatch.sinks.alerts.engine import _next_version
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    alert = Alert(id="a" * 32, rule_id="r", rule_name="R", severity="low", story_id="s",
+                  title="t", article_id="x", latest_article_id="x", first_seen_at=now,
+                  last_seen_at=now, raised_at=now, updated_at=now, countries=["PK"])
+    update = {"version": 2, "change": "article", "state": "updated", "countries": ["PK", "AF"],
+              "updated_at": now + timedelta(minutes=1)}
+    made, copied = _next_version(alert, update), alert.model_copy(update=update)
+    assert made == copied and made.model_dump_json() == copied.model_dump_json()
+    assert made.__pydantic_fields_set__ == copied.__pydantic_fields_set__
+    assert alert.version == 1 and alert.countries == ["PK"]
+
+
+def test_fold_adds_only_new_evidence_in_match_order():
+    from newswatch.sinks.alerts.engine import _fresh_evidence
+    from newswatch.sinks.alerts.matching import Hit, RuleMatch
+
+    def span(field, start):
+        return Span(start=start, end=start + 2, text="ab", field=field)
+
+    rule = rules({"id": "r", "match": {"all": {"countries": ["PK"]}}}).rules[0]
+    hits = (Hit("countries", ("PK",), (span("text", 9), span("text", 3), span("text", 9))),
+            Hit("actors", ("ttp",), (span("title", 5), span("text", 1))))
+    match = RuleMatch(rule, hits)
+    known = [span("text", 1)]
+    expected = known + [s for s in match.evidence if (s.field, s.start, s.end) != ("text", 1, 3)]
+    assert _fresh_evidence(known, match, 10) == expected
+    assert _fresh_evidence(known, match, 2) == expected[:3]
+    assert _fresh_evidence(match.evidence, match, 10) == match.evidence
