@@ -172,6 +172,10 @@ def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
                 else (a.id.lower() in want or a.name.lower() in want))]
         if not matched:
             return None
+        if len(matched) == 1:  # the common case, without the generators below
+            one = matched[0]
+            return Hit(name, (one.type if name == "actor_types" else one.id,),
+                       tuple(one.evidence))
         values = tuple(dict.fromkeys(a.type if name == "actor_types" else a.id for a in matched))
         return Hit(name, values, tuple(s for a in matched for s in a.evidence))
     if name == "event_types":
@@ -180,6 +184,9 @@ def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
                           [e for e in tagged.event_types if e.confidence >= ok and e.type in wanted])
         if not matched_events:
             return None
+        if len(matched_events) == 1:
+            event = matched_events[0]
+            return Hit(name, (event.type,), tuple(event.evidence))
         values = tuple(dict.fromkeys(e.type for e in matched_events))
         return Hit(name, values, tuple(s for e in matched_events for s in e.evidence))
     if name in ("watchlists", "watchlist_terms"):

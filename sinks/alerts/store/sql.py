@@ -62,6 +62,18 @@ def ts(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def _stamps(times: Sequence[datetime]) -> list[str]:
+    """``ts`` of each, converting each distinct time once."""
+    known: dict[datetime, str] = {}
+    out = []
+    for value in times:
+        text = known.get(value)
+        if text is None:
+            text = known[value] = ts(value)
+        out.append(text)
+    return out
+
+
 def _dt(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
@@ -338,20 +350,21 @@ class SqlAlertStore:
                    ) -> tuple[dict[str, Alert], dict[str, Alert]]:
         """By rule id: the alerts that already folded ``article_id`` in, and those on
         ``story_id`` (the engine's ``AlertLookup``)."""
-        handled = self._query(
-            "SELECT x.rule_id, a.id, a.version FROM alert_articles x JOIN alerts a"
-            " ON a.id = x.alert_id WHERE x.article_id = ?", (article_id,))
-        on_story = self._query("SELECT rule_id, id, version FROM alerts WHERE story_id = ?",
-                               (story_id,))
-        found = tuple({r[0]: self._fresh_alert(r[1], int(r[2])) for r in rows}
-                      for rows in (handled, on_story))
+        rows = self._query(  # one statement for both (0: handled, 1: on the story)
+            "SELECT 0, x.rule_id, a.id, a.version FROM alert_articles x JOIN alerts a"
+            " ON a.id = x.alert_id WHERE x.article_id = ?"
+            " UNION ALL SELECT 1, rule_id, id, version FROM alerts WHERE story_id = ?",
+            (article_id, story_id))
+        found: tuple[dict[str, Alert], dict[str, Alert]] = ({}, {})
+        for which, rule_id, alert_id, version in rows:
+            found[which][rule_id] = self._fresh_alert(alert_id, int(version))
         pending = self._pending
         if pending:
             for by_rule, held in zip(found, (pending.handled(article_id),
                                              pending.alerts_on_story(story_id)), strict=True):
                 for rule_id, alert_id in held.items():
-                    by_rule[rule_id] = pending.alert(alert_id)
-        return found  # type: ignore[return-value]
+                    by_rule[rule_id] = pending.alert(alert_id)  # type: ignore[assignment]
+        return found
 
     def _fresh_alert(self, alert_id: str, version: int) -> Alert:
         """The alert at ``version`` (or as held back, newer)."""
@@ -425,18 +438,19 @@ class SqlAlertStore:
             return
         given = bodies or {}
         texts = [given.get(a.id) or a.model_dump_json() for a in alerts]
-        history = [(a.id, a.version, a.change, ts(a.updated_at), actor, comment, body)
-                   for a, body in zip(alerts, texts, strict=True)]
+        stamps = _stamps([a.updated_at for a in alerts])  # one article's alerts share one
+        history = [(a.id, a.version, a.change, at, actor, comment, body)
+                   for a, body, at in zip(alerts, texts, stamps, strict=True)]
         with self._lock:
             pending = self._pending
             if pending is not None and self._in_tx:
                 top = pending.top
-                for alert, body in zip(alerts, texts, strict=True):
+                handled = top.handled.setdefault(article_id, {}) if article_id is not None else None
+                for alert, body, at in zip(alerts, texts, stamps, strict=True):
                     top.alerts[alert.id] = (alert, body)
                     top.by_story.setdefault(alert.story_id, {})[alert.rule_id] = alert.id
-                    if article_id is not None:
-                        top.handled.setdefault(article_id, {}).setdefault(
-                            alert.rule_id, (alert.id, ts(alert.updated_at)))
+                    if handled is not None and alert.rule_id not in handled:
+                        handled[alert.rule_id] = (alert.id, at)
                 top.history += history
             else:
                 with self._atomic():
@@ -446,8 +460,9 @@ class SqlAlertStore:
                     self._do_many(self._SAVE_HISTORY, history, "saving an alert's history")
                     if article_id is not None:
                         self._do_many(self._SAVE_ALERT_ARTICLE,
-                                      [(a.rule_id, article_id, a.id, ts(a.updated_at))
-                                       for a in alerts], "saving an alert's article")
+                                      [(a.rule_id, article_id, a.id, at)
+                                       for a, at in zip(alerts, stamps, strict=True)],
+                                      "saving an alert's article")
         for alert in alerts:
             self._remember("alert", alert.id, alert.version, alert)
 
