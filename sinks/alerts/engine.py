@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
+from newswatch.sinks.alerts.copies import updated_copy
 from newswatch.sinks.alerts.matching import ArticleFacts, RuleMatch, evidence_order, match_rule
 from newswatch.sinks.alerts.outbox import NotifyEvent
 from newswatch.sinks.alerts.rule_index import RuleIndex
@@ -42,9 +43,6 @@ DecisionKind = Literal["new", "update", "duplicate", "stale"]
 MAX_EVIDENCE = 20
 MAX_SOURCES = 20
 _SUMMARY_LIMIT = 300
-
-_new_model = object.__new__
-_set = object.__setattr__
 
 
 class AlertLookup(Protocol):
@@ -175,18 +173,6 @@ def _fresh_evidence(evidence: list[Span], match: RuleMatch, room: int) -> list[S
     return [*evidence, *fresh[:room]]
 
 
-def _next_version(alert: Alert, update: dict[str, Any]) -> Alert:
-    """``alert.model_copy(update=update)``, as pydantic makes it (a shallow copy of the
-    fields, the updated ones marked set, no validation) without its generic steps: an alert
-    has no extra or private attributes to copy. Half the cost, for every alert version."""
-    made = _new_model(Alert)
-    _set(made, "__dict__", {**alert.__dict__, **update})
-    _set(made, "__pydantic_fields_set__", alert.__pydantic_fields_set__ | update.keys())
-    _set(made, "__pydantic_extra__", None)
-    _set(made, "__pydantic_private__", None)
-    return made
-
-
 def _folded(existing: Alert, match: RuleMatch, facts: ArticleFacts, story: Story,
             now: datetime) -> tuple[Alert, NotifyEvent | None]:
     """The alert with one more article of its story, and the notification that calls for."""
@@ -226,7 +212,7 @@ def _folded(existing: Alert, match: RuleMatch, facts: ArticleFacts, story: Story
             update["change"], notify = "burst", "burst"
         else:
             update["change"] = "article"
-    return _next_version(existing, update), notify
+    return updated_copy(existing, update), notify
 
 
 def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Story,

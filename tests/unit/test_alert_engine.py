@@ -441,9 +441,9 @@ def test_the_quick_first_look_never_drops_a_rule_that_matches() -> None:
                                                                  "countries": ["PK"]}}}).rules[0])
 
 
-def test_next_version_is_model_copy():
+def test_updated_copy_is_model_copy():
     """The fold's copy makes what pydantic's model_copy makes: same fields, same fields set."""
-    from newswatch.sinks.alerts.engine import _next_version
+    from newswatch.sinks.alerts.copies import updated_copy
 
     now = datetime(2026, 12, 1, tzinfo=UTC)
     alert = Alert(id="a" * 32, rule_id="r", rule_name="R", severity="low", story_id="s",
@@ -451,10 +451,15 @@ def test_next_version_is_model_copy():
                   last_seen_at=now, raised_at=now, updated_at=now, countries=["PK"])
     update = {"version": 2, "change": "article", "state": "updated", "countries": ["PK", "AF"],
               "updated_at": now + timedelta(minutes=1)}
-    made, copied = _next_version(alert, update), alert.model_copy(update=update)
+    made, copied = updated_copy(alert, update), alert.model_copy(update=update)
     assert made == copied and made.model_dump_json() == copied.model_dump_json()
     assert made.__pydantic_fields_set__ == copied.__pydantic_fields_set__
     assert alert.version == 1 and alert.countries == ["PK"]
+    article = bannu_attack()
+    kept, copied = (updated_copy(article, {"story_id": "s-1"}),
+                    article.model_copy(update={"story_id": "s-1"}))
+    assert kept.model_dump_json() == copied.model_dump_json() and kept.story_id == "s-1"
+    assert kept.__pydantic_fields_set__ == copied.__pydantic_fields_set__
 
 
 def test_fold_adds_only_new_evidence_in_match_order():

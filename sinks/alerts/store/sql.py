@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
+from newswatch.sinks.alerts.copies import updated_copy
 from newswatch.sinks.alerts.outbox import Notification, NotifyEvent
 from newswatch.sinks.alerts.silences import Silence
 from newswatch.sinks.alerts.store.base import (
@@ -584,7 +585,7 @@ class SqlAlertStore:
     def save_article(self, article: TaggedArticle, story_id: str, now: datetime) -> None:
         """Keep a tagged article that raised or updated an alert (for the console's evidence
         view); pruned with resolved alerts' retention."""
-        body = article.model_copy(update={"story_id": story_id}).model_dump_json()
+        body = updated_copy(article, {"story_id": story_id}).model_dump_json()
         self._exec("INSERT INTO articles (id, story_id, seen_at, body) VALUES (?, ?, ?, ?)"
                    " ON CONFLICT (id) DO NOTHING", (article.id, story_id, ts(now), body),
                    "saving an article")
