@@ -123,29 +123,32 @@ class SilenceIndex:
     against the few silences that could cover it rather than all of them (operators keep
     dozens, each naming a rule, a country or an actor)."""
 
-    __slots__ = ("_by_value", "_fields", "_unkeyed")
+    __slots__ = ("_by_field", "_unkeyed")
 
     def __init__(self, silences: Iterable[Silence]) -> None:
-        self._by_value: dict[tuple[str, str], list[Silence]] = {}
+        by_value: dict[tuple[str, str], list[Silence]] = {}
         self._unkeyed: list[Silence] = []
         for silence in silences:
             key = next(((m.field, m.value) for m in silence.matchers if not m.negate), None)
             if key is None:
                 self._unkeyed.append(silence)
             else:
-                self._by_value.setdefault(key, []).append(silence)
-        self._fields = tuple(sorted({field for field, _value in self._by_value}))
+                by_value.setdefault(key, []).append(silence)
+        # field -> value -> the silences filed under it, fields in name order
+        self._by_field: tuple[tuple[str, dict[str, list[Silence]]], ...] = tuple(
+            (name, {value: found for (field, value), found in by_value.items()
+                    if field == name})
+            for name in sorted({field for field, _value in by_value}))
 
     def __bool__(self) -> bool:
-        return bool(self._by_value or self._unkeyed)
+        return bool(self._by_field or self._unkeyed)
 
     def covering(self, alert: Alert, now: datetime) -> list[str]:
         """Ids of the indexed silences in force at ``now`` that cover ``alert``, sorted."""
         found = [s for s in self._unkeyed if s.active(now) and s.covers(alert)]
-        by_value = self._by_value
-        for field in self._fields:
+        for field, by_value in self._by_field:
             for value in _values(alert, field):
-                keyed = by_value.get((field, value))
+                keyed = by_value.get(value)
                 if keyed:
                     found += [s for s in keyed if s.active(now) and s.covers(alert)]
         return sorted({s.id for s in found}) if found else []

@@ -65,6 +65,15 @@ class ArticleOutcome:
         return [d for d in self.decisions if d.notify is not None]
 
 
+_ALERT_JSON = Alert.__pydantic_serializer__.to_json
+
+
+def _json(alert: Alert) -> str:
+    """``alert.model_dump_json()``: the same text, without passing its dozen default
+    arguments through (a sixth of the cost of an alert's JSON, made for every version)."""
+    return _ALERT_JSON(alert).decode()
+
+
 def _no_routes(_alerts: Sequence[Alert]) -> dict[str, list[Alert]]:
     return {}
 
@@ -106,7 +115,7 @@ class AlertSink:
                                      self._silence_index)
                 changed = [d.alert for d in decisions
                            if d.kind in ("new", "update") and d.alert is not None]
-                bodies = {alert.id: alert.model_dump_json() for alert in changed}
+                bodies = {alert.id: _json(alert) for alert in changed}
                 if changed:
                     self.store.save_alerts(changed, article_id=tagged.id, bodies=bodies)
                     self.store.save_article(tagged, change.state.story.id, now)

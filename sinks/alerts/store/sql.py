@@ -356,14 +356,17 @@ class SqlAlertStore:
             " ON a.id = x.alert_id WHERE x.article_id = ?"
             " UNION ALL SELECT 1, rule_id, id, version FROM alerts WHERE story_id = ?",
             (article_id, story_id))
+        pending = self._pending
+        # the batch's held-back alerts come first; rows of rules they answer are not parsed
+        held = ((pending.handled(article_id), pending.alerts_on_story(story_id)) if pending
+                else ({}, {}))
         found: tuple[dict[str, Alert], dict[str, Alert]] = ({}, {})
         for which, rule_id, alert_id, version in rows:
-            found[which][rule_id] = self._fresh_alert(alert_id, int(version))
-        pending = self._pending
+            if rule_id not in held[which]:
+                found[which][rule_id] = self._fresh_alert(alert_id, int(version))
         if pending:
-            for by_rule, held in zip(found, (pending.handled(article_id),
-                                             pending.alerts_on_story(story_id)), strict=True):
-                for rule_id, alert_id in held.items():
+            for by_rule, held_ids in zip(found, held, strict=True):
+                for rule_id, alert_id in held_ids.items():
                     by_rule[rule_id] = pending.alert(alert_id)  # type: ignore[assignment]
         return found
 
