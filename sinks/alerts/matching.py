@@ -138,84 +138,124 @@ def article_values(tagged: TaggedArticle, field: str, min_confidence: float = 0.
     raise ValueError(f"unknown article field {field!r}")
 
 
+# One function per kind of condition: (name, block, article, min_confidence, facts) -> the
+# hit, or None when the condition does not hold. ``facts``, when given, holds what the
+# article's tags give at a confidence, computed once for every rule.
+_Check = Callable[[str, Conditions, TaggedArticle, float, "ArticleFacts | None"], "Hit | None"]
+
+
+def _check_codes(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
+                 facts: ArticleFacts | None) -> Hit | None:
+    have = set(facts.values(name, ok) if facts is not None
+               else article_values(tagged, name, ok))
+    values = tuple(code for code in getattr(cond, name) if code in have)
+    if not values:
+        return None
+    if facts is not None:
+        by_code = facts.spans("admin1" if name == "admin1" else "countries", ok)
+        return Hit(name, values, tuple(s for code in values for s in by_code.get(code, ())))
+    regions = tagged.regions
+    tags = regions.admin1 if name == "admin1" else regions.countries
+    spans = tuple(s for t in tags if t.code.upper() in values and t.confidence >= ok
+                  for s in t.evidence)
+    return Hit(name, values, spans)
+
+
+def _check_regions(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
+                   facts: ArticleFacts | None) -> Hit | None:
+    have_lower = {r.lower(): r for r in tagged.regions.macro_regions}
+    values = tuple(have_lower[w.lower()] for w in cond.macro_regions if w.lower() in have_lower)
+    return Hit(name, values) if values else None
+
+
+def _check_actors(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
+                  facts: ArticleFacts | None) -> Hit | None:
+    want = cond.lowered(name)
+    types = name == "actor_types"
+    if facts is not None:
+        tags = facts.actor_tags(ok)
+        matched = ([a for a, _id, _name in tags if a.type in want] if types
+                   else [a for a, id_, name_ in tags if id_ in want or name_ in want])
+    else:
+        matched = [a for a in tagged.actors if a.confidence >= ok and (
+            (a.type in want) if types else (a.id.lower() in want or a.name.lower() in want))]
+    if not matched:
+        return None
+    if len(matched) == 1:  # the common case, without the generators below
+        one = matched[0]
+        return Hit(name, (one.type if types else one.id,), tuple(one.evidence))
+    values = tuple(dict.fromkeys(a.type if types else a.id for a in matched))
+    return Hit(name, values, tuple(s for a in matched for s in a.evidence))
+
+
+def _check_events(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
+                  facts: ArticleFacts | None) -> Hit | None:
+    wanted = cond.event_types
+    matched = ([e for e in facts.event_tags(ok) if e.type in wanted] if facts is not None
+               else [e for e in tagged.event_types if e.confidence >= ok and e.type in wanted])
+    if not matched:
+        return None
+    if len(matched) == 1:
+        event = matched[0]
+        return Hit(name, (event.type,), tuple(event.evidence))
+    values = tuple(dict.fromkeys(e.type for e in matched))
+    return Hit(name, values, tuple(s for e in matched for s in e.evidence))
+
+
+def _check_watchlists(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
+                      facts: ArticleFacts | None) -> Hit | None:
+    want = cond.lowered(name)
+    lists = name == "watchlists"
+    matched = [w for w in tagged.watchlist_hits if w.confidence >= ok and (
+        (w.watchlist.lower() in want) if lists else (w.term.lower() in want))]
+    if not matched:
+        return None
+    values = tuple(dict.fromkeys(w.watchlist if lists else w.term for w in matched))
+    return Hit(name, values, tuple(s for w in matched for s in w.evidence))
+
+
+def _check_severity(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
+                    facts: ArticleFacts | None) -> Hit | None:
+    if tagged.severity < cond.min_severity:  # type: ignore[operator]
+        return None
+    return facts.severity_hit if facts is not None else _severity_hit(tagged)
+
+
+def _check_keywords(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
+                    facts: ArticleFacts | None) -> Hit | None:
+    found: list[str] = []
+    kw_spans: list[Span] = []
+    for term in cond.keywords:
+        spans = _find(_word_pattern(term).finditer, tagged, ("title", "text"))
+        if spans:
+            found.append(term)
+            kw_spans.extend(spans)
+    return Hit(name, tuple(found), tuple(kw_spans)) if found else None
+
+
+def _check_regex(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
+                 facts: ArticleFacts | None) -> Hit | None:
+    field = "title" if name == "title_regex" else "text"
+    spans = _find_regex(getattr(cond, name), tagged, field)
+    return Hit(name, (spans[0].text,), tuple(spans)) if spans else None
+
+
+_CHECKS: dict[str, _Check] = {
+    "countries": _check_codes, "primary_countries": _check_codes, "admin1": _check_codes,
+    "macro_regions": _check_regions, "actors": _check_actors, "actor_types": _check_actors,
+    "event_types": _check_events, "watchlists": _check_watchlists,
+    "watchlist_terms": _check_watchlists, "min_severity": _check_severity,
+    "keywords": _check_keywords, "title_regex": _check_regex, "text_regex": _check_regex,
+}
+
+
 def _check(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
            facts: ArticleFacts | None = None) -> Hit | None:
     """Evaluate one condition; None when it does not hold."""
-    wanted = getattr(cond, name)
-    regions = tagged.regions
-    if name in ("countries", "primary_countries", "admin1"):
-        have = set(facts.values(name, ok) if facts is not None
-                   else article_values(tagged, name, ok))
-        values = tuple(code for code in wanted if code in have)
-        if not values:
-            return None
-        if facts is not None:
-            by_code = facts.spans("admin1" if name == "admin1" else "countries", ok)
-            return Hit(name, values, tuple(s for code in values for s in by_code.get(code, ())))
-        tags = regions.admin1 if name == "admin1" else regions.countries
-        spans = tuple(s for t in tags if t.code.upper() in values and t.confidence >= ok
-                      for s in t.evidence)
-        return Hit(name, values, spans)
-    if name == "macro_regions":
-        have_lower = {r.lower(): r for r in regions.macro_regions}
-        values = tuple(have_lower[w.lower()] for w in wanted if w.lower() in have_lower)
-        return Hit(name, values) if values else None
-    if name in ("actors", "actor_types"):
-        want = cond.lowered(name)
-        if facts is not None:
-            tags = facts.actor_tags(ok)
-            matched = ([a for a, _id, _name in tags if a.type in want] if name == "actor_types"
-                       else [a for a, id_, name_ in tags if id_ in want or name_ in want])
-        else:
-            matched = [a for a in tagged.actors if a.confidence >= ok and (
-                (a.type in want) if name == "actor_types"
-                else (a.id.lower() in want or a.name.lower() in want))]
-        if not matched:
-            return None
-        if len(matched) == 1:  # the common case, without the generators below
-            one = matched[0]
-            return Hit(name, (one.type if name == "actor_types" else one.id,),
-                       tuple(one.evidence))
-        values = tuple(dict.fromkeys(a.type if name == "actor_types" else a.id for a in matched))
-        return Hit(name, values, tuple(s for a in matched for s in a.evidence))
-    if name == "event_types":
-        matched_events = ([e for e in facts.event_tags(ok) if e.type in wanted]
-                          if facts is not None else
-                          [e for e in tagged.event_types if e.confidence >= ok and e.type in wanted])
-        if not matched_events:
-            return None
-        if len(matched_events) == 1:
-            event = matched_events[0]
-            return Hit(name, (event.type,), tuple(event.evidence))
-        values = tuple(dict.fromkeys(e.type for e in matched_events))
-        return Hit(name, values, tuple(s for e in matched_events for s in e.evidence))
-    if name in ("watchlists", "watchlist_terms"):
-        want = cond.lowered(name)
-        matched_hits = [w for w in tagged.watchlist_hits if w.confidence >= ok and (
-            (w.watchlist.lower() in want) if name == "watchlists" else (w.term.lower() in want))]
-        if not matched_hits:
-            return None
-        values = tuple(dict.fromkeys(
-            w.watchlist if name == "watchlists" else w.term for w in matched_hits))
-        return Hit(name, values, tuple(s for w in matched_hits for s in w.evidence))
-    if name == "min_severity":
-        if tagged.severity < wanted:
-            return None
-        return facts.severity_hit if facts is not None else _severity_hit(tagged)
-    if name == "keywords":
-        found: list[str] = []
-        kw_spans: list[Span] = []
-        for term in wanted:
-            spans = _find(_word_pattern(term).finditer, tagged, ("title", "text"))
-            if spans:
-                found.append(term)
-                kw_spans.extend(spans)
-        return Hit(name, tuple(found), tuple(kw_spans)) if found else None
-    if name in ("title_regex", "text_regex"):
-        field = "title" if name == "title_regex" else "text"
-        spans = _find_regex(wanted, tagged, field)
-        return Hit(name, (spans[0].text,), tuple(spans)) if spans else None
-    raise ValueError(f"unknown condition {name!r}")
+    check = _CHECKS.get(name)
+    if check is None:
+        raise ValueError(f"unknown condition {name!r}")
+    return check(name, cond, tagged, ok, facts)
 
 
 def _severity_hit(tagged: TaggedArticle) -> Hit:
