@@ -23,7 +23,8 @@ _set = object.__setattr__
 
 def updated_copy(model: _M, update: dict[str, Any]) -> _M:
     """What ``model.model_copy(update=update)`` returns."""
-    if model.__pydantic_extra__ is not None or model.__pydantic_private__ is not None:
+    if (model.__pydantic_extra__ is not None
+            or getattr(model, "__pydantic_private__", None) is not None):
         return model.model_copy(update=update)
     made = _new(type(model))
     _set(made, "__dict__", {**model.__dict__, **update})
