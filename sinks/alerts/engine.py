@@ -174,24 +174,43 @@ def _fresh_evidence(evidence: list[Span], match: RuleMatch, room: int) -> list[S
     return [*evidence, *fresh[:room]]
 
 
-def _folded(existing: Alert, match: RuleMatch, facts: ArticleFacts, story: Story,
-            now: datetime) -> tuple[Alert, NotifyEvent | None]:
+class _Shared(NamedTuple):
+    """What every fold of one article takes from the article and its story, read once."""
+
+    when: datetime  # the article's event time
+    severity: float  # the article's
+    source_count: int
+    title: str | None  # the story's
+    burst: bool
+    fields: dict[str, Any]  # the fields every version made for the article sets alike
+
+    @classmethod
+    def of(cls, tagged: TaggedArticle, story: Story, now: datetime) -> _Shared:
+        # one list of sources for all the article's versions: versions are never changed
+        # in place, and share their unchanged lists already (see _merge)
+        return cls(event_time(tagged, now), tagged.severity, story.source_count, story.title,
+                   story.burst, {"updated_at": now, "latest_article_id": tagged.id,
+                                 "source_count": story.source_count,
+                                 "sources": story.sources[:MAX_SOURCES], "burst": story.burst})
+
+
+def _folded(existing: Alert, match: RuleMatch, facts: ArticleFacts,
+            shared: _Shared) -> tuple[Alert, NotifyEvent | None]:
     """The alert with one more article of its story, and the notification that calls for."""
     rule = match.rule
     ok = rule.min_confidence
-    tagged = facts.tagged
-    when = event_time(tagged, now)
+    when = shared.when
     articles = existing.article_count + 1
-    severity = _severity(rule, tagged.severity, articles, story.source_count, existing.severity)
+    before = existing.severity
+    severity = _severity(rule, shared.severity, articles, shared.source_count, before)
     evidence = existing.evidence
     room = min(MAX_EVIDENCE - len(evidence), MAX_EVIDENCE // 2)
     if room > 0:  # a full alert keeps its evidence
         evidence = _fresh_evidence(evidence, match, room)
     update: dict[str, Any] = {
-        "version": existing.version + 1, "updated_at": now, "latest_article_id": tagged.id,
-        "article_count": articles, "source_count": story.source_count,
-        "sources": story.sources[:MAX_SOURCES], "title": story.title or existing.title,
-        "severity": severity, "burst": story.burst,
+        **shared.fields,
+        "version": existing.version + 1, "article_count": articles,
+        "title": shared.title or existing.title, "severity": severity,
         "first_seen_at": min(existing.first_seen_at, when),
         "last_seen_at": max(existing.last_seen_at, when),
         "countries": _merge(existing.countries, facts.values("countries", ok)),
@@ -207,9 +226,9 @@ def _folded(existing: Alert, match: RuleMatch, facts: ArticleFacts, story: Story
         notify = "reopened"
     else:
         update["state"] = "acknowledged" if existing.state == "acknowledged" else "updated"
-        if severity_rank(severity) > severity_rank(existing.severity):
+        if severity != before and severity_rank(severity) > severity_rank(before):
             update["change"], notify = "escalated", "escalated"
-        elif story.burst and not existing.burst:
+        elif shared.burst and not existing.burst:
             update["change"], notify = "burst", "burst"
         else:
             update["change"] = "article"
@@ -231,6 +250,7 @@ def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Stor
     in_force = silences if isinstance(silences, SilenceIndex) else SilenceIndex(silences)
     decisions: list[Decision] = []
     known: tuple[dict[str, Alert], dict[str, Alert]] | None = None
+    shared: _Shared | None = None
     for rule in index.candidates(facts):
         if not facts.may_match(rule):
             continue
@@ -251,7 +271,9 @@ def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Stor
                 continue
             alert, notify, kind = _new_alert(match, facts, story, now), "new", "new"
         else:
-            (alert, notify), kind = _folded(existing, match, facts, story, now), "update"
+            if shared is None:
+                shared = _Shared.of(tagged, story, now)
+            (alert, notify), kind = _folded(existing, match, facts, shared), "update"
         silenced = in_force.covering(alert, now) if in_force else []
         if silenced != alert.silenced_by:  # the alert is this call's own: no second copy
             alert.silenced_by = silenced
