@@ -248,6 +248,7 @@ def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Stor
         index = RuleIndex([r for r in rules if r.enabled])
     facts = ArticleFacts.of(tagged)
     in_force = silences if isinstance(silences, SilenceIndex) else SilenceIndex(silences)
+    any_silence = bool(in_force)
     decisions: list[Decision] = []
     known: tuple[dict[str, Alert], dict[str, Alert]] | None = None
     shared: _Shared | None = None
@@ -274,7 +275,7 @@ def evaluate(rules: RuleSet | Iterable[Rule], tagged: TaggedArticle, story: Stor
             if shared is None:
                 shared = _Shared.of(tagged, story, now)
             (alert, notify), kind = _folded(existing, match, facts, shared), "update"
-        silenced = in_force.covering(alert, now) if in_force else []
+        silenced = in_force.covering(alert, now) if any_silence else []
         if silenced != alert.silenced_by:  # the alert is this call's own: no second copy
             alert.silenced_by = silenced
         if silenced:

@@ -297,6 +297,14 @@ class ArticleFacts:
                                                                   compare=False)
     # (what, min_confidence) -> the article's tags at that confidence, as _check reads them
     _tags: dict[tuple[str, float], list[Any]] = field(default_factory=dict, compare=False)
+    # tag condition name -> the sets above, as ``Conditions.tag_values`` holds the rule's
+    by_condition: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        self.by_condition.update(
+            countries=self.countries, primary_countries=self.primary, admin1=self.admin1,
+            macro_regions=self.macro_regions, actors=self.actors,
+            actor_types=self.actor_types, event_types=self.event_types)
 
     @classmethod
     def of(cls, tagged: TaggedArticle) -> ArticleFacts:
@@ -362,33 +370,21 @@ class ArticleFacts:
                     found.setdefault(tag.code.upper(), []).extend(tag.evidence)
         return found
 
-    def _have(self, name: str) -> frozenset[str]:
-        """The article's values for tag condition ``name``, as ``Conditions.tag_values``
-        holds the rule's."""
-        if name == "countries":
-            return self.countries
-        if name == "primary_countries":
-            return self.primary
-        if name == "admin1":
-            return self.admin1
-        if name == "macro_regions":
-            return self.macro_regions
-        if name == "actors":
-            return self.actors
-        if name == "actor_types":
-            return self.actor_types
-        return self.event_types
-
     def may_match(self, rule: Rule) -> bool:
+        have = self.by_condition
         need = rule.match.all
         for name, wanted in need.tag_values:
-            if self._have(name).isdisjoint(wanted):
+            if have[name].isdisjoint(wanted):
                 return False
         if need.min_severity is not None and self.tagged.severity < need.min_severity:
             return False
         one_of = rule.match.any
-        return not (one_of.tags_only and all(self._have(name).isdisjoint(wanted)
-                                             for name, wanted in one_of.tag_values))
+        if not one_of.tags_only:
+            return True
+        for name, wanted in one_of.tag_values:
+            if not have[name].isdisjoint(wanted):
+                return True
+        return False
 
 
 def match_rule(rule: Rule, tagged: TaggedArticle,
