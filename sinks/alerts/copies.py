@@ -31,4 +31,4 @@ def updated_copy(model: _M, update: dict[str, Any]) -> _M:
     _set(made, "__pydantic_fields_set__", model.__pydantic_fields_set__ | update.keys())
     _set(made, "__pydantic_extra__", None)
     _set(made, "__pydantic_private__", None)
-    return made  # type: ignore[no-any-return]
+    return made

@@ -216,7 +216,8 @@ def _check_watchlists(name: str, cond: Conditions, tagged: TaggedArticle, ok: fl
 
 def _check_severity(name: str, cond: Conditions, tagged: TaggedArticle, ok: float,
                     facts: ArticleFacts | None) -> Hit | None:
-    if tagged.severity < cond.min_severity:  # type: ignore[operator]
+    minimum = cond.min_severity
+    if minimum is None or tagged.severity < minimum:
         return None
     return facts.severity_hit if facts is not None else _severity_hit(tagged)
 
@@ -355,7 +356,7 @@ class ArticleFacts:
         found = self._tags.get(key)
         if found is None:
             found = self._tags[key] = [_severity_hit(self.tagged)]
-        return found[0]  # type: ignore[no-any-return]
+        return found[0]
 
     def spans(self, tags: str, min_confidence: float) -> dict[str, list[Span]]:
         """Evidence of the article's ``countries`` or ``admin1`` tags at ``min_confidence``,

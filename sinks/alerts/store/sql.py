@@ -360,14 +360,14 @@ class SqlAlertStore:
         # the batch's held-back alerts come first; rows of rules they answer are not parsed
         held = ((pending.handled(article_id), pending.alerts_on_story(story_id)) if pending
                 else ({}, {}))
-        found: tuple[dict[str, Alert], dict[str, Alert]] = ({}, {})
+        found: tuple[dict[str, Any], dict[str, Any]] = ({}, {})  # Alert by rule id
         for which, rule_id, alert_id, version in rows:
             if rule_id not in held[which]:
                 found[which][rule_id] = self._fresh_alert(alert_id, int(version))
         if pending:
             for by_rule, held_ids in zip(found, held, strict=True):
                 for rule_id, alert_id in held_ids.items():
-                    by_rule[rule_id] = pending.alert(alert_id)  # type: ignore[assignment]
+                    by_rule[rule_id] = pending.alert(alert_id)
         return found
 
     def _fresh_alert(self, alert_id: str, version: int) -> Alert:
