@@ -208,6 +208,8 @@ class SqlAlertStore:
         self._exec_many(self._SAVE_ALERT, [self._alert_row(a, body)
                                            for a, body in level.alerts.values()],
                         "saving an alert")
+        for alert, _body in level.alerts.values():  # each at its latest version only
+            self._remember("alert", alert.id, alert.version, alert)
         self._exec_many(self._SAVE_HISTORY, level.history, "saving an alert's history")
         self._exec_many(self._SAVE_ALERT_ARTICLE,
                         [(rule_id, article_id, alert_id, seen_at)
@@ -467,8 +469,8 @@ class SqlAlertStore:
                                       [(a.rule_id, article_id, a.id, at)
                                        for a, at in zip(alerts, stamps, strict=True)],
                                       "saving an alert's article")
-        for alert in alerts:
-            self._remember("alert", alert.id, alert.version, alert)
+                for alert in alerts:  # a batch's held alerts are remembered when written
+                    self._remember("alert", alert.id, alert.version, alert)
 
     def history(self, alert_id: str) -> list[HistoryEntry]:
         rows = self._all("SELECT alert_id, version, change, at, actor, comment, body"
