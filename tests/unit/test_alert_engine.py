@@ -441,7 +441,7 @@ def test_the_quick_first_look_never_drops_a_rule_that_matches() -> None:
                                                                  "countries": ["PK"]}}}).rules[0])
 
 
-def test_updated_copy_is_model_copy():
+def test_updated_copy_is_model_copy() -> None:
     """The fold's copy makes what pydantic's model_copy makes: same fields, same fields set."""
     from newswatch.sinks.alerts.copies import updated_copy
 
@@ -462,11 +462,11 @@ def test_updated_copy_is_model_copy():
     assert kept.__pydantic_fields_set__ == copied.__pydantic_fields_set__
 
 
-def test_fold_adds_only_new_evidence_in_match_order():
+def test_fold_adds_only_new_evidence_in_match_order() -> None:
     from newswatch.sinks.alerts.engine import _fresh_evidence
     from newswatch.sinks.alerts.matching import Hit, RuleMatch
 
-    def span(field, start):
+    def span(field: str, start: int) -> Span:
         return Span(start=start, end=start + 2, text="ab", field=field)
 
     rule = rules({"id": "r", "match": {"all": {"countries": ["PK"]}}}).rules[0]
