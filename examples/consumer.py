@@ -1,10 +1,10 @@
 """A desk's consumer of news.articles.tagged: one line per tagged article, with what a desk
 triages on (time, severity, countries, event types, watchlist hits, title, link).
 
-Needs only kafka-python (the records are plain JSON, described by
-newswatch/contracts/schemas/TaggedArticle.v1.json):
+Needs only kafka-python and zstandard, for the zstd-compressed batches newswatch produces (the
+records are plain JSON, described by newswatch/contracts/schemas/TaggedArticle.v1.json):
 
-    pip install kafka-python
+    pip install kafka-python zstandard
     python examples/consumer.py --bootstrap localhost:9092 --group my-desk
 
 Delivery is at least once, so a record may come twice: it is skipped by its key and content.

@@ -44,6 +44,9 @@ class ConfigError(ValueError):
 ENV_PREFIX = "NEWSWATCH_"
 CONFIG_ENV = "NEWSWATCH_CONFIG"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# record batch codecs that need no package beyond the dependencies (lz4 and snappy would);
+# zstd: about a third of the bytes of plain JSON at little CPU, gzip: as small, 4x the CPU
+Compression = Literal["none", "gzip", "zstd"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 LogFormat = Literal["text", "json"]
 
@@ -220,6 +223,8 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=500, ge=1, description="Max records per consumed batch")
     batch_timeout_ms: int = Field(default=500, ge=1, description="Max wait to fill a batch")
     linger_ms: int = Field(default=200, ge=0, description="Producer linger; batches end in a flush")
+    compression_type: Compression = Field(
+        default="zstd", description="Codec of the record batches the roles produce (none: off)")
     broker_timeout_s: float = Field(
         default=60.0, gt=0, description="Exit non-zero when the broker stays unreachable this long"
     )

@@ -108,7 +108,8 @@ def _asyncapi(topics: Topics) -> dict[str, Any]:
             "title": "newswatch topics",
             "version": __version__,
             "description": "Kafka topics of the newswatch pipeline. Records are UTF-8 JSON, "
-            "one model per topic, each with schema_version; the record key is UTF-8 text. The "
+            "one model per topic, each with schema_version; the record key is UTF-8 text. "
+            "Batches are zstd-compressed by default (NEWSWATCH_COMPRESSION_TYPE). The "
             "topic prefix is configurable (NEWSWATCH_TOPIC_PREFIX, default 'news.'). Delivery "
             "is at least once: consumers deduplicate by record key. A change that breaks "
             "readers comes with a new schema_version.",
