@@ -457,21 +457,21 @@ def _head_of_role(gaz, text: str, anchor: int, n_end: int):
     """A head word, "of" and one to three capitalised words right before the name: "Secretary
     of State Marco Rubio", "Minister of Foreign Affairs Ishaq Dar"."""
     if text[anchor - 1:anchor] not in (" ", "\u00a0"):
-        return None, None, 0.7
+        return _NO_ROLE
     k = text.rfind(" of ", max(0, anchor - 60), anchor)
     if k == -1:
-        return None, None, 0.7  # most names: no "of" right before them
+        return _NO_ROLE  # most names: no "of" right before them
     head_start = text.rfind(" ", 0, k) + 1
     if text[head_start:k].lower() not in gaz.roles["_heads"]:
-        return None, None, 0.7  # "son of", "all of": the word before "of" is no head
+        return _NO_ROLE  # "son of", "all of": the word before "of" is no head
     after = text[k + 4:anchor].split()
     if after and after[0] == "the":
         after = after[1:]
     if not 0 < len(after) <= 3:
-        return None, None, 0.7
+        return _NO_ROLE
     for w in after:  # a loop, not all() over a generator (see _has_digit)
         if not w[:1].isupper():
-            return None, None, 0.7
+            return _NO_ROLE
     start = head_start
     # extend left over role words and acronyms: "US Secretary of State", "deputy head of"
     before = text[max(0, start - 40):start].split()
