@@ -1,5 +1,7 @@
 """Durations as people write them in config files: ``"45s"``, ``"15m"``, ``"1h30m"``, ``"2d"``,
-``"10 min"``, or a number of seconds. One reader for feeds, rules and every later file."""
+``"10 min"``, a number of seconds, or ISO 8601 (``"P30D"``, ``"PT1H30M"``: what pydantic writes
+for a timedelta, so settings dumped to JSON read back). One reader for feeds, rules and every
+later file."""
 
 from __future__ import annotations
 
@@ -7,11 +9,14 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 __all__ = ["parse_duration", "parse_seconds"]
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(sec|min|[smhd])?", re.IGNORECASE)
 _UNIT_SECONDS = {None: 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
-_HELP = "use e.g. 90, '45s', '15m', '1h30m' or '2d'"
+_HELP = "use e.g. 90, '45s', '15m', '1h30m', '2d' or 'P2D'"
+_ISO = TypeAdapter(timedelta)  # pydantic's reader of ISO 8601 durations
 MAX_SECONDS = 100 * 365 * 86400
 
 
@@ -27,6 +32,8 @@ def parse_duration(value: Any) -> timedelta:
             raise ValueError("a duration cannot be negative")
         return _timedelta(value, value)
     text = value.strip().lower()
+    if text.startswith("p"):
+        return _iso(value)
     pos, seconds, parts = 0, 0.0, 0
     for match in _PART.finditer(text):
         if text[pos:match.start()].strip():
@@ -38,6 +45,16 @@ def parse_duration(value: Any) -> timedelta:
         pos, parts = match.end(), parts + 1
     if not parts or text[pos:].strip():
         raise ValueError(f"cannot read duration {value!r}: {_HELP}")
+    return _timedelta(seconds, value)
+
+
+def _iso(value: str) -> timedelta:
+    try:
+        seconds = _ISO.validate_python(value.strip().upper()).total_seconds()
+    except ValidationError:
+        raise ValueError(f"cannot read duration {value!r}: {_HELP}") from None
+    if seconds < 0:
+        raise ValueError("a duration cannot be negative")
     return _timedelta(seconds, value)
 
 

@@ -11,6 +11,8 @@ from newswatch.durations import parse_duration, parse_seconds
     ("30m", 1800), ("1h30m", 5400), ("2d", 172800), ("45s", 45), ("0", 0), (90, 90),
     ("90", 90), ("1.5h", 5400), (" 10 m ", 600), ("10 min", 600), ("15 sec", 15),
     ("1D", 86400), (timedelta(minutes=2), 120),
+    # ISO 8601, as pydantic writes a timedelta (a settings dump reads back)
+    ("P30D", 2_592_000), ("PT1H", 3600), ("pt1h30m", 5400), ("P1DT2H", 93600), ("P1W", 604800),
 ])
 def test_reads_common_forms(text, seconds):
     assert parse_duration(text) == timedelta(seconds=seconds)
@@ -18,7 +20,7 @@ def test_reads_common_forms(text, seconds):
 
 
 @pytest.mark.parametrize("text", ["abc", "30x", "m30", "1h x", "-5", -5, "", "90 30m", True,
-                                  [1], None])
+                                  [1], None, "P", "PX", "P-1D", "-P1D", "P1D x"])
 def test_rejects_nonsense(text):
     with pytest.raises(ValueError, match="duration"):
         parse_duration(text)

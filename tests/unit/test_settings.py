@@ -119,3 +119,12 @@ def test_log_level_and_format_are_choices_in_any_case(monkeypatch: pytest.Monkey
         Settings()
     assert describe(caught.value) == ("NEWSWATCH_LOG_LEVEL: Input should be 'DEBUG', 'INFO', "
                                       "'WARNING', 'ERROR' or 'CRITICAL' (got 'bogus')")
+
+
+def test_settings_dumped_to_json_read_back_the_same() -> None:
+    # durations dump as ISO 8601 ("P30D"): the ingest benchmark hands settings to a child
+    # process this way, and it failed on the alert store's durations
+    settings = Settings(bootstrap_servers="k:9092", alerts={"retention": "2d",
+                                                             "burst_window": "90m"})
+    assert '"P2D"' in settings.model_dump_json()
+    assert Settings.model_validate_json(settings.model_dump_json()) == settings
