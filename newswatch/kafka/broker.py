@@ -101,6 +101,11 @@ class EmbeddedBroker:
         self._process = None
 
     @property
+    def pid(self) -> int | None:
+        """The broker process's id while it runs (for memory readings), else None."""
+        return self._process.pid if self.running and self._process is not None else None
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

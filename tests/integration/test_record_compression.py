@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.soak import rss_bytes
 from newswatch.kafka.broker import EmbeddedBroker
 from newswatch.kafka.clients import make_consumer, make_producer
 from newswatch.settings import Settings
@@ -24,11 +25,11 @@ pytestmark = pytest.mark.integration
 RECORDS = 3000
 
 
-def _rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS line")
+def _rss_kb(broker: EmbeddedBroker) -> int:
+    assert broker.pid is not None
+    found = rss_bytes(broker.pid)
+    assert found is not None, "no VmRSS of the broker"
+    return found // 1024
 
 
 def _value(i: int) -> bytes:
@@ -44,21 +45,20 @@ def _growth_kb(codec: str, tmp_path: Path) -> tuple[int, list[bytes]]:
     """The broker's memory growth for RECORDS records sent with ``codec``, and what a
     consumer reads back."""
     with EmbeddedBroker() as broker:
-        assert broker._process is not None
         settings = Settings(bootstrap_servers=broker.bootstrap_servers, session_timeout_ms=6000,
                             heartbeat_interval_ms=500, compression_type=codec,
                             state_dir=tmp_path / codec)
         producer = make_producer(settings)
         producer.send("warm-up", b"x").get(timeout=20)  # topic metadata, buffers
         time.sleep(0.5)
-        before = _rss_kb(broker._process.pid)
+        before = _rss_kb(broker)
         for start in range(0, RECORDS, 500):  # as the roles send: a flush per batch
             for i in range(start, start + 500):
                 producer.send("records", key=f"a-{i:06d}".encode(), value=_value(i))
             producer.flush()
         producer.close()
         time.sleep(0.5)
-        grown = _rss_kb(broker._process.pid) - before
+        grown = _rss_kb(broker) - before
         consumer = make_consumer(settings, f"read-{codec}", ["records"])
         got: list[bytes] = []
         deadline = time.monotonic() + 30
