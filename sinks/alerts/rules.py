@@ -148,10 +148,6 @@ class Conditions(BaseModel):
         return tuple(name for name in type(self).model_fields
                      if getattr(self, name) not in (None, []))
 
-    def names(self) -> list[str]:
-        """``set_names`` as a list."""
-        return list(self.set_names)
-
     @cached_property
     def _lowered(self) -> dict[str, frozenset[str]]:
         return {name: frozenset(v.lower() for v in getattr(self, name))
@@ -244,7 +240,7 @@ class Rule(BaseModel):
 
     @model_validator(mode="after")
     def _matches_something(self) -> Rule:
-        if not self.match.all.names() and not self.match.any.names():
+        if not self.match.all.set_names and not self.match.any.set_names:
             raise ValueError("match needs at least one condition under 'all' or 'any'; "
                              "a rule that matches every article is almost always a mistake")
         return self

@@ -21,7 +21,7 @@ def test_minimal_rule_gets_defaults():
     (r,) = rs.rules
     assert r.enabled and r.max_age == timedelta(hours=72)
     assert r.quiet_period == timedelta(hours=24)
-    assert r.match.all.event_types == ["attack"] and r.match.any.names() == []
+    assert r.match.all.event_types == ["attack"] and r.match.any.set_names == ()
     assert rs.routes == ()
 
 
@@ -117,7 +117,7 @@ def test_shipped_demo_rules_are_valid():
     ids = [r.id for r in rs.enabled]
     assert "pk-militant-attack" in ids and "ttp-mentions" in ids
     assert len(ids) >= 6
-    assert all(r.match.all.names() or r.match.any.names() for r in rs.rules)
+    assert all(r.match.all.set_names or r.match.any.set_names for r in rs.rules)
 
 
 def test_load_rules_refuses_a_key_given_twice(tmp_path):
