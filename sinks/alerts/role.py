@@ -31,6 +31,7 @@ from newswatch.sinks.alerts.rules import RulesError, RuleSet
 from newswatch.sinks.alerts.rules_check import load_checked_rules
 from newswatch.sinks.alerts.sink import AlertSink, ArticleOutcome
 from newswatch.sinks.alerts.store import AlertQuery, AlertStoreError, SqlAlertStore, open_store
+from newswatch.sinks.alerts.tally import Tally
 from newswatch.sinks.metrics.content import observe
 
 from newswatch.contracts import Alert, TaggedArticle
@@ -43,6 +44,7 @@ __all__ = ["AlertTimers", "alert_records", "alert_transform", "build_alert_runne
 log = logging.getLogger(__name__)
 
 _OPEN = ("new", "updated", "acknowledged")
+_TALLY_EVERY_S = 60.0  # how often the role logs what it has done, while articles arrive
 
 
 def open_alert_store(settings: Settings) -> SqlAlertStore:
@@ -305,11 +307,13 @@ class AlertRole:
     runner: BatchRunner
     sink: AlertSink
     delivery: Delivery
+    tally: Tally
 
     def run(self) -> int:
         return self.runner.run()
 
     def close(self) -> None:
+        log.info("%s", self.tally.summary())
         self.delivery.stop()
         self.sink.store.close()
 
@@ -332,18 +336,24 @@ def build_alert_runner(settings: Settings, stop: threading.Event, *, json_lines:
     except RouteError as exc:
         raise ConfigError(str(exc)) from None
     printer = ConsolePrinter(stream or sys.stdout, json_lines=json_lines)
+    tally = Tally()
+    logged_at = [time.monotonic()]
 
     def after_article(outcome: ArticleOutcome) -> None:
         printer(outcome)
         if outcome.to_notify:
             delivery.wake()
+        tally.add(outcome)
+        if time.monotonic() - logged_at[0] >= _TALLY_EVERY_S:
+            logged_at[0] = time.monotonic()
+            log.info("%s", tally.summary())
 
     timers = AlertTimers(sink, settings, settings.rules_file, delivery=delivery)
     runner = BatchRunner.from_settings(
         settings, "alert", settings.groups.alert, settings.topics.tagged,
         alert_transform(sink, settings, after_article), stop, tick=timers,
         batch_scope=lambda: _store_batch(store))
-    return AlertRole(runner, sink, delivery)
+    return AlertRole(runner, sink, delivery, tally)
 
 
 def run_alert(settings: Settings, stop: threading.Event, *, json_lines: bool = False) -> int:
