@@ -31,24 +31,28 @@ class SpanIndex:
         self._reach: list[int] = []  # the furthest end of the spans up to each one
 
     def _sorted(self) -> list[int]:
-        if self._starts is None:
-            ordered = sorted(self._spans)
-            self._starts = [s for s, _e in ordered]
-            self._ends = [e for _s, e in ordered]
-            furthest = -1
-            for e in self._ends:
-                furthest = max(furthest, e)
-                self._reach.append(furthest)
-        return self._starts
+        # the questions read ``_starts`` first and call this only while it is None: a method
+        # call per question cost more than the bisection (a place-dense story asks one per hit)
+        ordered = sorted(self._spans)
+        self._starts = starts = [s for s, _e in ordered]
+        self._ends = [e for _s, e in ordered]
+        furthest = -1
+        for e in self._ends:
+            furthest = max(furthest, e)
+            self._reach.append(furthest)
+        return starts
 
     def covers(self, start: int, end: int) -> bool:
         """Some span has s <= start and end <= e."""
-        i = bisect_right(self._sorted(), start)
+        starts = self._starts
+        i = bisect_right(self._sorted() if starts is None else starts, start)
         return i > 0 and self._reach[i - 1] >= end
 
     def covers_other(self, start: int, end: int) -> bool:
         """Some span other than [start, end) itself has s <= start and end <= e."""
-        starts = self._sorted()
+        starts = self._starts
+        if starts is None:
+            starts = self._sorted()
         lo = bisect_left(starts, start)
         if lo > 0 and self._reach[lo - 1] >= end:
             return True  # one starting before
@@ -57,12 +61,14 @@ class SpanIndex:
 
     def holds(self, pos: int) -> bool:
         """Some span has s <= pos < e."""
-        i = bisect_right(self._sorted(), pos)
+        starts = self._starts
+        i = bisect_right(self._sorted() if starts is None else starts, pos)
         return i > 0 and self._reach[i - 1] > pos
 
     def overlaps(self, start: int, end: int) -> bool:
         """Some span has s < end and start < e."""
-        i = bisect_left(self._sorted(), end)
+        starts = self._starts
+        i = bisect_left(self._sorted() if starts is None else starts, end)
         return i > 0 and self._reach[i - 1] > start
 
 
