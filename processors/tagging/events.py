@@ -119,10 +119,14 @@ def _casualty_spots(gaz: Gazetteer, text: str) -> list[tuple[int, int]] | None:
     low = text.lower()
     if len(low) != len(text):
         return None
+    hints = gaz.memo.get("ascii_casualty_hint", False)
+    if hints is False:  # asked once per gazetteer, not once per word and article
+        hints = gaz.memo["ascii_casualty_hint"] = (
+            gaz.casualty_hint if all(w.isascii() for w in gaz.casualty_hint) else None)
+    if hints is None:  # a word that could lower-case differently in a slice
+        return None
     spots: list[tuple[int, int]] = []
-    for w in gaz.casualty_hint:
-        if not w.isascii():  # a word that could lower-case differently in a slice
-            return None
+    for w in hints:
         if w not in low:  # most are absent: "in" is a cheaper test than find's
             continue
         i = low.find(w)
