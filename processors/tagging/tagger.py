@@ -275,7 +275,6 @@ _NOT_GIVEN_NAME = frozenset({ACTOR, BODY, DEMONYM})
 _STRONG = frozenset({ACTOR, COUNTRY, DEMONYM, SEAT, INSTITUTION, ADMIN1, BODY})
 _GEO = frozenset({COUNTRY, DEMONYM, ADMIN1, PLACE, SEAT, INSTITUTION})
 _PLACE_KINDS = frozenset({ADMIN1, PLACE})
-_PLACE_ONLY = frozenset({PLACE})
 
 
 def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields) -> dict:
@@ -288,26 +287,36 @@ def _blocking_spans(gaz: Gazetteer, names: list[Hit], wl_hits: list[Hit], fields
     blocked: dict[str, list[tuple[int, int]]] = {f: [] for f in _FIELDS}
     role_words = gaz.roles["_words"]
     for h in names:
+        # isdisjoint, not "&": only whether the kinds meet matters, and "&" makes a set
         kinds = h.kset
-        if not kinds & _NOT_GIVEN_NAME and " " not in h.surface:
+        if kinds.isdisjoint(_NOT_GIVEN_NAME) and " " not in h.surface:
             ctx = fields[h.field]
             if (_NAME_NEXT.match(ctx.text, h.end)
                     and ctx.prev_word(h.start).rstrip(".") in role_words):
                 continue
-        strong = kinds & _STRONG
-        if not strong and PLACE in kinds:
-            places = [(gaz.places[e.ref], e.tag) for e in h.entries if e.kind == PLACE]
-            if any(p.curated or p.kind == "county" for p, _tag in places) or (
-                    any(p.population >= 100_000 and tag != "alt" for p, tag in places)
-                    and not fields[h.field].name_neighbour(h.start, h.end, role_words,
-                                                           gaz.never_words)):  # not Bello
-                strong = _PLACE_ONLY
+        strong = not kinds.isdisjoint(_STRONG) or (
+            PLACE in kinds and _blocking_place(gaz, h, fields[h.field], role_words))
         if strong and (h.surface not in gaz.never or ACTOR in kinds):  # "never" is for
             blocked[h.field].append((h.start, h.end))  # places: "Hamas said" is no person
     for h in wl_hits:
         if any(e.kind in (WATCH_ACTOR, WATCH_PLACE) for e in h.entries):
             blocked[h.field].append((h.start, h.end))
     return blocked
+
+
+def _blocking_place(gaz: Gazetteer, h: Hit, ctx: FieldText, role_words: frozenset[str]) -> bool:
+    """A place name that blocks: a curated place or a county, or a big city (not by an
+    alternate name) that is not joined to another name word ("Ali Bello", not Bello,
+    Colombia). One loop over the entries: compiled, ``any`` over a generator makes an
+    object per call, and a name-dense story asks this of most of its names."""
+    big = False
+    for e in h.entries:
+        if e.kind == PLACE:
+            p = gaz.places[e.ref]
+            if p.curated or p.kind == "county":
+                return True
+            big = big or (p.population >= 100_000 and e.tag != "alt")
+    return big and not ctx.name_neighbour(h.start, h.end, role_words, gaz.never_words)
 
 
 _KIND_WEIGHT = {COUNTRY: 1.0, SEAT: 1.0, INSTITUTION: 1.0, PLACE: 1.0, ADMIN1: 1.0,
