@@ -42,7 +42,6 @@ Rules (each has a unit test with the sentence that motivated it):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple, TypeAlias
 
@@ -135,12 +134,15 @@ def _unsure(e: Entry) -> Reading:
 
 class Candidate(NamedTuple):
     """A geo hit with its readings, whether a locative word or a dateline marks it as a
-    place, and whether a seat of government in it is named as the city."""
+    place, whether a seat of government in it is named as the city, and the words right
+    before and after it (read once: the seat and division rules ask them again)."""
 
     hit: Hit
     readings: list[Reading]
     locative: bool
     seat_place: bool
+    prev: str
+    nxt: str
 
 
 def _candidates(gaz: Gazetteer, hit: Hit, ctx: FieldText, prev: str, nxt: str,
@@ -265,14 +267,14 @@ def resolve_regions(
         options = _candidates(gaz, hit, ctx, prev, nxt, locative)
         if options:
             seat_place = (not locative and _has_kind(options, SEAT)
-                          and _seat_as_place(ctx, hit, prev))
-            cands.append(_new_tuple(Candidate, (hit, options, locative, seat_place)))
+                          and _seat_as_place(ctx, hit, prev, nxt))
+            cands.append(_new_tuple(Candidate, (hit, options, locative, seat_place, prev, nxt)))
 
     # Countries that some hit names without doubt: the support for ambiguous ones.
     support: set[str] = set()
     support_a1: set[str] = set()
     firm_hits: dict[str | None, int] = {}  # country -> how many hits name it without doubt
-    for _hit, options, _loc, _sp in cands:
+    for _hit, options, _loc, _sp, _prev, _nxt in cands:
         if len(options) == 1:  # most names: one reading, no sets to build
             o = options[0]
             if o.kind != UNSURE_PLACE and o.country is not None:
@@ -294,11 +296,11 @@ def resolve_regions(
     # a division named like a country ("Georgia") needs support below country level
     a1_countries = {a[:2] for a in support_a1}
     mentions: list[GeoMention] = []
-    for i, (hit, options, locative, seat_place) in enumerate(cands):
-        best = options[0] if len(options) == 1 else max(options, key=_option_score(
+    for i, (hit, options, locative, seat_place, prev, nxt) in enumerate(cands):
+        best = options[0] if len(options) == 1 else _best_reading(
             gaz, options, support, support_a1, a1_countries,
             _list_neighbours_countries(cands, i, fields),
-            _has_kind(options, ADMIN1) and _division_next(fields, hit)))
+            _has_kind(options, ADMIN1) and without_possessive(nxt) in _DIVISION_NEXT)
         kind, ref, country, a1 = best.kind, best.ref, best.country, best.admin1
         if kind == UNSURE_PLACE:
             if country not in support:
@@ -328,7 +330,7 @@ def resolve_regions(
         elif kind == SEAT:
             m.place = ref[1]
             m.as_government = not (locative or seat_place)
-            if not m.as_government or not _seat_speaks(gaz, fields[hit.field], hit):
+            if not m.as_government or not _seat_speaks(gaz, fields[hit.field], hit, prev, nxt):
                 m.admin1 = gaz.places[m.place].admin1
             m.confidence = 0.9
         else:
@@ -360,41 +362,50 @@ def _list_neighbours_countries(cands: list[Candidate], i: int,
 _DIVISION_NEXT = WORDS.word_set("division_next")
 
 
-def _division_next(fields: dict[str, FieldText], hit: Hit) -> bool:
-    return without_possessive(fields[hit.field].next_word(hit.end)) in _DIVISION_NEXT
-
-
-def _option_score(gaz: Gazetteer, options: list[Reading], support: set[str],
+def _best_reading(gaz: Gazetteer, options: list[Reading], support: set[str],
                   support_a1: set[str], a1_countries: set[str], listed_with: set[str | None],
-                  division_next: bool = False) -> Callable[[Reading], float]:
-    """Score of one reading of an ambiguous name: its prior plus support from the rest of
-    the article. A country named only as a country ("US and Iranian officials") does not
-    back a same-name town there against a namesake five times its size: "talks in Geneva"
-    stays in Switzerland, not Geneva, Illinois; a place or division in that country does.
-    A division named like a country ("Niger", "Georgia") and followed by its government
-    ("Niger Gov's aide") is the division when the article backs the division's country.
+                  division_next: bool = False) -> Reading:
+    """The reading of an ambiguous name with the best score: its prior plus support from the
+    rest of the article (the first of equals, as ``max`` picks). A country named only as a
+    country ("US and Iranian officials") does not back a same-name town there against a
+    namesake five times its size: "talks in Geneva" stays in Switzerland, not Geneva,
+    Illinois; a place or division in that country does. A division named like a country
+    ("Niger", "Georgia") and followed by its government ("Niger Gov's aide") is the division
+    when the article backs the division's country.
+
+    A loop rather than ``max`` with a scoring closure: compiled, the closure and a call per
+    reading cost more than the scores (a name like "Paris" has four readings per mention).
     """
-    pops = [gaz.places[o.ref].population for o in options if o.kind in (PLACE, UNSURE_PLACE)]
-    top = max(pops, default=0)
+    places = gaz.places
+    top = 0
+    countries = set()
+    for o in options:
+        countries.add(o.country)
+        if o.kind in (PLACE, UNSURE_PLACE):
+            top = max(top, places[o.ref].population)
     # readings all in one country: support for that country favours none of them ("in
     # Oregon" is the state, not the town of Oregon, Ohio, though the name alone backs the US)
-    one_country = len({o.country for o in options}) == 1
+    one_country = len(countries) == 1
 
-    def score(o: Reading) -> float:
+    best, best_score = options[0], float("-inf")
+    for o in options:
+        kind, country = o.kind, o.country  # each read once (a named tuple's fields)
         bonus = 0.0
-        if o.country in support and not one_country:
-            local = o.country in a1_countries
-            if o.kind == ADMIN1 and not local:
+        if country in support and not one_country:
+            local = country in a1_countries
+            if kind == ADMIN1 and not local:
                 # "Georgia" the state needs support below country level, or its government
                 bonus = 5.0 if division_next else 0.0
-            elif (o.kind in (PLACE, UNSURE_PLACE) and not local
-                  and gaz.places[o.ref].population * 5 < top):
+            elif (kind in (PLACE, UNSURE_PLACE) and not local
+                  and places[o.ref].population * 5 < top):
                 bonus = 0.0
             else:
                 bonus = 5.0
-        return (o.prior + bonus + (3.0 if o.admin1 in support_a1 else 0.0)
-                + (2.0 if o.country in listed_with else 0.0))
-    return score
+        score = (o.prior + bonus + (3.0 if o.admin1 in support_a1 else 0.0)
+                 + (2.0 if country in listed_with else 0.0))
+        if score > best_score:
+            best, best_score = o, score
+    return best
 
 
 # Words before a seat of government (or before "of"/"on" before it) that make it the city:
@@ -417,15 +428,16 @@ def _listed_together(text: str, first: Hit, second: Hit) -> bool:
     return len(gap) < 8 and _LIST_GAP.match(gap) is not None
 
 
-def _seat_as_place(ctx: FieldText, hit: Hit, prev: str) -> bool:
-    """Whether a seat of government is named as the city rather than for its government."""
+def _seat_as_place(ctx: FieldText, hit: Hit, prev: str, nxt: str) -> bool:
+    """Whether a seat of government is named as the city rather than for its government.
+    ``prev``, ``nxt``: the words right before and after it."""
     text = ctx.text
     if prev in _SEAT_TARGET_VERBS or prev in ("a", "an"):
         return True  # "a Tel Aviv bar", "an Islamabad hotel": the city's
     if prev in ("of", "on", "against") and ctx.prev_word(
             text.rfind(prev, max(0, hit.start - 20), hit.start)) in _SEAT_PLACE_OF:
         return True
-    if ctx.next_word(hit.end) in _SEAT_LOCAL:
+    if nxt in _SEAT_LOCAL:
         return True
     m = _POSSESSIVE_NEXT.match(text, hit.end)
     return m is not None and m.group(1).lower() in _SEAT_PARTS
@@ -436,15 +448,15 @@ _SEAT_ACTED_ON = WORDS.word_set("seat_acted_on")
 _SEAT_WILL = WORDS.word_set("seat_will")
 
 
-def _seat_speaks(gaz: Gazetteer, ctx: FieldText, hit: Hit) -> bool:
+def _seat_speaks(gaz: Gazetteer, ctx: FieldText, hit: Hit, prev: str, nxt: str) -> bool:
     """Whether a seat of government clearly stands for its government: it speaks or acts
     ("Islamabad said", "Kabul has failed"), is acted on ("accuse Kabul"), or owns a will
     ("Tehran's response"). Only then is its division left out; a seat read as the
-    government without such a cue keeps its division, since it may as well be the city."""
-    nxt = ctx.next_word(hit.end)
+    government without such a cue keeps its division, since it may as well be the city.
+    ``prev``, ``nxt``: the words right before and after it."""
     if nxt in gaz.roles["speech_verbs"] or nxt in _SEAT_ACTS:
         return True
-    if ctx.prev_word(hit.start) in _SEAT_ACTED_ON:
+    if prev in _SEAT_ACTED_ON:
         return True
     m = _POSSESSIVE_NEXT.match(ctx.text, hit.end)
     return m is not None and m.group(1).lower() in _SEAT_WILL
