@@ -30,9 +30,9 @@ from newswatch.processors.tagging.word_lists import WORDS
 __all__ = ["resolve_events", "severity"]
 
 _NUMBER_WORDS = WORDS.number_words
+# tokens, stripped of their outer commas after: "1,000," -> "1,000"; ",," -> "" (one regex
+# doing both, ",*((?:\w+,+)*\w+),*|,+", backtracks in every word: twice the time)
 _WORDS = re.compile(r"[\w,]+")
-# the same tokens with their commas stripped: "1,000," -> "1,000"; ",," -> ""
-_STRIPPED_WORDS = re.compile(r",*((?:\w+,+)*\w+),*|,+")
 
 
 def resolve_events(gaz: Gazetteer, hits: list[Hit],
@@ -93,7 +93,7 @@ def casualties(gaz: Gazetteer, text: str) -> tuple[int, int]:
     if not any(w in low for w in gaz.casualty_hint):
         return 0, 0  # no casualty word anywhere: skip tokenising
     if len(low) == len(text):
-        words = _STRIPPED_WORDS.findall(low)
+        words = [w.strip(",") for w in _WORDS.findall(low)]
     else:  # a character lower-cases to two ("İ"): tokenise the original
         words = [w.strip(",").lower() for w in _WORDS.findall(text)]
     killed = injured = 0
