@@ -60,6 +60,9 @@ _VERB_AFTER = re.compile(r"[ \u00a0]+(?:(?:has|had|have|also|was|is|were|been|be
 _DESCRIBED = re.compile(r",[ \u00a0]+(?:(\w+)\b|\d{1,3},)")  # "X, who ..." / "X, 45, ..."
 _POSSESSIVE = ("'s", "’s")
 _PLURAL_POSSESSIVE = ("s'", "s’")
+# every possessive ending is two characters: a token's last two say whether it has one (a
+# set look-up, not two endswith() calls, which parse their arguments on every call)
+_POSSESSIVE_ENDINGS = frozenset(_POSSESSIVE + _PLURAL_POSSESSIVE)
 _SPEECH_TAIL = ("d ", "s ", "e ")  # how the speech verbs end ("said Khan", "says", "wrote")
 # a single word that is never a name by itself: an honorific, a bare possessive ending
 _SKIP_SINGLE = _HONORIFIC_ONLY | {"'s", "’s", ""}
@@ -169,7 +172,10 @@ def _sentence_parts(text: str, start: int, end: int, role_words: frozenset[str])
     pos = start
     for m in _SENTENCE_DOT.finditer(piece):
         word = m.group(1)
-        if word.isupper() or word.lower() in role_words or word.lower() in _HONORIFIC_ONLY:
+        if word.isupper():
+            continue
+        low = word.lower()
+        if low in role_words or low in _HONORIFIC_ONLY:
             continue
         parts.append((pos, start + m.start() + len(word)))
         pos = start + m.end()
@@ -213,6 +219,8 @@ def _has_digit(word: str) -> bool:
 
 def _name_shaped(gaz, words: list[str]) -> bool:
     """No word of the run names a place, body, event, role or date ("Victoria Falls")."""
+    if not 1 < len(words) <= 4:
+        return False  # (the length first: it settles a run without reading its words)
     stop = _not_name(gaz)
     for w in words:
         if len(w) > 1 and w.isupper():
@@ -223,7 +231,7 @@ def _name_shaped(gaz, words: list[str]) -> bool:
         elif _has_digit(w) or _bare(w).rstrip(".,").lower() in stop:
             return False
     first = words[0].lower()
-    return 1 < len(words) <= 4 and not (len(first) > 5 and first.endswith(NOT_NAME_END))
+    return not (len(first) > 5 and first.endswith(NOT_NAME_END))
 
 
 def _person_cue(gaz, text: str, n_end: int) -> bool:
@@ -286,7 +294,7 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
     run = text[start:end]
     if "s " in run or "' " in run or "’ " in run:  # "Hunters' West gang": "West" is not the name's
         for k in range(len(toks) - 1):
-            if toks[k][0].endswith(_POSSESSIVE) or toks[k][0].endswith(_PLURAL_POSSESSIVE):
+            if toks[k][0][-2:] in _POSSESSIVE_ENDINGS:
                 own = k
                 break
     if own is not None:
@@ -303,17 +311,21 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
                 _classify(gaz, ctx, toks[a][1], toks[b - 1][2], persons, singles, pending,
                           title_others)
             return
+    # each token lower-cased once, kept in step with ``toks``: the tests below read the same
+    # words several times (a str method call each is most of what they cost)
+    low = [t[0].lower() for t in toks]
     # a sentence-initial ordinary word is no name part: "The", "But", "While PM Shehbaz"
-    if len(toks) > 1 and toks[0][0].lower() in _STOP_NAME:
-        toks.pop(0)
+    if len(toks) > 1 and low[0] in _STOP_NAME:
+        del toks[0], low[0]
     # peel role words and honorifics off the front: "Defence Minister Khawaja Asif"
+    # (lower() neither adds nor drops a full stop: rstrip(".") after it strips the same)
     role_words = gaz.roles["_words"]
     i, j = 0, len(toks)
     if (j > 2 and len(toks[0][0]) > 1 and toks[0][0].isupper()
-            and toks[1][0].lower().rstrip(".") in role_words):
+            and low[1].rstrip(".") in role_words):
         i = 1  # an organisation's acronym opens the role: "TUC General Secretary Frances"
     while i < j:
-        w = toks[i][0].lower().rstrip(".")
+        w = low[i].rstrip(".")
         if w not in role_words and w not in _HONORIFIC_ONLY and not (
                 "-" in w and w.split("-", 1)[0] in role_words
                 and (w.split("-", 1)[1] in ("elect", "designate")  # "PM-elect"
@@ -321,26 +333,26 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
             break
         i += 1
     # "Khawaja Asif Minister" is rare; trailing role words are not the name
-    while j > i and toks[j - 1][0].rstrip(".").lower() in role_words:
+    while j > i and low[j - 1].rstrip(".") in role_words:
         j -= 1
-    role_toks = toks[:i]
-    toks = toks[i:j]
+    role_toks, role_low = toks[:i], low[:i]
+    toks, low = toks[i:j], low[i:j]
     if title_others is not None and role_toks:
         # "Former Us President Obama Invited Kenyan ...": the name stops at the verb
         verbs = gaz.roles["speech_verbs"] | gaz.roles["person_verbs"]
         for k in range(1, len(toks)):
-            if toks[k][0].lower() in verbs:
-                toks = toks[:k]
+            if low[k] in verbs:
+                toks, low = toks[:k], low[:k]
                 break
     if not toks:
         return
     # a sentence-initial ordinary word is no name part: "The", "But", "According"
-    if toks[0][0].lower() in _STOP_NAME:
-        toks.pop(0)
+    if low[0] in _STOP_NAME:
+        del toks[0], low[0]
         if not toks:
             return
-    for t in toks:  # loops, not any() over generators (see _has_digit)
-        if t[0].lower() in _STOP_NAME:
+    for w in low:  # loops, not any() over generators (see _has_digit)
+        if w in _STOP_NAME:
             return
     n_start, n_end = toks[0][1], toks[-1][2]
     name = _bare(text[n_start:n_end].rstrip(".,"))
@@ -353,9 +365,8 @@ def _classify(gaz: Gazetteer, ctx: FieldText, start: int, end: int,
         singles.append((name, ctx.name, n_start, n_end, False))
         return
     honorific = False
-    for t in role_toks:
-        if t[0].rstrip(".").lower() in _HONORIFIC_ONLY or t[0].rstrip(".") in gaz.roles[
-                "honorifics"]:
+    for t, w in zip(role_toks, role_low):  # (zip of two lists: compiled, no generator)
+        if w.rstrip(".") in _HONORIFIC_ONLY or t[0].rstrip(".") in gaz.roles["honorifics"]:
             honorific = True
             break
     if title_others is not None and not (role_toks or len(words) == 1):
@@ -677,9 +688,10 @@ def _fold(persons: list[PersonCandidate], singles: list) -> list:
     sets: list[set[str]] = []
     holding: dict[str, list[int]] = {}  # token -> the merged persons holding it, in order
     for p in sorted(persons, key=lambda p: -len(p.tokens)):
-        toks = {_spelling(t) for t in p.tokens}
+        spelled = [_spelling(t) for t in p.tokens]
+        toks = set(spelled)
         # a person holding all of p's tokens holds its first one: ask only those
-        candidates = holding.get(_spelling(p.tokens[0]), ()) if toks else range(len(merged))
+        candidates = holding.get(spelled[0], ()) if toks else range(len(merged))
         same = None
         for i in candidates:
             if toks <= sets[i]:
