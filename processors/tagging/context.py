@@ -32,8 +32,13 @@ _LEAD = " \"'“‘("  # what may stand between a sentence start and its first w
 _CLOSERS = "\"'”’)]"
 
 _NEXT_CAP = re.compile(r" ([A-Z][\w'’]*)")
-_PREV_CAP = re.compile(r"([A-Z][\w'’]*\.?) \Z")
-_PREV_CAP_LAST = frozenset("_'’.")  # what may end _PREV_CAP's word besides letters and digits
+# The capitalised word one space before a name, "[A-Z][\w'’]*\.? " right before it: read
+# backwards from the space, as the stretch of word characters (and a stop) there, which the
+# word ends; it starts at the stretch's first capital. (A forward search for it, anchored at
+# the name, tried every offset of its window.)
+_PREV_STRETCH_REV = re.compile(r"\.?[\w'’]*")
+_CAPITAL = re.compile(r"[A-Z]")
+_PREV_CAP_LAST = frozenset("_'’.")  # what may end that word besides letters and digits
 # a place followed by one of these is named in an institution's name ("Houston Police
 # Department", "Punjab Assembly"): still evidence of the place, unlike a person's name
 _INSTITUTION_NEXT = WORDS.word_set("institution_next")
@@ -87,21 +92,29 @@ def name_neighbour(text: str, start: int, end: int, role_words: frozenset[str],
     nxt = _NEXT_CAP.match(text, end)
     if nxt is not None and without_possessive(nxt.group(1).lower()) in _INSTITUTION_NEXT:
         return False  # "Houston Police", "Niger Gov's aide"
-    # (_PREV_CAP ends with a word character or a stop, then one space, right before the name:
-    # the cheap test first)
+    # (the word before ends with a word character or a stop, then one space, right before the
+    # name: the cheap test first)
     c = text[start - 2:start - 1]
-    prev = _PREV_CAP.search(text, max(0, start - 40), start) if text[start - 1:start] == " " and (
+    prev = _prev_capitalised(text, start) if text[start - 1:start] == " " and (
         c.isalnum() or c in _PREV_CAP_LAST) else None
-    for m in (nxt, prev):
-        if m is None:
+    for word in (nxt.group(1) if nxt is not None else None, prev):
+        if word is None:
             continue
-        word = m.group(1)
         low = word.lower()
         if (low in _NOT_NAMES or low in role_words or word in ordinary or word.isupper()
                 or without_possessive(low) in _NOT_NAMES):
             continue
         return True
     return False
+
+
+def _prev_capitalised(text: str, start: int) -> str | None:
+    """The capitalised word that ends one space before ``start`` (within 40 characters)."""
+    stretch = _PREV_STRETCH_REV.match(text[max(0, start - 40):start - 1][::-1])
+    assert stretch is not None  # (it may match the empty string)
+    word = stretch.group()[::-1]
+    capital = _CAPITAL.search(word)
+    return word[capital.start():] if capital is not None else None
 
 
 # what follows the place of a dateline: "BERLIN, Feb 17 (Reuters) -", "GENEVA (AP) —",
