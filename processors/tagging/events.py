@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 
 from newswatch.processors.tagging.context import FieldText
 from newswatch.processors.tagging.entries import EVENT, NOT_EVENT
@@ -35,18 +36,24 @@ _NUMBER_WORDS = WORDS.number_words
 _WORDS = re.compile(r"[\w,]+")
 
 
-def resolve_events(gaz: Gazetteer, hits: list[Hit],
-                   text: FieldText | None = None) -> list[EventRecord]:
+def resolve_events(gaz: Gazetteer, hits: list[Hit], text: FieldText | None = None,
+                   names: Iterable[tuple[str, int, int]] = ()) -> list[EventRecord]:
     """Event tag records (see ``records``), in the lexicon's order of types. ``text``: the
-    article's text field, whose first sentence is the lede."""
+    article's text field, whose first sentence is the lede; ``names``: (field, start, end) of
+    the persons' names and their short forms. A cue inside a name is part of the name, not
+    evidence of an event: "Linda Battle" reports no clash, "Mr Storm" no storm."""
     found: dict[str, list[Hit]] = {}
     strong = gaz.strong_events
     cancelled = index_by_field((h.field, h.start, h.end) for h in hits
                                if any(e.ref == NOT_EVENT for e in h.entries))
+    in_names = index_by_field(names)
     for hit in hits:
         inside = cancelled.get(hit.field)
         if inside is not None and inside.covers_other(hit.start, hit.end):
             continue  # "landslide" in "a landslide victory", "attack" in "heart attack"
+        named = in_names.get(hit.field)
+        if named is not None and named.covers(hit.start, hit.end):
+            continue
         for e in hit.entries:
             if e.kind == EVENT and e.ref != NOT_EVENT:  # the phrase itself may be a cue
                 found.setdefault(e.ref, []).append(hit)

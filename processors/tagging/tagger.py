@@ -37,9 +37,11 @@ from newswatch.processors.tagging.entries import (
     WATCH_PLACE,
 )
 from newswatch.processors.tagging.gazetteer import Gazetteer
+from newswatch.processors.tagging.given_names import known_name
 from newswatch.processors.tagging.intervals import Near
 from newswatch.processors.tagging.known_persons import known_country
 from newswatch.processors.tagging.matching import Hit, scan_article, select_names
+from newswatch.processors.tagging.persons import PersonCandidate
 from newswatch.processors.tagging.records import (
     ActorRecord,
     EventRecord,
@@ -191,7 +193,7 @@ class Tagger:
         actor_tags = actors_mod.leader_offices(gaz, actor_tags, persons, person_countries, fields)
         person_tags = persons_mod.to_tags(persons, person_countries, [title, text])
 
-        event_tags = events_mod.resolve_events(gaz, lexical, fields["text"])
+        event_tags = events_mod.resolve_events(gaz, lexical, fields["text"], _surnames(persons))
         sev = events_mod.severity(gaz, event_tags, fields)
         watch_hits = _watchlist_hits(wl, wl_hits) if wl is not None else []
         return Resolved(article, regions, actor_tags, person_tags, event_tags, watch_hits,
@@ -210,6 +212,16 @@ class Tagger:
                              f"{name} (tag_max_chars {self._max_chars:,})")
         return (article.model_copy(update={"parse_warnings": notes}), cut["title"],
                 cut["text"])
+
+
+def _surnames(persons: list[PersonCandidate]) -> list[tuple[str, int, int]]:
+    """(field, start, end) of what follows the given name in the body's persons named by a
+    known given name ("Linda Battle", "Dick Lynch"): an event cue there is a surname, not
+    evidence. Only those: a role before the name ("County Judge David Holstein"), a storm's
+    name ("Cyclone Larry") and a Title Case headline's runs ("Car Bomb Kills 20") keep their
+    cues."""
+    return [(p.field, p.start + len(p.tokens[0]), p.end) for p in persons
+            if p.field == "text" and len(p.tokens) > 1 and known_name(p.tokens)]
 
 
 def _hidden_readings_dropped(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:
