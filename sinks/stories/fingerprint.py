@@ -12,11 +12,12 @@ an article with every open story.
 from __future__ import annotations
 
 import functools
+import operator
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 from datasketch import MinHash
 from datasketch.hashfunc import sha1_hash32
 
@@ -49,7 +50,6 @@ def _fold(text: str) -> str:
     return _DIACRITICS.sub("", unicodedata.normalize("NFKD", lower))
 
 
-@functools.lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
     # plural and -ing/-ed folding only ("attacks" ~ "attack", "killed" ~ "killing"): headlines
     # alternate between them; a full stemmer would also merge words that differ in meaning
@@ -65,11 +65,18 @@ def _stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=100_000)
+def _token(word: str) -> str:
+    """The token a folded word stands for, "" for a stopword or a one-letter word. Cached:
+    news repeats its vocabulary, so one look-up replaces the tests and the stemming."""
+    if word in stopwords() or (len(word) < 2 and not word.isdigit()):
+        return ""
+    return _stem(word)
+
+
 def tokens(text: str) -> list[str]:
     """Content tokens in order: folded, lower-case, stopwords and one-letter words dropped."""
-    stop = stopwords()
-    return [_stem(w) for w in _WORD.findall(_fold(text))
-            if w not in stop and (len(w) > 1 or w.isdigit())]
+    return [t for t in map(_token, _WORD.findall(_fold(text))) if t]
 
 
 def lede(text: str, sentences: int = 2, max_chars: int = 400) -> str:
@@ -94,26 +101,28 @@ class Fingerprint:
     bands: tuple[str, ...]
 
 
+_MASK32 = 0xFFFFFFFF
+
+
 @functools.lru_cache(maxsize=100_000)
 def _word_hash(word: str) -> int:
-    # news repeats its vocabulary: caching a word's hash saves most of the hashing per article
-    return sha1_hash32(word.encode())
+    """The word's 32-bit hash as the MinHash's affine32 scheme permutes it: SHA-1's first four
+    bytes through MurmurHash3's finaliser (``fmix32``, which datasketch applies first).
+    Cached: news repeats its vocabulary, so most of an article's words are hashed already."""
+    h = sha1_hash32(word.encode())
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & _MASK32
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & _MASK32
+    return h ^ (h >> 16)
 
 
-_local = threading.local()
-
-
-def _sketch(num_perm: int, seed: int) -> MinHash:
-    """An empty MinHash, one per thread and size, reused: building one per article (drawing
-    or checking its permutation parameters) cost as much as hashing the article's words."""
-    sketches: dict[tuple[int, int], MinHash] = _local.__dict__.setdefault("sketches", {})
-    sketch = sketches.get((num_perm, seed))
-    if sketch is None:
-        sketch = sketches[(num_perm, seed)] = MinHash(
-            num_perm=num_perm, seed=seed, scheme=_SCHEME, hashfunc=_word_hash)
-    else:
-        sketch.clear()
-    return sketch
+@functools.cache
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``a`` and ``b`` of datasketch's affine32 permutations ``h -> a * h + b mod 2**32``
+    for this size and seed: the MinHash's own parameters, drawn once."""
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=_SCHEME).permutations
+    return a.astype(np.uint32), b.astype(np.uint32)
 
 
 def band_keys(words: frozenset[str], bands: int, rows: int, seed: int = 1) -> tuple[str, ...]:
@@ -121,16 +130,21 @@ def band_keys(words: frozenset[str], bands: int, rows: int, seed: int = 1) -> tu
 
     Two sets of Jaccard similarity J share a given band with probability J**rows, and at
     least one of ``bands`` bands with 1 - (1 - J**rows)**bands.
+
+    The MinHash is datasketch's (``MinHash(num_perm, seed, scheme="affine32")`` updated with
+    the words: each row the least ``a * h + b`` over the words' hashes), computed here in
+    three array operations: ``update_batch`` cost twice as much, most of it in its checks
+    (``tests/unit/test_stories_fingerprint.py`` compares the two).
     """
     if not words:
         return ()
-    num_perm = bands * rows
-    sketch = _sketch(num_perm, seed)
-    sketch.update_batch(sorted(words))
-    digits = sketch.hashvalues.astype("<u4").tobytes().hex()
-    width = 8 * rows  # hex digits per band: 8 per 32-bit row
-    return tuple([prefix + digits[i * width:(i + 1) * width]
-                  for i, prefix in enumerate(_band_prefixes(bands))])
+    a, b = _permutations(bands * rows, seed)
+    hashes = np.fromiter(map(_word_hash, words), np.uint32, len(words))
+    permuted = np.multiply.outer(hashes, a)  # uint32: wraps modulo 2**32, as the scheme does
+    permuted += b
+    # little-endian hex of each row, 8 digits per 32-bit row, split into bands
+    digits = permuted.min(axis=0).astype("<u4", copy=False).tobytes().hex(":", 4 * rows)
+    return tuple(map(operator.add, _band_prefixes(bands), digits.split(":")))
 
 
 @functools.cache

@@ -64,3 +64,24 @@ def test_a_stem_weighs_as_the_words_it_stands_for() -> None:
     assert stem != "captured"
     assert weight(stem) <= weight("captured") + 1e-9
     assert weight(stem) < weight("mateen")
+
+
+def test_band_keys_are_datasketchs_minhash_in_bands() -> None:
+    from datasketch import MinHash
+    from datasketch.hashfunc import sha1_hash32
+
+    def hashed(word: bytes) -> int:
+        return sha1_hash32(word)
+
+    texts = ["Suicide bomber kills 12 at market in Peshawar", "Kyiv Peña Nieto 2026 année",
+             " ".join(f"word{i}" for i in range(300))]
+    for text in texts:
+        words = frozenset(tokens(text))
+        for bands, rows, seed in ((64, 2, 1), (8, 3, 7), (5, 1, 1)):
+            sketch = MinHash(num_perm=bands * rows, seed=seed, scheme="affine32",
+                             hashfunc=hashed)
+            sketch.update_batch([w.encode() for w in words])
+            digits = sketch.hashvalues.astype("<u4").tobytes().hex()
+            width = 8 * rows
+            assert band_keys(words, bands, rows, seed) == tuple(
+                f"b{i}:{digits[i * width:(i + 1) * width]}" for i in range(bands))
