@@ -19,6 +19,7 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import compress
 from typing import Any
 
 from newswatch.sinks.stories.config import StoryConfig
@@ -54,6 +55,27 @@ def weight(word: str) -> float:
 
 
 @dataclass(frozen=True, slots=True)
+class Weighted:
+    """Words in one fixed order, their weights in the same order and the weights' sum."""
+
+    words: tuple[str, ...]
+    weights: tuple[float, ...]
+    total: float
+
+    @classmethod
+    def of(cls, words: frozenset[str]) -> Weighted:
+        ordered = tuple(words)
+        weights = tuple(map(weight, ordered))
+        return cls(ordered, weights, sum(weights))
+
+    def share(self, profile: dict[str, int], total: float) -> float:
+        """The weight of the words that ``profile`` holds, divided by ``total``; summed in
+        the words' order, so the same words give the same float."""
+        held = sum(compress(self.weights, map(profile.__contains__, self.words)))
+        return held / total if total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     fingerprint: Fingerprint
     primary_country: str | None
@@ -61,12 +83,10 @@ class Evidence:
     numbers: frozenset[str]  # the numbers among the words, years left out
     admin1: frozenset[str]  # ISO 3166-2 codes
     countries: frozenset[str]  # ISO alpha-2 codes of every country tagged
-    # (word, weight) of the words and of the title's words, with their sums: computed once
-    # per article, as an article is compared with several candidate stories
-    weighted: tuple[tuple[str, float], ...]
-    total: float
-    title_weighted: tuple[tuple[str, float], ...]
-    title_total: float
+    # the words and the title's words with their weights: computed once per article, as an
+    # article is compared with several candidate stories
+    weighted: Weighted
+    title_weighted: Weighted
     # (key, weight) of the article's tags for the tag channel: "p:"/"l:" names, "a:" actors,
     # "e:" event types; when it reports (None when undated) and its outlet
     tags: tuple[tuple[str, float], ...] = ()
@@ -118,15 +138,12 @@ def evidence_of(article: TaggedArticle, config: StoryConfig, *, source: str = ""
     fp = fingerprint(article.title, article.text, bands=config.bands, rows=config.rows,
                      lede_sentences=config.lede_sentences, lede_chars=config.lede_chars)
     numbers = frozenset(w for w in fp.words if w.isdigit() and not _YEAR.fullmatch(w))
-    weighted = tuple((w, weight(w)) for w in fp.words)
-    title_weighted = tuple((w, weight(w)) for w in fp.title)
     names = _names(article)
     tags = _tags(article, names, config) if config.tag_share else ()
     return Evidence(fp, article.regions.primary_country, names, numbers,
                     frozenset(a.code for a in article.regions.admin1),
                     frozenset(c.code for c in article.regions.countries),
-                    weighted, sum(v for _, v in weighted),
-                    title_weighted, sum(v for _, v in title_weighted),
+                    Weighted.of(fp.words), Weighted.of(fp.title),
                     tags, sum(v for _, v in tags), at or article.published_at, source,
                     _name_keys(names, config))
 
@@ -138,12 +155,6 @@ def _countries_conflict(evidence: Evidence, story: Story) -> bool:
     mine, theirs = evidence.primary_country, story.primary_country
     return bool(mine and theirs and mine != theirs
                 and mine not in story.countries and theirs not in evidence.countries)
-
-
-def _contained(weighted: tuple[tuple[str, float], ...], total: float,
-               profile: dict[str, int]) -> float:
-    """The weighted share of the words that ``profile`` holds."""
-    return sum(v for w, v in weighted if w in profile) / total if total else 0.0
 
 
 def _misses(mine: frozenset[str], theirs: dict[str, int], prefix: str) -> bool:
@@ -161,17 +172,17 @@ def score(evidence: Evidence, story: Story, features: dict[str, Any],
     threshold: below it the value decides nothing, and most candidates are there."""
     if _countries_conflict(evidence, story):
         return None
-    if not evidence.weighted:
+    if not evidence.weighted.words:
         return None
     profile: dict[str, int] = features.get("tokens", {})
-    text = _contained(evidence.weighted, evidence.total, profile)
-    if evidence.title_weighted and config.title_share:
-        title = _contained(evidence.title_weighted,
-                           max(evidence.title_total, config.min_title_weight),
-                           features.get("title_tokens", {}))
+    text = evidence.weighted.share(profile, evidence.weighted.total)
+    title_weighted = evidence.title_weighted
+    if title_weighted.words and config.title_share:
+        title = title_weighted.share(features.get("title_tokens", {}),
+                                     max(title_weighted.total, config.min_title_weight))
         text = (1 - config.title_share) * text + config.title_share * title
     story_names: dict[str, int] = features.get("names", {})
-    shared = sum(1 for n in evidence.names if n in story_names)
+    shared = len(story_names.keys() & evidence.names)
     value = text + config.entity_bonus * min(shared, 3)
     if evidence.admin1 and story.admin1 and not any(a in story.admin1 for a in evidence.admin1):
         value -= config.admin1_miss_penalty
