@@ -95,6 +95,9 @@ class Evidence:
     source: str = ""
     # index keys of the article's rare names ("n:p:omar mateen"): the second way to a story
     name_keys: tuple[str, ...] = ()
+    # the names by kind ("l:" places, "p:" persons), for the misses of every candidate story
+    places: tuple[str, ...] = ()
+    persons: tuple[str, ...] = ()
 
 
 def _names(article: TaggedArticle) -> frozenset[str]:
@@ -145,7 +148,9 @@ def evidence_of(article: TaggedArticle, config: StoryConfig, *, source: str = ""
                     frozenset(c.code for c in article.regions.countries),
                     Weighted.of(fp.words), Weighted.of(fp.title),
                     tags, sum(v for _, v in tags), at or article.published_at, source,
-                    _name_keys(names, config))
+                    _name_keys(names, config),
+                    tuple(n for n in names if n.startswith("l:")),
+                    tuple(n for n in names if n.startswith("p:")))
 
 
 def _countries_conflict(evidence: Evidence, story: Story) -> bool:
@@ -157,10 +162,10 @@ def _countries_conflict(evidence: Evidence, story: Story) -> bool:
                 and mine not in story.countries and theirs not in evidence.countries)
 
 
-def _misses(mine: frozenset[str], theirs: dict[str, int], prefix: str) -> bool:
-    """Both sides name things of this kind and share none of them."""
-    own = [n for n in mine if n.startswith(prefix)]
-    return bool(own) and not any(n in theirs for n in own) and any(
+def _misses(own: tuple[str, ...], theirs: dict[str, int], prefix: str) -> bool:
+    """Both sides name things of this kind (``own``: the article's, all ``prefix``-ed) and
+    share none of them."""
+    return bool(own) and theirs.keys().isdisjoint(own) and any(
         n.startswith(prefix) for n in theirs)
 
 
@@ -186,9 +191,9 @@ def score(evidence: Evidence, story: Story, features: dict[str, Any],
     value = text + config.entity_bonus * min(shared, 3)
     if evidence.admin1 and story.admin1 and not any(a in story.admin1 for a in evidence.admin1):
         value -= config.admin1_miss_penalty
-    if _misses(evidence.names, story_names, "l:"):
+    if _misses(evidence.places, story_names, "l:"):
         value -= config.place_miss_penalty
-    if _misses(evidence.names, story_names, "p:"):
+    if _misses(evidence.persons, story_names, "p:"):
         value -= config.person_miss_penalty
     story_numbers: dict[str, int] = features.get("numbers", {})
     if evidence.numbers and story_numbers and not any(

@@ -711,8 +711,13 @@ class SqlAlertStore:
             if before is None:
                 entry = self._parsed.get(("story", story.id))
                 before = entry[1] if entry is not None else None
-            known = set(before.bands) if before is not None else set()
-            new_bands = [band for band in state.bands if band not in known]
+            if before is None:
+                new_bands = state.bands
+            elif len(before.bands) == len(state.bands):  # grown by none (at its limit)
+                new_bands = []
+            else:
+                known = set(before.bands)
+                new_bands = [band for band in state.bands if band not in known]
             if pending is not None and self._in_tx:
                 top = pending.top
                 top.stories[story.id] = state
