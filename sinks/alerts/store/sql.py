@@ -682,14 +682,8 @@ class SqlAlertStore:
         after = ts(since)
         for start in range(0, len(unique), 200):
             chunk = unique[start:start + 200]
-            # each story once, without a join per key and a sort for DISTINCT (a fifth less
-            # SQLite time than joining the keys); last_seen_at is tested below: a story the
-            # batch holds back may be newer
-            rows = self._query(
-                "SELECT id, version, last_seen_at FROM stories WHERE id IN"
-                f" (SELECT story_id FROM story_bands WHERE band IN ({', '.join('?' * len(chunk))}))",
-                chunk)
-            for story_id, version, last_seen in rows:
+            # last_seen_at is tested below: a story the batch holds back may be newer
+            for story_id, version, last_seen in self._stories_under(chunk):
                 if story_id in found or (last_seen < after and not (
                         pending and pending.story(story_id) is not None)):
                     continue
@@ -700,6 +694,15 @@ class SqlAlertStore:
         # one entry per story, ordered by id as the memory index is, so ties break alike
         return [state for state in (found[story_id] for story_id in sorted(found))
                 if state.story.last_seen_at >= since]
+
+    def _stories_under(self, keys: list[str]) -> list[Any]:
+        """(id, version, last_seen_at) of each story filed under any of ``keys`` (at most 200),
+        once: without a join per key and a sort for DISTINCT (a fifth less SQLite time than
+        joining the keys)."""
+        return self._query(
+            "SELECT id, version, last_seen_at FROM stories WHERE id IN"
+            f" (SELECT story_id FROM story_bands WHERE band IN ({', '.join('?' * len(keys))}))",
+            keys)
 
     @_locked
     def save(self, state: StoryState, article_id: str) -> None:

@@ -8,6 +8,7 @@ second process on the host writes to the same file. ``max_size_bytes`` caps the 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -103,6 +104,14 @@ class SqliteAlertStore(SqlAlertStore):
                 f"alert store {self.path} is full while {action}: {message}. Free disk space "
                 "or raise the size cap; the article was not processed and will be retried.")
         return AlertStoreError(f"alert store {self.path} failed while {action}: {message}")
+
+    def _stories_under(self, keys: list[str]) -> list[Any]:
+        # the keys as one JSON array walked by json_each: SQLite probes the key index for each
+        # without first building a temporary index of 64 bound values
+        return self._query(
+            "SELECT id, version, last_seen_at FROM stories WHERE id IN (SELECT b.story_id"
+            " FROM json_each(?) AS k JOIN story_bands AS b ON b.band = k.value)",
+            (json.dumps(keys),))
 
     def size_bytes(self) -> int:
         pages = self._all("PRAGMA page_count")[0][0]
