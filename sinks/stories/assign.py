@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -146,8 +147,9 @@ def _tag_counts(article: TaggedArticle) -> dict[str, set[str]]:
 def _bounded(counts: dict[str, int], limit: int) -> dict[str, int]:
     if len(counts) <= limit:
         return counts
-    # most counted first; ties by first insertion (dicts keep order), so the result is stable
-    kept = sorted(counts.items(), key=lambda kv: -kv[1])[:limit]
+    # most counted first; ties by first insertion (dicts keep order; a reversed sort keeps
+    # equal items in their order), so the result is stable
+    kept = sorted(counts.items(), key=itemgetter(1), reverse=True)[:limit]
     return dict(kept)
 
 

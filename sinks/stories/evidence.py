@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import compress
-from typing import Any
+from typing import Any, NamedTuple
 
 from newswatch.sinks.stories.config import StoryConfig
 from newswatch.sinks.stories.fingerprint import Fingerprint, _fold, fingerprint
@@ -54,8 +54,7 @@ def weight(word: str) -> float:
     return max(0.5, _ZIPF_TOP - zipf)
 
 
-@dataclass(frozen=True, slots=True)
-class Weighted:
+class Weighted(NamedTuple):
     """Words in one fixed order, their weights in the same order and the weights' sum."""
 
     words: tuple[str, ...]
