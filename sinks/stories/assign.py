@@ -156,7 +156,10 @@ def _bounded(counts: dict[str, int], limit: int) -> dict[str, int]:
 def _merge_counts(counts: dict[str, int], keys: set[str] | frozenset[str],
                   limit: int) -> dict[str, int]:
     merged = dict(counts)
-    for key in keys:
+    # in sorted order, not the set's: ties at the limit keep the first inserted, and a set's
+    # order changes with the interpreter's hash seed (two replicas, or a restart, would keep
+    # different keys and later decide differently)
+    for key in sorted(keys):
         merged[key] = merged.get(key, 0) + 1
     # trimming sorts: do it only once the dict is well over its limit, so most merges are O(keys)
     return _bounded(merged, limit) if len(merged) > limit + limit // 4 else merged

@@ -63,7 +63,9 @@ class Weighted(NamedTuple):
 
     @classmethod
     def of(cls, words: frozenset[str]) -> Weighted:
-        ordered = tuple(words)
+        # sorted: summed in a set's order, the same words would give floats that differ in
+        # the last bit from one hash seed (one process) to the next
+        ordered = tuple(sorted(words))
         weights = tuple(map(weight, ordered))
         return cls(ordered, weights, sum(weights))
 
