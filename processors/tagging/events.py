@@ -40,8 +40,8 @@ def resolve_events(gaz: Gazetteer, hits: list[Hit], text: FieldText | None = Non
                    names: Iterable[tuple[str, int, int]] = ()) -> list[EventRecord]:
     """Event tag records (see ``records``), in the lexicon's order of types. ``text``: the
     article's text field, whose first sentence is the lede; ``names``: (field, start, end) of
-    the persons' names and their short forms. A cue inside a name is part of the name, not
-    evidence of an event: "Linda Battle" reports no clash, "Mr Storm" no storm."""
+    names the article holds (persons', places'). A cue strictly inside a name is part of the
+    name, not evidence of an event: "Linda Battle" reports no clash, "Battle Creek" neither."""
     found: dict[str, list[Hit]] = {}
     strong = gaz.strong_events
     cancelled = index_by_field((h.field, h.start, h.end) for h in hits
@@ -52,7 +52,7 @@ def resolve_events(gaz: Gazetteer, hits: list[Hit], text: FieldText | None = Non
         if inside is not None and inside.covers_other(hit.start, hit.end):
             continue  # "landslide" in "a landslide victory", "attack" in "heart attack"
         named = in_names.get(hit.field)
-        if named is not None and named.covers(hit.start, hit.end):
+        if named is not None and named.covers_other(hit.start, hit.end):
             continue
         for e in hit.entries:
             if e.kind == EVENT and e.ref != NOT_EVENT:  # the phrase itself may be a cue

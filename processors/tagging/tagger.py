@@ -193,7 +193,8 @@ class Tagger:
         actor_tags = actors_mod.leader_offices(gaz, actor_tags, persons, person_countries, fields)
         person_tags = persons_mod.to_tags(persons, person_countries, [title, text])
 
-        event_tags = events_mod.resolve_events(gaz, lexical, fields["text"], _surnames(persons))
+        event_tags = events_mod.resolve_events(gaz, lexical, fields["text"],
+                                               _names_with_cues(persons, geo_hits))
         sev = events_mod.severity(gaz, event_tags, fields)
         watch_hits = _watchlist_hits(wl, wl_hits) if wl is not None else []
         return Resolved(article, regions, actor_tags, person_tags, event_tags, watch_hits,
@@ -214,14 +215,17 @@ class Tagger:
                 cut["text"])
 
 
-def _surnames(persons: list[PersonCandidate]) -> list[tuple[str, int, int]]:
-    """(field, start, end) of what follows the given name in the body's persons named by a
-    known given name ("Linda Battle", "Dick Lynch"): an event cue there is a surname, not
-    evidence. Only those: a role before the name ("County Judge David Holstein"), a storm's
-    name ("Cyclone Larry") and a Title Case headline's runs ("Car Bomb Kills 20") keep their
-    cues."""
-    return [(p.field, p.start + len(p.tokens[0]), p.end) for p in persons
-            if p.field == "text" and len(p.tokens) > 1 and known_name(p.tokens)]
+def _names_with_cues(persons: list[PersonCandidate], geo_hits: list[Hit]
+                     ) -> list[tuple[str, int, int]]:
+    """(field, start, end) of the names whose words may be event cues: the body's persons
+    named by a known given name ("Linda Battle", "Gov. John Lynch") and the gazetteer's place
+    names, resolved or not ("Battle Creek"). Not every person: a storm's name ("Cyclone
+    Larry") and a Title Case headline's runs ("Car Bomb Kills 20") are taken for persons'
+    names too."""
+    names = [(p.field, p.start, p.end) for p in persons
+             if p.field == "text" and len(p.tokens) > 1 and known_name(p.tokens)]
+    names += [(h.field, h.start, h.end) for h in geo_hits]
+    return names
 
 
 def _hidden_readings_dropped(gaz: Gazetteer, names: list[Hit]) -> list[Hit]:

@@ -190,12 +190,16 @@ def test_a_landslide_election_is_an_election_not_a_disaster():
     assert "election" in types(t)
 
 
-def test_a_cue_that_is_a_persons_surname_is_no_event():
-    # an obituary's "Linda Battle" is a friend, not a clash; the storm keeps its name's cue
+def test_a_cue_inside_a_name_is_no_event():
+    # an obituary's "Linda Battle" is a friend, not a clash; "Battle Creek" a town, resolved
+    # as a place or not; the storm keeps its name's cue
     t = tag("He is survived by a loving friend, Linda Battle of Toco, and his son.")
     assert "Linda Battle" in {p.name for p in t.persons}
     assert "armed_clash" not in types(t)
     assert t.severity == 0.0
+    town = tag("Pack 198 and Troop 198 from Battle Creek will be collecting food.")
+    assert "Battle Creek" in {p.name for p in town.regions.places}
+    assert "armed_clash" not in types(town)
     assert "armed_clash" in types(tag("The battle for the town raged all night."))
     assert "natural_disaster" in types(tag("Cyclone Larry will have widespread effects on "
                                            "the farms, growers said."))
